@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.aggregate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.HdrHistogram.WriterReaderPhaser;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+
+/**
+ * Counts drops per (origin, location, reason, stack) for any number of writer threads without
+ * locks, and hands a reader consistent interval snapshots.
+ *
+ * <h2>Assumptions and guarantees</h2>
+ * <ul>
+ *   <li>Each writer thread has its own {@link DropSink} from {@link #newWriter()} and counts in
+ *       batches ({@code begin}/{@code end}). Inside a batch, counting is wait-free apart from
+ *       the first sighting of a key (a CAS in the key table) and never allocates.</li>
+ *   <li>{@link #snapshot()} may be called from any thread (calls are serialised). It returns
+ *       every count of every batch that ended before the call began, none of a batch that began
+ *       after it, and never part of a batch: a batch lands wholly in one interval.</li>
+ *   <li>No count is lost or counted twice across snapshots. When the key table is full, drops
+ *       of new keys are counted in {@link Snapshot#overflowDelta()} rather than dropped.</li>
+ * </ul>
+ *
+ * <h2>Example</h2>
+ * <pre>{@code
+ * DropAggregator agg = new DropAggregator(cpus, 1 << 16, 1 << 14);
+ * DropSink w = agg.newWriter();          // on the ring-reader thread
+ * w.begin();
+ * w.drop(cpu, DropOrigin.SOFTWARE, pc, reason, DropSink.NO_STACK, 1);
+ * w.end();
+ * Snapshot s = agg.snapshot();           // on the view thread, once per interval
+ * }</pre>
+ */
+/*
+ * Design: the Recorder pattern of HdrHistogram. Every writer owns two sets of plain long[]
+ * counters, indexed by phase. A batch enters the WriterReaderPhaser's critical section, reads the
+ * volatile active phase once and counts into that set with plain stores. The reader flips the
+ * active phase, then flipPhase() waits until every writer that may have seen the old phase has
+ * left its critical section; the phaser's atomic exit is a release and its wait an acquire, so the
+ * reader then sees all the old phase's plain stores. It sums and zeroes them. The zeroing
+ * happens-before the next flip's volatile write, so a writer that picks that phase again sees
+ * zeros. Per-writer counters mean no two threads ever store to the same counter.
+ */
+public final class DropAggregator {
+    private final KeyTable keys;
+    private final StackTable stacks;
+    private final int cpus;
+    private final WriterReaderPhaser phaser = new WriterReaderPhaser();
+    private final List<PhasedWriter> writers = new CopyOnWriteArrayList<>();
+    private volatile int activePhase;
+
+    // Reader-side running totals; only touched under the phaser's reader lock.
+    private final long[] totals;
+    private final long[] cpuEventTotals;
+    private final long[] cpuLostTotals;
+    private long overflowTotal;
+    private long lastSnapshotNanos = System.nanoTime();
+
+    /**
+     * @param cpus number of CPU ids writers may report (highest possible CPU id + 1)
+     * @param keyCapacity power of two; distinct keys counted before overflow is 3/4 of it
+     * @param stackCapacity power of two, for the {@link StackTable}
+     */
+    public DropAggregator(int cpus, int keyCapacity, int stackCapacity) {
+        if (cpus < 1) {
+            throw new IllegalArgumentException("cpus must be >= 1: " + cpus);
+        }
+        this.cpus = cpus;
+        this.keys = new KeyTable(keyCapacity);
+        this.stacks = new StackTable(stackCapacity);
+        this.totals = new long[keyCapacity];
+        this.cpuEventTotals = new long[cpus];
+        this.cpuLostTotals = new long[cpus];
+    }
+
+    /** A sink for one writer thread. */
+    public DropSink newWriter() {
+        PhasedWriter w = new PhasedWriter();
+        writers.add(w);
+        return w;
+    }
+
+    /** The table that writers intern call chains in; ids go into {@link DropSink#drop}. */
+    public StackTable stacks() {
+        return stacks;
+    }
+
+    /** Number of CPU ids this aggregator counts. */
+    public int cpus() {
+        return cpus;
+    }
+
+    /** Closes the current interval and returns it, with running totals since construction. */
+    public Snapshot snapshot() {
+        phaser.readerLock();
+        try {
+            int old = activePhase;
+            activePhase = 1 - old;
+            phaser.flipPhase();
+            long now = System.nanoTime();
+            long[] cpuEvents = new long[cpus];
+            long[] cpuLost = new long[cpus];
+            long overflow = 0;
+            int capacity = keys.capacity();
+            long[] deltas = new long[capacity];
+            for (PhasedWriter w : writers) {
+                overflow += w.drainInto(old, deltas, cpuEvents, cpuLost);
+            }
+            List<Snapshot.Row> rows = new ArrayList<>();
+            for (int i = 0; i < capacity; i++) {
+                totals[i] += deltas[i];
+                if (totals[i] != 0 && keys.isReady(i)) {
+                    rows.add(new Snapshot.Row(DropOrigin.values()[keys.origin(i)], keys.location(i),
+                            keys.reason(i), keys.stack(i), deltas[i], totals[i]));
+                }
+            }
+            for (int c = 0; c < cpus; c++) {
+                cpuEventTotals[c] += cpuEvents[c];
+                cpuLostTotals[c] += cpuLost[c];
+            }
+            overflowTotal += overflow;
+            Snapshot s = new Snapshot(now - lastSnapshotNanos, rows, cpuEvents, cpuEventTotals.clone(),
+                    cpuLost, cpuLostTotals.clone(), overflow, overflowTotal);
+            lastSnapshotNanos = now;
+            return s;
+        } finally {
+            phaser.readerUnlock();
+        }
+    }
+
+    /** One writer's counters: two phases of plain arrays, written only by its own thread. */
+    private final class PhasedWriter implements DropSink {
+        private final long[][] counts = new long[2][keys.capacity()];
+        private final long[][] events = new long[2][cpus];
+        private final long[][] lost = new long[2][cpus];
+        private final long[] overflow = new long[2];
+        private long enterValue;
+        private int phase = -1;
+        // One-entry cache: consecutive drops mostly hit the same key.
+        private byte lastOrigin = -1;
+        private long lastLocation;
+        private int lastReason;
+        private int lastStack;
+        private int lastSlot = -1;
+
+        @Override
+        public void begin() {
+            if (phase >= 0) {
+                throw new IllegalStateException("begin() twice without end()");
+            }
+            enterValue = phaser.writerCriticalSectionEnter();
+            phase = activePhase;
+        }
+
+        @Override
+        public void drop(int cpu, DropOrigin origin, long location, int reason, int stackId, long count) {
+            int p = phase;
+            if (p < 0) {
+                throw new IllegalStateException("drop() outside begin()/end()");
+            }
+            byte o = (byte) origin.ordinal();
+            int slot;
+            if (o == lastOrigin && location == lastLocation && reason == lastReason && stackId == lastStack) {
+                slot = lastSlot;
+            } else {
+                slot = keys.slotOf(o, location, reason, stackId);
+                lastOrigin = o;
+                lastLocation = location;
+                lastReason = reason;
+                lastStack = stackId;
+                lastSlot = slot;
+            }
+            if (slot >= 0) {
+                counts[p][slot] += count;
+            } else {
+                overflow[p] += count;
+            }
+            events[p][cpuIndex(cpu)] += count;
+        }
+
+        @Override
+        public void lost(int cpu, long count) {
+            int p = phase;
+            if (p < 0) {
+                throw new IllegalStateException("lost() outside begin()/end()");
+            }
+            lost[p][cpuIndex(cpu)] += count;
+        }
+
+        @Override
+        public void end() {
+            phase = -1;
+            phaser.writerCriticalSectionExit(enterValue);
+        }
+
+        private int cpuIndex(int cpu) {
+            // A CPU id beyond what the aggregator was sized for (hot-plugged later) counts under
+            // the last CPU rather than being lost.
+            return cpu >= 0 && cpu < cpus ? cpu : cpus - 1;
+        }
+
+        /** Reader side, after a flip: adds phase {@code p}'s counts to the arrays, zeroes them. */
+        long drainInto(int p, long[] deltas, long[] cpuEvents, long[] cpuLost) {
+            long[] c = counts[p];
+            for (int i = 0; i < c.length; i++) {
+                if (c[i] != 0) {
+                    deltas[i] += c[i];
+                    c[i] = 0;
+                }
+            }
+            for (int k = 0; k < cpus; k++) {
+                cpuEvents[k] += events[p][k];
+                cpuLost[k] += lost[p][k];
+                events[p][k] = 0;
+                lost[p][k] = 0;
+            }
+            long o = overflow[p];
+            overflow[p] = 0;
+            return o;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.aggregate;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Interns kernel call chains into small integer ids, lock-free, so that a drop can be counted
+ * per stack without keeping a copy of the chain per event.
+ *
+ * <p>A chain is stored once, when it is first seen (the only allocation); later sightings hash
+ * the caller's scratch array and compare it with the stored copy. Ids are slot numbers and stay
+ * valid for the table's life. The chain is whatever the source hands in: for perf it is the
+ * kernel part of {@code PERF_SAMPLE_CALLCHAIN} without the {@code PERF_CONTEXT_*} markers.
+ */
+public final class StackTable {
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final int EMPTY = 0;
+    private static final int CLAIMED = 1;
+    private static final int READY = 2;
+
+    private final int mask;
+    private final int maxSize;
+    private final int[] state;
+    private final int[] hashes;
+    private final long[][] chains;
+    private final AtomicInteger size = new AtomicInteger();
+
+    /** @param capacity a power of two; at most three quarters of it is filled */
+    public StackTable(int capacity) {
+        if (capacity < 4 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two >= 4: " + capacity);
+        }
+        mask = capacity - 1;
+        maxSize = capacity - capacity / 4;
+        state = new int[capacity];
+        hashes = new int[capacity];
+        chains = new long[capacity][];
+    }
+
+    /**
+     * The id of the chain {@code ips[0..depth)}, innermost frame first; -1 when the table is full.
+     * The caller may reuse {@code ips} afterwards.
+     */
+    public int intern(long[] ips, int depth) {
+        int h = hash(ips, depth);
+        int i = h & mask;
+        for (int probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
+            int s = (int) STATE.getAcquire(state, i);
+            if (s == EMPTY) {
+                if (size.get() >= maxSize) {
+                    return -1;
+                }
+                if (STATE.compareAndSet(state, i, EMPTY, CLAIMED)) {
+                    size.incrementAndGet();
+                    hashes[i] = h;
+                    chains[i] = Arrays.copyOf(ips, depth);
+                    STATE.setRelease(state, i, READY);
+                    return i;
+                }
+                s = (int) STATE.getAcquire(state, i);
+            }
+            while (s == CLAIMED) {
+                Thread.onSpinWait();
+                s = (int) STATE.getAcquire(state, i);
+            }
+            if (hashes[i] == h && Arrays.equals(chains[i], 0, chains[i].length, ips, 0, depth)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The chain with this id (a copy), or an empty array for an unknown id. */
+    public long[] chain(int id) {
+        if (id < 0 || id > mask || (int) STATE.getAcquire(state, id) != READY) {
+            return new long[0];
+        }
+        return chains[id].clone();
+    }
+
+    /** Number of distinct chains interned. */
+    public int size() {
+        return size.get();
+    }
+
+    private static int hash(long[] ips, int depth) {
+        long h = depth;
+        for (int k = 0; k < depth; k++) {
+            h = (h ^ ips[k]) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 31;
+        }
+        return (int) (h ^ (h >>> 32));
+    }
+}
