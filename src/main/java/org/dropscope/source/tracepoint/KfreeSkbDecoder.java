@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import io.netty.buffer.ByteBuf;
+import org.dropscope.aggregate.StackTable;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+import org.dropscope.perf.PerfRecord;
+import org.dropscope.perf.PerfRecordHandler;
+import org.dropscope.perf.PerfSample;
+import org.dropscope.perf.SampleFormat;
+
+/**
+ * Decodes the records of a perf ring attached to {@code skb:kfree_skb} into drops.
+ *
+ * <p>A sample's RAW part is the tracepoint's entry as the {@code format} file describes it; the
+ * offsets of {@code location} and {@code reason} are given at construction, read from that file
+ * (they moved in 5.17 and 6.11). The CPU is the ring's, set with {@link #bind} before each drain,
+ * so samples need no PERF_SAMPLE_CPU. Nothing here allocates except the first sighting of a new
+ * call chain, which the stack table copies once.
+ *
+ * <p>One instance per reader thread.
+ */
+public final class KfreeSkbDecoder implements PerfRecordHandler {
+    /** The kernel's default kernel.perf_event_max_stack. */
+    public static final int MAX_STACK = 127;
+
+    private final SampleFormat format;
+    private final int locationOffset;
+    private final int reasonOffset;
+    private final int minRawSize;
+    private final StackTable stacks;
+    private final long[] chain = new long[MAX_STACK];
+    private DropSink sink;
+    private int cpu;
+    // Written only by the reader thread; volatile so that `stats` on another thread sees them.
+    private volatile long malformed;
+    private volatile long throttled;
+    private volatile long stackOverflow;
+
+    /**
+     * @param format the sample_type the events were opened with
+     * @param locationOffset offset of the 8-byte {@code location} field in the raw entry
+     * @param reasonOffset offset of the 4-byte {@code reason} field, or -1 before Linux 5.17
+     * @param stacks where call chains are interned; required when the format has CALLCHAIN
+     */
+    public KfreeSkbDecoder(SampleFormat format, int locationOffset, int reasonOffset, StackTable stacks) {
+        if (format.hasCallchain() && stacks == null) {
+            throw new IllegalArgumentException("call chains need a stack table");
+        }
+        this.format = format;
+        this.locationOffset = locationOffset;
+        this.reasonOffset = reasonOffset;
+        this.minRawSize = Math.max(locationOffset + 8, reasonOffset + 4);
+        this.stacks = stacks;
+    }
+
+    /** Directs the following records to {@code sink}, counted as CPU {@code cpu}. */
+    public void bind(int cpu, DropSink sink) {
+        this.cpu = cpu;
+        this.sink = sink;
+    }
+
+    @Override
+    public void onRecord(ByteBuf buf, int offset, int type, int size) {
+        switch (type) {
+            case PerfRecord.SAMPLE:
+                sample(buf, offset, size);
+                break;
+            case PerfRecord.LOST:
+                sink.lost(cpu, buf.getLongLE(offset + 16));
+                break;
+            case PerfRecord.LOST_SAMPLES:
+                sink.lost(cpu, buf.getLongLE(offset + 8));
+                break;
+            case PerfRecord.THROTTLE:
+                throttled++;
+                break;
+            default:
+                // UNTHROTTLE and record types the event was not asked for carry no drops.
+                break;
+        }
+    }
+
+    private void sample(ByteBuf buf, int offset, int size) {
+        int end = offset + size;
+        int p = offset + format.variableOffset();
+        int stackId = DropSink.NO_STACK;
+        if (format.hasCallchain()) {
+            if (p + 8 > end) {
+                malformed++;
+                return;
+            }
+            long nr = buf.getLongLE(p);
+            p += 8;
+            if (nr < 0 || nr > (end - p) / 8) {
+                malformed++;
+                return;
+            }
+            stackId = internChain(buf, p, (int) nr);
+            p += (int) nr * 8;
+        }
+        if (p + 4 > end) {
+            malformed++;
+            return;
+        }
+        int rawSize = buf.getIntLE(p);
+        p += 4;
+        if (rawSize < minRawSize || p + rawSize > end) {
+            malformed++;
+            return;
+        }
+        long location = buf.getLongLE(p + locationOffset);
+        int reason = reasonOffset >= 0 ? buf.getIntLE(p + reasonOffset) : DropSink.NO_REASON;
+        sink.drop(cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1);
+    }
+
+    /** Keeps the kernel frames: entries after PERF_CONTEXT_KERNEL, up to any other marker. */
+    private int internChain(ByteBuf buf, int p, int nr) {
+        int depth = 0;
+        boolean kernel = false;
+        for (int k = 0; k < nr && depth < chain.length; k++) {
+            long ip = buf.getLongLE(p + 8 * k);
+            if (Long.compareUnsigned(ip, PerfSample.CONTEXT_MAX) >= 0) {
+                kernel = ip == PerfSample.CONTEXT_KERNEL;
+                if (!kernel && depth > 0) {
+                    break;
+                }
+                continue;
+            }
+            if (kernel) {
+                chain[depth++] = ip;
+            }
+        }
+        int id = stacks.intern(chain, depth);
+        if (id < 0) {
+            stackOverflow++;
+            return DropSink.NO_STACK;
+        }
+        return id;
+    }
+
+    /** Samples too short for the tracepoint's layout, skipped. */
+    public long malformed() {
+        return malformed;
+    }
+
+    /** PERF_RECORD_THROTTLE records: the kernel paused the event for exceeding its rate limit. */
+    public long throttled() {
+        return throttled;
+    }
+
+    /** Samples counted without a stack because the stack table was full. */
+    public long stackOverflow() {
+        return stackOverflow;
+    }
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.aggregate.Snapshot;
+import org.dropscope.event.DropSink;
+import org.dropscope.perf.PerfRecord;
+import org.dropscope.perf.PerfRing;
+import org.dropscope.perf.PerfSample;
+import org.dropscope.perf.RingImage;
+import org.dropscope.perf.SampleFormat;
+import org.junit.jupiter.api.Test;
+
+class KfreeSkbDecoderTest {
+    // Linux 6.11+ layout: skbaddr@8 location@16 rx_sk@24 protocol@32 reason@36, 40 bytes.
+    private static final int LOC = 16;
+    private static final int REASON = 36;
+    private static final long UDP_RCV = 0xffffffff81c3a9a2L;
+
+    /** A RAW-only sample of the 6.11+ kfree_skb entry. */
+    private static byte[] sample(long location, int reason) {
+        return new RingImage.Rec(PerfRecord.SAMPLE)
+                .u32(44)                     // raw size: 40-byte entry + 4 bytes padding
+                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
+                .u64(0xffff888012345600L)    // skbaddr
+                .u64(location)               // location
+                .u64(0)                      // rx_sk
+                .u16(0x0800).u16(0)          // protocol, hole
+                .u32(reason)                 // reason
+                .u32(0)                      // padding to 8-byte record alignment
+                .bytes();
+    }
+
+    @Test
+    void countsSamplesAndLostRecordsPerCpu() {
+        DropAggregator agg = new DropAggregator(2, 64, 16);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfSample.RAW), LOC, REASON, null);
+        RingImage img = new RingImage(1).startAt(RingImage.PAGE - 64);  // second record wraps
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            img.write(sample(UDP_RCV, 3));
+            img.write(sample(UDP_RCV, 3));
+            img.write(new RingImage.Rec(PerfRecord.LOST).u64(42).u64(1000).bytes());
+            img.write(sample(UDP_RCV + 0x100, 6));
+            img.write(new RingImage.Rec(PerfRecord.LOST_SAMPLES).u64(5).bytes());
+            DropSink w = agg.newWriter();
+            dec.bind(1, w);
+            w.begin();
+            ring.drain(dec, Integer.MAX_VALUE);
+            w.end();
+        }
+        Snapshot s = agg.snapshot();
+        assertEquals(3, s.cpuEventsDelta(1));
+        assertEquals(1005, s.cpuLostDelta(1));
+        assertEquals(0, s.cpuEventsDelta(0));
+        assertEquals(2, s.rows().size());
+        for (Snapshot.Row r : s.rows()) {
+            if (r.location() == UDP_RCV) {
+                assertEquals(3, r.reason());
+                assertEquals(2, r.delta());
+            } else {
+                assertEquals(UDP_RCV + 0x100, r.location());
+                assertEquals(6, r.reason());
+                assertEquals(1, r.delta());
+            }
+        }
+        assertEquals(0, dec.malformed());
+    }
+
+    @Test
+    void layoutWithoutReasonGivesNoReason() {
+        // Before 5.17: skbaddr@8 location@16 protocol@24.
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfSample.RAW), 16, -1, null);
+        RingImage img = new RingImage(1);
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            img.write(new RingImage.Rec(PerfRecord.SAMPLE)
+                    .u32(28)                 // raw size: 26-byte entry + 2 padding
+                    .u64(0)                  // common fields
+                    .u64(0xffff888000000000L) // skbaddr
+                    .u64(UDP_RCV)            // location
+                    .u16(0x86dd).u16(0)      // protocol, padding
+                    .bytes());
+            DropSink w = agg.newWriter();
+            dec.bind(0, w);
+            w.begin();
+            ring.drain(dec, Integer.MAX_VALUE);
+            w.end();
+        }
+        List<Snapshot.Row> rows = agg.snapshot().rows();
+        assertEquals(1, rows.size());
+        assertEquals(DropSink.NO_REASON, rows.get(0).reason());
+        assertEquals(UDP_RCV, rows.get(0).location());
+    }
+
+    @Test
+    void kernelCallchainIsInternedWithoutMarkers() {
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        SampleFormat fmt = new SampleFormat(PerfSample.CALLCHAIN | PerfSample.RAW);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(fmt, LOC, REASON, agg.stacks());
+        long[] frames = {0xffffffff81000100L, 0xffffffff81000200L, 0xffffffff81000300L};
+        RingImage img = new RingImage(1);
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            for (int i = 0; i < 2; i++) {
+                byte[] raw = sample(UDP_RCV, 3);
+                RingImage.Rec rec = new RingImage.Rec(PerfRecord.SAMPLE)
+                        .u64(4)                          // nr
+                        .u64(PerfSample.CONTEXT_KERNEL)  // marker
+                        .u64(frames[0]).u64(frames[1]).u64(frames[2]);
+                // append the RAW part of the plain sample (everything after its 8-byte header)
+                for (int b = 8; b < raw.length; b += 4) {
+                    rec.u32((raw[b] & 0xff) | (raw[b + 1] & 0xff) << 8 | (raw[b + 2] & 0xff) << 16 | raw[b + 3] << 24);
+                }
+                img.write(rec.bytes());
+            }
+            DropSink w = agg.newWriter();
+            dec.bind(0, w);
+            w.begin();
+            ring.drain(dec, Integer.MAX_VALUE);
+            w.end();
+        }
+        List<Snapshot.Row> rows = agg.snapshot().rows();
+        assertEquals(1, rows.size());
+        assertEquals(2, rows.get(0).delta());
+        assertArrayEquals(frames, agg.stacks().chain(rows.get(0).stackId()));
+    }
+
+    @Test
+    void truncatedSamplesAreCountedNotDecoded() {
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfSample.RAW), LOC, REASON, null);
+        RingImage img = new RingImage(1);
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            img.write(new RingImage.Rec(PerfRecord.SAMPLE).u32(20).zeros(20).bytes());   // raw too short
+            img.write(new RingImage.Rec(PerfRecord.SAMPLE).u32(400).zeros(20).bytes());  // raw size past end
+            img.write(sample(UDP_RCV, 3));
+            DropSink w = agg.newWriter();
+            dec.bind(0, w);
+            w.begin();
+            ring.drain(dec, Integer.MAX_VALUE);
+            w.end();
+        }
+        assertEquals(2, dec.malformed());
+        assertEquals(1, agg.snapshot().dropsDelta());
+    }
+}
