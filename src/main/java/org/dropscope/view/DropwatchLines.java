@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.view;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.dropscope.aggregate.Snapshot;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+import org.dropscope.event.ReasonNames;
+
+/**
+ * Formats interval counts as dropwatch 1.5 prints its summary alerts, so that scripts that parse
+ * dropwatch keep working:
+ * <pre>
+ * 12 drops at __udp4_lib_rcv+9a2 (0xffffffff81c3a9a2) [software] reason: NO_SOCKET
+ * 3 drops at location 0xffffffffc0a01234 [software]
+ * </pre>
+ * The first form is dropwatch's {@code "%d drops at %s+%llx (%p) [software]"}, the second its
+ * unresolved form {@code "%d drops at location %p [software]"}. dropscope appends
+ * {@code " reason: NAME"} when the source gives a reason; dropwatch's summary mode has none.
+ * Hardware drops print as dropwatch's {@code "%d drops at %s [hardware]"} with the trap name.
+ */
+public final class DropwatchLines {
+    private final LocationNames locations;
+    private final ReasonNames reasons;
+    private final TrapNames traps;
+
+    /** Names of devlink traps, for hardware drops whose location is an interned trap id. */
+    @FunctionalInterface
+    public interface TrapNames {
+        TrapNames NONE = id -> null;
+
+        String name(long id);
+    }
+
+    public DropwatchLines(LocationNames locations, ReasonNames reasons, TrapNames traps) {
+        this.locations = locations;
+        this.reasons = reasons;
+        this.traps = traps;
+    }
+
+    /** One line for one key's count. */
+    public String line(long count, DropOrigin origin, long location, int reason) {
+        StringBuilder sb = new StringBuilder(96).append(count).append(" drops at ");
+        if (origin == DropOrigin.HARDWARE) {
+            String trap = traps.name(location);
+            sb.append(trap != null ? trap : "trap#" + location).append(" [hardware]");
+        } else {
+            String sym = locations.dropwatch(location);
+            if (sym != null) {
+                sb.append(sym).append(" (0x").append(Long.toHexString(location)).append(')');
+            } else {
+                sb.append("location 0x").append(Long.toHexString(location));
+            }
+            sb.append(" [software]");
+        }
+        if (reason != DropSink.NO_REASON) {
+            String name = reasons.name(reason);
+            sb.append(" reason: ").append(name != null ? name : Integer.toString(reason));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The lines for an interval: one per key that had drops in it, the busiest first. Keys that
+     * differ only by stack are merged, as dropwatch has no stacks.
+     */
+    public List<String> lines(Snapshot s) {
+        List<Snapshot.Row> rows = new ArrayList<>();
+        for (Snapshot.Row r : s.rows()) {
+            if (r.delta() == 0) {
+                continue;
+            }
+            int same = indexOfSameLine(rows, r);
+            if (same >= 0) {
+                Snapshot.Row o = rows.get(same);
+                rows.set(same, new Snapshot.Row(o.origin(), o.location(), o.reason(), DropSink.NO_STACK,
+                        o.delta() + r.delta(), o.total() + r.total()));
+            } else {
+                rows.add(r);
+            }
+        }
+        rows.sort(Comparator.comparingLong(Snapshot.Row::delta).reversed()
+                .thenComparingLong(Snapshot.Row::location));
+        List<String> out = new ArrayList<>(rows.size());
+        for (Snapshot.Row r : rows) {
+            out.add(line(r.delta(), r.origin(), r.location(), r.reason()));
+        }
+        return out;
+    }
+
+    private static int indexOfSameLine(List<Snapshot.Row> rows, Snapshot.Row r) {
+        for (int i = 0; i < rows.size(); i++) {
+            Snapshot.Row o = rows.get(i);
+            if (o.origin() == r.origin() && o.location() == r.location() && o.reason() == r.reason()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

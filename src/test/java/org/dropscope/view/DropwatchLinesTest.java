@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+import org.dropscope.event.ReasonNames;
+import org.junit.jupiter.api.Test;
+
+class DropwatchLinesTest {
+    private static final long PC = 0xffffffff81c3a9a2L;
+    private static final ReasonNames REASONS = code -> code == 3 ? "NO_SOCKET" : null;
+    private static final LocationNames SYMS = pc -> pc == PC ? "__udp4_lib_rcv+9a2" : null;
+
+    /** The pattern a dropwatch-parsing script would use for resolved software lines. */
+    private static final Pattern DROPWATCH = Pattern.compile("^(\\d+) drops at (\\S+) \\((0x[0-9a-f]+)\\) \\[software\\]");
+
+    @Test
+    void resolvedLineKeepsDropwatchsShapeAndAppendsTheReason() {
+        DropwatchLines f = new DropwatchLines(SYMS, REASONS, DropwatchLines.TrapNames.NONE);
+        String line = f.line(12, DropOrigin.SOFTWARE, PC, 3);
+        assertEquals("12 drops at __udp4_lib_rcv+9a2 (0xffffffff81c3a9a2) [software] reason: NO_SOCKET", line);
+        Matcher m = DROPWATCH.matcher(line);
+        assertTrue(m.find());
+        assertEquals("12", m.group(1));
+        assertEquals(PC, Long.parseUnsignedLong(m.group(3).substring(2), 16));
+    }
+
+    @Test
+    void unresolvedAndReasonlessAndHardwareForms() {
+        DropwatchLines f = new DropwatchLines(LocationNames.NONE, ReasonNames.NONE, id -> id == 4 ? "ingress_vlan_filter" : null);
+        assertEquals("1 drops at location 0xffffffff81c3a9a2 [software]",
+                f.line(1, DropOrigin.SOFTWARE, PC, DropSink.NO_REASON));
+        assertEquals("2 drops at location 0xffffffff81c3a9a2 [software] reason: 77",
+                f.line(2, DropOrigin.SOFTWARE, PC, 77));
+        assertEquals("5 drops at ingress_vlan_filter [hardware]",
+                f.line(5, DropOrigin.HARDWARE, 4, DropSink.NO_REASON));
+    }
+
+    @Test
+    void intervalLinesSkipQuietKeysMergeStacksAndSortBusiestFirst() {
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        int s1 = agg.stacks().intern(new long[] {1, 2}, 2);
+        int s2 = agg.stacks().intern(new long[] {1, 3}, 2);
+        DropSink w = agg.newWriter();
+        w.begin();
+        w.drop(0, DropOrigin.SOFTWARE, PC, 3, s1, 2);
+        w.drop(0, DropOrigin.SOFTWARE, PC, 3, s2, 5);
+        w.drop(0, DropOrigin.SOFTWARE, 0x1234, 3, DropSink.NO_STACK, 1);
+        w.end();
+        DropwatchLines f = new DropwatchLines(SYMS, REASONS, DropwatchLines.TrapNames.NONE);
+        assertEquals(List.of(
+                "7 drops at __udp4_lib_rcv+9a2 (0xffffffff81c3a9a2) [software] reason: NO_SOCKET",
+                "1 drops at location 0x1234 [software] reason: NO_SOCKET"), f.lines(agg.snapshot()));
+        assertEquals(List.of(), f.lines(agg.snapshot()), "nothing new, nothing printed");
+    }
+}
