@@ -16,6 +16,6 @@ public final class DropscopeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ExitCode.OK;
+        return org.dropscope.shell.ExitCodes.OK;
     }
 }

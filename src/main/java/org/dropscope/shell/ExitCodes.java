@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.shell;
+
+import org.dropscope.source.SourceException;
+
+/**
+ * The process exit codes, shared by every command; README.md documents them.
+ *
+ * <p>0, 1 and 2 are picocli's own (success, software error, usage error).
+ */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** A bug in dropscope. */
+    public static final int SOFTWARE = 1;
+    /** Bad command line. */
+    public static final int USAGE = 2;
+    /** A privilege is missing: not root, a capability, perf_event_paranoid, kptr_restrict. */
+    public static final int NO_PERMISSION = 3;
+    /** The kernel lacks a feature: tracefs, the skb:kfree_skb tracepoint, NET_DM. */
+    public static final int NO_KERNEL_FEATURE = 4;
+    /** An input (kallsyms, tracepoint format, recording) is unreadable or corrupt. */
+    public static final int BAD_INPUT = 5;
+    /** A system call failed for a reason outside dropscope (memory, file descriptors). */
+    public static final int SYSTEM = 6;
+
+    private ExitCodes() {
+    }
+
+    public static int of(SourceException.Kind kind) {
+        switch (kind) {
+            case NO_PERMISSION:
+                return NO_PERMISSION;
+            case NO_KERNEL_FEATURE:
+                return NO_KERNEL_FEATURE;
+            case BAD_INPUT:
+                return BAD_INPUT;
+            default:
+                return SYSTEM;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.shell;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.aggregate.Snapshot;
+import org.dropscope.source.DropSource;
+import org.dropscope.source.SourceException;
+import org.dropscope.view.DropwatchLines;
+
+/**
+ * One running monitoring session of the shell: a source feeding an aggregator, and a ticker
+ * thread that prints the drops of each interval as dropwatch lines.
+ *
+ * <p>Threads: the source's reader thread writes the aggregator; the ticker thread
+ * ({@code dropscope-ticker}) takes a snapshot per interval and prints; the shell thread, a signal
+ * handler or a shutdown hook calls {@link #stop()}, which is idempotent and serialised.
+ */
+final class Monitor {
+    /** Distinct (location, reason, stack) keys kept before counting into overflow. */
+    static final int KEY_CAPACITY = 1 << 16;
+    static final int STACK_CAPACITY = 1 << 14;
+
+    private final DropSource source;
+    private final DropwatchLines format;
+    private final PrintWriter out;
+    private final long intervalMillis;
+    private final long alertLimit;
+    private final DropAggregator aggregator;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final Thread ticker;
+    private long alerts;
+    private boolean stopped;
+    private Snapshot last;
+
+    Monitor(DropSource source, DropwatchLines format, PrintWriter out, long intervalMillis, long alertLimit) {
+        this.source = source;
+        this.format = format;
+        this.out = out;
+        this.intervalMillis = intervalMillis;
+        this.alertLimit = alertLimit;
+        this.aggregator = new DropAggregator(source.cpus(), KEY_CAPACITY, STACK_CAPACITY);
+        this.ticker = new Thread(this::tick, "dropscope-ticker");
+        ticker.setDaemon(true);
+    }
+
+    void start() throws SourceException {
+        source.start(aggregator);
+        ticker.start();
+    }
+
+    /** Blocks until the alert limit is reached or {@link #requestStop()} is called. */
+    void awaitStopRequest() throws InterruptedException {
+        stopRequested.await();
+    }
+
+    /** Asks the session to end; the shell thread then calls {@link #stop()}. Async-safe. */
+    void requestStop() {
+        stopRequested.countDown();
+    }
+
+    boolean stopRequested() {
+        return stopRequested.getCount() == 0;
+    }
+
+    /**
+     * Stops the kernel side, prints the drops of the last partial interval and releases the
+     * source. Idempotent.
+     */
+    synchronized void stop() throws SourceException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        requestStop();
+        ticker.interrupt();
+        try {
+            ticker.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            source.stop();
+            printInterval();
+        } finally {
+            source.close();
+        }
+    }
+
+    /** The latest snapshot (totals since start), or {@code null} before the first interval. */
+    synchronized Snapshot lastSnapshot() {
+        return last;
+    }
+
+    DropSource source() {
+        return source;
+    }
+
+    private void tick() {
+        try {
+            while (!stopRequested()) {
+                Thread.sleep(intervalMillis);
+                synchronized (this) {
+                    if (stopped) {
+                        return;
+                    }
+                    printInterval();
+                }
+            }
+        } catch (InterruptedException e) {
+            // stop() is ending the session.
+        }
+    }
+
+    /** Prints the interval's lines, counting them against the alert limit like dropwatch. */
+    private void printInterval() {
+        last = aggregator.snapshot();
+        if (alertLimit > 0 && alerts >= alertLimit) {
+            return;
+        }
+        List<String> lines = format.lines(last);
+        synchronized (out) {
+            for (String line : lines) {
+                out.println(line);
+                alerts++;
+                if (alertLimit > 0 && alerts == alertLimit) {
+                    out.println("Alert limit reached, deactivating!");
+                    requestStop();
+                    break;
+                }
+            }
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.shell;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import org.dropscope.aggregate.Snapshot;
+import org.dropscope.source.DropSource;
+import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFactory;
+import org.dropscope.view.DropwatchLines;
+import org.dropscope.view.LocationNames;
+
+/**
+ * The interactive shell: dropwatch's commands and printed lines over any dropscope source.
+ *
+ * <p>Differences from dropwatch, all in the direction of scripts working better: while
+ * monitoring without an alert limit, commands keep being read, so {@code stop} typed or piped in
+ * ends monitoring (dropwatch only stops on Ctrl-C); with an alert limit, the next command is read
+ * only once the limit is reached, as dropwatch does, so that {@code set alertlimit 1 / start /
+ * stop / exit} piped in gives the same output. End of input while monitoring keeps monitoring
+ * until Ctrl-C or SIGTERM, as dropwatch does.
+ */
+public final class Shell {
+    /** Where command lines come from: a terminal line editor or plain standard input. */
+    public interface Input {
+        /**
+         * The next line, without its terminator, or {@code null} at end of input.
+         *
+         * @throws UserInterrupt when the user pressed Ctrl-C at the prompt
+         */
+        String readLine(String prompt) throws IOException, UserInterrupt;
+    }
+
+    /** Ctrl-C at the prompt. */
+    public static final class UserInterrupt extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** What the shell is run with. */
+    public record Settings(String sourceName, String lookupMethod, long intervalMillis, boolean netDmCommands) {
+    }
+
+    static final String PROMPT = "dropscope> ";
+
+    private final Input in;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final SourceFactory sources;
+    private final LocationNames names;
+    private final Settings settings;
+    private long alertLimit;
+    private Monitor monitor;
+    private Monitor lastSession;
+    private int failure;
+
+    public Shell(Input in, PrintWriter out, PrintWriter err, SourceFactory sources, LocationNames names, Settings settings) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.sources = sources;
+        this.names = names;
+        this.settings = settings;
+    }
+
+    /** Runs until {@code exit}, end of input or a failure; returns the exit code. */
+    public int run() throws IOException {
+        while (failure == 0) {
+            String line;
+            try {
+                line = in.readLine(PROMPT);
+            } catch (UserInterrupt e) {
+                if (!interrupt()) {
+                    println("Got a sigint while not receiving");
+                }
+                continue;
+            }
+            if (line == null) {
+                awaitEndOfMonitoring();
+                println("Terminating dropscope...");
+                break;
+            }
+            if (!execute(line.trim())) {
+                break;
+            }
+        }
+        return failure;
+    }
+
+    /**
+     * Ctrl-C or SIGINT: ends monitoring if it is on. Callable from any thread.
+     *
+     * @return whether monitoring was on
+     */
+    public synchronized boolean interrupt() {
+        if (monitor == null) {
+            return false;
+        }
+        stopMonitoring();
+        return true;
+    }
+
+    /** SIGTERM or JVM exit: ends monitoring and releases the kernel resources. */
+    public synchronized void shutdown() {
+        if (monitor != null) {
+            stopMonitoring();
+        }
+    }
+
+    /** @return false when the shell should end */
+    private boolean execute(String cmd) {
+        String[] words = cmd.split("\\s+");
+        switch (words[0].toLowerCase(Locale.ROOT)) {
+            case "":
+                return true;
+            case "start":
+                start();
+                return failure == 0;
+            case "stop":
+                stop();
+                return true;
+            case "exit":
+            case "quit":
+                synchronized (this) {
+                    stopMonitoring();
+                }
+                println("Shutting down ...");
+                return false;
+            case "help":
+                help();
+                return true;
+            case "set":
+                set(words);
+                return true;
+            case "show":
+                show();
+                return true;
+            case "stats":
+                stats();
+                return true;
+            default:
+                println("Unknown command: " + cmd + " (type help for the list)");
+                return true;
+        }
+    }
+
+    private void start() {
+        Monitor running;
+        synchronized (this) {
+            if (monitor != null) {
+                println("Monitoring is already on (stop it first)");
+                return;
+            }
+            println("Enabling monitoring...");
+            DropSource source;
+            try {
+                source = sources.open();
+            } catch (SourceException e) {
+                fail(e);
+                return;
+            }
+            DropwatchLines format = new DropwatchLines(names, source.reasons(), DropwatchLines.TrapNames.NONE);
+            running = new Monitor(source, format, out, settings.intervalMillis(), alertLimit);
+            try {
+                running.start();
+            } catch (SourceException e) {
+                source.close();
+                fail(e);
+                return;
+            }
+            monitor = running;
+            println("Kernel monitoring activated.");
+            println("Issue Ctrl-C to stop monitoring");
+        }
+        if (alertLimit > 0) {
+            // dropwatch reads no further command until the limit is reached or Ctrl-C.
+            awaitEndOfMonitoring();
+        }
+    }
+
+    private void awaitEndOfMonitoring() {
+        Monitor m;
+        synchronized (this) {
+            m = monitor;
+        }
+        if (m == null) {
+            return;
+        }
+        try {
+            m.awaitStopRequest();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (monitor == m) {
+                stopMonitoring();
+            }
+        }
+    }
+
+    private synchronized void stop() {
+        if (monitor == null) {
+            // dropwatch prints these even when already stopped (the kernel acks a second STOP).
+            println("Deactivation requested, turning off monitoring");
+            println("Got a stop message");
+            return;
+        }
+        stopMonitoring();
+    }
+
+    /** Caller holds the lock. */
+    private void stopMonitoring() {
+        if (monitor == null) {
+            return;
+        }
+        Monitor m = monitor;
+        monitor = null;
+        println("Deactivation requested, turning off monitoring");
+        try {
+            m.stop();
+            println("Got a stop message");
+        } catch (SourceException e) {
+            println("Stop request failed, error: " + e.getMessage());
+        }
+        lastSession = m;
+    }
+
+    private void set(String[] words) {
+        if (words.length < 2) {
+            println("set needs a setting: alertlimit <number> (type help)");
+            return;
+        }
+        String what = words[1].toLowerCase(Locale.ROOT);
+        if (what.equals("alertlimit")) {
+            if (words.length < 3 || !words[2].matches("\\d{1,18}")) {
+                println("set alertlimit needs a number of alert lines (0 = no limit)");
+                return;
+            }
+            synchronized (this) {
+                alertLimit = Long.parseLong(words[2]);
+            }
+            println("setting alert capture limit to " + alertLimit);
+        } else if (what.matches("alertmode|trunc|queue|sw|hw") && !settings.netDmCommands()) {
+            println("set " + what + " configures NET_DM; this shell uses the " + settings.sourceName()
+                    + " source, which has no such setting");
+        } else {
+            println("Unknown setting: " + words[1] + " (type help)");
+        }
+    }
+
+    private void show() {
+        println("Source: " + settings.sourceName());
+        println("Lookup method: " + settings.lookupMethod());
+        println("Alert limit: " + (alertLimit == 0 ? "none" : Long.toString(alertLimit)));
+        println("Interval: " + settings.intervalMillis() + " ms");
+    }
+
+    private synchronized void stats() {
+        Monitor m = monitor != null ? monitor : lastSession;
+        if (m == null) {
+            println("No statistics: monitoring has not been started");
+            return;
+        }
+        Snapshot s = m.lastSnapshot();
+        println("Statistics of the " + (monitor != null ? "running" : "last") + " session: " + m.source().description());
+        if (s == null) {
+            println("no interval completed yet");
+            return;
+        }
+        println(String.format(Locale.ROOT, "%-6s %14s %14s", "cpu", "events", "lost"));
+        for (int c = 0; c < s.cpus(); c++) {
+            println(String.format(Locale.ROOT, "%-6d %14d %14d", c, s.cpuEventsTotal(c), s.cpuLostTotal(c)));
+        }
+        println(String.format(Locale.ROOT, "%-6s %14d %14d", "all", s.dropsTotal(), s.lostTotal()));
+        if (s.overflowTotal() > 0) {
+            println("drops at new locations counted without a location (table full): " + s.overflowTotal());
+        }
+        for (Map.Entry<String, Long> e : m.source().counters().entrySet()) {
+            println(e.getKey() + ": " + e.getValue());
+        }
+    }
+
+    private void help() {
+        println("Command Syntax:");
+        println("exit\t\t\t\t - Quit dropscope");
+        println("help\t\t\t\t - Display this message");
+        println("set:");
+        println("\talertlimit <number>\t - capture only this many alert lines");
+        println("start\t\t\t\t - start capture");
+        println("stop\t\t\t\t - stop capture");
+        println("show\t\t\t\t - show existing configuration");
+        println("stats\t\t\t\t - show statistics: events and lost events per CPU");
+    }
+
+    private void fail(SourceException e) {
+        synchronized (err) {
+            err.println("dropscope: " + e.getMessage());
+            err.flush();
+        }
+        failure = ExitCodes.of(e.kind());
+    }
+
+    private void println(String s) {
+        synchronized (out) {
+            out.println(s);
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source;
+
+import java.util.Map;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.ReasonNames;
+
+/**
+ * One monitoring session on one kernel source: opened (kernel resources acquired), started,
+ * stopped, closed. A new session opens a new source.
+ *
+ * <p>{@link #close()} releases every kernel resource the source holds (perf fds and mappings,
+ * NET_DM monitoring state) whatever state it is in, may be called more than once and from a
+ * shutdown hook.
+ */
+public interface DropSource extends AutoCloseable {
+    /** One line for users: which source, which kernel interface, which layout. */
+    String description();
+
+    /** Names for the reason codes this source writes. */
+    ReasonNames reasons();
+
+    /** Number of CPU ids drops may be reported for (size the aggregator with it). */
+    int cpus();
+
+    /** Starts delivering drops into {@code aggregator}; returns once the kernel is delivering. */
+    void start(DropAggregator aggregator) throws SourceException;
+
+    /**
+     * Stops the kernel side, then delivers everything the kernel produced before that, then
+     * returns: after this, the aggregator has every drop of the session.
+     */
+    void stop() throws SourceException;
+
+    /** Source-specific counters for {@code stats}, in display order (malformed records, ...). */
+    Map<String, Long> counters();
+
+    @Override
+    void close();
+}

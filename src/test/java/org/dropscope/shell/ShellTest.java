@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.dropscope.source.SourceException;
+import org.dropscope.view.LocationNames;
+import org.junit.jupiter.api.Test;
+
+class ShellTest {
+    private static final LocationNames NAMES = pc -> pc == FakeSource.PC ? "__udp4_lib_rcv+9a2" : null;
+    private static final Shell.Settings SETTINGS = new Shell.Settings("fake", "kas", 50, false);
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private Shell shell(Shell.Input in, FakeSource src) {
+        return new Shell(in, new PrintWriter(out), new PrintWriter(err), () -> src, NAMES, SETTINGS);
+    }
+
+    private static Shell.Input piped(String text) {
+        BufferedReader r = new BufferedReader(new StringReader(text));
+        return prompt -> r.readLine();
+    }
+
+    private List<String> lines() {
+        return out.toString().lines().toList();
+    }
+
+    @Test
+    void dropwatchsOwnTestScriptGivesDropwatchsLines() throws Exception {
+        FakeSource src = new FakeSource(5, 0);
+        int rc = shell(piped("set alertlimit 1\nstart\nstop\nexit\n"), src).run();
+        assertEquals(0, rc);
+        assertEquals(List.of(
+                "setting alert capture limit to 1",
+                "Enabling monitoring...",
+                "Kernel monitoring activated.",
+                "Issue Ctrl-C to stop monitoring",
+                "5 drops at __udp4_lib_rcv+9a2 (0xffffffff81c3a9a2) [software] reason: NO_SOCKET",
+                "Alert limit reached, deactivating!",
+                "Deactivation requested, turning off monitoring",
+                "Got a stop message",
+                "Deactivation requested, turning off monitoring",
+                "Got a stop message",
+                "Shutting down ..."), lines());
+        assertEquals(1, src.stops.get());
+        assertEquals(1, src.closes.get());
+    }
+
+    @Test
+    void stopWhileMonitoringDeliversTheLastPartialIntervalAndStatsCountIt() throws Exception {
+        FakeSource src = new FakeSource(5, 2);
+        BlockingQueue<String> q = new LinkedBlockingQueue<>();
+        Shell sh = shell(queueInput(q), src);
+        q.add("start");
+        Shell running = sh;
+        Thread t = new Thread(() -> {
+            try {
+                running.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.start();
+        waitFor("5 drops at __udp4_lib_rcv+9a2");
+        q.add("stop");
+        q.add("stats");
+        q.add("exit");
+        t.join(10_000);
+        List<String> l = lines();
+        assertTrue(l.contains("2 drops at __udp4_lib_rcv+9b2 (0xffffffff81c3a9b2) [software] reason: NO_SOCKET")
+                || l.contains("2 drops at location 0xffffffff81c3a9b2 [software] reason: NO_SOCKET"), l.toString());
+        assertTrue(l.contains("all                 7              4"), l.toString());
+        assertTrue(l.contains("malformed samples: 0"), l.toString());
+        assertEquals("Shutting down ...", l.get(l.size() - 1));
+        assertEquals(1, src.closes.get());
+    }
+
+    private static Shell.Input queueInput(BlockingQueue<String> q) {
+        return prompt -> {
+            try {
+                String s = q.take();
+                return s.equals("<eof>") ? null : s;
+            } catch (InterruptedException e) {
+                return null;
+            }
+        };
+    }
+
+    @Test
+    void endOfInputWhileMonitoringKeepsMonitoringUntilInterrupted() throws Exception {
+        FakeSource src = new FakeSource(1, 0);
+        Shell sh = shell(piped("start\n"), src);
+        Thread t = new Thread(() -> {
+            try {
+                sh.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.start();
+        waitFor("1 drops at");
+        assertTrue(t.isAlive(), "EOF must not end monitoring");
+        assertEquals(0, src.stops.get());
+        assertTrue(sh.interrupt());
+        t.join(10_000);
+        List<String> l = lines();
+        assertEquals("Terminating dropscope...", l.get(l.size() - 1));
+        assertEquals(1, src.stops.get());
+        assertEquals(1, src.closes.get());
+    }
+
+    @Test
+    void sourceFailureEndsTheShellWithItsExitCode() throws Exception {
+        Shell sh = new Shell(piped("start\nstats\n"), new PrintWriter(out), new PrintWriter(err), () -> {
+            throw new SourceException(SourceException.Kind.NO_PERMISSION, "perf_event_open(2): Permission denied");
+        }, NAMES, SETTINGS);
+        assertEquals(ExitCodes.NO_PERMISSION, sh.run());
+        assertEquals("dropscope: perf_event_open(2): Permission denied\n", err.toString());
+        assertEquals(List.of("Enabling monitoring..."), lines());
+    }
+
+    @Test
+    void helpSetShowAndUnknownCommands() throws Exception {
+        FakeSource src = new FakeSource(1, 0);
+        assertEquals(0, shell(piped("help\nset alertlimit x\nset trunc 10\nshow\nfrobnicate\n"), src).run());
+        String o = out.toString();
+        assertTrue(o.contains("Command Syntax:"));
+        assertTrue(o.contains("set alertlimit needs a number"));
+        assertTrue(o.contains("set trunc configures NET_DM; this shell uses the fake source"));
+        assertTrue(o.contains("Source: fake\nLookup method: kas\nAlert limit: none"));
+        assertTrue(o.contains("Unknown command: frobnicate"));
+        assertTrue(o.endsWith("Terminating dropscope...\n"));
+        assertEquals(0, src.starts.get());
+    }
+
+    private void waitFor(String text) throws InterruptedException {
+        for (int i = 0; i < 500 && !out.toString().contains(text); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(out.toString().contains(text), "waited for: " + text + "\n" + out);
+    }
+}
