@@ -53,9 +53,9 @@ public record KernelSymbol(String name, String module, long address, long size) 
      * The kernel's {@code %pS} form from Documentation/core-api/printk-formats.rst:
      * {@code name+0xoffset/0xsize}, followed by {@code " [module]"} for a module symbol, e.g.
      * {@code versatile_init+0x0/0x110 [module_name]}. The kernel prints {@code %#lx}, which in its
-     * vsprintf gives {@code 0x0} for a zero offset. The size is this table's estimate; the
-     * kernel's own figure for the same symbol can be smaller where kallsyms omits a neighbour
-     * (see {@link SymbolTable}).
+     * vsprintf gives {@code 0x0} for a zero offset. The size is {@link SymbolTable}'s estimate,
+     * which is the kernel's figure (distance to the next kallsyms address) except where the table
+     * caps it.
      */
     public String percentPS(long pc) {
         String s = name + "+0x" + Long.toHexString(offset(pc)) + "/0x" + Long.toHexString(size);

@@ -47,6 +47,7 @@ public final class Symbolizer {
     private volatile State state;
     private volatile long lastCheckNanos;
     private volatile IOException lastReloadFailure;
+    /** Written only under {@link #reloadLock}. */
     private volatile int reloads;
 
     /** A table, the module list it was built with, and its cache. */
@@ -77,6 +78,14 @@ public final class Symbolizer {
         ModuleList current = readModules();
         this.state = new State(readKallsyms(current), current);
         this.lastCheckNanos = nanoClock.getAsLong();
+    }
+
+    /**
+     * A symbolizer over readers whose kptr_restrict is not known (saved files), on
+     * {@link System#nanoTime()}.
+     */
+    public Symbolizer(ReaderSupplier kallsyms, ReaderSupplier modules) throws IOException {
+        this(kallsyms, modules, () -> KallsymsParser.KPTR_RESTRICT_UNKNOWN, System::nanoTime);
     }
 
     /** The production symbolizer over /proc; see {@link Kallsyms}. */
@@ -125,6 +134,10 @@ public final class Symbolizer {
         }
         int idx = s.table.indexOf(pc);
         if (idx < 0) {
+            if (pc == 0) {
+                // NET_DM reports PC 0 for "a device's rx_dropped rose": no module can explain it.
+                return null;
+            }
             s = reloadIfModulesChanged(s);
             idx = s.table.indexOf(pc);
             if (idx < 0) {

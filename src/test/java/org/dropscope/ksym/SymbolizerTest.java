@@ -172,6 +172,26 @@ class SymbolizerTest {
     }
 
     @Test
+    void pcZeroNeverResolvesAndNeverTriggersAReload() throws IOException {
+        Symbolizer s = symbolizer();
+        loadBrNetfilter();
+        clock.addAndGet(SECOND);
+        assertNull(s.resolve(0));
+        assertNull(s.dropwatch(0));
+        assertEquals(1, modulesOpens.get());
+        assertEquals(late.name(), s.resolve(late.address()).name(), "a real miss still reloads");
+    }
+
+    @Test
+    void savedFilesExplainHiddenAddressesWithoutGuessingKptrRestrict() {
+        String zeros = Fixtures.text("kptr-restricted-all-zero.txt");
+        KallsymsUnavailableException e = assertThrows(KallsymsUnavailableException.class,
+                () -> new Symbolizer(() -> new StringReader(zeros), () -> null));
+        assertTrue(e.getMessage().contains("kallsyms shows only zero addresses"), e.getMessage());
+        assertTrue(!e.getMessage().contains("kptr_restrict="), e.getMessage());
+    }
+
+    @Test
     void firstLoadFailuresPropagate() {
         kallsyms = Fixtures.text("kptr-restricted-all-zero.txt");
         KallsymsUnavailableException e = assertThrows(KallsymsUnavailableException.class, this::symbolizer);
