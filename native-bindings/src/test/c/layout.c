@@ -316,6 +316,7 @@ static void errnos(void)
     C(Errno, EMFILE);
     C(Errno, ENOSPC);
     C(Errno, ENOSYS);
+    C(Errno, ENOPROTOOPT);
     C(Errno, EPROTONOSUPPORT);
     C(Errno, EOPNOTSUPP);
     C(Errno, ENOBUFS);

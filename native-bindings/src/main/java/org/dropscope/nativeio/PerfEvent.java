@@ -112,7 +112,10 @@ public final class PerfEvent implements AutoCloseable {
 
     /**
      * PERF_EVENT_IOC_SET_FILTER: a tracepoint filter in the tracefs syntax, {@code "protocol == 8"}.
-     * The kernel answers EINVAL to a filter it cannot parse and to a non-tracepoint event.
+     * The kernel answers EINVAL to a filter it cannot parse and to a non-tracepoint event, and
+     * EEXIST once the event has a filter: it can be set only once per event.
+     *
+     * @throws IllegalArgumentException if the filter contains a NUL character
      */
     public void setFilter(String filter) throws NativeException {
         byte[] bytes = Native.cString(filter);

@@ -74,8 +74,9 @@ public final class Poller {
     }
 
     /**
-     * Whether the last poll found the other end gone (POLLHUP); for a perf event, that the
-     * monitored task has exited.
+     * Whether the last poll found the other end gone (POLLHUP). For a perf event this means the
+     * monitored task has exited, except that an event without a mapped ring reports POLLHUP always
+     * (perf_poll() in kernel/events/core.c).
      */
     public boolean hungUp(int index) {
         return (revents(index) & POLLHUP) != 0;
