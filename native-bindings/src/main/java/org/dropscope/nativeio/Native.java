@@ -342,7 +342,10 @@ final class Native {
     }
 
     static int eventfd(int initval, int flags) throws NativeException {
-        int fd = LIBC.eventfd(initval, flags);
+        int fd;
+        do {
+            fd = LIBC.eventfd(initval, flags);
+        } while (fd < 0 && errno() == Errno.EINTR);
         if (fd < 0) {
             throw fail("eventfd(2)", null);
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.perf.PerfConstants;
@@ -48,6 +50,28 @@ class EventFdPollerIT {
             assertTrue(waitedMillis >= 90 && waitedMillis < 10_000, "woke after " + waitedMillis + " ms");
             assertEquals(1, wakeup.drain());
             assertEquals(0, poller.poll(0), "readable after drain");
+        }
+    }
+
+    @Test
+    void pollingAllocatesNothing() throws Exception {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        KernelTestSupport.require(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
+        long tid = Thread.currentThread().getId();
+        try (EventFd wakeup = EventFd.create()) {
+            Poller poller = new Poller(wakeup.fd());
+            wakeup.signal();
+            int ready = 0;
+            for (int i = 0; i < 20_000; i++) {
+                ready += poller.poll(0);
+            }
+            long before = threads.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 20_000; i++) {
+                ready += poller.poll(0);
+            }
+            long allocated = threads.getThreadAllocatedBytes(tid) - before;
+            assertEquals(40_000, ready);
+            assertTrue(allocated < 20_000, allocated + " bytes allocated by 20000 polls");
         }
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class PerfEventIT {
     private static final int DATA_PAGES = 8;
+    private static final VarHandle RING_U64 = MethodHandles.byteBufferViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     @BeforeEach
     void needsRootAndNoLeftovers() {
@@ -100,6 +104,11 @@ class PerfEventIT {
             assertEquals(PerfConstants.PERF_RECORD_SAMPLE, page.getInt(first));
             assertEquals(PerfConstants.PERF_EVENT_HEADER_SIZE + 8 + 8, Short.toUnsignedInt(page.getShort(first + 6)));
             assertEquals(ProcessHandle.current().pid(), page.getInt(first + PerfConstants.PERF_EVENT_HEADER_SIZE + 8));
+
+            // What the ring reader does: acquire data_head, release data_tail, on the same buffer.
+            assertEquals(head, (long) RING_U64.getAcquire(page, PerfMmapPage.OFFSET_DATA_HEAD));
+            RING_U64.setRelease(page, PerfMmapPage.OFFSET_DATA_TAIL, head);
+            assertEquals(head, page.getLong(PerfMmapPage.OFFSET_DATA_TAIL));
 
             ProcSelf.spin(30);
             assertEquals(head, page.getLong(PerfMmapPage.OFFSET_DATA_HEAD), "samples after disable");
