@@ -43,8 +43,8 @@ public final class PerfRing implements AutoCloseable {
             throw new IllegalArgumentException("a perf ring must be a direct buffer over the mapping");
         }
         this.meta = mapping.duplicate();
-        long offset = (long) U64.getAcquire(meta, PerfMmapPage.DATA_OFFSET);
-        long size = (long) U64.getAcquire(meta, PerfMmapPage.DATA_SIZE);
+        long offset = (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_OFFSET);
+        long size = (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_SIZE);
         if (offset == 0 || size == 0) {
             // Kernels before 4.1 leave data_offset/data_size zero: the data area then starts at
             // the second page and runs to the end of the mapping.
@@ -58,12 +58,12 @@ public final class PerfRing implements AutoCloseable {
         this.dataSize = (int) size;
         this.mask = dataSize - 1;
         this.data = Unpooled.wrappedBuffer(mapping.duplicate().position((int) offset).limit((int) (offset + size)).slice());
-        this.tail = (long) U64.getAcquire(meta, PerfMmapPage.DATA_TAIL);
+        this.tail = (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_TAIL);
     }
 
     /** Bytes written by the kernel and not yet consumed. */
     public long pending() {
-        return (long) U64.getAcquire(meta, PerfMmapPage.DATA_HEAD) - tail;
+        return (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_HEAD) - tail;
     }
 
     /** Size of the data area in bytes. */
@@ -83,7 +83,7 @@ public final class PerfRing implements AutoCloseable {
      * @return bytes consumed
      */
     public int drain(PerfRecordHandler handler, int maxBytes) {
-        long head = (long) U64.getAcquire(meta, PerfMmapPage.DATA_HEAD);
+        long head = (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_HEAD);
         long t = tail;
         long limit = Math.min(head, t + maxBytes);
         while (t < limit) {
@@ -107,7 +107,7 @@ public final class PerfRing implements AutoCloseable {
             }
             t += size;
         }
-        U64.setRelease(meta, PerfMmapPage.DATA_TAIL, t);
+        U64.setRelease(meta, PerfMmapPage.OFFSET_DATA_TAIL, t);
         int consumed = (int) (t - tail);
         tail = t;
         return consumed;

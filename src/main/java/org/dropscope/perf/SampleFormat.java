@@ -12,12 +12,12 @@ package org.dropscope.perf;
 public final class SampleFormat {
     /** PERF_SAMPLE_* bits with a fixed 8-byte field, in record order. */
     private static final long[] FIXED = {
-        PerfSample.IDENTIFIER, PerfSample.IP, PerfSample.TID, PerfSample.TIME, PerfSample.ADDR,
-        PerfSample.ID, PerfSample.STREAM_ID, PerfSample.CPU, PerfSample.PERIOD,
+        PerfConstants.PERF_SAMPLE_IDENTIFIER, PerfConstants.PERF_SAMPLE_IP, PerfConstants.PERF_SAMPLE_TID, PerfConstants.PERF_SAMPLE_TIME, PerfConstants.PERF_SAMPLE_ADDR,
+        PerfConstants.PERF_SAMPLE_ID, PerfConstants.PERF_SAMPLE_STREAM_ID, PerfConstants.PERF_SAMPLE_CPU, PerfConstants.PERF_SAMPLE_PERIOD,
     };
-    private static final long SUPPORTED = PerfSample.IDENTIFIER | PerfSample.IP | PerfSample.TID
-            | PerfSample.TIME | PerfSample.ADDR | PerfSample.ID | PerfSample.STREAM_ID | PerfSample.CPU
-            | PerfSample.PERIOD | PerfSample.CALLCHAIN | PerfSample.RAW;
+    private static final long SUPPORTED = PerfConstants.PERF_SAMPLE_IDENTIFIER | PerfConstants.PERF_SAMPLE_IP | PerfConstants.PERF_SAMPLE_TID
+            | PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_ADDR | PerfConstants.PERF_SAMPLE_ID | PerfConstants.PERF_SAMPLE_STREAM_ID | PerfConstants.PERF_SAMPLE_CPU
+            | PerfConstants.PERF_SAMPLE_PERIOD | PerfConstants.PERF_SAMPLE_CALLCHAIN | PerfConstants.PERF_SAMPLE_RAW;
 
     private final long sampleType;
     private final int timeOffset;
@@ -29,15 +29,15 @@ public final class SampleFormat {
             throw new IllegalArgumentException("unsupported sample_type bits 0x"
                     + Long.toHexString(sampleType & ~SUPPORTED));
         }
-        if ((sampleType & PerfSample.RAW) == 0) {
+        if ((sampleType & PerfConstants.PERF_SAMPLE_RAW) == 0) {
             throw new IllegalArgumentException("PERF_SAMPLE_RAW is required for tracepoint data");
         }
         this.sampleType = sampleType;
-        int off = PerfRecord.HEADER_SIZE;
+        int off = PerfConstants.PERF_EVENT_HEADER_SIZE;
         int time = -1;
         for (long bit : FIXED) {
             if ((sampleType & bit) != 0) {
-                if (bit == PerfSample.TIME) {
+                if (bit == PerfConstants.PERF_SAMPLE_TIME) {
                     time = off;
                 }
                 off += 8;
@@ -52,7 +52,7 @@ public final class SampleFormat {
     }
 
     public boolean hasCallchain() {
-        return (sampleType & PerfSample.CALLCHAIN) != 0;
+        return (sampleType & PerfConstants.PERF_SAMPLE_CALLCHAIN) != 0;
     }
 
     /** Offset of the u64 {@code time} from the record start, or -1 without PERF_SAMPLE_TIME. */

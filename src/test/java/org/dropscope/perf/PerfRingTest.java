@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class PerfRingTest {
     /** A sample with a 16-byte raw part whose first u64 is {@code marker}. */
     private static byte[] sample(long marker) {
-        return new RingImage.Rec(PerfRecord.SAMPLE)
+        return new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
                 .u32(20)             // raw size
                 .u64(marker)         // raw bytes 0..7
                 .u64(~marker)        // raw bytes 8..15
@@ -23,7 +23,7 @@ class PerfRingTest {
     private static List<Long> drainMarkers(PerfRing ring, int maxBytes) {
         List<Long> seen = new ArrayList<>();
         ring.drain((buf, off, type, size) -> {
-            assertEquals(PerfRecord.SAMPLE, type);
+            assertEquals(PerfConstants.PERF_RECORD_SAMPLE, type);
             assertEquals(32, size);
             assertEquals(~buf.getLongLE(off + 12), buf.getLongLE(off + 20), "record body intact");
             seen.add(buf.getLongLE(off + 12));
@@ -89,8 +89,8 @@ class PerfRingTest {
     void oldKernelsWithoutDataOffsetUseTheSecondPage() {
         RingImage img = new RingImage(2);
         ByteBuffer m = img.mapping();
-        m.putLong(PerfMmapPage.DATA_OFFSET, 0);
-        m.putLong(PerfMmapPage.DATA_SIZE, 0);
+        m.putLong(PerfMmapPage.OFFSET_DATA_OFFSET, 0);
+        m.putLong(PerfMmapPage.OFFSET_DATA_SIZE, 0);
         try (PerfRing ring = new PerfRing(m, RingImage.PAGE)) {
             assertEquals(2 * RingImage.PAGE, ring.dataSize());
         }

@@ -18,15 +18,15 @@ public final class RingImage {
         dataSize = dataPages * PAGE;
         mapping = ByteBuffer.allocateDirect(PAGE + dataSize + 8).alignedSlice(8).limit(PAGE + dataSize).slice()
                 .order(ByteOrder.LITTLE_ENDIAN);
-        mapping.putLong(PerfMmapPage.DATA_OFFSET, PAGE);
-        mapping.putLong(PerfMmapPage.DATA_SIZE, dataSize);
+        mapping.putLong(PerfMmapPage.OFFSET_DATA_OFFSET, PAGE);
+        mapping.putLong(PerfMmapPage.OFFSET_DATA_SIZE, dataSize);
     }
 
     /** Starts both head and tail at {@code position}, as if that much had been written and read. */
     public RingImage startAt(long position) {
         head = position;
-        mapping.putLong(PerfMmapPage.DATA_HEAD, position);
-        mapping.putLong(PerfMmapPage.DATA_TAIL, position);
+        mapping.putLong(PerfMmapPage.OFFSET_DATA_HEAD, position);
+        mapping.putLong(PerfMmapPage.OFFSET_DATA_TAIL, position);
         return this;
     }
 
@@ -39,7 +39,7 @@ public final class RingImage {
     }
 
     public long tail() {
-        return mapping.getLong(PerfMmapPage.DATA_TAIL);
+        return mapping.getLong(PerfMmapPage.OFFSET_DATA_TAIL);
     }
 
     /** Appends one record (header included in {@code record}) and publishes it. */
@@ -48,7 +48,7 @@ public final class RingImage {
             mapping.put(PAGE + (int) ((head + i) % dataSize), record[i]);
         }
         head += record.length;
-        mapping.putLong(PerfMmapPage.DATA_HEAD, head);
+        mapping.putLong(PerfMmapPage.OFFSET_DATA_HEAD, head);
     }
 
     /** Little-endian record builder. */

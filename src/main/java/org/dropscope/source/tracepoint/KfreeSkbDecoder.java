@@ -5,9 +5,8 @@ import io.netty.buffer.ByteBuf;
 import org.dropscope.aggregate.StackTable;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.perf.PerfRecord;
+import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRecordHandler;
-import org.dropscope.perf.PerfSample;
 import org.dropscope.perf.SampleFormat;
 
 /**
@@ -64,16 +63,16 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     @Override
     public void onRecord(ByteBuf buf, int offset, int type, int size) {
         switch (type) {
-            case PerfRecord.SAMPLE:
+            case PerfConstants.PERF_RECORD_SAMPLE:
                 sample(buf, offset, size);
                 break;
-            case PerfRecord.LOST:
+            case PerfConstants.PERF_RECORD_LOST:
                 sink.lost(cpu, buf.getLongLE(offset + 16));
                 break;
-            case PerfRecord.LOST_SAMPLES:
+            case PerfConstants.PERF_RECORD_LOST_SAMPLES:
                 sink.lost(cpu, buf.getLongLE(offset + 8));
                 break;
-            case PerfRecord.THROTTLE:
+            case PerfConstants.PERF_RECORD_THROTTLE:
                 throttled++;
                 break;
             default:
@@ -121,8 +120,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         boolean kernel = false;
         for (int k = 0; k < nr && depth < chain.length; k++) {
             long ip = buf.getLongLE(p + 8 * k);
-            if (Long.compareUnsigned(ip, PerfSample.CONTEXT_MAX) >= 0) {
-                kernel = ip == PerfSample.CONTEXT_KERNEL;
+            if (Long.compareUnsigned(ip, PerfConstants.PERF_CONTEXT_MAX) >= 0) {
+                kernel = ip == PerfConstants.PERF_CONTEXT_KERNEL;
                 if (!kernel && depth > 0) {
                     break;
                 }

@@ -8,9 +8,8 @@ import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropSink;
-import org.dropscope.perf.PerfRecord;
+import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRing;
-import org.dropscope.perf.PerfSample;
 import org.dropscope.perf.RingImage;
 import org.dropscope.perf.SampleFormat;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class KfreeSkbDecoderTest {
 
     /** A RAW-only sample of the 6.11+ kfree_skb entry. */
     private static byte[] sample(long location, int reason) {
-        return new RingImage.Rec(PerfRecord.SAMPLE)
+        return new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
                 .u32(44)                     // raw size: 40-byte entry + 4 bytes padding
                 .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
                 .u64(0xffff888012345600L)    // skbaddr
@@ -38,14 +37,14 @@ class KfreeSkbDecoderTest {
     @Test
     void countsSamplesAndLostRecordsPerCpu() {
         DropAggregator agg = new DropAggregator(2, 64, 16);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfSample.RAW), LOC, REASON, null);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
         RingImage img = new RingImage(1).startAt(RingImage.PAGE - 64);  // second record wraps
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
             img.write(sample(UDP_RCV, 3));
             img.write(sample(UDP_RCV, 3));
-            img.write(new RingImage.Rec(PerfRecord.LOST).u64(42).u64(1000).bytes());
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_LOST).u64(42).u64(1000).bytes());
             img.write(sample(UDP_RCV + 0x100, 6));
-            img.write(new RingImage.Rec(PerfRecord.LOST_SAMPLES).u64(5).bytes());
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_LOST_SAMPLES).u64(5).bytes());
             DropSink w = agg.newWriter();
             dec.bind(1, w);
             w.begin();
@@ -74,10 +73,10 @@ class KfreeSkbDecoderTest {
     void layoutWithoutReasonGivesNoReason() {
         // Before 5.17: skbaddr@8 location@16 protocol@24.
         DropAggregator agg = new DropAggregator(1, 64, 16);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfSample.RAW), 16, -1, null);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), 16, -1, null);
         RingImage img = new RingImage(1);
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
-            img.write(new RingImage.Rec(PerfRecord.SAMPLE)
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
                     .u32(28)                 // raw size: 26-byte entry + 2 padding
                     .u64(0)                  // common fields
                     .u64(0xffff888000000000L) // skbaddr
@@ -99,16 +98,16 @@ class KfreeSkbDecoderTest {
     @Test
     void kernelCallchainIsInternedWithoutMarkers() {
         DropAggregator agg = new DropAggregator(1, 64, 16);
-        SampleFormat fmt = new SampleFormat(PerfSample.CALLCHAIN | PerfSample.RAW);
+        SampleFormat fmt = new SampleFormat(PerfConstants.PERF_SAMPLE_CALLCHAIN | PerfConstants.PERF_SAMPLE_RAW);
         KfreeSkbDecoder dec = new KfreeSkbDecoder(fmt, LOC, REASON, agg.stacks());
         long[] frames = {0xffffffff81000100L, 0xffffffff81000200L, 0xffffffff81000300L};
         RingImage img = new RingImage(1);
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
             for (int i = 0; i < 2; i++) {
                 byte[] raw = sample(UDP_RCV, 3);
-                RingImage.Rec rec = new RingImage.Rec(PerfRecord.SAMPLE)
+                RingImage.Rec rec = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
                         .u64(4)                          // nr
-                        .u64(PerfSample.CONTEXT_KERNEL)  // marker
+                        .u64(PerfConstants.PERF_CONTEXT_KERNEL)  // marker
                         .u64(frames[0]).u64(frames[1]).u64(frames[2]);
                 // append the RAW part of the plain sample (everything after its 8-byte header)
                 for (int b = 8; b < raw.length; b += 4) {
@@ -131,11 +130,11 @@ class KfreeSkbDecoderTest {
     @Test
     void truncatedSamplesAreCountedNotDecoded() {
         DropAggregator agg = new DropAggregator(1, 64, 16);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfSample.RAW), LOC, REASON, null);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
         RingImage img = new RingImage(1);
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
-            img.write(new RingImage.Rec(PerfRecord.SAMPLE).u32(20).zeros(20).bytes());   // raw too short
-            img.write(new RingImage.Rec(PerfRecord.SAMPLE).u32(400).zeros(20).bytes());  // raw size past end
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u32(20).zeros(20).bytes());   // raw too short
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u32(400).zeros(20).bytes());  // raw size past end
             img.write(sample(UDP_RCV, 3));
             DropSink w = agg.newWriter();
             dec.bind(0, w);
