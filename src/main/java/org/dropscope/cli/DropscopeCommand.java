@@ -4,18 +4,41 @@ package org.dropscope.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** The root command: {@code dropscope} with no subcommand starts the shell. */
+/** The root command: {@code dropscope} with no subcommand is the shell, as dropwatch is. */
 @Command(name = "dropscope", mixinStandardHelpOptions = true, version = "dropscope 0.1.0",
-        description = "Where, and why, is the Linux kernel dropping my packets?")
+        description = "Where, and why, is the Linux kernel dropping my packets?%n"
+                + "With no command, starts the dropwatch-compatible shell.",
+        subcommands = {ShellCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success, also after Ctrl-C or SIGTERM stopped monitoring cleanly",
+            "1:a bug in dropscope (please report it)",
+            "2:bad command line",
+            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
+            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM",
+            "5:unreadable or corrupt input (kallsyms, tracepoint format)",
+            "6:a system call failed (memory, file descriptors)",
+            "130:Ctrl-C while not monitoring"})
 public final class DropscopeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    static CommandLine newCommandLine() {
-        return new CommandLine(new DropscopeCommand());
+    @Mixin
+    ShellOptions shell = new ShellOptions();
+
+    /** The command line with dropscope's exception handling installed. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new DropscopeCommand());
+        cl.setExecutionExceptionHandler(new Failures());
+        return cl;
     }
 
     @Override
-    public Integer call() {
-        return org.dropscope.shell.ExitCodes.OK;
+    public Integer call() throws Exception {
+        return new ShellRunner(spec.commandLine(), shell).run();
     }
 }

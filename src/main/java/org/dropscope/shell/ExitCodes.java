@@ -22,6 +22,8 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 5;
     /** A system call failed for a reason outside dropscope (memory, file descriptors). */
     public static final int SYSTEM = 6;
+    /** Ctrl-C (SIGINT) while not monitoring. */
+    public static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }

@@ -72,7 +72,8 @@ public final class Shell {
                 line = in.readLine(PROMPT);
             } catch (UserInterrupt e) {
                 if (!interrupt()) {
-                    println("Got a sigint while not receiving");
+                    // Ctrl-C at an idle prompt ends dropscope, as it ends dropwatch.
+                    return ExitCodes.INTERRUPTED;
                 }
                 continue;
             }

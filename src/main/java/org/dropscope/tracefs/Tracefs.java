@@ -72,6 +72,28 @@ public final class Tracefs implements Closeable {
     }
 
     /**
+     * Uses {@code root} as the tracefs directory, without searching or mounting: for a tracefs
+     * mounted somewhere unusual (a container, a chroot) that the user names.
+     *
+     * @param root a directory holding {@code events/}
+     * @return the tracefs at {@code root}; closing it unmounts nothing
+     */
+    public static Tracefs at(Path root) {
+        Mounter none = new Mounter() {
+            @Override
+            public void mount(String source, String target, String fstype) throws IOException {
+                throw new IOException("not mounting: tracefs root given explicitly");
+            }
+
+            @Override
+            public void unmount(String target) throws IOException {
+                throw new IOException("not unmounting: tracefs root given explicitly");
+            }
+        };
+        return new Tracefs(root, false, none, file -> Files.newBufferedReader(file, StandardCharsets.UTF_8));
+    }
+
+    /**
      * Finds or mounts tracefs on this machine, reading {@code /proc/self/mounts} and
      * {@code /proc/filesystems}.
      *

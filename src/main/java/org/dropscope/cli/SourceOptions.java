@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import java.nio.file.Path;
+import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFactory;
+import org.dropscope.source.tracepoint.TracepointOptions;
+import org.dropscope.source.tracepoint.TracepointSource;
+import picocli.CommandLine.Option;
+
+/** Options that choose and tune the kernel source, shared by every command that monitors. */
+public final class SourceOptions {
+    /** The kernel interfaces dropscope can read drops from. */
+    public enum Kind { auto, tracepoint, netdm }
+
+    @Option(names = "--source", defaultValue = "auto", paramLabel = "auto|tracepoint|netdm",
+            description = "Kernel source of drops: the skb:kfree_skb tracepoint, or NET_DM"
+                    + " (drop_monitor). auto picks NET_DM when the kernel has it, else the tracepoint."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Kind source;
+
+    @Option(names = "--ring-pages", defaultValue = "" + TracepointOptions.DEFAULT_RING_PAGES, paramLabel = "N",
+            description = "Tracepoint source: data pages per CPU ring buffer, a power of two."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int ringPages;
+
+    @Option(names = "--tracefs", paramLabel = "DIR",
+            description = "Tracepoint source: use this tracefs directory instead of finding or mounting one.")
+    Path tracefs;
+
+    /** Why a session of the selected source cannot be opened, or a factory that opens one. */
+    SourceFactory factory(boolean stacks) {
+        return () -> {
+            if (source == Kind.netdm) {
+                throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE,
+                        "the NET_DM source is not available in this version of dropscope;"
+                                + " use --source tracepoint (or auto)");
+            }
+            // auto: NET_DM is not implemented yet, so auto always means the tracepoint.
+            return TracepointSource.open(new TracepointOptions(ringPages, stacks,
+                    TracepointOptions.DEFAULT_POLL_MILLIS, tracefs));
+        };
+    }
+
+    String name() {
+        return source == Kind.netdm ? "NET_DM" : "tracepoint";
+    }
+
+    void validate() {
+        if (ringPages < 1 || Integer.bitCount(ringPages) != 1) {
+            throw new IllegalArgumentException("--ring-pages must be a power of two, got " + ringPages);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import java.nio.ByteBuffer;
+import org.dropscope.nativeio.Errno;
+import org.dropscope.nativeio.EventFd;
+import org.dropscope.nativeio.Mapping;
+import org.dropscope.nativeio.NativeException;
+import org.dropscope.nativeio.PerfEvent;
+import org.dropscope.source.SourceException;
+
+/**
+ * The perf system calls of the tracepoint source, with their failures turned into one line each
+ * that says what is missing and how to get it (perf_event_open(2), "ERRORS").
+ */
+final class PerfErrors {
+    private PerfErrors() {
+    }
+
+    static PerfEvent open(ByteBuffer attr, int cpu, TracepointSetup setup) throws SourceException {
+        try {
+            return PerfEvent.open(attr.duplicate(), -1, cpu, -1, 0);
+        } catch (NativeException e) {
+            String what = "perf_event_open(2) for skb:kfree_skb on CPU " + cpu + " failed: "
+                    + e.description() + " (" + e.errnoName() + ")";
+            switch (e.errno()) {
+                case Errno.EACCES:
+                case Errno.EPERM:
+                    throw new SourceException(SourceException.Kind.NO_PERMISSION, what
+                            + ": system-wide tracepoint events need root, or CAP_PERFMON (Linux 5.8+,"
+                            + " CAP_SYS_ADMIN before), or sysctl kernel.perf_event_paranoid=-1 (now "
+                            + setup.paranoidText() + ")", e);
+                case Errno.ENOENT:
+                case Errno.ENODEV:
+                    throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE, what
+                            + ": the kernel does not know tracepoint id " + setup.layout().eventId()
+                            + "; was it built without CONFIG_EVENT_TRACING?", e);
+                case Errno.ENOSYS:
+                    throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE, what
+                            + ": this kernel has no perf events (CONFIG_PERF_EVENTS); use the NET_DM"
+                            + " source if drop_monitor is available", e);
+                case Errno.EMFILE:
+                    throw new SourceException(SourceException.Kind.SYSTEM, what
+                            + ": out of file descriptors (one per CPU is needed); raise ulimit -n", e);
+                default:
+                    throw new SourceException(SourceException.Kind.SYSTEM, what, e);
+            }
+        }
+    }
+
+    static Mapping mmap(PerfEvent event, long bytes, int cpu) throws SourceException {
+        try {
+            return event.mmap(bytes);
+        } catch (NativeException e) {
+            String what = "mmap(2) of a " + (bytes / 1024) + " KiB perf ring on CPU " + cpu + " failed: "
+                    + e.description() + " (" + e.errnoName() + ")";
+            if (e.errno() == Errno.EPERM || e.errno() == Errno.ENOMEM) {
+                throw new SourceException(e.errno() == Errno.EPERM ? SourceException.Kind.NO_PERMISSION
+                        : SourceException.Kind.SYSTEM, what
+                        + ": the rings exceed kernel.perf_event_mlock_kb and RLIMIT_MEMLOCK, which only"
+                        + " CAP_IPC_LOCK may do; run as root, or use a smaller --ring-pages", e);
+            }
+            throw new SourceException(SourceException.Kind.SYSTEM, what, e);
+        }
+    }
+
+    static EventFd eventFd() throws SourceException {
+        try {
+            return EventFd.create();
+        } catch (NativeException e) {
+            throw new SourceException(SourceException.Kind.SYSTEM, "eventfd(2) failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import java.nio.file.Path;
+
+/**
+ * How to open the tracepoint source.
+ *
+ * @param ringPages data pages per CPU ring, a power of two (256 pages = 1 MiB with 4 KiB pages)
+ * @param stacks whether to collect kernel call chains (PERF_SAMPLE_CALLCHAIN)
+ * @param pollMillis longest time drops wait in a ring before being counted at low rates
+ * @param tracefsRoot a tracefs directory to use as is, or {@code null} to find or mount one
+ */
+public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot) {
+    public static final int DEFAULT_RING_PAGES = 256;
+    public static final int DEFAULT_POLL_MILLIS = 100;
+
+    public TracepointOptions {
+        if (ringPages < 1 || Integer.bitCount(ringPages) != 1) {
+            throw new IllegalArgumentException("ring pages must be a power of two, got " + ringPages);
+        }
+        if (pollMillis < 1) {
+            throw new IllegalArgumentException("poll interval must be at least 1 ms, got " + pollMillis);
+        }
+    }
+
+    public static TracepointOptions defaults() {
+        return new TracepointOptions(DEFAULT_RING_PAGES, false, DEFAULT_POLL_MILLIS, null);
+    }
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dropscope.perf.PerfMmapPage;
+import org.dropscope.perf.PerfConstants;
+import org.dropscope.perf.PerfEventAttr;
+import org.dropscope.perf.SampleFormat;
+import org.dropscope.source.CpuList;
+import org.dropscope.source.SourceException;
+import org.dropscope.tracefs.DropReasons;
+import org.dropscope.tracefs.KfreeSkbLayout;
+import org.dropscope.tracefs.TracefsException;
+import org.dropscope.tracefs.TracefsFormatException;
+import org.dropscope.tracefs.TracepointFormat;
+import org.dropscope.tracefs.Tracefs;
+
+/**
+ * Everything the tracepoint source learns from the running kernel before it opens anything:
+ * the tracepoint's id, layout and reason names (from tracefs, which is put back as it was found),
+ * the online CPUs, the page size and {@code kernel.perf_event_paranoid}.
+ */
+final class TracepointSetup {
+    private static final Path CPU_ONLINE = Path.of("/sys/devices/system/cpu/online");
+    private static final Path CPU_POSSIBLE = Path.of("/sys/devices/system/cpu/possible");
+    private static final Path PARANOID = Path.of("/proc/sys/kernel/perf_event_paranoid");
+
+    private final TracepointOptions options;
+    private final KfreeSkbLayout layout;
+    private final DropReasons reasons;
+    private final int[] onlineCpus;
+    private final int cpuIdCount;
+    private final int pageSize;
+    private final String paranoid;
+    private final SampleFormat sampleFormat;
+
+    private TracepointSetup(TracepointOptions options, KfreeSkbLayout layout, DropReasons reasons,
+            int[] onlineCpus, int cpuIdCount, int pageSize, String paranoid) {
+        this.options = options;
+        this.layout = layout;
+        this.reasons = reasons;
+        this.onlineCpus = onlineCpus;
+        this.cpuIdCount = cpuIdCount;
+        this.pageSize = pageSize;
+        this.paranoid = paranoid;
+        long sampleType = PerfConstants.PERF_SAMPLE_RAW;
+        if (options.stacks()) {
+            sampleType |= PerfConstants.PERF_SAMPLE_CALLCHAIN;
+        }
+        this.sampleFormat = new SampleFormat(sampleType);
+    }
+
+    static TracepointSetup read(TracepointOptions options) throws SourceException {
+        TracepointFormat format = readFormat(options);
+        KfreeSkbLayout layout;
+        DropReasons reasons;
+        try {
+            layout = KfreeSkbLayout.from(format);
+            reasons = layout.hasReason() ? DropReasons.from(format) : DropReasons.none();
+        } catch (TracefsFormatException e) {
+            throw new SourceException(SourceException.Kind.BAD_INPUT,
+                    "cannot use the skb:kfree_skb format of this kernel: " + e.getMessage(), e);
+        }
+        int[] online;
+        int possible;
+        try {
+            online = cpus(CPU_ONLINE);
+            int[] all = cpus(CPU_POSSIBLE);
+            possible = all[all.length - 1] + 1;
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Kind.SYSTEM, "cannot list CPUs: " + e.getMessage(), e);
+        }
+        return new TracepointSetup(options, layout, reasons, online, Math.max(possible, online[online.length - 1] + 1),
+                PerfMmapPage.pageSize(), readParanoid());
+    }
+
+    private static TracepointFormat readFormat(TracepointOptions options) throws SourceException {
+        try (Tracefs tracefs = options.tracefsRoot() != null ? Tracefs.at(options.tracefsRoot())
+                : Tracefs.open(new KernelMounter())) {
+            return tracefs.eventFormat("skb", "kfree_skb");
+        } catch (TracefsException e) {
+            throw new SourceException(kindOf(e.kind()), e.getMessage(), e);
+        } catch (TracefsFormatException e) {
+            throw new SourceException(SourceException.Kind.BAD_INPUT,
+                    "cannot parse the skb:kfree_skb format file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Kind.SYSTEM, "cannot read tracefs: " + e.getMessage(), e);
+        }
+    }
+
+    private static SourceException.Kind kindOf(TracefsException.Kind kind) {
+        switch (kind) {
+            case NOT_PERMITTED:
+            case UNREADABLE:
+                return SourceException.Kind.NO_PERMISSION;
+            case NOT_SUPPORTED:
+            case EVENT_NOT_FOUND:
+                return SourceException.Kind.NO_KERNEL_FEATURE;
+            default:
+                return SourceException.Kind.SYSTEM;
+        }
+    }
+
+    private static int[] cpus(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            return CpuList.parse(r);
+        }
+    }
+
+    private static String readParanoid() {
+        try {
+            return Files.readString(PARANOID, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
+    /** The perf_event_attr every CPU's event is opened with. */
+    ByteBuffer perfEventAttr() {
+        int ringBytes = options.ringPages() * pageSize;
+        PerfEventAttr.Builder b = PerfEventAttr.builder()
+                .type(PerfConstants.PERF_TYPE_TRACEPOINT)
+                .config(layout.eventId())
+                .samplePeriod(1)
+                .sampleType(sampleFormat.sampleType())
+                .disabled(true)
+                // Wake the reader once a quarter of the ring is full, not per event.
+                .wakeupWatermark(Math.max(ringBytes / 4, 1));
+        if (options.stacks()) {
+            b.excludeCallchainUser(true).sampleMaxStack(KfreeSkbDecoder.MAX_STACK);
+        }
+        return b.build().encode();
+    }
+
+    KfreeSkbLayout layout() {
+        return layout;
+    }
+
+    DropReasons reasons() {
+        return reasons;
+    }
+
+    int[] onlineCpus() {
+        return onlineCpus.clone();
+    }
+
+    int cpuIdCount() {
+        return cpuIdCount;
+    }
+
+    int pageSize() {
+        return pageSize;
+    }
+
+    int pollMillis() {
+        return options.pollMillis();
+    }
+
+    SampleFormat sampleFormat() {
+        return sampleFormat;
+    }
+
+    String paranoidText() {
+        return paranoid;
+    }
+
+    String description() {
+        String gen;
+        switch (layout.generation()) {
+            case NO_REASON:
+                gen = "pre-5.17 layout, no reasons";
+                break;
+            case REASON:
+                gen = "5.17+ layout, " + reasons.listedCount() + " reasons";
+                break;
+            default:
+                gen = "6.11+ layout, " + reasons.listedCount() + " reasons";
+                break;
+        }
+        return "tracepoint skb:kfree_skb (id " + layout.eventId() + ", " + gen + "), "
+                + onlineCpus.length + " CPUs, " + (options.ringPages() * (long) pageSize / 1024)
+                + " KiB ring per CPU" + (options.stacks() ? ", kernel stacks" : "");
+    }
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.DropSink;
+import org.dropscope.event.ReasonNames;
+import org.dropscope.nativeio.EventFd;
+import org.dropscope.nativeio.Mapping;
+import org.dropscope.nativeio.NativeException;
+import org.dropscope.nativeio.PerfEvent;
+import org.dropscope.nativeio.Poller;
+import org.dropscope.perf.PerfRing;
+import org.dropscope.source.DropSource;
+import org.dropscope.source.SourceException;
+import org.dropscope.tracefs.DropReasons;
+import org.dropscope.tracefs.KfreeSkbLayout;
+
+/**
+ * The {@code skb:kfree_skb} tracepoint as a drop source: one perf event per online CPU
+ * (perf_event_open(2), {@code PERF_TYPE_TRACEPOINT}), each with its own mmap ring, read by one
+ * thread ({@code dropscope-tracepoint}).
+ *
+ * <p>Needs neither BPF, BTF nor a compiler: the tracepoint's raw entry carries the drop location
+ * and, since Linux 5.17, the reason. Its layout and reason names are read from tracefs at open
+ * time ({@link TracepointSetup}); tracefs is left as it was found.
+ *
+ * <p>Lifecycle: {@link #open} acquires every fd and mapping (or none: a failure half way rolls
+ * back); {@link #start} starts the reader and enables the events; {@link #stop} disables them and
+ * drains what the kernel wrote; {@link #close} releases everything and may be called at any point.
+ */
+public final class TracepointSource implements DropSource {
+    /** After PERF_EVENT_IOC_DISABLE returns, a sample already being written on another CPU may
+     * still complete; waiting this long before the last drain lets it land. */
+    private static final long DISABLE_GRACE_MILLIS = 20;
+
+    private final TracepointSetup setup;
+    private final PerfEvent[] events;
+    private final Mapping[] mappings;
+    private final PerfRing[] rings;
+    private final EventFd wakeup;
+    private Thread reader;
+    private KfreeSkbDecoder decoder;
+    private volatile boolean stopping;
+    private volatile Throwable readerFailure;
+    private boolean enabled;
+    private boolean closed;
+
+    private TracepointSource(TracepointSetup setup, PerfEvent[] events, Mapping[] mappings, PerfRing[] rings,
+            EventFd wakeup) {
+        this.setup = setup;
+        this.events = events;
+        this.mappings = mappings;
+        this.rings = rings;
+        this.wakeup = wakeup;
+    }
+
+    /**
+     * Reads the tracepoint's layout, opens and maps one event per online CPU, all disabled.
+     *
+     * @throws SourceException with a one-line cause and fix when anything is missing
+     */
+    public static TracepointSource open(TracepointOptions options) throws SourceException {
+        TracepointSetup setup = TracepointSetup.read(options);
+        int[] cpus = setup.onlineCpus();
+        PerfEvent[] events = new PerfEvent[cpus.length];
+        Mapping[] mappings = new Mapping[cpus.length];
+        PerfRing[] rings = new PerfRing[cpus.length];
+        EventFd wakeup = null;
+        boolean ok = false;
+        try {
+            java.nio.ByteBuffer attr = setup.perfEventAttr();
+            long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
+            for (int i = 0; i < cpus.length; i++) {
+                events[i] = PerfErrors.open(attr, cpus[i], setup);
+                mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
+                rings[i] = new PerfRing(mappings[i].buffer(), setup.pageSize());
+            }
+            wakeup = PerfErrors.eventFd();
+            ok = true;
+            return new TracepointSource(setup, events, mappings, rings, wakeup);
+        } finally {
+            if (!ok) {
+                release(events, mappings, rings, wakeup);
+            }
+        }
+    }
+
+    @Override
+    public String description() {
+        return setup.description();
+    }
+
+    @Override
+    public ReasonNames reasons() {
+        DropReasons r = setup.reasons();
+        return code -> code == DropSink.NO_REASON ? null : r.name(code);
+    }
+
+    @Override
+    public int cpus() {
+        return setup.cpuIdCount();
+    }
+
+    /** The tracepoint layout in use. */
+    public KfreeSkbLayout layout() {
+        return setup.layout();
+    }
+
+    @Override
+    public synchronized void start(DropAggregator aggregator) throws SourceException {
+        if (closed || reader != null) {
+            throw new IllegalStateException("a tracepoint source runs once; open a new one");
+        }
+        decoder = new KfreeSkbDecoder(setup.sampleFormat(), setup.layout().locationOffset(),
+                setup.layout().reasonOffset(), aggregator.stacks());
+        DropSink writer = aggregator.newWriter();
+        reader = new Thread(() -> readLoop(writer), "dropscope-tracepoint");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            for (int i = 0; i < events.length; i++) {
+                events[i].enable();
+            }
+            enabled = true;
+        } catch (NativeException e) {
+            close();
+            throw new SourceException(SourceException.Kind.SYSTEM,
+                    "cannot enable the skb:kfree_skb perf event: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() throws SourceException {
+        if (reader == null || stopping) {
+            return;
+        }
+        disableAll();
+        try {
+            TimeUnit.MILLISECONDS.sleep(DISABLE_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopping = true;
+        try {
+            wakeup.signal();
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (NativeException e) {
+            throw new SourceException(SourceException.Kind.SYSTEM, "cannot wake the ring reader: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable failure = readerFailure;
+        if (failure != null) {
+            throw new SourceException(SourceException.Kind.SYSTEM,
+                    "the ring reader failed: " + failure, failure);
+        }
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        KfreeSkbDecoder d = decoder;
+        long corrupt = 0;
+        for (PerfRing r : rings) {
+            corrupt += r.corrupt();
+        }
+        m.put("malformed samples", d == null ? 0 : d.malformed());
+        m.put("throttle records", d == null ? 0 : d.throttled());
+        m.put("drops without a stack (stack table full)", d == null ? 0 : d.stackOverflow());
+        m.put("corrupt ring headers", corrupt);
+        return m;
+    }
+
+    /**
+     * Stops the reader if it runs, then disables, unmaps and closes everything. Idempotent, never
+     * throws: it runs on every exit path, shutdown hooks included.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (reader != null && reader.isAlive()) {
+            disableAll();
+            stopping = true;
+            try {
+                wakeup.signal();
+                reader.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (NativeException | InterruptedException e) {
+                // Closing anyway: the reader sees closed rings at worst and exits on its failure.
+            }
+        }
+        release(events, mappings, rings, wakeup);
+    }
+
+    private void disableAll() {
+        if (!enabled) {
+            return;
+        }
+        enabled = false;
+        for (PerfEvent e : events) {
+            try {
+                e.disable();
+            } catch (NativeException ignored) {
+                // close() follows, and closing the fd disables the event for good.
+            }
+        }
+    }
+
+    private void readLoop(DropSink writer) {
+        int[] fds = new int[rings.length + 1];
+        for (int i = 0; i < rings.length; i++) {
+            fds[i] = events[i].fd();
+        }
+        fds[rings.length] = wakeup.fd();
+        Poller poller = new Poller(fds);
+        int[] cpus = setup.onlineCpus();
+        try {
+            while (true) {
+                poller.poll(setup.pollMillis());
+                boolean last = stopping;
+                drainAll(writer, cpus);
+                if (last) {
+                    // The events are disabled and the grace period is over: once the rings are
+                    // empty, nothing more can arrive.
+                    drainAll(writer, cpus);
+                    return;
+                }
+                if (poller.readable(rings.length)) {
+                    wakeup.drain();
+                }
+            }
+        } catch (Throwable t) {
+            readerFailure = t;
+        }
+    }
+
+    private void drainAll(DropSink writer, int[] cpus) {
+        writer.begin();
+        try {
+            for (int i = 0; i < rings.length; i++) {
+                decoder.bind(cpus[i], writer);
+                rings[i].drain(decoder, rings[i].dataSize());
+            }
+        } finally {
+            writer.end();
+        }
+    }
+
+    private static void release(PerfEvent[] events, Mapping[] mappings, PerfRing[] rings, EventFd wakeup) {
+        for (int i = 0; i < events.length; i++) {
+            if (rings[i] != null) {
+                rings[i].close();
+            }
+            if (mappings[i] != null) {
+                mappings[i].close();
+            }
+            if (events[i] != null) {
+                events[i].close();
+            }
+        }
+        if (wakeup != null) {
+            wakeup.close();
+        }
+    }
+}
