@@ -1,43 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.aggregate;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * The set of drop keys (origin, location, reason, stack) seen so far, each given a slot number
  * that counters are indexed by. Lock-free: any number of threads may call {@link #slotOf}
  * concurrently, and readers may read keys of published slots at any time.
  *
- * <p>Open addressing with linear probing over parallel primitive arrays. A slot goes
- * EMPTY → CLAIMED (one thread won the CAS and is writing the key) → READY (key published with a
- * release store). Slots are never removed, so a slot number stays valid for the table's life and
- * lookups of known keys never allocate or write shared memory.
+ * <p>Open addressing with linear probing over parallel primitive arrays, published with the
+ * {@link SlotStates} protocol. Slots are never removed, so a slot number stays valid for the
+ * table's life and lookups of known keys never allocate or write shared memory.
  */
 final class KeyTable {
-    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
-    private static final int EMPTY = 0;
-    private static final int CLAIMED = 1;
-    private static final int READY = 2;
-
     private final int mask;
-    private final int maxSize;
-    private final int[] state;
+    private final SlotStates states;
     private final long[] locations;
     private final int[] reasons;
     private final int[] stacks;
     private final byte[] origins;
-    private final AtomicInteger size = new AtomicInteger();
 
     /** @param capacity a power of two; at most three quarters of it is filled */
     KeyTable(int capacity) {
-        if (capacity < 4 || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("capacity must be a power of two >= 4: " + capacity);
-        }
+        states = new SlotStates(capacity);
         mask = capacity - 1;
-        maxSize = capacity - capacity / 4;
-        state = new int[capacity];
         locations = new long[capacity];
         reasons = new int[capacity];
         stacks = new int[capacity];
@@ -50,33 +34,23 @@ final class KeyTable {
 
     /** Number of slots taken; slots are not numbered densely, so iterate {@link #capacity()}. */
     int size() {
-        return size.get();
+        return states.size();
     }
 
     /** The slot of this key, claiming a new one if needed; -1 when the table is full. */
     int slotOf(byte origin, long location, int reason, int stack) {
         int i = hash(origin, location, reason, stack) & mask;
         for (int probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
-            int s = (int) STATE.getAcquire(state, i);
-            if (s == EMPTY) {
-                if (size.get() >= maxSize) {
-                    return -1;
-                }
-                if (STATE.compareAndSet(state, i, EMPTY, CLAIMED)) {
-                    size.incrementAndGet();
-                    locations[i] = location;
-                    reasons[i] = reason;
-                    stacks[i] = stack;
-                    origins[i] = origin;
-                    STATE.setRelease(state, i, READY);
-                    return i;
-                }
-                s = (int) STATE.getAcquire(state, i);
+            if (states.claimOrAwait(i)) {
+                locations[i] = location;
+                reasons[i] = reason;
+                stacks[i] = stack;
+                origins[i] = origin;
+                states.publish(i);
+                return i;
             }
-            while (s == CLAIMED) {
-                // Another writer is filling in this slot's key: a handful of plain stores away.
-                Thread.onSpinWait();
-                s = (int) STATE.getAcquire(state, i);
+            if (!states.isReady(i)) {
+                return -1;
             }
             if (locations[i] == location && reasons[i] == reason && stacks[i] == stack
                     && origins[i] == origin) {
@@ -88,7 +62,7 @@ final class KeyTable {
 
     /** Whether slot {@code i} holds a published key. */
     boolean isReady(int i) {
-        return (int) STATE.getAcquire(state, i) == READY;
+        return states.isReady(i);
     }
 
     long location(int i) {

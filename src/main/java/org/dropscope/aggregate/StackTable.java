@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.aggregate;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Interns kernel call chains into small integer ids, lock-free, so that a drop can be counted
@@ -16,26 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * kernel part of {@code PERF_SAMPLE_CALLCHAIN} without the {@code PERF_CONTEXT_*} markers.
  */
 public final class StackTable {
-    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
-    private static final int EMPTY = 0;
-    private static final int CLAIMED = 1;
-    private static final int READY = 2;
-
     private final int mask;
-    private final int maxSize;
-    private final int[] state;
+    private final SlotStates states;
     private final int[] hashes;
     private final long[][] chains;
-    private final AtomicInteger size = new AtomicInteger();
 
     /** @param capacity a power of two; at most three quarters of it is filled */
     public StackTable(int capacity) {
-        if (capacity < 4 || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("capacity must be a power of two >= 4: " + capacity);
-        }
+        states = new SlotStates(capacity);
         mask = capacity - 1;
-        maxSize = capacity - capacity / 4;
-        state = new int[capacity];
         hashes = new int[capacity];
         chains = new long[capacity][];
     }
@@ -48,23 +34,14 @@ public final class StackTable {
         int h = hash(ips, depth);
         int i = h & mask;
         for (int probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
-            int s = (int) STATE.getAcquire(state, i);
-            if (s == EMPTY) {
-                if (size.get() >= maxSize) {
-                    return -1;
-                }
-                if (STATE.compareAndSet(state, i, EMPTY, CLAIMED)) {
-                    size.incrementAndGet();
-                    hashes[i] = h;
-                    chains[i] = Arrays.copyOf(ips, depth);
-                    STATE.setRelease(state, i, READY);
-                    return i;
-                }
-                s = (int) STATE.getAcquire(state, i);
+            if (states.claimOrAwait(i)) {
+                hashes[i] = h;
+                chains[i] = Arrays.copyOf(ips, depth);
+                states.publish(i);
+                return i;
             }
-            while (s == CLAIMED) {
-                Thread.onSpinWait();
-                s = (int) STATE.getAcquire(state, i);
+            if (!states.isReady(i)) {
+                return -1;
             }
             if (hashes[i] == h && Arrays.equals(chains[i], 0, chains[i].length, ips, 0, depth)) {
                 return i;
@@ -75,7 +52,7 @@ public final class StackTable {
 
     /** The chain with this id (a copy), or an empty array for an unknown id. */
     public long[] chain(int id) {
-        if (id < 0 || id > mask || (int) STATE.getAcquire(state, id) != READY) {
+        if (id < 0 || id > mask || !states.isReady(id)) {
             return new long[0];
         }
         return chains[id].clone();
@@ -83,7 +60,7 @@ public final class StackTable {
 
     /** Number of distinct chains interned. */
     public int size() {
-        return size.get();
+        return states.size();
     }
 
     private static int hash(long[] ips, int depth) {

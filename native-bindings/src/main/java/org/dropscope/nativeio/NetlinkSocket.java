@@ -4,7 +4,6 @@ package org.dropscope.nativeio;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
-import java.util.concurrent.atomic.AtomicInteger;
 import jnr.ffi.Pointer;
 
 /**
@@ -14,7 +13,7 @@ import jnr.ffi.Pointer;
  * <p>{@link #send(ByteBuffer)} may be called from any thread; {@link #receive(ByteBuffer)} calls are
  * serialised. After {@link #close()} every method fails with EBADF.
  */
-public final class NetlinkSocket implements AutoCloseable {
+public final class NetlinkSocket extends OwnedFd {
 
     // struct msghdr and struct iovec on LP64 Linux, from include/linux/socket.h and uio.h
     static final int MSGHDR_SIZE = 56;
@@ -33,7 +32,6 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int SCRATCH_IOVEC = MSGHDR_SIZE;
     private static final int SCRATCH_NAME = SCRATCH_IOVEC + IOVEC_SIZE;
 
-    private final AtomicInteger fd;
     /** The kernel's address, nl_pid 0: the destination of every send. Never modified. */
     private final Pointer kernel = SockaddrNl.allocate(0, 0);
 
@@ -44,7 +42,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private ByteBuffer bounce;
 
     private NetlinkSocket(int fd) {
-        this.fd = new AtomicInteger(fd);
+        super(fd);
         scratch = Native.allocateDirect(SCRATCH_NAME + SockaddrNl.SIZE);
         scratchAddress = Native.address(scratch);
         scratch.putLong(MSG_NAME_OFFSET, scratchAddress + SCRATCH_NAME);
@@ -70,7 +68,7 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public void bind(int portId, int groups) throws NativeException {
         Pointer addr = SockaddrNl.allocate(portId, groups);
-        Native.bind(fd.get(), addr, SockaddrNl.SIZE);
+        Native.bind(fd(), addr, SockaddrNl.SIZE);
     }
 
     /** The port id the socket is bound to (getsockname(2)); 0 before bind or send. */
@@ -78,7 +76,7 @@ public final class NetlinkSocket implements AutoCloseable {
         Pointer addr = Native.allocate(SockaddrNl.SIZE);
         Pointer len = Native.allocate(Integer.BYTES);
         len.putInt(0, SockaddrNl.SIZE);
-        Native.getsockname(fd.get(), addr, len);
+        Native.getsockname(fd(), addr, len);
         return SockaddrNl.portId(addr);
     }
 
@@ -86,7 +84,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public void setOption(int level, int name, int value) throws NativeException {
         Pointer v = Native.allocate(Integer.BYTES);
         v.putInt(0, value);
-        Native.setsockopt(fd.get(), level, name, v, Integer.BYTES);
+        Native.setsockopt(fd(), level, name, v, Integer.BYTES);
     }
 
     /** getsockopt(2) of an int value; for a longer option, its first four bytes. */
@@ -94,7 +92,7 @@ public final class NetlinkSocket implements AutoCloseable {
         Pointer v = Native.allocate(Integer.BYTES);
         Pointer len = Native.allocate(Integer.BYTES);
         len.putInt(0, Integer.BYTES);
-        Native.getsockopt(fd.get(), level, name, v, len);
+        Native.getsockopt(fd(), level, name, v, len);
         return v.getInt(0);
     }
 
@@ -111,7 +109,7 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public int send(ByteBuffer msg) throws NativeException {
         try {
-            return (int) Native.sendto(fd.get(), msg, kernel, SockaddrNl.SIZE);
+            return (int) Native.sendto(fd(), msg, kernel, SockaddrNl.SIZE);
         } finally {
             Reference.reachabilityFence(kernel);
         }
@@ -145,7 +143,7 @@ public final class NetlinkSocket implements AutoCloseable {
             scratch.putInt(MSG_FLAGS_OFFSET, 0);
             long n;
             try {
-                n = Native.recvmsg(fd.get(), scratchAddress, NetlinkConstants.MSG_TRUNC);
+                n = Native.recvmsg(fd(), scratchAddress, NetlinkConstants.MSG_TRUNC);
             } finally {
                 Reference.reachabilityFence(dst);
                 Reference.reachabilityFence(scratch);
@@ -164,24 +162,5 @@ public final class NetlinkSocket implements AutoCloseable {
             bounce = Native.allocateDirect(Math.max(size, 4096));
         }
         return bounce;
-    }
-
-    /** The descriptor, for a {@link Poller}; -1 once closed. */
-    public int fd() {
-        return fd.get();
-    }
-
-    /** Closes the socket once; later calls do nothing. Never throws. */
-    @Override
-    public void close() {
-        int f = fd.getAndSet(-1);
-        if (f >= 0) {
-            Native.close(f);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "NetlinkSocket[fd=" + fd.get() + ']';
     }
 }

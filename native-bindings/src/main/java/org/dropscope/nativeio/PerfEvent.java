@@ -4,7 +4,6 @@ package org.dropscope.nativeio;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicInteger;
 import jnr.ffi.Pointer;
 
 /**
@@ -14,7 +13,7 @@ import jnr.ffi.Pointer;
  * event alive while it is mapped, so close both. After {@link #close()} every method fails with
  * EBADF rather than touching a descriptor number the process may have reused.
  */
-public final class PerfEvent implements AutoCloseable {
+public final class PerfEvent extends OwnedFd {
 
     // include/uapi/linux/perf_event.h; org.dropscope.perf.PerfConstants has the same values for
     // code that must not depend on this package, and LayoutCheckTest checks both copies.
@@ -33,10 +32,8 @@ public final class PerfEvent implements AutoCloseable {
     static final int PROT_WRITE = 0x2;
     static final int MAP_SHARED = 0x01;
 
-    private final AtomicInteger fd;
-
     private PerfEvent(int fd) {
-        this.fd = new AtomicInteger(fd);
+        super(fd);
     }
 
     /**
@@ -90,24 +87,19 @@ public final class PerfEvent implements AutoCloseable {
         return context == null ? more : context + ", " + more;
     }
 
-    /** The descriptor, or -1 once closed. */
-    public int fd() {
-        return fd.get();
-    }
-
     /** PERF_EVENT_IOC_ENABLE: start counting and sampling. */
     public void enable() throws NativeException {
-        Native.ioctl(fd.get(), PERF_EVENT_IOC_ENABLE, 0, "PERF_EVENT_IOC_ENABLE");
+        Native.ioctl(fd(), PERF_EVENT_IOC_ENABLE, 0, "PERF_EVENT_IOC_ENABLE");
     }
 
     /** PERF_EVENT_IOC_DISABLE: stop counting and sampling. */
     public void disable() throws NativeException {
-        Native.ioctl(fd.get(), PERF_EVENT_IOC_DISABLE, 0, "PERF_EVENT_IOC_DISABLE");
+        Native.ioctl(fd(), PERF_EVENT_IOC_DISABLE, 0, "PERF_EVENT_IOC_DISABLE");
     }
 
     /** PERF_EVENT_IOC_RESET: set the event count to zero. */
     public void reset() throws NativeException {
-        Native.ioctl(fd.get(), PERF_EVENT_IOC_RESET, 0, "PERF_EVENT_IOC_RESET");
+        Native.ioctl(fd(), PERF_EVENT_IOC_RESET, 0, "PERF_EVENT_IOC_RESET");
     }
 
     /**
@@ -122,7 +114,7 @@ public final class PerfEvent implements AutoCloseable {
         Pointer memory = Native.allocate(bytes.length);
         memory.put(0, bytes, 0, bytes.length);
         try {
-            Native.ioctl(fd.get(), PERF_EVENT_IOC_SET_FILTER, memory.address(), "PERF_EVENT_IOC_SET_FILTER");
+            Native.ioctl(fd(), PERF_EVENT_IOC_SET_FILTER, memory.address(), "PERF_EVENT_IOC_SET_FILTER");
         } finally {
             Reference.reachabilityFence(memory);
         }
@@ -137,23 +129,7 @@ public final class PerfEvent implements AutoCloseable {
         if (length <= 0 || length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("mapping length " + length + " (expected: 1 to 2^31-1)");
         }
-        int f = fd.get();
+        int f = fd();
         return new Mapping(Native.mmap(length, PROT_READ | PROT_WRITE, MAP_SHARED, f, 0), length);
-    }
-
-    /** Closes the descriptor once; later calls do nothing. Never throws. */
-    @Override
-    public void close() {
-        int f = fd.getAndSet(-1);
-        if (f >= 0) {
-            // The descriptor is released whatever close(2) reports; EBADF would mean someone else
-            // closed it, which nothing here can repair.
-            Native.close(f);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "PerfEvent[fd=" + fd.get() + ']';
     }
 }

@@ -96,8 +96,8 @@ class PerfEventIT {
             event.disable();
             long head = page.getLong(PerfMmapPage.OFFSET_DATA_HEAD);
             long counted = ProcSelf.count(event);
-            assertTrue(head > 0, "no sample after 50 ms of task-clock");
-            assertTrue(counted >= 30_000_000L, "task-clock counted " + counted + " ns in 50 ms");
+            assertTrue(head > 0, "no sample after 50 ms of thread CPU time");
+            assertTrue(counted >= 30_000_000L, "task-clock counted " + counted + " ns in 50 ms of thread CPU time");
 
             // The first record: perf_event_header, then u64 ip, then u32 pid, u32 tid.
             int first = (int) page.getLong(PerfMmapPage.OFFSET_DATA_OFFSET);

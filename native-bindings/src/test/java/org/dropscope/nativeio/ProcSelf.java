@@ -74,11 +74,18 @@ final class ProcSelf {
     }
 
     /** Keeps the calling thread on a cpu for about {@code millis} ms. */
+    /**
+     * Burns {@code millis} of this thread's CPU time (not wall time: on a loaded machine the
+     * thread may wait for a CPU, and task-clock only counts time on one).
+     */
     static long spin(long millis) {
-        long end = System.nanoTime() + millis * 1_000_000;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long end = threads.getCurrentThreadCpuTime() + millis * 1_000_000;
         long x = 0;
-        while (System.nanoTime() < end) {
-            x += x * 31 + 7;
+        while (threads.getCurrentThreadCpuTime() < end) {
+            for (int i = 0; i < 10_000; i++) {
+                x += x * 31 + 7;
+            }
         }
         return x;
     }

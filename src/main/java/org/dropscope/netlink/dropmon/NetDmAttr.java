@@ -4,6 +4,7 @@ package org.dropscope.netlink.dropmon;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.dropscope.netlink.OpenEnum;
 
 /**
  * A NET_DM message attribute type ({@code enum net_dm_attr}), as an open enum: {@link #valueOf(int)}
@@ -13,7 +14,7 @@ import java.util.List;
  * <p>Mirrors include/uapi/linux/net_dropmon.h, Linux 6.1 (through {@code NET_DM_ATTR_REASON}, added
  * in 5.18). The comment after each constant is the payload type the header documents.
  */
-public final class NetDmAttr implements Comparable<NetDmAttr> {
+public final class NetDmAttr extends OpenEnum<NetDmAttr> {
 
     public static final NetDmAttr NET_DM_ATTR_UNSPEC = new NetDmAttr(0, "NET_DM_ATTR_UNSPEC");
     public static final NetDmAttr NET_DM_ATTR_ALERT_MODE = new NetDmAttr(1, "NET_DM_ATTR_ALERT_MODE"); // u8
@@ -58,18 +59,12 @@ public final class NetDmAttr implements Comparable<NetDmAttr> {
     /** NET_DM_ATTR_MAX of the mirrored header. */
     public static final int NET_DM_ATTR_MAX = KNOWN.length - 1;
 
-    private final int value;
-    private final String name;
-    private final boolean known;
-
     private NetDmAttr(int value, String name) {
         this(value, name, true);
     }
 
     private NetDmAttr(int value, String name, boolean known) {
-        this.value = value;
-        this.name = name;
-        this.known = known;
+        super(value, name, known);
     }
 
     /**
@@ -80,45 +75,11 @@ public final class NetDmAttr implements Comparable<NetDmAttr> {
         if (value >= 0 && value < KNOWN.length) {
             return KNOWN[value];
         }
-        return new NetDmAttr(value, "UNKNOWN(" + value + ")", false);
+        return new NetDmAttr(value, unknownName(value), false);
     }
 
     /** All named constants, in value order. */
     public static List<NetDmAttr> known() {
         return Collections.unmodifiableList(Arrays.asList(KNOWN));
-    }
-
-    public int intValue() {
-        return value;
-    }
-
-    /** The uapi name ("NET_DM_ATTR_PC"), or "UNKNOWN(n)". */
-    public String name() {
-        return name;
-    }
-
-    /** Whether this value is named in the mirrored header. */
-    public boolean isKnown() {
-        return known;
-    }
-
-    @Override
-    public int compareTo(NetDmAttr other) {
-        return Integer.compare(value, other.value);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof NetDmAttr && ((NetDmAttr) o).value == value;
-    }
-
-    @Override
-    public int hashCode() {
-        return value;
-    }
-
-    @Override
-    public String toString() {
-        return known ? name + '(' + value + ')' : name;
     }
 }

@@ -4,6 +4,7 @@ package org.dropscope.netlink.dropmon;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.dropscope.netlink.OpenEnum;
 
 /**
  * A NET_DM generic netlink command (the {@code cmd} of the genlmsghdr), as an open enum:
@@ -12,7 +13,7 @@ import java.util.List;
  *
  * <p>Mirrors include/uapi/linux/net_dropmon.h, Linux 6.1.
  */
-public final class NetDmCmd implements Comparable<NetDmCmd> {
+public final class NetDmCmd extends OpenEnum<NetDmCmd> {
 
     public static final NetDmCmd NET_DM_CMD_UNSPEC = new NetDmCmd(0, "NET_DM_CMD_UNSPEC");
     /** Summary alert: a net_dm_alert_msg of drop points (legacy, and the SUMMARY alert mode). */
@@ -37,18 +38,12 @@ public final class NetDmCmd implements Comparable<NetDmCmd> {
     /** NET_DM_CMD_MAX of the mirrored header. */
     public static final int NET_DM_CMD_MAX = KNOWN.length - 1;
 
-    private final int value;
-    private final String name;
-    private final boolean known;
-
     private NetDmCmd(int value, String name) {
         this(value, name, true);
     }
 
     private NetDmCmd(int value, String name, boolean known) {
-        this.value = value;
-        this.name = name;
-        this.known = known;
+        super(value, name, known);
     }
 
     /** The command for a raw genlmsghdr cmd byte; never null, "UNKNOWN(n)" if not named. */
@@ -56,45 +51,11 @@ public final class NetDmCmd implements Comparable<NetDmCmd> {
         if (value >= 0 && value < KNOWN.length) {
             return KNOWN[value];
         }
-        return new NetDmCmd(value, "UNKNOWN(" + value + ")", false);
+        return new NetDmCmd(value, unknownName(value), false);
     }
 
     /** All named constants, in value order. */
     public static List<NetDmCmd> known() {
         return Collections.unmodifiableList(Arrays.asList(KNOWN));
-    }
-
-    public int intValue() {
-        return value;
-    }
-
-    /** The uapi name ("NET_DM_CMD_START"), or "UNKNOWN(n)". */
-    public String name() {
-        return name;
-    }
-
-    /** Whether this value is named in the mirrored header. */
-    public boolean isKnown() {
-        return known;
-    }
-
-    @Override
-    public int compareTo(NetDmCmd other) {
-        return Integer.compare(value, other.value);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof NetDmCmd && ((NetDmCmd) o).value == value;
-    }
-
-    @Override
-    public int hashCode() {
-        return value;
-    }
-
-    @Override
-    public String toString() {
-        return known ? name + '(' + value + ')' : name;
     }
 }
