@@ -70,23 +70,28 @@ final class Monitor {
      * Stops the kernel side, prints the drops of the last partial interval and releases the
      * source. Idempotent.
      */
-    synchronized void stop() throws SourceException {
-        if (stopped) {
-            return;
+    void stop() throws SourceException {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
         }
-        stopped = true;
         requestStop();
+        // Joined without the lock: the ticker may be waiting for it to print a last interval.
         ticker.interrupt();
         try {
             ticker.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            source.stop();
-            printInterval();
-        } finally {
-            source.close();
+        synchronized (this) {
+            try {
+                source.stop();
+                printInterval();
+            } finally {
+                source.close();
+            }
         }
     }
 
