@@ -2,6 +2,7 @@
 package org.dropscope.cli;
 
 import java.nio.file.Path;
+import org.dropscope.perf.PerfMmapPage;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
 import org.dropscope.source.tracepoint.TracepointOptions;
@@ -20,8 +21,8 @@ public final class SourceOptions {
     Kind source;
 
     @Option(names = "--ring-pages", defaultValue = "" + TracepointOptions.DEFAULT_RING_PAGES, paramLabel = "N",
-            description = "Tracepoint source: data pages per CPU ring buffer, a power of two."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "Tracepoint source: data pages per CPU ring buffer, a power of two"
+                    + " (at most 262144 with 4 KiB pages). Default: ${DEFAULT-VALUE}.")
     int ringPages;
 
     @Option(names = "--tracefs", paramLabel = "DIR",
@@ -47,8 +48,18 @@ public final class SourceOptions {
     }
 
     void validate() {
-        if (ringPages < 1 || Integer.bitCount(ringPages) != 1) {
-            throw new IllegalArgumentException("--ring-pages must be a power of two, got " + ringPages);
+        int max = maxRingPages(PerfMmapPage.pageSize());
+        if (ringPages < 1 || Integer.bitCount(ringPages) != 1 || ringPages > max) {
+            throw new IllegalArgumentException("--ring-pages must be a power of two from 1 to " + max + ", got "
+                    + ringPages);
         }
+    }
+
+    /**
+     * The most data pages a ring may have: its mapping, one metadata page plus the data pages, is
+     * read as one buffer, and a buffer holds at most 2^31-1 bytes.
+     */
+    static int maxRingPages(int pageSize) {
+        return Integer.highestOneBit(Integer.MAX_VALUE / pageSize - 1);
     }
 }

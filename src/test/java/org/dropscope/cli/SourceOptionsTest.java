@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.dropscope.perf.PerfMmapPage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SourceOptionsTest {
+    @ParameterizedTest
+    @ValueSource(ints = {4096, 16384, 65536})
+    void theLargestRingStillMapsAsOneBuffer(int pageSize) {
+        int max = SourceOptions.maxRingPages(pageSize);
+        assertEquals(1, Integer.bitCount(max));
+        assertTrue((max + 1L) * pageSize <= Integer.MAX_VALUE, "mapping of the largest ring");
+        assertTrue((2L * max + 1) * pageSize > Integer.MAX_VALUE, "mapping of the next power of two");
+    }
+
+    @Test
+    void ringPagesBeyondTheLargestMappableRingAreRejectedUpFront() {
+        SourceOptions o = new SourceOptions();
+        o.ringPages = 2 * SourceOptions.maxRingPages(PerfMmapPage.pageSize());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, o::validate);
+        assertTrue(e.getMessage().startsWith("--ring-pages must be a power of two from 1 to "), e.getMessage());
+    }
+
+    @Test
+    void ringPagesThatAreNotAPowerOfTwoAreRejected() {
+        SourceOptions o = new SourceOptions();
+        o.ringPages = 3;
+        assertThrows(IllegalArgumentException.class, o::validate);
+        o.ringPages = SourceOptions.maxRingPages(PerfMmapPage.pageSize());
+        o.validate();
+    }
+}
