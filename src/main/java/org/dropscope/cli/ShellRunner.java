@@ -62,7 +62,7 @@ final class ShellRunner {
                 }
                 break;
             default:
-                err.println("Unknown lookup method " + options.lookupMethod + " (try -l list)");
+                err.println("dropscope: unknown lookup method " + options.lookupMethod + " (use kas or none; -l list shows them)");
                 err.flush();
                 return ExitCodes.USAGE;
         }

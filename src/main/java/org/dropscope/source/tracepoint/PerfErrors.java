@@ -54,11 +54,14 @@ final class PerfErrors {
         } catch (NativeException e) {
             String what = "mmap(2) of a " + (bytes / 1024) + " KiB perf ring on CPU " + cpu + " failed: "
                     + e.description() + " (" + e.errnoName() + ")";
-            if (e.errno() == Errno.EPERM || e.errno() == Errno.ENOMEM) {
-                throw new SourceException(e.errno() == Errno.EPERM ? SourceException.Kind.NO_PERMISSION
-                        : SourceException.Kind.SYSTEM, what
+            if (e.errno() == Errno.EPERM) {
+                throw new SourceException(SourceException.Kind.NO_PERMISSION, what
                         + ": the rings exceed kernel.perf_event_mlock_kb and RLIMIT_MEMLOCK, which only"
                         + " CAP_IPC_LOCK may do; run as root, or use a smaller --ring-pages", e);
+            }
+            if (e.errno() == Errno.ENOMEM) {
+                throw new SourceException(SourceException.Kind.SYSTEM, what
+                        + ": the kernel has no memory for a ring this large; use a smaller --ring-pages", e);
             }
             throw new SourceException(SourceException.Kind.SYSTEM, what, e);
         }
