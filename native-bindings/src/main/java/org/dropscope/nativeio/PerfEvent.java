@@ -121,6 +121,28 @@ public final class PerfEvent extends OwnedFd {
     }
 
     /**
+     * read(2) of the event: the u64 words its {@code read_format} asks for, in the order
+     * perf_event_open(2) gives under "Reading results" (for {@code PERF_FORMAT_LOST} alone:
+     * the count, then the number of samples lost because the ring was full).
+     */
+    public long[] read(int words) throws NativeException {
+        if (words < 1 || words > 64) {
+            throw new IllegalArgumentException("words " + words + " (expected: 1 to 64)");
+        }
+        ByteBuffer buf = Native.allocateDirect(8 * words);
+        long n = Native.read(fd(), Native.address(buf), 8L * words);
+        Reference.reachabilityFence(buf);
+        if (n < 0) {
+            throw new NativeException("read(2)", (int) -n, "perf event " + fd());
+        }
+        long[] out = new long[(int) (n / 8)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = buf.getLong(8 * i);
+        }
+        return out;
+    }
+
+    /**
      * Maps the event's ring: {@code length} is one metadata page plus 2<sup>n</sup> data pages
      * (the kernel answers EINVAL otherwise). Read-write, so the reader can publish data_tail and
      * the kernel will not overwrite unread records.

@@ -36,6 +36,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private volatile long malformed;
     private volatile long throttled;
     private volatile long stackOverflow;
+    // Reader thread only: samples reported lost by PERF_RECORD_LOST(_SAMPLES) records so far.
+    private long lost;
 
     /**
      * @param format the sample_type the events were opened with
@@ -67,10 +69,10 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
                 sample(buf, offset, size);
                 break;
             case PerfConstants.PERF_RECORD_LOST:
-                sink.lost(cpu, buf.getLongLE(offset + 16));
+                lost(buf.getLongLE(offset + 16));
                 break;
             case PerfConstants.PERF_RECORD_LOST_SAMPLES:
-                sink.lost(cpu, buf.getLongLE(offset + 8));
+                lost(buf.getLongLE(offset + 8));
                 break;
             case PerfConstants.PERF_RECORD_THROTTLE:
                 throttled++;
@@ -79,6 +81,16 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
                 // UNTHROTTLE and record types the event was not asked for carry no drops.
                 break;
         }
+    }
+
+    private void lost(long n) {
+        lost += n;
+        sink.lost(cpu, n);
+    }
+
+    /** Samples reported lost by the records decoded so far; for the reader thread only. */
+    public long lostReported() {
+        return lost;
     }
 
     private void sample(ByteBuf buf, int offset, int size) {

@@ -18,9 +18,22 @@ final class PerfErrors {
     }
 
     static PerfEvent open(ByteBuffer attr, int cpu, TracepointSetup setup) throws SourceException {
+        return open(attr, cpu, setup, false);
+    }
+
+    /** As {@link #open}, but EINVAL (an attr field this kernel does not know) gives {@code null}. */
+    static PerfEvent openIfValid(ByteBuffer attr, int cpu, TracepointSetup setup) throws SourceException {
+        return open(attr, cpu, setup, true);
+    }
+
+    private static PerfEvent open(ByteBuffer attr, int cpu, TracepointSetup setup, boolean einvalIsNull)
+            throws SourceException {
         try {
             return PerfEvent.open(attr.duplicate(), -1, cpu, -1, 0);
         } catch (NativeException e) {
+            if (einvalIsNull && e.errno() == Errno.EINVAL) {
+                return null;
+            }
             String what = "perf_event_open(2) for skb:kfree_skb on CPU " + cpu + " failed: "
                     + e.description() + " (" + e.errnoName() + ")";
             switch (e.errno()) {

@@ -120,14 +120,20 @@ final class TracepointSetup {
         }
     }
 
-    /** The perf_event_attr every CPU's event is opened with. */
-    ByteBuffer perfEventAttr() {
+    /**
+     * The perf_event_attr every CPU's event is opened with.
+     *
+     * @param readLost ask for PERF_FORMAT_LOST, so that read(2) gives the exact number of samples
+     *     lost (Linux 6.0+)
+     */
+    ByteBuffer perfEventAttr(boolean readLost) {
         int ringBytes = options.ringPages() * pageSize;
         PerfEventAttr.Builder b = PerfEventAttr.builder()
                 .type(PerfConstants.PERF_TYPE_TRACEPOINT)
                 .config(layout.eventId())
                 .samplePeriod(1)
                 .sampleType(sampleFormat.sampleType())
+                .readFormat(readLost ? PerfConstants.PERF_FORMAT_LOST : 0)
                 .disabled(true)
                 // Wake the reader once a quarter of the ring is full, not per event.
                 .wakeupWatermark(Math.max(ringBytes / 4, 1));

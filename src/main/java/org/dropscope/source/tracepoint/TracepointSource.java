@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source.tracepoint;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,10 @@ public final class TracepointSource implements DropSource {
     private final Mapping[] mappings;
     private final PerfRing[] rings;
     private final EventFd wakeup;
+    /** Whether the events were opened with PERF_FORMAT_LOST. */
+    private final boolean lostReadable;
+    /** Per ring: samples reported lost by records; reader thread only. */
+    private final long[] lostReported;
     private Thread reader;
     private KfreeSkbDecoder decoder;
     private volatile boolean stopping;
@@ -49,7 +54,9 @@ public final class TracepointSource implements DropSource {
     private boolean closed;
 
     private TracepointSource(TracepointSetup setup, PerfEvent[] events, Mapping[] mappings, PerfRing[] rings,
-            EventFd wakeup) {
+            EventFd wakeup, boolean lostReadable) {
+        this.lostReadable = lostReadable;
+        this.lostReported = new long[rings.length];
         this.setup = setup;
         this.events = events;
         this.mappings = mappings;
@@ -71,16 +78,25 @@ public final class TracepointSource implements DropSource {
         EventFd wakeup = null;
         boolean ok = false;
         try {
-            java.nio.ByteBuffer attr = setup.perfEventAttr();
+            ByteBuffer attr = setup.perfEventAttr(true);
+            boolean lostReadable = true;
             long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
             for (int i = 0; i < cpus.length; i++) {
-                events[i] = PerfErrors.open(attr, cpus[i], setup);
+                events[i] = i == 0 ? PerfErrors.openIfValid(attr, cpus[i], setup) : PerfErrors.open(attr, cpus[i], setup);
+                if (events[i] == null) {
+                    // PERF_FORMAT_LOST is Linux 6.0+; older kernels reject the read_format with
+                    // EINVAL. Without it, losses still arrive as PERF_RECORD_LOST records, except
+                    // those no later sample on that CPU brings out before stop.
+                    attr = setup.perfEventAttr(false);
+                    lostReadable = false;
+                    events[i] = PerfErrors.open(attr, cpus[i], setup);
+                }
                 mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
                 rings[i] = new PerfRing(mappings[i].buffer(), setup.pageSize());
             }
             wakeup = PerfErrors.eventFd();
             ok = true;
-            return new TracepointSource(setup, events, mappings, rings, wakeup);
+            return new TracepointSource(setup, events, mappings, rings, wakeup, lostReadable);
         } finally {
             if (!ok) {
                 release(events, mappings, rings, wakeup);
@@ -228,6 +244,7 @@ public final class TracepointSource implements DropSource {
                     // The events are disabled and the grace period is over: once the rings are
                     // empty, nothing more can arrive.
                     drainAll(writer, cpus);
+                    countUnreportedLosses(writer, cpus);
                     return;
                 }
                 if (poller.readable(rings.length)) {
@@ -244,7 +261,33 @@ public final class TracepointSource implements DropSource {
         try {
             for (int i = 0; i < rings.length; i++) {
                 decoder.bind(cpus[i], writer);
+                long before = decoder.lostReported();
                 rings[i].drain(decoder, rings[i].dataSize());
+                lostReported[i] += decoder.lostReported() - before;
+            }
+        } finally {
+            writer.end();
+        }
+    }
+
+    /**
+     * The kernel writes a PERF_RECORD_LOST only when the next sample on that CPU finds room, so
+     * samples lost just before a CPU went quiet are in no record. read(2) with PERF_FORMAT_LOST
+     * gives each event's full count; what no record reported is added here, once the rings are
+     * drained and the events disabled.
+     */
+    private void countUnreportedLosses(DropSink writer, int[] cpus) throws NativeException {
+        if (!lostReadable) {
+            return;
+        }
+        writer.begin();
+        try {
+            for (int i = 0; i < events.length; i++) {
+                long[] words = events[i].read(2);
+                long unreported = words.length == 2 ? words[1] - lostReported[i] : 0;
+                if (unreported > 0) {
+                    writer.lost(cpus[i], unreported);
+                }
             }
         } finally {
             writer.end();
