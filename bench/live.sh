@@ -7,7 +7,7 @@
 #
 # usage: sudo bench/live.sh [-r REPS] [-t SECONDS] [-c CPU] [-m "rcvbuf noport"]
 #                           [-T "alone perfstat dropscope perf bpftrace"] [-D "DROPSCOPE ARGS"]
-#                           [-w WARMUP] [-o OUTDIR] [-f]
+#                           [-w WARMUP] [-q QUIET] [-o OUTDIR] [-f]
 #   -r   repetitions of every (mode, tool) cell, default 3; the cells are interleaved
 #        (rep 1 of every tool, then rep 2, ...) so that drift hits every tool alike
 #   -t   seconds per measured sender run, default 5
@@ -18,6 +18,8 @@
 #   -D   extra dropscope arguments, e.g. "--ring-pages 512"
 #   -w   seconds of sender warm-up with the tool running, before the measured run, default 2
 #        (a fresh JVM compiles its hot path in the first second of drops)
+#   -q   before each run, wait (up to 10 min) until the machine is at most QUIET % busy over
+#        2 s and no other process holds perf events, default 10; 100 does not wait
 #   -o   output directory, default target/live/DATE
 #   -f   run even if another process holds perf events (its tracepoints would slow the sender)
 #
@@ -36,17 +38,19 @@
 # what the tool counted in its whole life; lost = what the tool says it lost (dropscope: stats;
 # perf: Total Lost Samples); CPU s = the tool process's user+system time during the measured
 # run (it does not include the kernel's work in the sender's context: that is the slowdown);
-# busy = how busy the other CPUs were during the measured run (tool, other processes), from
-# /proc/stat. A run during which another process held perf events is marked and left out.
+# other load = how busy other processes kept the CPUs the sender is not on, during the measured
+# run (/proc/stat minus the tool's own CPU time). A run during which another process held perf
+# events, or other load exceeded 20 %, is marked in runs.csv, left out, and run again (at most
+# three attempts).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=3; SECS=5; CPU=1; MODES="rcvbuf noport"; TOOLS="alone perfstat dropscope perf bpftrace"
-DS_ARGS=""; OUT=""; FORCE=0; WARMUP=2
-while getopts "r:t:c:m:T:D:w:o:fh" opt; do
+DS_ARGS=""; OUT=""; FORCE=0; WARMUP=2; QUIET=10; MAX_OTHER=20
+while getopts "r:t:c:m:T:D:w:q:o:fh" opt; do
     case $opt in
         r) REPS=$OPTARG ;; t) SECS=$OPTARG ;; c) CPU=$OPTARG ;; m) MODES=$OPTARG ;;
-        T) TOOLS=$OPTARG ;; D) DS_ARGS=$OPTARG ;; w) WARMUP=$OPTARG ;; o) OUT=$OPTARG ;;
-        f) FORCE=1 ;; *) sed -n '4,38p' "$0"; exit 2 ;;
+        T) TOOLS=$OPTARG ;; D) DS_ARGS=$OPTARG ;; w) WARMUP=$OPTARG ;; q) QUIET=$OPTARG ;;
+        o) OUT=$OPTARG ;; f) FORCE=1 ;; *) sed -n '4,41p' "$0"; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "live.sh: must run as root" >&2; exit 1; }
@@ -78,6 +82,25 @@ foreign_perf_users() {
         [ "${p#/proc/}" = "${1:-}" ] && continue
         ls -l "$p/fd" 2>/dev/null | grep -q 'perf_event' && echo "${p#/proc/}"
     done
+}
+# Waits until no other process holds perf events and the whole machine is at most QUIET % busy
+# over 2 s; gives up after 10 minutes (the run then goes ahead, and is marked if perf events
+# are still held).
+wait_quiet() {
+    local i a b busy
+    [ "$QUIET" -ge 100 ] && return 0
+    for ((i = 0; i < 300; i++)); do
+        if [ -z "$(foreign_perf_users)" ]; then
+            a=$(awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat)
+            sleep 2
+            b=$(awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat)
+            busy=$(awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }')
+            [ "$busy" -le "$QUIET" ] && return 0
+        else
+            sleep 2
+        fi
+    done
+    echo "live.sh: the machine did not become quiet in 10 minutes; running anyway" >&2
 }
 busy_jiffies() { # "busy total" of every CPU but the sender's, from /proc/stat
     awk -v skip="cpu$CPU" '/^cpu[0-9]/ && $1 != skip { t = 0; for (i = 2; i <= NF; i++) t += $i; b += t - $5 - $6; a += t }
@@ -117,9 +140,14 @@ measure() { # MODE PID PREFIX
     c0=$(cpu_s "$2"); j0=$(busy_jiffies)
     line=$(send "$1" "$SECS")
     CPU_S=$(awk -v a="$c0" -v b="$(cpu_s "$2")" 'BEGIN { printf "%.2f", b - a }')
+    [ "$2" = $$ ] && CPU_S=0
     j1=$(busy_jiffies)
-    BUSY=$(awk -v a="$j0" -v b="$j1" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f%%", 100 * (y[1] - x[1]) / (y[2] - x[2]) }')
+    # Other processes' share of the other CPUs: their busy time minus the tool's own.
+    BUSY=$(awk -v a="$j0" -v b="$j1" -v tool="${CPU_S:-0}" -v tck="$(getconf CLK_TCK)" 'BEGIN {
+        split(a, x, " "); split(b, y, " "); v = 100 * (y[1] - x[1] - tool * tck) / (y[2] - x[2]);
+        printf "%.0f", v < 0 ? 0 : v }')
     DISTURBED=$(foreign_perf_users "$2" | tr '\n' ' ')
+    [ -z "$DISTURBED" ] && [ "$BUSY" -gt "$MAX_OTHER" ] && DISTURBED="load $BUSY%"
     echo "$warm" > "$3.warmup"; echo "$line" > "$3.send"
     RATE=$(field drops_per_s "$line")
     EXACT=$(( $(field snmp_drops "$warm") + $(field snmp_drops "$line") ))
@@ -128,15 +156,15 @@ measure() { # MODE PID PREFIX
 run_cell() { # MODE TOOL REP
     local mode=$1 tool=$2 pfx=$OUT/$1.$2.$3 pid data
     RATE=""; EXACT=""; COUNT=""; LOST=""; CPU_S=""; BUSY=""; DISTURBED=""
+    wait_quiet
     local foreign; foreign=$(foreign_perf_users)
     if [ -n "$foreign" ]; then
         echo "live.sh: processes $foreign hold perf events: their tracepoints slow the sender too" >&2
         [ "$FORCE" = 1 ] || exit 1
     fi
-    sleep 1
     case $tool in
         alone)
-            measure "$mode" $$ "$pfx"; CPU_S="" ;;
+            measure "$mode" $$ "$pfx" ;;
         perfstat)
             perf stat -e skb:kfree_skb -a -x, -o "$pfx.stat" > "$pfx.out" 2>&1 &
             pid=$!; CUR_PID=$pid; sleep 1
@@ -180,8 +208,8 @@ run_cell() { # MODE TOOL REP
         *) echo "live.sh: unknown tool $tool" >&2; exit 2 ;;
     esac
     CUR_PID=""
-    [ -n "$DISTURBED" ] && echo "live.sh: processes $DISTURBED held perf events during the run; left out" >&2
-    echo "$mode,$tool,$3,$RATE,$EXACT,$COUNT,$LOST,$CPU_S,$BUSY,${DISTURBED:+1}" >> "$CSV"
+    [ -n "$DISTURBED" ] && echo "live.sh: run disturbed (other processes: $DISTURBED), left out" >&2
+    echo "$mode,$tool,$3,$RATE,$EXACT,$COUNT,$LOST,$CPU_S,$BUSY,$DISTURBED" >> "$CSV"
     echo "[$mode $tool $3] drops/s=$RATE exact=$EXACT count=$COUNT lost=$LOST cpu_s=$CPU_S busy=$BUSY" >&2
 }
 
@@ -197,7 +225,10 @@ run_cell() { # MODE TOOL REP
 for mode in $MODES; do
     for rep in $(seq 1 "$REPS"); do
         for tool in $TOOLS; do
-            run_cell "$mode" "$tool" "$rep"
+            for attempt in 1 2 3; do
+                run_cell "$mode" "$tool" "$rep"
+                [ -z "$DISTURBED" ] && break
+            done
         done
     done
 done
@@ -216,7 +247,7 @@ def spread(v, fmt):
     if not v:
         return "-"
     return fmt.format(st.median(v)) + " (" + fmt.format(min(v)) + " .. " + fmt.format(max(v)) + ")"
-print("| mode | tool | runs | drops/s | slowdown vs alone | exact drops | tool count | missed | lost (tool's report) | tool CPU s | other CPUs busy |")
+print("| mode | tool | runs | drops/s | slowdown vs alone | exact drops | tool count | missed | lost (tool's report) | tool CPU s | other load |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for mode in dict.fromkeys(r["mode"] for r in rows):
     alone = [num(r["drops_per_s"]) for r in rows if r["mode"] == mode and r["tool"] == "alone"]
@@ -230,7 +261,7 @@ for mode in dict.fromkeys(r["mode"] for r in rows):
         missed = [e - c for e, c in zip(exact, count) if e is not None and c is not None]
         lost = [num(r["lost"]) for r in rs]
         cpu = [num(r["cpu_s"]) for r in rs]
-        busy = [num(r["other_busy"].rstrip("%")) for r in rs]
+        busy = [num(r["other_busy"]) for r in rs]
         print(f"| {mode} | {tool} | {len(rs)} | {spread(rate, '{:,.0f}')} | "
               f"{spread(slow, '{:.1f}%') if slow else '-'} | {spread(exact, '{:,.0f}')} | "
               f"{spread(count, '{:,.0f}')} | {spread(missed, '{:,.0f}') if missed else '-'} | "
