@@ -14,7 +14,8 @@
 #   -c   CPU the sender is pinned to, default 1 (the tracers' user space is not pinned)
 #   -m   modes of bench/dropsend.c, default "rcvbuf noport"
 #   -T   tools, default "alone perfstat dropscope perf bpftrace"; also "dropscope-pinned":
-#        dropscope with its JVM pinned away from the sender's CPU (taskset)
+#        dropscope with its JVM pinned away from the sender's CPU (taskset), and "ringcount":
+#        bench/ringcount.c, a minimal C reader of the same perf events as dropscope
 #   -D   extra dropscope arguments, e.g. "--ring-pages 512"
 #   -w   seconds of sender warm-up with the tool running, before the measured run, default 2
 #        (a fresh JVM compiles its hot path in the first second of drops)
@@ -70,6 +71,11 @@ OUT=${OUT:-$ROOT/target/live/$(date -u +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 SEND=$OUT/dropsend
 gcc -O2 -Wall -o "$SEND" "$ROOT/bench/dropsend.c" || exit 1
+gcc -O2 -Wall -o "$OUT/ringcount" "$ROOT/bench/ringcount.c" || exit 1
+# The tracepoint id, from a tracefs mounted in a private mount namespace (gone when it exits).
+TP_ID=$(unshare --mount sh -c 'T=/sys/kernel/tracing; { mountpoint -q $T || mount -t tracefs nodev $T; } &&
+    cat $T/events/skb/kfree_skb/id')
+[ -n "$TP_ID" ] || { echo "live.sh: cannot read the skb:kfree_skb tracepoint id" >&2; exit 1; }
 "$ROOT/dropscope" --version > /dev/null || { echo "live.sh: cannot build or run dropscope" >&2; exit 1; }
 BT_PROG='tracepoint:skb:kfree_skb { @[ksym(args->location), args->reason] = count(); }'
 CSV=$OUT/runs.csv
@@ -187,6 +193,13 @@ run_cell() { # MODE TOOL REP
             sleep 0.5
             measure "$mode" $pid "$pfx"; stop_pid $pid
             COUNT=$(awk '/^@\[/ { s += $NF } END { print s + 0 }' "$pfx.out"); LOST=0 ;;
+        ringcount)
+            "$OUT/ringcount" "$TP_ID" > "$pfx.out" 2>&1 &
+            pid=$!; CUR_PID=$pid
+            wait_for "$pfx.out" Counting $pid 10 || { echo "ringcount did not start" >&2; cat "$pfx.out" >&2; exit 1; }
+            measure "$mode" $pid "$pfx"; stop_pid $pid
+            COUNT=$(sed -n 's/^samples=\([0-9]*\) .*/\1/p' "$pfx.out")
+            LOST=$(sed -n 's/.* lost=\([0-9]*\)$/\1/p' "$pfx.out") ;;
         dropscope|dropscope-pinned)
             local pin=(); [ "$tool" = dropscope-pinned ] && pin=(taskset -c "$OTHER_CPUS")
             rm -f "$OUT/fifo"; mkfifo "$OUT/fifo"
