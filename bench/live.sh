@@ -44,6 +44,11 @@
 # events, or other load exceeded 20 %, is marked in runs.csv, left out, and run again (at most
 # three attempts).
 set -u
+# perf mounts tracefs when it finds none and leaves it mounted: run everything in a private
+# mount namespace, so that whatever the tools mount is gone when this script ends.
+if [ -z "${LIVE_SH_PRIVATE_MOUNTS:-}" ] && [ "$(id -u)" = 0 ]; then
+    exec env LIVE_SH_PRIVATE_MOUNTS=1 unshare --mount --propagation private "$0" "$@"
+fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=3; SECS=5; CPU=1; MODES="rcvbuf noport"; TOOLS="alone perfstat dropscope perf bpftrace"
 DS_ARGS=""; OUT=""; FORCE=0; WARMUP=2; QUIET=10; MAX_OTHER=20
@@ -72,9 +77,9 @@ mkdir -p "$OUT"
 SEND=$OUT/dropsend
 gcc -O2 -Wall -o "$SEND" "$ROOT/bench/dropsend.c" || exit 1
 gcc -O2 -Wall -o "$OUT/ringcount" "$ROOT/bench/ringcount.c" || exit 1
-# The tracepoint id, from a tracefs mounted in a private mount namespace (gone when it exits).
-TP_ID=$(unshare --mount sh -c 'T=/sys/kernel/tracing; { mountpoint -q $T || mount -t tracefs nodev $T; } &&
-    cat $T/events/skb/kfree_skb/id')
+# The tracepoint id, from tracefs (mounted here if needed: the mount namespace is private).
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+TP_ID=$(cat /sys/kernel/tracing/events/skb/kfree_skb/id)
 [ -n "$TP_ID" ] || { echo "live.sh: cannot read the skb:kfree_skb tracepoint id" >&2; exit 1; }
 "$ROOT/dropscope" --version > /dev/null || { echo "live.sh: cannot build or run dropscope" >&2; exit 1; }
 BT_PROG='tracepoint:skb:kfree_skb { @[ksym(args->location), args->reason] = count(); }'
