@@ -52,8 +52,10 @@ public final class DropAggregator {
     private final List<PhasedWriter> writers = new CopyOnWriteArrayList<>();
     private volatile int activePhase;
 
-    // Reader-side running totals; only touched under the phaser's reader lock.
+    // Reader-side running totals and per-interval scratch; only touched under the phaser's
+    // reader lock. deltas is all zeros between snapshots.
     private final long[] totals;
+    private final long[] deltas;
     private final long[] cpuEventTotals;
     private final long[] cpuLostTotals;
     private long overflowTotal;
@@ -72,6 +74,7 @@ public final class DropAggregator {
         this.keys = new KeyTable(keyCapacity);
         this.stacks = new StackTable(stackCapacity);
         this.totals = new long[keyCapacity];
+        this.deltas = new long[keyCapacity];
         this.cpuEventTotals = new long[cpus];
         this.cpuLostTotals = new long[cpus];
     }
@@ -105,16 +108,19 @@ public final class DropAggregator {
             long[] cpuLost = new long[cpus];
             long overflow = 0;
             int capacity = keys.capacity();
-            long[] deltas = new long[capacity];
             for (PhasedWriter w : writers) {
                 overflow += w.drainInto(old, deltas, cpuEvents, cpuLost);
             }
             List<Snapshot.Row> rows = new ArrayList<>();
             for (int i = 0; i < capacity; i++) {
-                totals[i] += deltas[i];
+                long delta = deltas[i];
+                if (delta != 0) {
+                    deltas[i] = 0;
+                    totals[i] += delta;
+                }
                 if (totals[i] != 0 && keys.isReady(i)) {
                     rows.add(new Snapshot.Row(DropOrigin.values()[keys.origin(i)], keys.location(i),
-                            keys.reason(i), keys.stack(i), deltas[i], totals[i]));
+                            keys.reason(i), keys.stack(i), delta, totals[i]));
                 }
             }
             for (int c = 0; c < cpus; c++) {

@@ -2,6 +2,7 @@
 package org.dropscope.source.tracepoint;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 import org.dropscope.aggregate.StackTable;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
@@ -30,6 +31,12 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private final int minRawSize;
     private final StackTable stacks;
     private final long[] chain = new long[MAX_STACK];
+    // The last chain interned and its id: drops come in bursts from one place, and a repeated
+    // chain then costs one array compare instead of a hash over every frame and a table probe.
+    // Ids stay valid for the table's life, and the table is fixed at construction.
+    private final long[] lastChain = new long[MAX_STACK];
+    private int lastDepth = -1;
+    private int lastStackId;
     private DropSink sink;
     private int cpu;
     // Written only by the reader thread; volatile so that `stats` on another thread sees them.
@@ -143,11 +150,17 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
                 chain[depth++] = ip;
             }
         }
+        if (depth == lastDepth && Arrays.equals(chain, 0, depth, lastChain, 0, depth)) {
+            return lastStackId;
+        }
         int id = stacks.intern(chain, depth);
         if (id < 0) {
             stackOverflow++;
             return DropSink.NO_STACK;
         }
+        System.arraycopy(chain, 0, lastChain, 0, depth);
+        lastDepth = depth;
+        lastStackId = id;
         return id;
     }
 

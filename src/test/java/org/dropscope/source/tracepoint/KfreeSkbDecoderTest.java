@@ -4,6 +4,7 @@ package org.dropscope.source.tracepoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
@@ -125,6 +126,51 @@ class KfreeSkbDecoderTest {
         assertEquals(1, rows.size());
         assertEquals(2, rows.get(0).delta());
         assertArrayEquals(frames, agg.stacks().chain(rows.get(0).stackId()));
+    }
+
+    /** A CALLCHAIN | RAW sample: the kernel marker, {@code frames}, then the RAW part of {@link #sample}. */
+    private static byte[] chainSample(long location, int reason, long... frames) {
+        byte[] raw = sample(location, reason);
+        RingImage.Rec rec = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
+                .u64(frames.length + 1)
+                .u64(PerfConstants.PERF_CONTEXT_KERNEL);
+        for (long f : frames) {
+            rec.u64(f);
+        }
+        for (int b = 8; b < raw.length; b += 4) {
+            rec.u32((raw[b] & 0xff) | (raw[b + 1] & 0xff) << 8 | (raw[b + 2] & 0xff) << 16 | raw[b + 3] << 24);
+        }
+        return rec.bytes();
+    }
+
+    @Test
+    void alternatingCallchainsKeepTheirOwnStacks() {
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        SampleFormat fmt = new SampleFormat(PerfConstants.PERF_SAMPLE_CALLCHAIN | PerfConstants.PERF_SAMPLE_RAW);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(fmt, LOC, REASON, agg.stacks());
+        long[] a = {0xffffffff81000100L, 0xffffffff81000200L};
+        long[] b = {0xffffffff81000100L, 0xffffffff81000200L, 0xffffffff81000300L};  // a with one more frame
+        long[] c = {0xffffffff81000100L, 0xffffffff81000280L};                       // a's length, other frame
+        RingImage img = new RingImage(1);
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            for (long[] chain : new long[][] {a, a, b, a, c, c, a}) {
+                img.write(chainSample(UDP_RCV, 3, chain));
+            }
+            DropSink w = agg.newWriter();
+            dec.bind(0, w);
+            w.begin();
+            ring.drain(dec, Integer.MAX_VALUE);
+            w.end();
+        }
+        assertEquals(3, agg.stacks().size());
+        long[] seen = new long[3];
+        for (Snapshot.Row r : agg.snapshot().rows()) {
+            long[] chain = agg.stacks().chain(r.stackId());
+            int which = Arrays.equals(chain, a) ? 0 : Arrays.equals(chain, b) ? 1 : 2;
+            assertArrayEquals(new long[][] {a, b, c}[which], chain);
+            seen[which] += r.delta();
+        }
+        assertArrayEquals(new long[] {4, 1, 2}, seen);
     }
 
     @Test
