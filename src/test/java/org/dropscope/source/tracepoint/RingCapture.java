@@ -111,7 +111,8 @@ public final class RingCapture {
         byte[] image = null;
         int[] otherRecords = new int[cpus.length];
         try {
-            ByteBuffer attr = setup.perfEventAttr();
+            // read_format does not change what a sample holds; these images were captured without it.
+            ByteBuffer attr = setup.perfEventAttr(false);
             int mine = -1;
             for (int i = 0; i < cpus.length; i++) {
                 events.add(PerfErrors.open(attr, cpus[i], setup));
