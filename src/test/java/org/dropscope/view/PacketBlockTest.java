@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.ZoneOffset;
+import java.util.List;
+import org.dropscope.event.PacketDrop;
+import org.junit.jupiter.api.Test;
+
+class PacketBlockTest {
+    private static final long ABSENT = PacketDrop.ABSENT;
+    private static final int NO = PacketDrop.ABSENT_INT;
+    /** 2026-11-02T01:02:03Z plus 4,005 ns: a one-digit day, so asctime pads it with a space. */
+    private static final long TS = 1_793_581_323_000_004_005L;
+
+    @Test
+    void softwareDropInDropwatchsOrder() {
+        PacketDrop p = new PacketDrop(0, 0xffffffff9a8a8f42L, "__udp4_lib_rcv+0x9a2/0xe60", "NO_SOCKET", 1, null,
+                null, TS, 0x800, 64, 44, null, null);
+        assertEquals(List.of(
+                "drop at: __udp4_lib_rcv+0x9a2/0xe60 (0xffffffff9a8a8f42)",
+                "origin: software",
+                "input port ifindex: 1",
+                "timestamp: Mon Nov  2 01:02:03 2026 000004005 nsec",
+                "protocol: 0x800",
+                "length: 64",
+                "original length: 44",
+                "drop reason: NO_SOCKET",
+                ""), new PacketBlock(ZoneOffset.UTC).lines(p));
+    }
+
+    @Test
+    void hardwareDropWithPortNameAndCookie() {
+        PacketDrop p = new PacketDrop(1, ABSENT, null, null, 7, "swp1", new byte[] {0x0a, (byte) 0xff, 0},
+                ABSENT, NO, ABSENT, ABSENT, "l2_drops", "ingress_vlan_filter");
+        assertEquals(List.of(
+                "drop at: ingress_vlan_filter (l2_drops)",
+                "origin: hardware",
+                "input port ifindex: 7",
+                "input port name: swp1",
+                "cookie: 0aff00",
+                ""), new PacketBlock(ZoneOffset.UTC).lines(p));
+    }
+
+    @Test
+    void unknownOriginAndNothingElse() {
+        PacketDrop p = new PacketDrop(9, ABSENT, null, null, ABSENT, null, null, ABSENT, NO, ABSENT, ABSENT, null, null);
+        assertEquals(List.of("origin: unknown", ""), new PacketBlock(ZoneOffset.UTC).lines(p));
+    }
+}
