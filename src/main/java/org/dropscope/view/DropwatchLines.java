@@ -17,7 +17,8 @@ import org.dropscope.event.ReasonNames;
  * 3 drops at location 0xffffffffc0a01234 [software]
  * </pre>
  * The first form is dropwatch's {@code "%d drops at %s+%llx (%p) [software]"}, the second its
- * unresolved form {@code "%d drops at location %p [software]"}. dropscope appends
+ * unresolved form {@code "%d drops at location %p [software]"} (PC 0, which NET_DM sends when a
+ * device's rx_dropped rose, prints as glibc's {@code (nil)}). dropscope appends
  * {@code " reason: NAME"} when the source gives a reason; dropwatch's summary mode has none.
  * Hardware drops print as dropwatch's {@code "%d drops at %s [hardware]"} with the trap name.
  */
@@ -47,11 +48,11 @@ public final class DropwatchLines {
             String trap = traps.name(location);
             sb.append(trap != null ? trap : "trap#" + location).append(" [hardware]");
         } else {
-            String sym = locations.dropwatch(location);
+            String sym = location == 0 ? null : locations.dropwatch(location);
             if (sym != null) {
-                sb.append(sym).append(" (0x").append(Long.toHexString(location)).append(')');
+                sb.append(sym).append(" (").append(pointer(location)).append(')');
             } else {
-                sb.append("location 0x").append(Long.toHexString(location));
+                sb.append("location ").append(pointer(location));
             }
             sb.append(" [software]");
         }
@@ -88,6 +89,11 @@ public final class DropwatchLines {
             out.add(line(r.delta(), r.origin(), r.location(), r.reason()));
         }
         return out;
+    }
+
+    /** C's {@code %p}: hex with 0x, and glibc's "(nil)" for a null pointer (NET_DM's PC 0). */
+    private static String pointer(long address) {
+        return address == 0 ? "(nil)" : "0x" + Long.toHexString(address);
     }
 
     private static int indexOfSameLine(List<Snapshot.Row> rows, Snapshot.Row r) {

@@ -39,6 +39,8 @@ class DropwatchLinesTest {
                 f.line(1, DropOrigin.SOFTWARE, PC, DropSink.NO_REASON));
         assertEquals("2 drops at location 0xffffffff81c3a9a2 [software] reason: 77",
                 f.line(2, DropOrigin.SOFTWARE, PC, 77));
+        assertEquals("3 drops at location (nil) [software]",
+                f.line(3, DropOrigin.SOFTWARE, 0, DropSink.NO_REASON));
         assertEquals("5 drops at ingress_vlan_filter [hardware]",
                 f.line(5, DropOrigin.HARDWARE, 4, DropSink.NO_REASON));
     }
