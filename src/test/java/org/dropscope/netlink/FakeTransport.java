@@ -15,7 +15,7 @@ import org.dropscope.nativeio.NativeException;
  * A {@link NetlinkTransport} that replays a script: datagrams (built for the sequence number of
  * the last request sent), overruns, and silence. Records what is sent and joined.
  */
-final class FakeTransport implements NetlinkTransport {
+public final class FakeTransport implements NetlinkTransport {
 
     /** One scripted receive. */
     private sealed interface Step permits Datagram, Overrun, Silence {
@@ -31,40 +31,40 @@ final class FakeTransport implements NetlinkTransport {
     }
 
     private final Deque<Step> script = new ArrayDeque<>();
-    final List<byte[]> sent = new ArrayList<>();
+    public final List<byte[]> sent = new ArrayList<>();
     final List<Integer> joined = new ArrayList<>();
     boolean closed;
 
     /** Then a datagram, made from the sequence number of the last request sent (0 if none). */
-    FakeTransport then(IntFunction<byte[]> datagram) {
+    public FakeTransport then(IntFunction<byte[]> datagram) {
         script.add(new Datagram(datagram));
         return this;
     }
 
     /** Then a fixed datagram. */
-    FakeTransport then(byte[] datagram) {
+    public FakeTransport then(byte[] datagram) {
         return then(seq -> datagram);
     }
 
     /** Then ENOBUFS, as recvmsg(2) reports a receive queue overflow. */
-    FakeTransport thenOverrun() {
+    public FakeTransport thenOverrun() {
         script.add(new Overrun());
         return this;
     }
 
     /** Then one receive that times out. */
-    FakeTransport thenSilence() {
+    public FakeTransport thenSilence() {
         script.add(new Silence());
         return this;
     }
 
     /** Scripted steps not yet received. */
-    int pending() {
+    public int pending() {
         return script.size();
     }
 
     /** The nlmsg_seq of the last request sent. */
-    int lastSeq() {
+    public int lastSeq() {
         return sent.isEmpty() ? 0 : Messages.seq(sent.get(sent.size() - 1));
     }
 

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Hand-built datagrams for client tests, one commented field per line. */
-final class Messages {
+public final class Messages {
 
     static final int PORT = 0x402c;
 
@@ -21,7 +21,7 @@ final class Messages {
     }
 
     /** A copy of {@code datagram} with every message's nlmsg_seq set to {@code seq}. */
-    static byte[] withSeq(byte[] datagram, int seq) {
+    public static byte[] withSeq(byte[] datagram, int seq) {
         ByteBuf b = Unpooled.wrappedBuffer(Arrays.copyOf(datagram, datagram.length));
         int at = 0;
         while (at + NetlinkLayout.NLMSG_HDRLEN <= b.capacity()) {
@@ -32,7 +32,7 @@ final class Messages {
     }
 
     /** An ACK for request {@code seq}, with NETLINK_CAP_ACK's shape. */
-    static byte[] ack(int seq) {
+    public static byte[] ack(int seq) {
         ByteBuf b = Unpooled.buffer();
         b.writeIntLE(36);                        // nlmsg_len: 16 + 20
         b.writeShortLE(NetlinkLayout.NLMSG_ERROR); // nlmsg_type
@@ -49,7 +49,7 @@ final class Messages {
     }
 
     /** An error for request {@code seq} with an extended-ACK text. */
-    static byte[] error(int seq, int errno, String text) {
+    public static byte[] error(int seq, int errno, String text) {
         byte[] t = (text + '\0').getBytes(StandardCharsets.US_ASCII);
         int attr = NetlinkLayout.NLA_HDRLEN + t.length;
         ByteBuf b = Unpooled.buffer();
