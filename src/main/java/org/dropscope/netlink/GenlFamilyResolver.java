@@ -21,7 +21,7 @@ import org.dropscope.nativeio.Errno;
  * <p>A lookup by name makes the kernel try to load a module aliased
  * {@code net-pf-16-proto-16-family-NAME} first (drop_monitor.ko declares one for NET_DM), which
  * is why the client's timeout is generous. An unknown family is a
- * {@link GenlFamilyNotFoundException}: the kernel's ENOENT (without extended-ACK text on
+ * {@link FamilyNotFoundException}: the kernel's ENOENT (without extended-ACK text on
  * 6.x kernels).
  */
 public final class GenlFamilyResolver {
@@ -45,7 +45,7 @@ public final class GenlFamilyResolver {
      *
      * @throws IllegalArgumentException if the name cannot be a family name (empty, or longer
      *     than GENL_NAMSIZ - 1 bytes)
-     * @throws GenlFamilyNotFoundException if the kernel has no such family (ENOENT)
+     * @throws FamilyNotFoundException if the kernel has no such family (ENOENT)
      * @throws NetlinkKernelException for any other refusal
      */
     public GenlFamily resolve(String name) throws IOException {
@@ -60,7 +60,7 @@ public final class GenlFamilyResolver {
     /**
      * The family with id {@code id}.
      *
-     * @throws GenlFamilyNotFoundException if the kernel has no such family (ENOENT)
+     * @throws FamilyNotFoundException if the kernel has no such family (ENOENT)
      */
     public GenlFamily resolve(int id) throws IOException {
         if (id < 0 || id > 0xffff) {
@@ -74,7 +74,7 @@ public final class GenlFamilyResolver {
             return client.request("CTRL_CMD_GETFAMILY " + what, request, GenlFamilyDecoder::decode).only();
         } catch (NetlinkKernelException e) {
             if (e.errno() == Errno.ENOENT) {
-                throw new GenlFamilyNotFoundException(what, e);
+                throw new FamilyNotFoundException(what, e);
             }
             throw e;
         }
@@ -94,5 +94,32 @@ public final class GenlFamilyResolver {
                 .genl(CTRL_CMD_GETFAMILY, CTRL_REQUEST_VERSION)
                 .u16(CTRL_ATTR_FAMILY_ID, id)
                 .finish();
+    }
+
+    /**
+     * The generic netlink controller does not know a family: it answered CTRL_CMD_GETFAMILY with
+     * ENOENT (net/netlink/genetlink.c, ctrl_getfamily). For NET_DM this means the kernel was built
+     * without CONFIG_NET_DROP_MONITOR, the drop_monitor module could not be loaded, or the caller is
+     * outside the initial network namespace (NET_DM does not set netnsok).
+     */
+    public static final class FamilyNotFoundException extends NetlinkKernelException {
+        private static final long serialVersionUID = 1L;
+
+        private final String family;
+
+        /**
+         * @param family the name (or "id N") looked up
+         * @param cause the kernel's ENOENT for the lookup
+         */
+        public FamilyNotFoundException(String family, NetlinkKernelException cause) {
+            super("generic netlink family " + family + " not found", cause.error());
+            this.family = family;
+            initCause(cause);
+        }
+
+        /** The family name (or "id N") that was looked up. */
+        public String family() {
+            return family;
+        }
     }
 }

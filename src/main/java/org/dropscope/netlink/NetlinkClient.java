@@ -123,7 +123,7 @@ public final class NetlinkClient implements Closeable {
      * @throws NetlinkKernelException if the kernel answered with an error
      * @throws SocketTimeoutException if no answer came within the timeout (after an overrun the
      *     answer may have been lost; the message says so)
-     * @throws NetlinkTruncatedException if a reply did not fit the receive buffer
+     * @throws TruncatedException if a reply did not fit the receive buffer
      * @throws NetlinkDecoderException if a reply or the answer was malformed; the exchange was
      *     read to its end first
      */
@@ -204,7 +204,7 @@ public final class NetlinkClient implements Closeable {
             truncated++;
             if (ex != null && received >= NLMSG_HDRLEN && buffer.getIntLE(NetlinkLayout.NLMSG_SEQ_OFFSET) == ex.seq) {
                 if (ex.failure == null) {
-                    ex.failure = new NetlinkTruncatedException(ex.seq, length, buffer.capacity());
+                    ex.failure = new TruncatedException(ex.seq, length, buffer.capacity());
                 }
                 ex.done |= buffer.getUnsignedShortLE(NetlinkLayout.NLMSG_TYPE_OFFSET) == NetlinkLayout.NLMSG_ERROR;
             }
@@ -283,6 +283,35 @@ public final class NetlinkClient implements Closeable {
             }
         } finally {
             transport.close();
+        }
+    }
+
+    /**
+     * A reply to a request was longer than the client's receive buffer, so its end was lost
+     * (recvmsg(2) MSG_TRUNC). Distinct from a malformed message: the bytes were fine, the buffer was
+     * too small. The exchange was still read to its ACK, so the socket stays in step.
+     */
+    public static final class TruncatedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        private final int datagramLength;
+        private final int bufferSize;
+
+        public TruncatedException(int seq, int datagramLength, int bufferSize) {
+            super("reply to seq " + Integer.toUnsignedString(seq) + " truncated: datagram of " + datagramLength
+                    + " bytes, receive buffer of " + bufferSize);
+            this.datagramLength = datagramLength;
+            this.bufferSize = bufferSize;
+        }
+
+        /** The datagram's full length. */
+        public int datagramLength() {
+            return datagramLength;
+        }
+
+        /** The receive buffer's size: the bytes that were kept. */
+        public int bufferSize() {
+            return bufferSize;
         }
     }
 

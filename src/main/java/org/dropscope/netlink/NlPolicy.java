@@ -3,6 +3,7 @@ package org.dropscope.netlink;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.ObjIntConsumer;
@@ -110,7 +111,7 @@ public final class NlPolicy<T> {
                     continue;
                 }
                 if (a.length() < rule.minLength) {
-                    throw new NetlinkDecoderException(rule.name + ": " + rule.kind.name().toLowerCase() + " of "
+                    throw new NetlinkDecoderException(rule.name + ": " + rule.kind.name().toLowerCase(Locale.ROOT) + " of "
                             + a.length() + " bytes (expected: " + rule.minLength + "+ bytes)");
                 }
                 if (rule.kind == Kind.NESTED) {

@@ -71,10 +71,10 @@ class NetlinkClientIT {
         try (NetlinkClient client = client(NetlinkListener.NONE, NetlinkClient.DEFAULT_BUFFER_SIZE)) {
             GenlFamilyResolver resolver = new GenlFamilyResolver(client, ALLOC);
             GenlFamily netDm = null;
-            GenlFamilyNotFoundException notFound = null;
+            GenlFamilyResolver.FamilyNotFoundException notFound = null;
             try {
                 netDm = resolver.resolve(NetDmConstants.NET_DM_FAMILY_NAME);
-            } catch (GenlFamilyNotFoundException e) {
+            } catch (GenlFamilyResolver.FamilyNotFoundException e) {
                 notFound = e;
             }
             System.err.println("CONFIG_NET_DROP_MONITOR " + config.orElse("unknown (no /proc/config.gz)") + ": "
@@ -140,13 +140,13 @@ class NetlinkClientIT {
         };
         try (NetlinkClient client = client(listener, 64)) {
             GenlFamilyResolver resolver = new GenlFamilyResolver(client, ALLOC);
-            NetlinkTruncatedException e = assertThrows(NetlinkTruncatedException.class,
+            NetlinkClient.TruncatedException e = assertThrows(NetlinkClient.TruncatedException.class,
                     () -> resolver.resolve("nlctrl"));
             assertTrue(e.datagramLength() > 64, e.getMessage());
             assertEquals(1, client.truncated());
             assertEquals(1, truncatedCalls.get());
             assertEquals(0, client.malformed());
-            GenlFamilyNotFoundException next = assertThrows(GenlFamilyNotFoundException.class,
+            GenlFamilyResolver.FamilyNotFoundException next = assertThrows(GenlFamilyResolver.FamilyNotFoundException.class,
                     () -> resolver.resolve("dropscope-none"));
             assertEquals(Errno.ENOENT, next.errno(), "the next exchange reads its own answer");
         }

@@ -120,7 +120,7 @@ class NetlinkClientTest {
     void anUnknownFamilyIsFamilyNotFound() {
         transport.then(seq -> withSeq(bytesOf("net_dm-enoent-6.18.bin"), seq));
         GenlFamilyResolver resolver = new GenlFamilyResolver(client, ByteBufAllocator.DEFAULT);
-        GenlFamilyNotFoundException e = assertThrows(GenlFamilyNotFoundException.class,
+        GenlFamilyResolver.FamilyNotFoundException e = assertThrows(GenlFamilyResolver.FamilyNotFoundException.class,
                 () -> resolver.resolve("NET_DM"));
         assertEquals("NET_DM", e.family());
         assertEquals(Errno.ENOENT, e.errno());
@@ -171,7 +171,7 @@ class NetlinkClientTest {
         transport.then(seq -> withSeq(java.util.Arrays.copyOf(captured, replyLength), seq))
                 .then(genl(0, 5, 8))
                 .then(Messages::ack);
-        NetlinkTruncatedException e = assertThrows(NetlinkTruncatedException.class,
+        NetlinkClient.TruncatedException e = assertThrows(NetlinkClient.TruncatedException.class,
                 () -> client.request("CTRL_CMD_GETFAMILY", request(3), GenlFamilyDecoder::decode));
         assertEquals(replyLength, e.datagramLength());
         assertEquals(64, e.bufferSize());

@@ -11,7 +11,7 @@ import org.dropscope.netlink.NlMsg;
 import org.dropscope.netlink.NlPolicy;
 
 /**
- * Decodes NET_DM_CMD_CONFIG_NEW into a {@link NetDmConfig} (include/uapi/linux/net_dropmon.h;
+ * Decodes NET_DM_CMD_CONFIG_NEW into a {@link NetDmMessage.Config} (include/uapi/linux/net_dropmon.h;
  * net/core/drop_monitor.c, net_dm_config_fill): NET_DM_ATTR_ALERT_MODE (u8),
  * NET_DM_ATTR_TRUNC_LEN (u32) and NET_DM_ATTR_QUEUE_LEN (u32), all three always sent.
  */
@@ -34,13 +34,13 @@ public final class NetDmConfigDecoder {
      * @throws NetlinkDecoderException if its command is another, it lacks one of the three
      *     attributes, or it is malformed
      */
-    public static NetDmConfig decode(NlMsg msg) {
+    public static NetDmMessage.Config decode(NlMsg msg) {
         msg.genlHeader().requireCommand(NetDmCmd.NET_DM_CMD_CONFIG_NEW.intValue(), "NET_DM_CMD_CONFIG_NEW");
         return decodeAttributes(msg.genlAttributes(0));
     }
 
     /** Decodes the attributes of a NET_DM_CMD_CONFIG_NEW message. */
-    public static NetDmConfig decodeAttributes(NlAttrs attrs) {
+    public static NetDmMessage.Config decodeAttributes(NlAttrs attrs) {
         Builder b = new Builder();
         CONFIG_NEW.parse(attrs, b);
         String missing = b.alertMode < 0 ? NET_DM_ATTR_ALERT_MODE.name()
@@ -50,7 +50,7 @@ public final class NetDmConfigDecoder {
         if (missing != null) {
             throw new NetlinkDecoderException("NET_DM_CMD_CONFIG_NEW without " + missing);
         }
-        return new NetDmConfig(b.alertMode, b.truncLength, b.queueLength);
+        return new NetDmMessage.Config(b.alertMode, b.truncLength, b.queueLength);
     }
 
     private static final class Builder {

@@ -61,12 +61,12 @@ public final class NetDmControl {
     }
 
     /** The current configuration (NET_DM_CMD_CONFIG_GET). */
-    public NetDmConfig config() throws IOException {
+    public NetDmMessage.Config config() throws IOException {
         return client.request("NET_DM_CMD_CONFIG_GET", requests.configGet(), NetDmConfigDecoder::decode).only();
     }
 
     /** NET_DM's tail-drop counters (NET_DM_CMD_STATS_GET). */
-    public NetDmStats stats() throws IOException {
+    public NetDmMessage.Stats stats() throws IOException {
         return client.request("NET_DM_CMD_STATS_GET", requests.statsGet(), NetDmStatsDecoder::decode).only();
     }
 

@@ -12,7 +12,7 @@ import org.dropscope.netlink.NlMsg;
 import org.dropscope.netlink.NlPolicy;
 
 /**
- * Decodes NET_DM_CMD_STATS_NEW into {@link NetDmStats} (include/uapi/linux/net_dropmon.h;
+ * Decodes NET_DM_CMD_STATS_NEW into {@link NetDmMessage.Stats} (include/uapi/linux/net_dropmon.h;
  * net/core/drop_monitor.c, net_dm_stats_put and net_dm_hw_stats_put):
  * <pre>
  *   NET_DM_ATTR_STATS    (nested) { NET_DM_ATTR_STATS_DROPPED (type 0) u64 }
@@ -41,13 +41,13 @@ public final class NetDmStatsDecoder {
      * @throws NetlinkDecoderException if its command is another, a nest or its counter is
      *     missing, or it is malformed
      */
-    public static NetDmStats decode(NlMsg msg) {
+    public static NetDmMessage.Stats decode(NlMsg msg) {
         msg.genlHeader().requireCommand(NetDmCmd.NET_DM_CMD_STATS_NEW.intValue(), "NET_DM_CMD_STATS_NEW");
         return decodeAttributes(msg.genlAttributes(0));
     }
 
     /** Decodes the attributes of a NET_DM_CMD_STATS_NEW message. */
-    public static NetDmStats decodeAttributes(NlAttrs attrs) {
+    public static NetDmMessage.Stats decodeAttributes(NlAttrs attrs) {
         Builder b = new Builder();
         STATS_NEW.parse(attrs, b);
         for (Counter c : new Counter[] {b.sw, b.hw}) {
@@ -57,7 +57,7 @@ public final class NetDmStatsDecoder {
                         + " / NET_DM_ATTR_STATS_DROPPED");
             }
         }
-        return new NetDmStats(b.sw.value, b.hw.value);
+        return new NetDmMessage.Stats(b.sw.value, b.hw.value);
     }
 
     private static NlPolicy<Counter> counter(String nest) {

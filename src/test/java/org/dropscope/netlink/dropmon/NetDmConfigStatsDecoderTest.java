@@ -23,8 +23,8 @@ class NetDmConfigStatsDecoderTest {
     void configNew() {
         ByteBuf buf = buffer();
         NetDmFixtures.configNew(buf, at);
-        NetDmConfig c = NetDmConfigDecoder.decode(NlMsgDecoder.decode(buf));
-        assertEquals(new NetDmConfig(buf.getUnsignedByte(at.get("mode")), buf.getUnsignedIntLE(at.get("trunc")),
+        NetDmMessage.Config c = NetDmConfigDecoder.decode(NlMsgDecoder.decode(buf));
+        assertEquals(new NetDmMessage.Config(buf.getUnsignedByte(at.get("mode")), buf.getUnsignedIntLE(at.get("trunc")),
                 buf.getUnsignedIntLE(at.get("queue"))), c);
         assertTrue(c.isPacketMode());
         assertEquals(NetDmCmd.NET_DM_CMD_CONFIG_NEW, c.command());
@@ -46,8 +46,8 @@ class NetDmConfigStatsDecoderTest {
     void statsNewWithTypeZeroCountersAndAPad() {
         ByteBuf buf = buffer();
         NetDmFixtures.statsNew(buf, at);
-        NetDmStats s = NetDmStatsDecoder.decode(NlMsgDecoder.decode(buf));
-        assertEquals(new NetDmStats(buf.getLongLE(at.get("dropped")), buf.getLongLE(at.get("hwDropped"))), s);
+        NetDmMessage.Stats s = NetDmStatsDecoder.decode(NlMsgDecoder.decode(buf));
+        assertEquals(new NetDmMessage.Stats(buf.getLongLE(at.get("dropped")), buf.getLongLE(at.get("hwDropped"))), s);
         assertEquals(0x1_0000_0007L, s.dropped());
         assertEquals(NetDmCmd.NET_DM_CMD_STATS_NEW, s.command());
         assertDrained(buf);

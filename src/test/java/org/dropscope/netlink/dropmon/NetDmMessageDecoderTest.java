@@ -56,8 +56,8 @@ class NetDmMessageDecoderTest {
         assertEquals(2, assertInstanceOf(NetDmSummaryAlert.class, msgs.get(1)).hwEntries().size());
         assertEquals("NO_SOCKET", assertInstanceOf(NetDmPacketAlert.class, msgs.get(2)).reason());
         assertEquals("swp1", assertInstanceOf(NetDmPacketAlert.class, msgs.get(3)).ifname());
-        assertEquals(1000, assertInstanceOf(NetDmConfig.class, msgs.get(4)).queueLength());
-        assertEquals(0, assertInstanceOf(NetDmStats.class, msgs.get(5)).hwDropped());
+        assertEquals(1000, assertInstanceOf(NetDmMessage.Config.class, msgs.get(4)).queueLength());
+        assertEquals(0, assertInstanceOf(NetDmMessage.Stats.class, msgs.get(5)).hwDropped());
         NetDmMessage.Other other = assertInstanceOf(NetDmMessage.Other.class, msgs.get(6));
         assertEquals(new NetDmMessage.Other(NetDmCmd.valueOf(42), 3, 8), other);
         assertEquals("UNKNOWN(42)", other.command().name());
@@ -75,7 +75,7 @@ class NetDmMessageDecoderTest {
                 () -> NetDmMessageDecoder.decode(buf));
         assertEquals("NET_DM_CMD_PACKET_ALERT: nla_len 900 exceeds remaining 132", e.getMessage());
         assertEquals(second, buf.readerIndex(), "after the bad message");
-        assertInstanceOf(NetDmConfig.class, NetDmMessageDecoder.decode(buf));
+        assertInstanceOf(NetDmMessage.Config.class, NetDmMessageDecoder.decode(buf));
         assertDrained(buf);
     }
 

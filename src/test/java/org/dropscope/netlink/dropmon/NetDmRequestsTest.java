@@ -121,7 +121,7 @@ class NetDmRequestsTest {
                         "drop_monitor: Cannot configure drop monitor during monitoring"));
         try (NetlinkClient client = new NetlinkClient(transport, NetlinkListener.NONE)) {
             NetDmControl control = new NetDmControl(client, NET_DM, ByteBufAllocator.DEFAULT);
-            NetDmConfig config = control.config();
+            NetDmMessage.Config config = control.config();
             assertTrue(config.isPacketMode());
             assertEquals(128, config.truncLength());
 
