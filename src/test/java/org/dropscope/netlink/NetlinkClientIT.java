@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,6 +21,7 @@ import java.util.zip.GZIPInputStream;
 import org.dropscope.nativeio.Errno;
 import org.dropscope.netlink.dropmon.NetDmConstants;
 import org.dropscope.testing.KernelTestSupport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,21 +33,26 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class NetlinkClientIT {
 
-    private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
+    private final TrackingAllocator alloc = new TrackingAllocator();
 
     @BeforeEach
     void root() {
         KernelTestSupport.requireRoot();
     }
 
-    private static NetlinkClient client(NetlinkListener listener, int bufferSize) throws IOException {
-        return new NetlinkClient(NetlinkSocketTransport.openGeneric(), listener, ALLOC, bufferSize, 5000);
+    @AfterEach
+    void everyBufferWasReleased() {
+        alloc.assertAllReleased();
+    }
+
+    private NetlinkClient client(NetlinkListener listener, int bufferSize) throws IOException {
+        return new NetlinkClient(NetlinkSocketTransport.openGeneric(), listener, alloc, bufferSize, 5000);
     }
 
     @Test
     void resolvesTheControllerByNameAndById() throws IOException {
         try (NetlinkClient client = client(NetlinkListener.NONE, NetlinkClient.DEFAULT_BUFFER_SIZE)) {
-            GenlFamilyResolver resolver = new GenlFamilyResolver(client, ALLOC);
+            GenlFamilyResolver resolver = new GenlFamilyResolver(client, alloc);
             GenlFamily nlctrl = resolver.resolve("nlctrl");
             assertEquals("nlctrl", nlctrl.name());
             assertEquals(NetlinkLayout.GENL_ID_CTRL, nlctrl.id(), "the one id fixed by genetlink.h");
@@ -69,7 +74,7 @@ class NetlinkClientIT {
     void netDmOnThisKernel() throws IOException {
         Optional<String> config = kernelConfig("CONFIG_NET_DROP_MONITOR");
         try (NetlinkClient client = client(NetlinkListener.NONE, NetlinkClient.DEFAULT_BUFFER_SIZE)) {
-            GenlFamilyResolver resolver = new GenlFamilyResolver(client, ALLOC);
+            GenlFamilyResolver resolver = new GenlFamilyResolver(client, alloc);
             GenlFamily netDm = null;
             GenlFamilyResolver.FamilyNotFoundException notFound = null;
             try {
@@ -104,7 +109,7 @@ class NetlinkClientIT {
     void aRejectedRequestCarriesErrnoAndTheKernelsText() throws IOException {
         try (NetlinkClient client = client(NetlinkListener.NONE, NetlinkClient.DEFAULT_BUFFER_SIZE)) {
             // CTRL_ATTR_FAMILY_NAME is an NLA_NUL_STRING: a name without its NUL fails validation.
-            ByteBuf bad = NlMsgBuilder.start(ALLOC.buffer(), NetlinkLayout.GENL_ID_CTRL, 0)
+            ByteBuf bad = NlMsgBuilder.start(alloc.buffer(), NetlinkLayout.GENL_ID_CTRL, 0)
                     .genl(NetlinkLayout.CTRL_CMD_GETFAMILY, 1)
                     .bytes(NetlinkLayout.CTRL_ATTR_FAMILY_NAME, "NET_DM".getBytes(StandardCharsets.US_ASCII))
                     .finish();
@@ -118,7 +123,7 @@ class NetlinkClientIT {
             e.error().offset().ifPresent(offset -> assertEquals(
                     NetlinkLayout.NLMSG_HDRLEN + NetlinkLayout.GENL_HDRLEN, offset, "blames our only attribute"));
 
-            ByteBuf unknownCommand = NlMsgBuilder.start(ALLOC.buffer(), NetlinkLayout.GENL_ID_CTRL, 0)
+            ByteBuf unknownCommand = NlMsgBuilder.start(alloc.buffer(), NetlinkLayout.GENL_ID_CTRL, 0)
                     .genl(99, 1).finish();
             NetlinkKernelException op = assertThrows(NetlinkKernelException.class,
                     () -> client.request("nlctrl command 99", unknownCommand, GenlFamilyDecoder::decode));
@@ -139,7 +144,7 @@ class NetlinkClientIT {
             }
         };
         try (NetlinkClient client = client(listener, 64)) {
-            GenlFamilyResolver resolver = new GenlFamilyResolver(client, ALLOC);
+            GenlFamilyResolver resolver = new GenlFamilyResolver(client, alloc);
             NetlinkClient.TruncatedException e = assertThrows(NetlinkClient.TruncatedException.class,
                     () -> resolver.resolve("nlctrl"));
             assertTrue(e.datagramLength() > 64, e.getMessage());
@@ -164,7 +169,7 @@ class NetlinkClientIT {
         try (NetlinkClient client = client(listener, NetlinkClient.DEFAULT_BUFFER_SIZE)) {
             NetlinkSocketTransport socket = (NetlinkSocketTransport) client.transport();
             int rcvbuf = socket.setReceiveBufferSize(0); // the kernel's minimum
-            ByteBuf request = GenlFamilyResolver.getFamily(ALLOC.buffer(), "nlctrl");
+            ByteBuf request = GenlFamilyResolver.getFamily(alloc.buffer(), "nlctrl");
             request.setShortLE(NetlinkLayout.NLMSG_FLAGS_OFFSET, NetlinkLayout.NLM_F_REQUEST);
             request.setIntLE(NetlinkLayout.NLMSG_SEQ_OFFSET, 0x7fff0000); // not a sequence the client uses
             try {
@@ -183,7 +188,7 @@ class NetlinkClientIT {
             assertEquals(client.overruns(), overrunCalls.get());
             assertTrue(client.stale() >= 1, "the replies that fitted were another exchange's");
             assertEquals(0, client.malformed());
-            assertEquals(NetlinkLayout.GENL_ID_CTRL, new GenlFamilyResolver(client, ALLOC).resolve("nlctrl").id());
+            assertEquals(NetlinkLayout.GENL_ID_CTRL, new GenlFamilyResolver(client, alloc).resolve("nlctrl").id());
         }
     }
 

@@ -48,16 +48,20 @@ class NetlinkClientTest {
         }
     }
 
+    private final TrackingAllocator alloc = new TrackingAllocator();
     private final FakeTransport transport = new FakeTransport();
     private final Recorder listener = new Recorder();
-    private NetlinkClient client = client(NetlinkClient.DEFAULT_BUFFER_SIZE, 1000);
+    private NetlinkClient client = new NetlinkClient(transport, listener, alloc, NetlinkClient.DEFAULT_BUFFER_SIZE,
+            1000);
 
-    private NetlinkClient client(int bufferSize, int timeoutMillis) {
-        return new NetlinkClient(transport, listener, ByteBufAllocator.DEFAULT, bufferSize, timeoutMillis);
+    /** Replaces the client with one of another buffer size or timeout (closing the first). */
+    private void client(int bufferSize, int timeoutMillis) throws IOException {
+        client.close();
+        client = new NetlinkClient(transport, listener, alloc, bufferSize, timeoutMillis);
     }
 
     private ByteBuf request(int cmd) {
-        return NlMsgBuilder.start(ByteBufAllocator.DEFAULT.directBuffer(), 0x1f, 0).genl(cmd, 2).finish();
+        return NlMsgBuilder.start(alloc.directBuffer(), 0x1f, 0).genl(cmd, 2).finish();
     }
 
     @AfterEach
@@ -65,6 +69,8 @@ class NetlinkClientTest {
         client.close();
         assertTrue(transport.closed);
         assertEquals(0, transport.pending(), "every scripted datagram was read");
+        assertTrue(alloc.allocations() >= 2, "the receive buffer and at least one request");
+        alloc.assertAllReleased();
     }
 
     @Test
@@ -119,7 +125,7 @@ class NetlinkClientTest {
     @Test
     void anUnknownFamilyIsFamilyNotFound() {
         transport.then(seq -> withSeq(bytesOf("net_dm-enoent-6.18.bin"), seq));
-        GenlFamilyResolver resolver = new GenlFamilyResolver(client, ByteBufAllocator.DEFAULT);
+        GenlFamilyResolver resolver = new GenlFamilyResolver(client, alloc);
         GenlFamilyResolver.FamilyNotFoundException e = assertThrows(GenlFamilyResolver.FamilyNotFoundException.class,
                 () -> resolver.resolve("NET_DM"));
         assertEquals("NET_DM", e.family());
@@ -135,7 +141,7 @@ class NetlinkClientTest {
     void resolvesAFamilyFromTheCapturedReply() throws IOException {
         byte[] captured = bytesOf("nlctrl-getfamily-6.18.bin");
         transport.then(seq -> withSeq(captured, seq)); // reply and ACK in one go
-        GenlFamily f = new GenlFamilyResolver(client, ByteBufAllocator.DEFAULT).resolve("nlctrl");
+        GenlFamily f = new GenlFamilyResolver(client, alloc).resolve("nlctrl");
         assertEquals("nlctrl", f.name());
         byte[] sent = transport.sent.get(0);
         ByteBuf expected = GenlFamilyResolver.getFamily(ByteBufAllocator.DEFAULT.buffer(), "nlctrl");
@@ -154,8 +160,8 @@ class NetlinkClientTest {
     }
 
     @Test
-    void anAnswerLostToAnOverrunTimesOutAndSaysWhy() {
-        client = client(NetlinkClient.DEFAULT_BUFFER_SIZE, 50);
+    void anAnswerLostToAnOverrunTimesOutAndSaysWhy() throws IOException {
+        client(NetlinkClient.DEFAULT_BUFFER_SIZE, 50);
         transport.thenOverrun();
         SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
                 () -> client.request("CMD_GET", request(6), Messages::value));
@@ -164,8 +170,8 @@ class NetlinkClientTest {
     }
 
     @Test
-    void aTruncatedReplyFailsDistinctlyAfterTheExchange() {
-        client = client(64, 1000);
+    void aTruncatedReplyFailsDistinctlyAfterTheExchange() throws IOException {
+        client(64, 1000);
         byte[] captured = bytesOf("nlctrl-getfamily-6.18.bin");
         int replyLength = io.netty.buffer.Unpooled.wrappedBuffer(captured).getIntLE(0);
         transport.then(seq -> withSeq(java.util.Arrays.copyOf(captured, replyLength), seq))
@@ -222,7 +228,7 @@ class NetlinkClientTest {
             }
         };
         client.close();
-        client = new NetlinkClient(transport, throwing, ByteBufAllocator.DEFAULT, 4096, 1000);
+        client = new NetlinkClient(transport, throwing, alloc, 4096, 1000);
         assertEquals(2, client.receive(10));
         assertEquals(0, client.receive(10), "timed out");
         assertEquals(0, client.receive(10), "overrun");
@@ -241,7 +247,7 @@ class NetlinkClientTest {
         NlMsgBuilder.start(two, 0x1f, 0).genl(6, 2).finish();
         assertThrows(IllegalArgumentException.class, () -> client.request("TWO", two, Messages::value));
         assertEquals(0, two.refCnt());
-        ByteBuf dump = NlMsgBuilder.start(ByteBufAllocator.DEFAULT.buffer(), 0x1f, NetlinkLayout.NLM_F_DUMP)
+        ByteBuf dump = NlMsgBuilder.start(alloc.buffer(), 0x1f, NetlinkLayout.NLM_F_DUMP)
                 .genl(6, 2).finish();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> client.request("DUMP", dump, Messages::value));

@@ -73,15 +73,25 @@ public final class NetDmRequests {
      * @param queueLength per-CPU packet queue length (a u32)
      */
     public ByteBuf config(Integer alertMode, Long truncLength, Long queueLength) {
-        NlMsgBuilder b = message(NetDmCmd.NET_DM_CMD_CONFIG);
+        // Check everything before allocating, so that a bad argument cannot leak the buffer.
         if (alertMode != null) {
-            b.u8(NET_DM_ATTR_ALERT_MODE.intValue(), (int) u(alertMode, 0xff, "alertMode"));
+            u(alertMode, 0xff, "alertMode");
         }
         if (truncLength != null) {
-            b.u32(NET_DM_ATTR_TRUNC_LEN.intValue(), (int) u(truncLength, 0xffff_ffffL, "truncLength"));
+            u(truncLength, 0xffff_ffffL, "truncLength");
         }
         if (queueLength != null) {
-            b.u32(NET_DM_ATTR_QUEUE_LEN.intValue(), (int) u(queueLength, 0xffff_ffffL, "queueLength"));
+            u(queueLength, 0xffff_ffffL, "queueLength");
+        }
+        NlMsgBuilder b = message(NetDmCmd.NET_DM_CMD_CONFIG);
+        if (alertMode != null) {
+            b.u8(NET_DM_ATTR_ALERT_MODE.intValue(), alertMode);
+        }
+        if (truncLength != null) {
+            b.u32(NET_DM_ATTR_TRUNC_LEN.intValue(), truncLength.intValue());
+        }
+        if (queueLength != null) {
+            b.u32(NET_DM_ATTR_QUEUE_LEN.intValue(), queueLength.intValue());
         }
         return b.finish();
     }
@@ -111,10 +121,9 @@ public final class NetDmRequests {
         return NlMsgBuilder.start(alloc.buffer(64), familyId, 0).genl(cmd.intValue(), version);
     }
 
-    private static long u(long value, long max, String what) {
+    private static void u(long value, long max, String what) {
         if (value < 0 || value > max) {
             throw new IllegalArgumentException(what + " " + value + " (expected: 0 to " + max + ")");
         }
-        return value;
     }
 }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.util.HashMap;
@@ -22,6 +21,8 @@ import org.dropscope.netlink.NetlinkClient;
 import org.dropscope.netlink.NetlinkKernelException;
 import org.dropscope.netlink.NetlinkLayout;
 import org.dropscope.netlink.NetlinkListener;
+import org.dropscope.netlink.TrackingAllocator;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class NetDmRequestsTest {
@@ -30,7 +31,13 @@ class NetDmRequestsTest {
     private static final GenlFamily NET_DM = new GenlFamily(0x1f, "NET_DM", 2, 0, 23,
             Map.of(2, 0x0b, 3, 0x0b, 4, 0x0b, 6, 0x0a, 8, 0x0a), Map.of("events", 0x1b));
 
-    private final NetDmRequests requests = new NetDmRequests(NET_DM, ByteBufAllocator.DEFAULT);
+    private final TrackingAllocator alloc = new TrackingAllocator();
+    private final NetDmRequests requests = new NetDmRequests(NET_DM, alloc);
+
+    @AfterEach
+    void everyRequestBufferWasReleased() {
+        alloc.assertAllReleased();
+    }
 
     /** The nlmsghdr and genlmsghdr every request starts with. */
     private static ByteBuf headers(int length, int cmd) {
@@ -95,9 +102,13 @@ class NetDmRequestsTest {
         queueOnly.writeIntLE(1000);
         assertSameBytes(queueOnly, requests.config(null, null, 1000L));
 
+        int before = alloc.allocations();
         assertThrows(IllegalArgumentException.class, () -> requests.config(256, null, null));
         assertThrows(IllegalArgumentException.class, () -> requests.config(null, -1L, null));
-        assertThrows(IllegalArgumentException.class, () -> requests.config(null, null, 1L << 32));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> requests.config(1, 0L, 1L << 32));
+        assertEquals("queueLength 4294967296 (expected: 0 to 4294967295)", e.getMessage());
+        assertEquals(before, alloc.allocations(), "arguments are checked before a buffer is taken");
     }
 
     @Test
@@ -119,8 +130,9 @@ class NetDmRequestsTest {
                 .then(Messages::ack)
                 .then(seq -> Messages.error(seq, Errno.EBUSY,
                         "drop_monitor: Cannot configure drop monitor during monitoring"));
-        try (NetlinkClient client = new NetlinkClient(transport, NetlinkListener.NONE)) {
-            NetDmControl control = new NetDmControl(client, NET_DM, ByteBufAllocator.DEFAULT);
+        try (NetlinkClient client = new NetlinkClient(transport, NetlinkListener.NONE, alloc,
+                NetlinkClient.DEFAULT_BUFFER_SIZE, 1000)) {
+            NetDmControl control = new NetDmControl(client, NET_DM, alloc);
             NetDmMessage.Config config = control.config();
             assertTrue(config.isPacketMode());
             assertEquals(128, config.truncLength());
