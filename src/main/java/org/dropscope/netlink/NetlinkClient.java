@@ -176,7 +176,8 @@ public final class NetlinkClient implements Closeable {
      * the listener: the way to wait for multicast messages.
      *
      * @param timeoutMillis how long to wait; negative waits forever
-     * @return the number of messages read; 0 after a timeout, an overrun or a malformed datagram
+     * @return the number of messages handed over: 0 after a timeout or an overrun; for a
+     *     truncated or malformed datagram, the complete messages before the damage
      */
     public int receive(int timeoutMillis) throws IOException {
         return readDatagram(timeoutMillis, null);
