@@ -231,6 +231,13 @@ static void netlink_layout(void)
     C(NetlinkLayout, CTRL_ATTR_MCAST_GROUPS);
     C(NetlinkLayout, CTRL_ATTR_MCAST_GRP_NAME);
     C(NetlinkLayout, CTRL_ATTR_MCAST_GRP_ID);
+    C(NetlinkLayout, CTRL_ATTR_OP_ID);
+    C(NetlinkLayout, CTRL_ATTR_OP_FLAGS);
+    C(NetlinkLayout, GENL_ADMIN_PERM);
+    C(NetlinkLayout, GENL_CMD_CAP_DO);
+    C(NetlinkLayout, GENL_CMD_CAP_DUMP);
+    C(NetlinkLayout, GENL_CMD_CAP_HASPOL);
+    C(NetlinkLayout, GENL_UNS_ADMIN_PERM);
 }
 
 static void net_dm(void)

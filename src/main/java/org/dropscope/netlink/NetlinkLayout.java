@@ -99,6 +99,15 @@ public final class NetlinkLayout {
     public static final int CTRL_ATTR_MCAST_GROUPS = 7;  // nested array of nested groups
     public static final int CTRL_ATTR_MCAST_GRP_NAME = 1; // string, inside one group
     public static final int CTRL_ATTR_MCAST_GRP_ID = 2;   // u32, inside one group
+    public static final int CTRL_ATTR_OP_ID = 1;          // u32, inside one CTRL_ATTR_OPS entry
+    public static final int CTRL_ATTR_OP_FLAGS = 2;       // u32, GENL_* flags below
+
+    // CTRL_ATTR_OP_FLAGS bits: what a family's command allows and needs
+    public static final int GENL_ADMIN_PERM = 0x01;       // CAP_NET_ADMIN in the initial user namespace
+    public static final int GENL_CMD_CAP_DO = 0x02;
+    public static final int GENL_CMD_CAP_DUMP = 0x04;
+    public static final int GENL_CMD_CAP_HASPOL = 0x08;
+    public static final int GENL_UNS_ADMIN_PERM = 0x10;   // CAP_NET_ADMIN in the netns's user namespace
 
     private NetlinkLayout() {
     }

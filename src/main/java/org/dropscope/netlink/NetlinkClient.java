@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.netlink;
+
+import static org.dropscope.netlink.NetlinkLayout.NLMSG_HDRLEN;
+import static org.dropscope.netlink.NetlinkLayout.NLM_F_ACK;
+import static org.dropscope.netlink.NetlinkLayout.NLM_F_DUMP;
+import static org.dropscope.netlink.NetlinkLayout.NLM_F_REQUEST;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import org.dropscope.nativeio.Errno;
+import org.dropscope.nativeio.NativeException;
+
+/**
+ * Request and response over a {@link NetlinkTransport} (netlink(7)): sends one request with
+ * NLM_F_REQUEST | NLM_F_ACK and a fresh sequence number, then reads datagrams until the kernel's
+ * NLMSG_ERROR for that sequence number (an ACK, or an error), collecting the unicast replies that
+ * come before it. Only "do" requests are supported, not dumps.
+ *
+ * <p>What else arrives meanwhile is not dropped: multicast messages (nlmsg_seq 0) go to the
+ * {@link NetlinkListener}, as do overruns (ENOBUFS: the kernel lost messages for this socket),
+ * truncated datagrams (MSG_TRUNC) and malformed messages, each also counted here. Messages with
+ * another non-zero sequence number (late answers to a request that timed out) are counted as
+ * stale and dropped. {@link #receive(int)} reads multicast traffic without a request.
+ *
+ * <p>An overrun can cost the answer to a request too, which then times out (see
+ * {@link #request}). Requests are best sent on a socket that joined no multicast group, so that
+ * a flood of alerts cannot push the answer out.
+ *
+ * <p><b>Buffers.</b> The client owns one receive buffer, reused for every datagram and released
+ * by {@link #close()}; messages handed out are valid only during the call they are handed to.
+ * A request buffer passed to {@link #request} is released by the client.
+ *
+ * <p>Not thread-safe: one thread at a time.
+ */
+public final class NetlinkClient implements Closeable {
+
+    /**
+     * Big enough for any NET_DM message: a packet alert carries up to 0xffff - 8 payload bytes
+     * (NET_DM_MAX_PACKET_SIZE in net/core/drop_monitor.c) plus its metadata.
+     */
+    public static final int DEFAULT_BUFFER_SIZE = 128 * 1024;
+    /** Long enough for the controller to load a family's module on first lookup. */
+    public static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
+
+    /** Decodes one unicast reply; it must copy what it keeps. */
+    @FunctionalInterface
+    public interface ReplyDecoder<T> {
+        T decode(NlMsg msg);
+    }
+
+    /**
+     * The answer to one request.
+     *
+     * @param messages the decoded unicast replies, in arrival order
+     * @param ack the kernel's ACK (error 0); may carry an extended-ACK warning text
+     */
+    public record Reply<T>(List<T> messages, NlMsgErr ack) {
+        public Reply {
+            messages = List.copyOf(messages);
+        }
+
+        /**
+         * The one reply message.
+         *
+         * @throws NetlinkDecoderException if there were none or several
+         */
+        public T only() {
+            if (messages.size() != 1) {
+                throw new NetlinkDecoderException(messages.size() + " reply messages (expected: 1)");
+            }
+            return messages.get(0);
+        }
+    }
+
+    private final NetlinkTransport transport;
+    private final NetlinkListener listener;
+    private final ByteBuf buffer;
+    private final int timeoutMillis;
+    private int lastSeq;
+    private long overruns;
+    private long truncated;
+    private long malformed;
+    private long stale;
+
+    /** A client with the default buffer size and timeout, on the default allocator. */
+    public NetlinkClient(NetlinkTransport transport, NetlinkListener listener) {
+        this(transport, listener, ByteBufAllocator.DEFAULT, DEFAULT_BUFFER_SIZE, DEFAULT_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * @param bufferSize the receive buffer: datagrams longer than this are truncated
+     * @param timeoutMillis how long {@link #request} waits for the kernel's answer
+     */
+    public NetlinkClient(NetlinkTransport transport, NetlinkListener listener, ByteBufAllocator alloc,
+            int bufferSize, int timeoutMillis) {
+        if (bufferSize < NLMSG_HDRLEN || timeoutMillis < 0) {
+            throw new IllegalArgumentException("bufferSize " + bufferSize + ", timeoutMillis " + timeoutMillis);
+        }
+        this.transport = transport;
+        this.listener = listener;
+        this.buffer = alloc.directBuffer(bufferSize, bufferSize);
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** The transport, for joining groups or socket options. */
+    public NetlinkTransport transport() {
+        return transport;
+    }
+
+    /**
+     * Sends {@code request} (one message, as {@link NlMsgBuilder} writes it) and reads the
+     * kernel's answer. The client sets nlmsg_seq and adds NLM_F_REQUEST | NLM_F_ACK; it releases
+     * {@code request} whatever happens.
+     *
+     * @param name what is asked, for error messages ({@code "NET_DM_CMD_START"})
+     * @param decoder decodes each unicast reply message
+     * @throws NetlinkKernelException if the kernel answered with an error
+     * @throws SocketTimeoutException if no answer came within the timeout (after an overrun the
+     *     answer may have been lost; the message says so)
+     * @throws TruncatedException if a reply did not fit the receive buffer
+     * @throws NetlinkDecoderException if a reply or the answer was malformed; the exchange was
+     *     read to its end first
+     */
+    public <T> Reply<T> request(String name, ByteBuf request, ReplyDecoder<T> decoder) throws IOException {
+        Exchange<T> ex;
+        try {
+            int start = request.readerIndex();
+            if (request.readableBytes() < NLMSG_HDRLEN
+                    || request.getUnsignedIntLE(start) != request.readableBytes()) {
+                throw new IllegalArgumentException(name + ": not exactly one netlink message ("
+                        + request.readableBytes() + " bytes)");
+            }
+            int flags = request.getUnsignedShortLE(start + NetlinkLayout.NLMSG_FLAGS_OFFSET);
+            if ((flags & NLM_F_DUMP) != 0) {
+                throw new IllegalArgumentException(name + ": dump requests are not supported");
+            }
+            ex = new Exchange<>(nextSeq(), decoder);
+            request.setShortLE(start + NetlinkLayout.NLMSG_FLAGS_OFFSET, flags | NLM_F_REQUEST | NLM_F_ACK);
+            request.setIntLE(start + NetlinkLayout.NLMSG_SEQ_OFFSET, ex.seq);
+            transport.send(request);
+        } finally {
+            request.release();
+        }
+        long overrunsBefore = overruns;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (!ex.done) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                long lost = overruns - overrunsBefore;
+                throw new SocketTimeoutException(name + ": no answer to seq " + Integer.toUnsignedString(ex.seq)
+                        + " within " + timeoutMillis + " ms" + (lost == 0 ? ""
+                        : "; the socket overran " + lost + " time(s) meanwhile, the answer may have been lost"));
+            }
+            readDatagram((int) left, ex);
+        }
+        if (ex.answer != null && !ex.answer.isAck()) {
+            throw new NetlinkKernelException(name, ex.answer);
+        }
+        if (ex.failure instanceof IOException io) {
+            throw io;
+        }
+        if (ex.failure != null) {
+            throw (RuntimeException) ex.failure;
+        }
+        return new Reply<>(ex.replies, ex.answer);
+    }
+
+    /**
+     * Reads one datagram, if one comes within {@code timeoutMillis}, and hands its messages to
+     * the listener: the way to wait for multicast messages.
+     *
+     * @param timeoutMillis how long to wait; negative waits forever
+     * @return the number of messages handed over: 0 after a timeout or an overrun; for a
+     *     truncated or malformed datagram, the complete messages before the damage
+     */
+    public int receive(int timeoutMillis) throws IOException {
+        return readDatagram(timeoutMillis, null);
+    }
+
+    private <T> int readDatagram(int timeout, Exchange<T> ex) throws IOException {
+        buffer.clear();
+        int length;
+        try {
+            length = transport.receive(buffer, timeout);
+        } catch (NativeException e) {
+            if (e.errno() != Errno.ENOBUFS) {
+                throw e;
+            }
+            overruns++;
+            listener.onOverrun();
+            return 0;
+        }
+        if (length == NetlinkTransport.TIMED_OUT) {
+            return 0;
+        }
+        int received = buffer.readableBytes();
+        boolean cut = length > received;
+        if (cut) {
+            truncated++;
+            if (ex != null && received >= NLMSG_HDRLEN && buffer.getIntLE(NetlinkLayout.NLMSG_SEQ_OFFSET) == ex.seq) {
+                if (ex.failure == null) {
+                    ex.failure = new TruncatedException(ex.seq, length, buffer.capacity());
+                }
+                ex.done |= buffer.getUnsignedShortLE(NetlinkLayout.NLMSG_TYPE_OFFSET) == NetlinkLayout.NLMSG_ERROR;
+            }
+            listener.onTruncated(length, received);
+        }
+        int[] count = {0};
+        try {
+            NlMsgDecoder.forEach(buffer, msg -> {
+                count[0]++;
+                dispatch(msg, ex);
+            });
+        } catch (NetlinkDecoderException e) {
+            if (!cut) {
+                malformed(e, ex);
+            }
+        }
+        return count[0];
+    }
+
+    private <T> void dispatch(NlMsg msg, Exchange<T> ex) {
+        if (ex != null && msg.seq() == ex.seq) {
+            ex.accept(msg, this);
+        } else if (msg.seq() == 0) {
+            try {
+                listener.onMulticast(msg);
+            } catch (NetlinkDecoderException e) {
+                malformed(e, null);
+            }
+        } else {
+            stale++;
+        }
+    }
+
+    private void malformed(NetlinkDecoderException e, Exchange<?> ex) {
+        malformed++;
+        listener.onMalformed(e);
+        if (ex != null && ex.failure == null) {
+            ex.failure = e;
+        }
+    }
+
+    private int nextSeq() {
+        lastSeq++;
+        if (lastSeq == 0) {
+            lastSeq = 1; // 0 is what multicast messages carry
+        }
+        return lastSeq;
+    }
+
+    /** Times the socket overran (ENOBUFS): messages were lost, how many the kernel does not say. */
+    public long overruns() {
+        return overruns;
+    }
+
+    /** Datagrams longer than the receive buffer. */
+    public long truncated() {
+        return truncated;
+    }
+
+    /** Malformed datagrams and messages, replies and multicast alike. */
+    public long malformed() {
+        return malformed;
+    }
+
+    /** Messages for an earlier request, dropped. */
+    public long stale() {
+        return stale;
+    }
+
+    /** Releases the receive buffer and closes the transport. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (buffer.refCnt() > 0) {
+                buffer.release();
+            }
+        } finally {
+            transport.close();
+        }
+    }
+
+    /**
+     * A reply to a request was longer than the client's receive buffer, so its end was lost
+     * (recvmsg(2) MSG_TRUNC). Distinct from a malformed message: the bytes were fine, the buffer was
+     * too small. The exchange was still read to its ACK, so the socket stays in step.
+     */
+    public static final class TruncatedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        private final int datagramLength;
+        private final int bufferSize;
+
+        public TruncatedException(int seq, int datagramLength, int bufferSize) {
+            super("reply to seq " + Integer.toUnsignedString(seq) + " truncated: datagram of " + datagramLength
+                    + " bytes, receive buffer of " + bufferSize);
+            this.datagramLength = datagramLength;
+            this.bufferSize = bufferSize;
+        }
+
+        /** The datagram's full length. */
+        public int datagramLength() {
+            return datagramLength;
+        }
+
+        /** The receive buffer's size: the bytes that were kept. */
+        public int bufferSize() {
+            return bufferSize;
+        }
+    }
+
+    /** The state of one request in flight. */
+    private static final class Exchange<T> {
+        final int seq;
+        final ReplyDecoder<T> decoder;
+        final List<T> replies = new ArrayList<>();
+        /** The NLMSG_ERROR for this sequence number has arrived, decodable or not. */
+        boolean done;
+        NlMsgErr answer;
+        Exception failure;
+
+        Exchange(int seq, ReplyDecoder<T> decoder) {
+            this.seq = seq;
+            this.decoder = decoder;
+        }
+
+        void accept(NlMsg msg, NetlinkClient client) {
+            if (msg.header().isError()) {
+                done = true;
+                try {
+                    answer = NlMsgErrDecoder.decode(msg);
+                } catch (NetlinkDecoderException e) {
+                    client.malformed(e, this);
+                }
+            } else if (msg.type() >= NetlinkLayout.NLMSG_MIN_TYPE) {
+                try {
+                    replies.add(decoder.decode(msg));
+                } catch (NetlinkDecoderException e) {
+                    client.malformed(e, this);
+                }
+            }
+        }
+    }
+}
