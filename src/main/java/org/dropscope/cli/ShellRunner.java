@@ -11,6 +11,7 @@ import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
+import org.dropscope.source.SourceException;
 import org.dropscope.view.LocationNames;
 import picocli.CommandLine;
 
@@ -66,17 +67,36 @@ final class ShellRunner {
                 err.flush();
                 return ExitCodes.USAGE;
         }
-        Shell.Settings settings = new Shell.Settings(options.source.name(), options.lookupMethod,
-                options.intervalMillis, false);
+        SourceChoice choice;
+        try {
+            choice = options.source.choose(false);
+        } catch (SourceException e) {
+            err.println("dropscope: " + e.getMessage());
+            err.flush();
+            return ExitCodes.of(e.kind());
+        }
+        if (choice.note() != null) {
+            out.println(choice.note());
+            out.flush();
+        }
+        Shell.Settings settings = new Shell.Settings(choice.name(), options.lookupMethod, options.intervalMillis);
+        Runnable release = () -> {
+            String problem = choice.closer().close();
+            if (problem != null) {
+                err.println("dropscope: " + problem);
+                err.flush();
+            }
+        };
         if (System.console() != null) {
             try (TerminalInput terminal = TerminalInput.open()) {
-                Shell shell = new Shell(terminal, terminal.writer(), err, options.source.factory(false), names, settings);
+                Shell shell = new Shell(terminal, terminal.writer(), err, choice.factory(), choice.netDm(), names,
+                        settings);
                 terminal.onInterrupt(shell::interrupt);
-                return Signals.runWith(shell, err);
+                return Signals.runWith(shell, err, release);
             }
         }
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Shell shell = new Shell(prompt -> stdin.readLine(), out, err, options.source.factory(false), names, settings);
-        return Signals.runWith(shell, err);
+        Shell shell = new Shell(prompt -> stdin.readLine(), out, err, choice.factory(), choice.netDm(), names, settings);
+        return Signals.runWith(shell, err, release);
     }
 }

@@ -25,24 +25,40 @@ final class Signals {
     private Signals() {
     }
 
-    static int runWith(Shell shell, PrintWriter err) throws IOException {
-        Thread hook = new Thread(shell::shutdown, "dropscope-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+    /**
+     * Runs {@code shell}; whichever way the process ends, monitoring is stopped and then
+     * {@code release} runs (once): it puts back kernel state the source changed.
+     */
+    static int runWith(Shell shell, PrintWriter err, Runnable release) throws IOException {
+        Runnable end = once(() -> {
+            shell.shutdown();
+            release.run();
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(end, "dropscope-shutdown"));
         install("INT", () -> {
             if (!shell.interrupt()) {
-                shell.shutdown();
+                end.run();
                 Runtime.getRuntime().halt(exitAfterFlush(err, ExitCodes.INTERRUPTED));
             }
         });
         install("TERM", () -> {
-            shell.shutdown();
+            end.run();
             Runtime.getRuntime().halt(exitAfterFlush(err, ExitCodes.OK));
         });
         try {
             return shell.run();
         } finally {
-            shell.shutdown();
+            end.run();
         }
+    }
+
+    private static Runnable once(Runnable r) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                r.run();
+            }
+        };
     }
 
     private static int exitAfterFlush(PrintWriter err, int code) {

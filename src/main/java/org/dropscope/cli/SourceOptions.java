@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.dropscope.perf.PerfMmapPage;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
+import org.dropscope.source.netdm.NetDmConnection;
 import org.dropscope.source.tracepoint.TracepointOptions;
 import org.dropscope.source.tracepoint.TracepointSource;
 import picocli.CommandLine.Option;
@@ -29,22 +30,31 @@ public final class SourceOptions {
             description = "Tracepoint source: use this tracefs directory instead of finding or mounting one.")
     Path tracefs;
 
-    /** Why a session of the selected source cannot be opened, or a factory that opens one. */
-    SourceFactory factory(boolean stacks) {
-        return () -> {
-            if (source == Kind.netdm) {
-                throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE,
-                        "the NET_DM source is not available in this version of dropscope;"
-                                + " use --source tracepoint (or auto)");
+    /**
+     * Resolves {@code --source} against the kernel: NET_DM needs its generic netlink family, which
+     * {@code auto} tries first, falling back to the tracepoint only when the family is absent.
+     *
+     * @throws SourceException when the chosen source cannot be used
+     */
+    SourceChoice choose(boolean stacks) throws SourceException {
+        TracepointOptions tracepoint = new TracepointOptions(ringPages, stacks, TracepointOptions.DEFAULT_POLL_MILLIS,
+                tracefs);
+        SourceFactory tracepointFactory = () -> TracepointSource.open(tracepoint);
+        if (source == Kind.tracepoint) {
+            return new SourceChoice("tracepoint", tracepointFactory, null, null, SourceChoice.Closer.NONE);
+        }
+        NetDmConnection netDm;
+        try {
+            netDm = NetDmConnection.connect();
+        } catch (SourceException e) {
+            if (source == Kind.auto && e.kind() == SourceException.Kind.NO_KERNEL_FEATURE) {
+                return new SourceChoice("tracepoint", tracepointFactory, null,
+                        "Using the skb:kfree_skb tracepoint: " + e.getMessage(), SourceChoice.Closer.NONE);
             }
-            // auto: NET_DM is not implemented yet, so auto always means the tracepoint.
-            return TracepointSource.open(new TracepointOptions(ringPages, stacks,
-                    TracepointOptions.DEFAULT_POLL_MILLIS, tracefs));
-        };
-    }
-
-    String name() {
-        return source == Kind.netdm ? "NET_DM" : "tracepoint";
+            throw e;
+        }
+        return new SourceChoice("NET_DM", netDm, netDm, source == Kind.auto ? "Using NET_DM (drop_monitor)" : null,
+                netDm::closeAndRestore);
     }
 
     void validate() {

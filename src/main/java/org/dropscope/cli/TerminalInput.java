@@ -35,7 +35,8 @@ final class TerminalInput implements Shell.Input, AutoCloseable {
     void onInterrupt(BooleanSupplier interrupt) {
         terminal.handle(Terminal.Signal.INT, s -> {
             if (!interrupt.getAsBoolean()) {
-                Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+                // exit, not halt: the shutdown hook stops monitoring and restores NET_DM state.
+                System.exit(ExitCodes.INTERRUPTED);
             }
         });
     }

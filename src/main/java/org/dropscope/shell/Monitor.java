@@ -2,30 +2,39 @@
 package org.dropscope.shell;
 
 import java.io.PrintWriter;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.event.AlertListener;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+import org.dropscope.event.PacketDrop;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.SourceException;
 import org.dropscope.view.DropwatchLines;
+import org.dropscope.view.PacketBlock;
 
 /**
  * One running monitoring session of the shell: a source feeding an aggregator, and a ticker
- * thread that prints the drops of each interval as dropwatch lines.
+ * thread that takes a snapshot per interval. What is printed depends on the source: for counts
+ * (the tracepoint) the ticker prints each interval's drops as dropwatch lines; for a source that
+ * sends alerts (NET_DM) every alert is printed as it arrives, as dropwatch prints it.
  *
  * <p>Threads: the source's reader thread writes the aggregator; the ticker thread
  * ({@code dropscope-ticker}) takes a snapshot per interval and prints; the shell thread, a signal
  * handler or a shutdown hook calls {@link #stop()}, which is idempotent and serialised.
  */
-final class Monitor {
+final class Monitor implements AlertListener {
     /** Distinct (location, reason, stack) keys kept before counting into overflow. */
     static final int KEY_CAPACITY = 1 << 16;
     static final int STACK_CAPACITY = 1 << 14;
 
     private final DropSource source;
     private final DropwatchLines format;
+    private final PacketBlock packets = new PacketBlock(ZoneId.systemDefault());
     private final PrintWriter out;
     private final long intervalMillis;
     private final long alertLimit;
@@ -48,7 +57,7 @@ final class Monitor {
     }
 
     void start() throws SourceException {
-        source.start(aggregator);
+        source.start(aggregator, this);
         ticker.start();
     }
 
@@ -95,6 +104,47 @@ final class Monitor {
         }
     }
 
+    @Override
+    public void summary(List<SummaryEntry> entries) {
+        synchronized (out) {
+            if (!accepting()) {
+                return;
+            }
+            // Like dropwatch, the rest of an alert is printed even after its limit is reached.
+            for (SummaryEntry e : entries) {
+                out.println(e.origin() == DropOrigin.HARDWARE ? format.hardwareLine(e.count(), e.trapName())
+                        : format.line(e.count(), DropOrigin.SOFTWARE, e.pc(), DropSink.NO_REASON));
+                countAlert();
+            }
+            out.flush();
+        }
+    }
+
+    @Override
+    public void packet(PacketDrop drop) {
+        synchronized (out) {
+            if (!accepting()) {
+                return;
+            }
+            packets.lines(drop).forEach(out::println);
+            countAlert();
+            out.flush();
+        }
+    }
+
+    /** dropwatch ignores alerts once it has decided to stop. */
+    private boolean accepting() {
+        return !stopRequested();
+    }
+
+    private void countAlert() {
+        alerts++;
+        if (alertLimit > 0 && alerts == alertLimit) {
+            out.println("Alert limit reached, deactivating!");
+            requestStop();
+        }
+    }
+
     /** The latest snapshot (totals since start), or {@code null} before the first interval. */
     synchronized Snapshot lastSnapshot() {
         return last;
@@ -123,7 +173,7 @@ final class Monitor {
     /** Prints the interval's lines, counting them against the alert limit like dropwatch. */
     private void printInterval() {
         last = aggregator.snapshot();
-        if (alertLimit > 0 && alerts >= alertLimit) {
+        if (source.sendsAlerts() || alertLimit > 0 && alerts >= alertLimit) {
             return;
         }
         List<String> lines = format.lines(last);

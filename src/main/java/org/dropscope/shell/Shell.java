@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
 import org.dropscope.view.DropwatchLines;
@@ -39,7 +40,7 @@ public final class Shell {
     }
 
     /** What the shell is run with. */
-    public record Settings(String sourceName, String lookupMethod, long intervalMillis, boolean netDmCommands) {
+    public record Settings(String sourceName, String lookupMethod, long intervalMillis) {
     }
 
     static final String PROMPT = "dropscope> ";
@@ -48,18 +49,27 @@ public final class Shell {
     private final PrintWriter out;
     private final PrintWriter err;
     private final SourceFactory sources;
+    private final NetDmSettings netDm;
     private final LocationNames names;
     private final Settings settings;
     private long alertLimit;
+    private boolean monitorSoftware;
+    private boolean monitorHardware;
     private Monitor monitor;
     private Monitor lastSession;
     private int failure;
 
-    public Shell(Input in, PrintWriter out, PrintWriter err, SourceFactory sources, LocationNames names, Settings settings) {
+    /**
+     * @param netDm NET_DM's kernel settings when the source is NET_DM (enables {@code set
+     *     alertmode/trunc/queue/sw/hw} and NET_DM's {@code show} and {@code stats}), else {@code null}
+     */
+    public Shell(Input in, PrintWriter out, PrintWriter err, SourceFactory sources, NetDmSettings netDm,
+            LocationNames names, Settings settings) {
         this.in = in;
         this.out = out;
         this.err = err;
         this.sources = sources;
+        this.netDm = netDm;
         this.names = names;
         this.settings = settings;
     }
@@ -154,6 +164,7 @@ public final class Shell {
                 return;
             }
             println("Enabling monitoring...");
+            println("Waiting for activation ack....");
             DropSource source;
             try {
                 source = sources.open();
@@ -163,16 +174,20 @@ public final class Shell {
             }
             DropwatchLines format = new DropwatchLines(names, source.reasons(), DropwatchLines.TrapNames.NONE);
             running = new Monitor(source, format, out, settings.intervalMillis(), alertLimit);
-            try {
-                running.start();
-            } catch (SourceException e) {
-                source.close();
-                fail(e);
-                return;
+            // Holding the output from START to its acknowledgement's lines: an alert the reader
+            // thread receives meanwhile is printed after them, as dropwatch prints it.
+            synchronized (out) {
+                try {
+                    running.start();
+                } catch (SourceException e) {
+                    source.close();
+                    fail(e);
+                    return;
+                }
+                monitor = running;
+                println("Kernel monitoring activated.");
+                println("Issue Ctrl-C to stop monitoring");
             }
-            monitor = running;
-            println("Kernel monitoring activated.");
-            println("Issue Ctrl-C to stop monitoring");
         }
         if (alertLimit > 0) {
             // dropwatch reads no further command until the limit is reached or Ctrl-C.
@@ -204,6 +219,7 @@ public final class Shell {
         if (monitor == null) {
             // dropwatch prints these even when already stopped (the kernel acks a second STOP).
             println("Deactivation requested, turning off monitoring");
+            println("Waiting for deactivation ack...");
             println("Got a stop message");
             return;
         }
@@ -218,6 +234,7 @@ public final class Shell {
         Monitor m = monitor;
         monitor = null;
         println("Deactivation requested, turning off monitoring");
+        println("Waiting for deactivation ack...");
         try {
             m.stop();
             println("Got a stop message");
@@ -242,15 +259,99 @@ public final class Shell {
                 alertLimit = Long.parseLong(words[2]);
             }
             println("setting alert capture limit to " + alertLimit);
-        } else if (what.matches("alertmode|trunc|queue|sw|hw") && !settings.netDmCommands()) {
-            println("set " + what + " configures NET_DM; this shell uses the " + settings.sourceName()
-                    + " source, which has no such setting");
+        } else if (what.matches("alertmode|trunc|queue|sw|hw")) {
+            if (netDm == null) {
+                println("set " + what + " configures NET_DM; this shell uses the " + settings.sourceName()
+                        + " source, which has no such setting");
+            } else {
+                setNetDm(what, words.length > 2 ? words[2] : "");
+            }
         } else {
             println("Unknown setting: " + words[1] + " (type help)");
         }
     }
 
+    /** dropwatch's NET_DM settings, with its printed lines. */
+    private void setNetDm(String what, String value) {
+        try {
+            switch (what) {
+                case "alertmode":
+                    if (!value.equals("summary") && !value.equals("packet")) {
+                        println("set alertmode needs summary or packet");
+                        return;
+                    }
+                    println("Setting alert mode");
+                    println("Waiting for alert mode setting ack...");
+                    netDm.setPacketMode(value.equals("packet"));
+                    println("Alert mode successfully set");
+                    return;
+                case "trunc":
+                case "queue":
+                    if (!value.matches("\\d{1,10}") || Long.parseLong(value) > 0xffffffffL) {
+                        println("set " + what + " needs a number from 0 to 4294967295");
+                        return;
+                    }
+                    long n = Long.parseLong(value);
+                    boolean trunc = what.equals("trunc");
+                    println((trunc ? "Setting truncation length to " : "Setting queue length to ") + n);
+                    println(trunc ? "Waiting for truncation length setting ack..." : "Waiting for queue length setting ack...");
+                    if (trunc) {
+                        netDm.setTruncLength(n);
+                    } else {
+                        netDm.setQueueLength(n);
+                    }
+                    println(trunc ? "Truncation length successfully set" : "Queue length successfully set");
+                    return;
+                default:
+                    Boolean on = parseBoolean(value);
+                    if (on == null) {
+                        println("invalid boolean value");
+                        return;
+                    }
+                    synchronized (this) {
+                        if (what.equals("sw")) {
+                            monitorSoftware = on;
+                        } else {
+                            monitorHardware = on;
+                        }
+                        netDm.setMonitored(monitorSoftware, monitorHardware);
+                    }
+                    println("setting " + (what.equals("sw") ? "software" : "hardware") + " drops monitoring to "
+                            + (on ? 1 : 0));
+                    return;
+            }
+        } catch (SourceException e) {
+            println("Failed config request, error: " + e.getMessage());
+        }
+    }
+
+    /** dropwatch's strtobool: true/false/1/0. */
+    private static Boolean parseBoolean(String v) {
+        switch (v) {
+            case "true":
+            case "1":
+                return Boolean.TRUE;
+            case "false":
+            case "0":
+                return Boolean.FALSE;
+            default:
+                return null;
+        }
+    }
+
     private void show() {
+        if (netDm != null) {
+            println("Getting existing configuration");
+            println("Waiting for existing configuration query response");
+            try {
+                NetDmSettings.Config c = netDm.config();
+                println("Alert mode: " + (c.packetMode() ? "Packet" : "Summary"));
+                println("Truncation length: " + c.truncLength());
+                println("Queue length: " + c.queueLength());
+            } catch (SourceException e) {
+                println("Failed configuration query, error: " + e.getMessage());
+            }
+        }
         println("Source: " + settings.sourceName());
         println("Lookup method: " + settings.lookupMethod());
         println("Alert limit: " + (alertLimit == 0 ? "none" : Long.toString(alertLimit)));
@@ -258,6 +359,19 @@ public final class Shell {
     }
 
     private synchronized void stats() {
+        if (netDm != null) {
+            println("Getting statistics");
+            println("Waiting for statistics query response");
+            try {
+                NetDmSettings.Stats st = netDm.stats();
+                println("Software statistics:");
+                println("Tail dropped: " + Long.toUnsignedString(st.softwareTailDropped()));
+                println("Hardware statistics:");
+                println("Tail dropped: " + Long.toUnsignedString(st.hardwareTailDropped()));
+            } catch (SourceException e) {
+                println("Failed statistics query, error: " + e.getMessage());
+            }
+        }
         Monitor m = monitor != null ? monitor : lastSession;
         if (m == null) {
             println("No statistics: monitoring has not been started");
@@ -288,6 +402,13 @@ public final class Shell {
         println("help\t\t\t\t - Display this message");
         println("set:");
         println("\talertlimit <number>\t - capture only this many alert lines");
+        if (netDm != null) {
+            println("\talertmode <mode>\t - set mode to \"summary\" or \"packet\"");
+            println("\ttrunc <len>\t\t - truncate packets to this length. Only applicable when \"alertmode\" is set to \"packet\"");
+            println("\tqueue <len>\t\t - queue up to this many packets in the kernel. Only applicable when \"alertmode\" is set to \"packet\"");
+            println("\tsw <true | false>\t - monitor software drops");
+            println("\thw <true | false>\t - monitor hardware drops");
+        }
         println("start\t\t\t\t - start capture");
         println("stop\t\t\t\t - stop capture");
         println("show\t\t\t\t - show existing configuration");

@@ -3,6 +3,7 @@ package org.dropscope.source;
 
 import java.util.Map;
 import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.AlertListener;
 import org.dropscope.event.ReasonNames;
 
 /**
@@ -25,6 +26,22 @@ public interface DropSource extends AutoCloseable {
 
     /** Starts delivering drops into {@code aggregator}; returns once the kernel is delivering. */
     void start(DropAggregator aggregator) throws SourceException;
+
+    /**
+     * Whether the kernel batches drops into alerts that should be shown as they arrive (NET_DM),
+     * rather than counts that a viewer samples per interval (the tracepoint).
+     */
+    default boolean sendsAlerts() {
+        return false;
+    }
+
+    /**
+     * Starts delivering drops into {@code aggregator} and, for a source that {@link #sendsAlerts},
+     * every alert to {@code alerts} as it arrives.
+     */
+    default void start(DropAggregator aggregator, AlertListener alerts) throws SourceException {
+        start(aggregator);
+    }
 
     /**
      * Stops the kernel side, then delivers everything the kernel produced before that, then

@@ -63,6 +63,11 @@ public final class DropwatchLines {
         return sb.toString();
     }
 
+    /** dropwatch's hardware summary line: {@code "%d drops at %s [hardware]"} with the trap name. */
+    public String hardwareLine(long count, String trapName) {
+        return count + " drops at " + trapName + " [hardware]";
+    }
+
     /**
      * The lines for an interval: one per key that had drops in it, the busiest first. Keys that
      * differ only by stack are merged, as dropwatch has no stacks.

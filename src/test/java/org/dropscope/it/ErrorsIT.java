@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dropscope.it.MountNamespace.TracefsState;
@@ -109,6 +110,19 @@ class ErrorsIT {
     void aTracefsWithoutTheTracepointIsAMissingKernelFeature() {
         OneLineError.assertOneLine(run(List.of(), List.of("--tracefs", emptyDir.toString())), NO_KERNEL_FEATURE,
                 "tracepoint skb:kfree_skb not found under " + emptyDir.resolve("events"));
+    }
+
+    /**
+     * This kernel has no drop_monitor (CONFIG_NET_DROP_MONITOR unset; checked, so the test means
+     * what it says): asking for NET_DM names the module and the fallback.
+     */
+    @Test
+    void netDmOnAKernelWithoutDropMonitorIsAMissingKernelFeature() {
+        KernelTestSupport.require(!Files.isDirectory(Path.of("/sys/module/drop_monitor")),
+                "this test needs a kernel without drop_monitor; this one has it loaded");
+        OneLineError.assertOneLine(run(List.of(), List.of("-l", "none", "--source", "netdm")), NO_KERNEL_FEATURE,
+                "no NET_DM generic netlink family", "modprobe drop_monitor", "CONFIG_NET_DROP_MONITOR",
+                "--source tracepoint");
     }
 
     @Test

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 
 class ShellTest {
     private static final LocationNames NAMES = pc -> pc == FakeSource.PC ? "__udp4_lib_rcv+9a2" : null;
-    private static final Shell.Settings SETTINGS = new Shell.Settings("fake", "kas", 50, false);
+    private static final Shell.Settings SETTINGS = new Shell.Settings("fake", "kas", 50);
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     private Shell shell(Shell.Input in, FakeSource src) {
-        return new Shell(in, new PrintWriter(out), new PrintWriter(err), () -> src, NAMES, SETTINGS);
+        return new Shell(in, new PrintWriter(out), new PrintWriter(err), () -> src, null, NAMES, SETTINGS);
     }
 
     private static Shell.Input piped(String text) {
@@ -43,13 +43,16 @@ class ShellTest {
         assertEquals(List.of(
                 "setting alert capture limit to 1",
                 "Enabling monitoring...",
+                "Waiting for activation ack....",
                 "Kernel monitoring activated.",
                 "Issue Ctrl-C to stop monitoring",
                 "5 drops at __udp4_lib_rcv+9a2 (0xffffffff81c3a9a2) [software] reason: NO_SOCKET",
                 "Alert limit reached, deactivating!",
                 "Deactivation requested, turning off monitoring",
+                "Waiting for deactivation ack...",
                 "Got a stop message",
                 "Deactivation requested, turning off monitoring",
+                "Waiting for deactivation ack...",
                 "Got a stop message",
                 "Shutting down ..."), lines());
         assertEquals(1, src.stops.get());
@@ -123,10 +126,10 @@ class ShellTest {
     void sourceFailureEndsTheShellWithItsExitCode() throws Exception {
         Shell sh = new Shell(piped("start\nstats\n"), new PrintWriter(out), new PrintWriter(err), () -> {
             throw new SourceException(SourceException.Kind.NO_PERMISSION, "perf_event_open(2): Permission denied");
-        }, NAMES, SETTINGS);
+        }, null, NAMES, SETTINGS);
         assertEquals(ExitCodes.NO_PERMISSION, sh.run());
         assertEquals("dropscope: perf_event_open(2): Permission denied\n", err.toString());
-        assertEquals(List.of("Enabling monitoring..."), lines());
+        assertEquals(List.of("Enabling monitoring...", "Waiting for activation ack...."), lines());
     }
 
     @Test

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import org.dropscope.source.NetDmSettings;
+import org.dropscope.source.SourceFactory;
+
+/**
+ * The source a command runs with, once {@code --source} is resolved against the kernel.
+ *
+ * @param name "NET_DM" or "tracepoint"
+ * @param factory opens monitoring sessions
+ * @param netDm NET_DM's settings when the source is NET_DM, else {@code null}
+ * @param note one line saying which source {@code auto} chose and why, or {@code null}
+ * @param closer releases what the choice holds (NET_DM's control socket, restoring its
+ *     configuration); returns a line about what could not be put back, or {@code null}
+ */
+record SourceChoice(String name, SourceFactory factory, NetDmSettings netDm, String note, Closer closer) {
+    /** Releases a choice's kernel state; never throws. */
+    @FunctionalInterface
+    interface Closer {
+        Closer NONE = () -> null;
+
+        String close();
+    }
+}

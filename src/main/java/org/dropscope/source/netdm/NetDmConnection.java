@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.netdm;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dropscope.netlink.GenlFamily;
+import org.dropscope.netlink.GenlFamilyResolver;
+import org.dropscope.netlink.NetlinkClient;
+import org.dropscope.netlink.NetlinkListener;
+import org.dropscope.netlink.NetlinkSocketTransport;
+import org.dropscope.netlink.dropmon.NetDmConstants;
+import org.dropscope.netlink.dropmon.NetDmControl;
+import org.dropscope.netlink.dropmon.NetDmMessage;
+import org.dropscope.source.DropSource;
+import org.dropscope.source.NetDmSettings;
+import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFactory;
+
+/**
+ * The shell's link to NET_DM, open for the whole shell as dropwatch's is: a control socket that
+ * resolved the {@code NET_DM} generic netlink family and sends CONFIG, CONFIG_GET, STATS_GET,
+ * START and STOP (include/uapi/linux/net_dropmon.h). Monitoring sessions ({@link NetDmSource})
+ * receive alerts on a socket of their own, so a flood of alerts cannot push the answers to these
+ * requests out of a shared receive buffer.
+ *
+ * <p>Alert mode, truncation length and queue length are global kernel state that outlives any
+ * client. The configuration found before the first change is remembered and put back by
+ * {@link #close()}.
+ */
+public final class NetDmConnection implements SourceFactory, NetDmSettings, AutoCloseable {
+    private static final ByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
+
+    private final NetlinkSocketTransport transport;
+    private final NetlinkClient client;
+    private final NetDmControl control;
+    private NetDmMessage.Config original;
+    private boolean software;
+    private boolean hardware;
+    private boolean monitoring;
+    private boolean closed;
+
+    private NetDmConnection(NetlinkSocketTransport transport, NetlinkClient client, GenlFamily family) {
+        this.transport = transport;
+        this.client = client;
+        this.control = new NetDmControl(client, family, ALLOC);
+    }
+
+    /**
+     * Opens a control socket and resolves the family.
+     *
+     * @throws SourceException when the kernel has no NET_DM family here (module missing, kernel
+     *     without CONFIG_NET_DROP_MONITOR, or a network namespace other than the initial one)
+     */
+    public static NetDmConnection connect() throws SourceException {
+        String otherNamespace = NetDmErrors.otherNetworkNamespace();
+        NetlinkSocketTransport transport;
+        try {
+            transport = NetlinkSocketTransport.openGeneric();
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Kind.SYSTEM,
+                    "cannot open a generic netlink socket: " + e.getMessage(), e);
+        }
+        NetlinkClient client = new NetlinkClient(transport, NetlinkListener.NONE);
+        try {
+            GenlFamily family = new GenlFamilyResolver(client, ALLOC).resolve(NetDmConstants.NET_DM_FAMILY_NAME);
+            return new NetDmConnection(transport, client, family);
+        } catch (GenlFamilyResolver.FamilyNotFoundException e) {
+            closeQuietly(client);
+            throw NetDmErrors.familyMissing(otherNamespace, e);
+        } catch (IOException e) {
+            closeQuietly(client);
+            throw new SourceException(SourceException.Kind.SYSTEM,
+                    "cannot resolve the NET_DM generic netlink family: " + e.getMessage(), e);
+        }
+    }
+
+    /** The resolved family: its id and multicast groups differ per boot. */
+    GenlFamily family() {
+        return control.family();
+    }
+
+    @Override
+    public synchronized DropSource open() throws SourceException {
+        return new NetDmSource(this);
+    }
+
+    /** The kernel version's one-line description of this source. */
+    String describe() {
+        GenlFamily f = control.family();
+        return "NET_DM (drop_monitor) generic netlink family id " + f.id() + ", version " + f.version();
+    }
+
+    synchronized void startMonitoring() throws SourceException {
+        try {
+            control.start(software, hardware);
+            monitoring = true;
+        } catch (IOException e) {
+            throw NetDmErrors.request("activation", e);
+        }
+    }
+
+    synchronized void stopMonitoring() throws SourceException {
+        if (!monitoring) {
+            return;
+        }
+        try {
+            control.stop(software, hardware);
+            monitoring = false;
+        } catch (IOException e) {
+            throw NetDmErrors.request("stop", e);
+        }
+    }
+
+    @Override
+    public synchronized Config config() throws SourceException {
+        NetDmMessage.Config c = current();
+        return new Config(c.isPacketMode(), c.truncLength(), c.queueLength());
+    }
+
+    @Override
+    public void setPacketMode(boolean packet) throws SourceException {
+        configure(packet ? NetDmConstants.NET_DM_ALERT_MODE_PACKET : NetDmConstants.NET_DM_ALERT_MODE_SUMMARY,
+                null, null);
+    }
+
+    @Override
+    public void setTruncLength(long bytes) throws SourceException {
+        configure(null, bytes, null);
+    }
+
+    @Override
+    public void setQueueLength(long packets) throws SourceException {
+        configure(null, null, packets);
+    }
+
+    @Override
+    public synchronized void setMonitored(boolean software, boolean hardware) {
+        this.software = software;
+        this.hardware = hardware;
+    }
+
+    @Override
+    public synchronized Stats stats() throws SourceException {
+        try {
+            NetDmMessage.Stats s = control.stats();
+            return new Stats(s.dropped(), s.hwDropped());
+        } catch (IOException e) {
+            throw NetDmErrors.request("statistics", e);
+        }
+    }
+
+    private synchronized void configure(Integer mode, Long trunc, Long queue) throws SourceException {
+        if (original == null) {
+            original = current();
+        }
+        try {
+            control.configure(mode, trunc, queue);
+        } catch (IOException e) {
+            throw NetDmErrors.request("config", e);
+        }
+    }
+
+    private NetDmMessage.Config current() throws SourceException {
+        try {
+            return control.config();
+        } catch (IOException e) {
+            throw NetDmErrors.request("config query", e);
+        }
+    }
+
+    /**
+     * Stops monitoring if a session left it on, puts back the configuration found before the
+     * first change, and closes the socket. Idempotent, never throws: it runs on every exit path.
+     *
+     * @return a line saying what could not be restored, or {@code null}
+     */
+    public synchronized String closeAndRestore() {
+        if (closed) {
+            return null;
+        }
+        closed = true;
+        String problem = null;
+        try {
+            stopMonitoring();
+        } catch (SourceException e) {
+            problem = "could not stop NET_DM monitoring: " + e.getMessage();
+        }
+        if (original != null) {
+            try {
+                control.configure(original.alertMode(), original.truncLength(), original.queueLength());
+            } catch (IOException e) {
+                problem = "could not restore NET_DM's configuration (alert mode " + original.alertMode()
+                        + ", trunc " + original.truncLength() + ", queue " + original.queueLength() + "): "
+                        + e.getMessage();
+            }
+        }
+        closeQuietly(client);
+        return problem;
+    }
+
+    @Override
+    public void close() {
+        closeAndRestore();
+    }
+
+    private static void closeQuietly(NetlinkClient client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // Closing a socket we own: nothing left to do about it.
+        }
+    }
+
+    /** The inode in {@code /proc/PID/ns/net}, as "net:[4026531840]", or null if unreadable. */
+    static String netNamespace(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+}
