@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.pcap;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads a classic pcap file (pcap-savefile(5)) of LINKTYPE_NETLINK records, as nlmon captures
+ * with tcpdump and dwdump write them: either byte order, microsecond or nanosecond timestamps.
+ * Each {@link #next()} returns one netlink message without its cooked header.
+ *
+ * <p>Damage is reported, never skipped silently: a file that ends inside a record gives
+ * {@link PcapFormatException} naming the record number and byte offset; everything before it
+ * has been returned.
+ */
+public final class PcapReader implements AutoCloseable {
+    /** One record: its time, the cooked header's fields, and the netlink message. */
+    public record Record(int number, long epochNanos, int packetType, int protocol, ByteBuf message) {
+    }
+
+    private final InputStream in;
+    private final ByteOrder order;
+    private final boolean nanos;
+    private final int linktype;
+    private long offset;
+    private int number;
+
+    public PcapReader(InputStream in) throws IOException {
+        this.in = in;
+        byte[] h = readFully(NetlinkPcap.FILE_HEADER_SIZE, "the pcap file header");
+        ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+        int magic = b.getInt(0);
+        if (magic == NetlinkPcap.MAGIC_MICROS || magic == NetlinkPcap.MAGIC_NANOS) {
+            order = ByteOrder.LITTLE_ENDIAN;
+        } else if (Integer.reverseBytes(magic) == NetlinkPcap.MAGIC_MICROS
+                || Integer.reverseBytes(magic) == NetlinkPcap.MAGIC_NANOS) {
+            order = ByteOrder.BIG_ENDIAN;
+        } else if (magic == 0x0a0d0d0a) {
+            throw new PcapFormatException("this is a pcapng file; convert it to pcap first:"
+                    + " editcap -F pcap IN OUT (from Wireshark)");
+        } else {
+            throw new PcapFormatException(String.format("not a pcap file: magic 0x%08x", magic));
+        }
+        b.order(order);
+        nanos = b.getInt(0) == NetlinkPcap.MAGIC_NANOS;
+        linktype = b.getInt(20) & 0x0fffffff;
+        if (linktype != NetlinkPcap.LINKTYPE_NETLINK) {
+            throw new PcapFormatException("link type " + linktype + " is not LINKTYPE_NETLINK (253): capture on an"
+                    + " nlmon device, or with dropscope dump / dwdump");
+        }
+    }
+
+    /** The next record, or {@code null} at the end of the file. The caller releases its message. */
+    public Record next() throws IOException {
+        long start = offset;
+        byte[] h = new byte[NetlinkPcap.RECORD_HEADER_SIZE];
+        int n = in.readNBytes(h, 0, h.length);
+        if (n == 0) {
+            return null;
+        }
+        number++;
+        offset += n;
+        if (n < h.length) {
+            throw new PcapFormatException("record " + number + " at byte " + start + ": file ends inside the record"
+                    + " header (" + n + " of 16 bytes)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(h).order(order);
+        long sec = Integer.toUnsignedLong(b.getInt(0));
+        long frac = Integer.toUnsignedLong(b.getInt(4));
+        int caplen = b.getInt(8);
+        if (caplen < NetlinkPcap.COOKED_HEADER_SIZE || caplen > NetlinkPcap.MAX_RECORD) {
+            throw new PcapFormatException("record " + number + " at byte " + start + ": captured length " + caplen
+                    + " (expected: 16 to " + NetlinkPcap.MAX_RECORD + " bytes)");
+        }
+        byte[] data = readFully(caplen, "record " + number + " at byte " + start);
+        ByteBuffer cooked = ByteBuffer.wrap(data).order(ByteOrder.BIG_ENDIAN);
+        int packetType = Short.toUnsignedInt(cooked.getShort(0));
+        int protocol = Short.toUnsignedInt(cooked.getShort(14));
+        long epochNanos = sec * 1_000_000_000L + (nanos ? frac : frac * 1000);
+        return new Record(number, epochNanos, packetType, protocol,
+                Unpooled.wrappedBuffer(data, NetlinkPcap.COOKED_HEADER_SIZE, caplen - NetlinkPcap.COOKED_HEADER_SIZE));
+    }
+
+    private byte[] readFully(int len, String what) throws IOException {
+        byte[] b = new byte[len];
+        int n = in.readNBytes(b, 0, len);
+        offset += n;
+        if (n < len) {
+            if (what.startsWith("the pcap file header") && n == 0) {
+                throw new EOFException("empty file: no pcap file header");
+            }
+            throw new PcapFormatException(what + ": file ends after " + n + " of " + len + " bytes");
+        }
+        return b;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
