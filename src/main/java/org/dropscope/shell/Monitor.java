@@ -9,12 +9,11 @@ import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.AlertListener;
-import org.dropscope.event.DropOrigin;
-import org.dropscope.event.DropSink;
 import org.dropscope.event.PacketDrop;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.SourceException;
 import org.dropscope.view.DropwatchLines;
+import org.dropscope.view.DropwatchReplies;
 import org.dropscope.view.PacketBlock;
 
 /**
@@ -35,6 +34,7 @@ final class Monitor implements AlertListener {
     private final DropSource source;
     private final DropwatchLines format;
     private final PacketBlock packets = new PacketBlock(ZoneId.systemDefault());
+    private final DropwatchReplies replies;
     private final PrintWriter out;
     private final long intervalMillis;
     private final long alertLimit;
@@ -48,6 +48,7 @@ final class Monitor implements AlertListener {
     Monitor(DropSource source, DropwatchLines format, PrintWriter out, long intervalMillis, long alertLimit) {
         this.source = source;
         this.format = format;
+        this.replies = new DropwatchReplies(format);
         this.out = out;
         this.intervalMillis = intervalMillis;
         this.alertLimit = alertLimit;
@@ -111,9 +112,8 @@ final class Monitor implements AlertListener {
                 return;
             }
             // Like dropwatch, the rest of an alert is printed even after its limit is reached.
-            for (SummaryEntry e : entries) {
-                out.println(e.origin() == DropOrigin.HARDWARE ? format.hardwareLine(e.count(), e.trapName())
-                        : format.line(e.count(), DropOrigin.SOFTWARE, e.pc(), DropSink.NO_REASON));
+            for (String line : replies.summary(entries)) {
+                out.println(line);
                 countAlert();
             }
             out.flush();

@@ -11,6 +11,7 @@ import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
 import org.dropscope.view.DropwatchLines;
+import org.dropscope.view.DropwatchReplies;
 import org.dropscope.view.LocationNames;
 
 /**
@@ -108,7 +109,8 @@ public final class Shell {
         if (monitor == null) {
             return false;
         }
-        stopMonitoring();
+        // dropwatch's SIGINT handler sends STOP straight away: no "Deactivation requested" line.
+        stopMonitoring(false);
         return true;
     }
 
@@ -164,7 +166,6 @@ public final class Shell {
                 return;
             }
             println("Enabling monitoring...");
-            println("Waiting for activation ack....");
             DropSource source;
             try {
                 source = sources.open();
@@ -219,7 +220,6 @@ public final class Shell {
         if (monitor == null) {
             // dropwatch prints these even when already stopped (the kernel acks a second STOP).
             println("Deactivation requested, turning off monitoring");
-            println("Waiting for deactivation ack...");
             println("Got a stop message");
             return;
         }
@@ -228,13 +228,19 @@ public final class Shell {
 
     /** Caller holds the lock. */
     private void stopMonitoring() {
+        stopMonitoring(true);
+    }
+
+    /** Caller holds the lock; {@code requested}: by {@code stop}, the alert limit or exit, not Ctrl-C. */
+    private void stopMonitoring(boolean requested) {
         if (monitor == null) {
             return;
         }
         Monitor m = monitor;
         monitor = null;
-        println("Deactivation requested, turning off monitoring");
-        println("Waiting for deactivation ack...");
+        if (requested) {
+            println("Deactivation requested, turning off monitoring");
+        }
         try {
             m.stop();
             println("Got a stop message");
@@ -281,7 +287,6 @@ public final class Shell {
                         return;
                     }
                     println("Setting alert mode");
-                    println("Waiting for alert mode setting ack...");
                     netDm.setPacketMode(value.equals("packet"));
                     println("Alert mode successfully set");
                     return;
@@ -294,7 +299,6 @@ public final class Shell {
                     long n = Long.parseLong(value);
                     boolean trunc = what.equals("trunc");
                     println((trunc ? "Setting truncation length to " : "Setting queue length to ") + n);
-                    println(trunc ? "Waiting for truncation length setting ack..." : "Waiting for queue length setting ack...");
                     if (trunc) {
                         netDm.setTruncLength(n);
                     } else {
@@ -342,12 +346,9 @@ public final class Shell {
     private void show() {
         if (netDm != null) {
             println("Getting existing configuration");
-            println("Waiting for existing configuration query response");
             try {
                 NetDmSettings.Config c = netDm.config();
-                println("Alert mode: " + (c.packetMode() ? "Packet" : "Summary"));
-                println("Truncation length: " + c.truncLength());
-                println("Queue length: " + c.queueLength());
+                DropwatchReplies.config(c.packetMode(), c.truncLength(), c.queueLength()).forEach(this::println);
             } catch (SourceException e) {
                 println("Failed configuration query, error: " + e.getMessage());
             }
@@ -361,13 +362,9 @@ public final class Shell {
     private synchronized void stats() {
         if (netDm != null) {
             println("Getting statistics");
-            println("Waiting for statistics query response");
             try {
                 NetDmSettings.Stats st = netDm.stats();
-                println("Software statistics:");
-                println("Tail dropped: " + Long.toUnsignedString(st.softwareTailDropped()));
-                println("Hardware statistics:");
-                println("Tail dropped: " + Long.toUnsignedString(st.hardwareTailDropped()));
+                DropwatchReplies.stats(st.softwareTailDropped(), st.hardwareTailDropped()).forEach(this::println);
             } catch (SourceException e) {
                 println("Failed statistics query, error: " + e.getMessage());
             }

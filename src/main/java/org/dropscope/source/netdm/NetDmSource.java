@@ -6,7 +6,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.PacketDrop;
 import org.dropscope.event.ReasonNames;
 import org.dropscope.nativeio.NativeException;
 import org.dropscope.nativeio.NetlinkConstants;
@@ -251,17 +249,12 @@ final class NetDmSource implements DropSource {
         }
 
         private void summary(NetDmSummaryAlert a) {
-            List<AlertListener.SummaryEntry> entries = new ArrayList<>(a.points().size() + a.hwEntries().size());
+            List<AlertListener.SummaryEntry> entries = NetDmEvents.entries(a);
             writer.begin();
             try {
-                for (NetDmSummaryAlert.DropPoint p : a.points()) {
-                    writer.drop(0, DropOrigin.SOFTWARE, p.pc(), DropSink.NO_REASON, DropSink.NO_STACK, p.count());
-                    entries.add(new AlertListener.SummaryEntry(DropOrigin.SOFTWARE, p.pc(), null, p.count()));
-                }
-                for (NetDmSummaryAlert.HwEntry h : a.hwEntries()) {
-                    writer.drop(0, DropOrigin.HARDWARE, traps.codeOf(h.trapName()), DropSink.NO_REASON,
-                            DropSink.NO_STACK, h.count());
-                    entries.add(new AlertListener.SummaryEntry(DropOrigin.HARDWARE, 0, h.trapName(), h.count()));
+                for (AlertListener.SummaryEntry e : entries) {
+                    long location = e.origin() == DropOrigin.HARDWARE ? traps.codeOf(e.trapName()) : e.pc();
+                    writer.drop(0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count());
                 }
             } finally {
                 writer.end();
@@ -285,34 +278,8 @@ final class NetDmSource implements DropSource {
                 writer.end();
             }
             if (alerts != null) {
-                alerts.packet(PacketDrops.of(p));
+                alerts.packet(NetDmEvents.packet(p));
             }
-        }
-    }
-
-    /** The PacketDrop for a packet alert: NET_DM leaves out what is 0, so 0 reads as absent. */
-    static final class PacketDrops {
-        private PacketDrops() {
-        }
-
-        static PacketDrop of(NetDmPacketAlert p) {
-            long absent = PacketDrop.ABSENT;
-            byte[] cookie = bytes(p.flowActionCookie());
-            boolean payload = p.payload() != null;
-            return new PacketDrop(p.origin(), p.pc() != 0 ? p.pc() : absent, p.symbol(), p.reason(),
-                    p.ifindex() != 0 ? Integer.toUnsignedLong(p.ifindex()) : absent, p.ifname(), cookie,
-                    p.timestampNanos() != 0 ? p.timestampNanos() : absent,
-                    payload ? p.protocol() : PacketDrop.ABSENT_INT, payload ? p.payloadLength() : absent,
-                    p.originalLength() != 0 ? p.originalLength() : absent, p.hwTrapGroupName(), p.hwTrapName());
-        }
-
-        private static byte[] bytes(java.nio.ByteBuffer b) {
-            if (b == null) {
-                return null;
-            }
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return out;
         }
     }
 }

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import org.dropscope.event.AlertListener;
+import org.dropscope.event.PacketDrop;
+import org.dropscope.ksym.KallsymsUnavailableException;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.netlink.dropmon.NetDmMessage;
+import org.dropscope.shell.ExitCodes;
+import org.dropscope.source.netdm.NetDmReplay;
+import org.dropscope.view.DropwatchLines;
+import org.dropscope.view.DropwatchReplies;
+import org.dropscope.view.LocationNames;
+import org.dropscope.view.PacketBlock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dropscope replay FILE}: what dropwatch printed for the NET_DM messages of a capture. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Prints, line for line, what dropwatch printed for the NET_DM messages of a capture:"
+                + " summary lines, packet-mode blocks, show and stats answers.",
+            "FILE is a LINKTYPE_NETLINK pcap: captured on an nlmon device (tcpdump -i nlmon0 -w FILE), written by"
+                + " dwdump, or by dropscope dump; - reads standard input."})
+public final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The capture, or - for standard input.")
+    String file;
+
+    @Option(names = "--kallsyms", paramLabel = "FILE",
+            description = "A saved /proc/kallsyms (plain or gzip) of the machine and boot the capture is from, to"
+                    + " name summary-mode drop locations as dropwatch -l kas did there.")
+    Path kallsyms;
+
+    @Option(names = {"-l", "--lmethod"}, paramLabel = "kas|none",
+            description = "Name summary locations from --kallsyms, or from this machine's /proc/kallsyms when"
+                    + " --kallsyms is not given (kas); or print raw addresses (none). Default: kas with"
+                    + " --kallsyms, else none.")
+    String lookupMethod;
+
+    @Option(names = "--family-id", paramLabel = "ID",
+            description = "NET_DM's generic netlink family id in the capture, when it holds no family reply.")
+    Integer familyId;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        byte[] pcap;
+        try {
+            pcap = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+        } catch (NoSuchFileException e) {
+            return fail(err, ExitCodes.BAD_INPUT, "no such file: " + file);
+        }
+        LocationNames names;
+        try {
+            names = locationNames();
+        } catch (KallsymsUnavailableException e) {
+            return fail(err, ExitCodes.NO_PERMISSION, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return fail(err, ExitCodes.USAGE, e.getMessage());
+        } catch (IOException e) {
+            return fail(err, ExitCodes.BAD_INPUT, (kallsyms != null ? kallsyms : Path.of("/proc/kallsyms")) + ": "
+                    + e.getMessage());
+        }
+        DropwatchLines lines = new DropwatchLines(names, code -> null, DropwatchLines.TrapNames.NONE);
+        DropwatchReplies replies = new DropwatchReplies(lines);
+        PacketBlock blocks = new PacketBlock(ZoneId.systemDefault());
+        int[] malformed = {0};
+        try {
+            NetDmReplay.replay(pcap, familyId == null ? OptionalInt.empty() : OptionalInt.of(familyId),
+                    new NetDmReplay.Handler() {
+                        @Override
+                        public void summary(List<AlertListener.SummaryEntry> entries) {
+                            replies.summary(entries).forEach(out::println);
+                        }
+
+                        @Override
+                        public void packet(PacketDrop drop) {
+                            blocks.lines(drop).forEach(out::println);
+                        }
+
+                        @Override
+                        public void config(NetDmMessage.Config c) {
+                            DropwatchReplies.config(c.isPacketMode(), c.truncLength(), c.queueLength())
+                                    .forEach(out::println);
+                        }
+
+                        @Override
+                        public void stats(NetDmMessage.Stats s) {
+                            DropwatchReplies.stats(s.dropped(), s.hwDropped()).forEach(out::println);
+                        }
+
+                        @Override
+                        public void malformed(int record, String why) {
+                            malformed[0]++;
+                            err.println("dropscope: " + file + ": record " + record + ": " + why + " (skipped)");
+                        }
+                    });
+        } catch (IOException e) {
+            out.flush();
+            return fail(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage());
+        }
+        out.flush();
+        err.flush();
+        return malformed[0] == 0 ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+    }
+
+    private LocationNames locationNames() throws IOException {
+        String method = lookupMethod != null ? lookupMethod : kallsyms != null ? "kas" : "none";
+        switch (method) {
+            case "none":
+                return LocationNames.NONE;
+            case "kas":
+                Symbolizer s = kallsyms != null ? new Symbolizer(() -> open(kallsyms), () -> null) : Symbolizer.fromProc();
+                return s::dropwatch;
+            default:
+                throw new IllegalArgumentException("unknown lookup method " + method + " (use kas or none)");
+        }
+    }
+
+    /** A saved kallsyms, gunzipped when it starts with gzip's magic. */
+    private static Reader open(Path path) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(path));
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            in = new GZIPInputStream(in);
+        }
+        return new InputStreamReader(in, StandardCharsets.UTF_8);
+    }
+
+    private static int fail(PrintWriter err, int code, String message) {
+        err.println("dropscope: " + message);
+        err.flush();
+        return code;
+    }
+}
