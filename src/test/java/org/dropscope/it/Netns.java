@@ -45,8 +45,12 @@ final class Netns implements AutoCloseable {
 
     /** The namespace's own Udp counters from /proc/net/snmp, by name (NoPorts, RcvbufErrors, ...). */
     Map<String, Long> udpCounters() {
-        List<String> udp = exec(List.of("cat", "/proc/net/snmp")).checked().stdoutLines().stream()
-                .filter(l -> l.startsWith("Udp: ")).toList();
+        return udpCounters(exec(List.of("cat", "/proc/net/snmp")).checked().stdoutLines());
+    }
+
+    /** The Udp counters of a /proc/net/snmp text, by name; also for copies saved elsewhere. */
+    static Map<String, Long> udpCounters(List<String> snmp) {
+        List<String> udp = snmp.stream().filter(l -> l.startsWith("Udp: ")).toList();
         assertEquals(2, udp.size(), "expected a Udp header and a Udp value line in /proc/net/snmp: " + udp);
         String[] names = udp.get(0).split("\\s+");
         String[] values = udp.get(1).split("\\s+");

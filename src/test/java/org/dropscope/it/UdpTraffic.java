@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Causes known UDP drops on 127.0.0.1; run inside a test's network namespace
- * ({@code ip netns exec NS java -cp TEST_CLASSES org.dropscope.it.UdpTraffic MODE COUNT}).
+ * ({@code ip netns exec NS java -cp TEST_CLASSES org.dropscope.it.UdpTraffic MODE COUNT [BYTES]}).
  *
  * <ul>
  *   <li>{@code noport COUNT}: COUNT datagrams to a port nothing listens on, which the kernel drops
@@ -20,6 +20,9 @@ import java.nio.charset.StandardCharsets;
  *       smallest the kernel allows and which is never read: all but the few that fit are dropped
  *       with reason SOCKET_RCVBUFF (and counted as Udp RcvbufErrors).</li>
  * </ul>
+ *
+ * <p>Each datagram carries BYTES bytes of payload (default 9, the word {@code dropscope}; longer
+ * payloads repeat it), so that a drop monitor's truncation can be seen.
  *
  * <p>The sending socket is never connected: a connected UDP socket receives the ICMP port
  * unreachable errors as ECONNREFUSED on later sends and would silently send fewer datagrams.
@@ -30,20 +33,26 @@ public final class UdpTraffic {
     static final int CLOSED_PORT = 9;
     /** Upper bound on COUNT: the loop is always bounded. */
     static final int MAX_COUNT = 1_000_000;
+    /** Upper bound on BYTES: what one IPv4 UDP datagram can carry. */
+    static final int MAX_BYTES = 65_507;
+    private static final byte[] WORD = "dropscope".getBytes(StandardCharsets.US_ASCII);
 
     private UdpTraffic() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2 || !args[1].matches("\\d{1,7}") || Integer.parseInt(args[1]) > MAX_COUNT) {
-            System.err.println("usage: UdpTraffic noport|rcvbuf COUNT (COUNT <= " + MAX_COUNT + ")");
+        if (args.length < 2 || args.length > 3 || !bounded(args[1], MAX_COUNT)
+                || args.length == 3 && !bounded(args[2], MAX_BYTES)) {
+            System.err.println("usage: UdpTraffic noport|rcvbuf COUNT [BYTES] (COUNT <= " + MAX_COUNT
+                    + ", BYTES <= " + MAX_BYTES + ")");
             System.exit(2);
         }
         int count = Integer.parseInt(args[1]);
+        ByteBuffer payload = ByteBuffer.wrap(payload(args.length == 3 ? Integer.parseInt(args[2]) : WORD.length));
         int sent;
         switch (args[0]) {
             case "noport":
-                sent = send(new InetSocketAddress("127.0.0.1", CLOSED_PORT), count);
+                sent = send(new InetSocketAddress("127.0.0.1", CLOSED_PORT), count, payload);
                 break;
             case "rcvbuf":
                 try (DatagramChannel receiver = DatagramChannel.open(StandardProtocolFamily.INET)) {
@@ -51,7 +60,7 @@ public final class UdpTraffic {
                     receiver.setOption(StandardSocketOptions.SO_RCVBUF, 1);
                     receiver.bind(new InetSocketAddress("127.0.0.1", 0));
                     System.out.println("rcvbuf " + receiver.getOption(StandardSocketOptions.SO_RCVBUF));
-                    sent = send((InetSocketAddress) receiver.getLocalAddress(), count);
+                    sent = send((InetSocketAddress) receiver.getLocalAddress(), count, payload);
                 }
                 break;
             default:
@@ -62,9 +71,21 @@ public final class UdpTraffic {
         System.out.println("sent " + sent);
     }
 
-    /** Sends {@code count} small datagrams from one unconnected, blocking socket. */
-    private static int send(InetSocketAddress to, int count) throws IOException {
-        ByteBuffer payload = ByteBuffer.wrap("dropscope".getBytes(StandardCharsets.US_ASCII));
+    private static boolean bounded(String number, int max) {
+        return number.matches("\\d{1,7}") && Integer.parseInt(number) <= max;
+    }
+
+    /** {@code bytes} bytes of the word repeated. */
+    private static byte[] payload(int bytes) {
+        byte[] p = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            p[i] = WORD[i % WORD.length];
+        }
+        return p;
+    }
+
+    /** Sends {@code count} datagrams of {@code payload} from one unconnected, blocking socket. */
+    private static int send(InetSocketAddress to, int count, ByteBuffer payload) throws IOException {
         int sent = 0;
         try (DatagramChannel sender = DatagramChannel.open(StandardProtocolFamily.INET)) {
             for (int i = 0; i < count; i++) {
