@@ -31,30 +31,45 @@ import org.dropscope.source.SourceFactory;
  * {@link #close()}.
  */
 public final class NetDmConnection implements SourceFactory, NetDmSettings, AutoCloseable {
+    /** Receive buffer of a session's alert socket, for bursts of alerts. */
+    public static final int DEFAULT_ALERT_BUFFER = 8 << 20;
     private static final ByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
 
     private final NetlinkSocketTransport transport;
     private final NetlinkClient client;
     private final NetDmControl control;
+    private final int alertBufferBytes;
     private NetDmMessage.Config original;
     private boolean software;
     private boolean hardware;
     private boolean monitoring;
     private boolean closed;
 
-    private NetDmConnection(NetlinkSocketTransport transport, NetlinkClient client, GenlFamily family) {
+    private NetDmConnection(NetlinkSocketTransport transport, NetlinkClient client, GenlFamily family,
+            int alertBufferBytes) {
         this.transport = transport;
         this.client = client;
         this.control = new NetDmControl(client, family, ALLOC);
+        this.alertBufferBytes = alertBufferBytes;
+    }
+
+    /** {@link #connect(int)} with sessions receiving into {@value #DEFAULT_ALERT_BUFFER} bytes. */
+    public static NetDmConnection connect() throws SourceException {
+        return connect(DEFAULT_ALERT_BUFFER);
     }
 
     /**
      * Opens a control socket and resolves the family.
      *
+     * @param alertBufferBytes the receive buffer each session's alert socket asks for
+     *     (SO_RCVBUFFORCE, see socket(7); the kernel doubles it for its bookkeeping)
      * @throws SourceException when the kernel has no NET_DM family here (module missing, kernel
      *     without CONFIG_NET_DROP_MONITOR, or a network namespace other than the initial one)
      */
-    public static NetDmConnection connect() throws SourceException {
+    public static NetDmConnection connect(int alertBufferBytes) throws SourceException {
+        if (alertBufferBytes <= 0) {
+            throw new IllegalArgumentException("alert buffer size must be positive: " + alertBufferBytes);
+        }
         String otherNamespace = NetDmErrors.otherNetworkNamespace();
         NetlinkSocketTransport transport;
         try {
@@ -66,7 +81,7 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
         NetlinkClient client = new NetlinkClient(transport, NetlinkListener.NONE);
         try {
             GenlFamily family = new GenlFamilyResolver(client, ALLOC).resolve(NetDmConstants.NET_DM_FAMILY_NAME);
-            return new NetDmConnection(transport, client, family);
+            return new NetDmConnection(transport, client, family, alertBufferBytes);
         } catch (GenlFamilyResolver.FamilyNotFoundException e) {
             closeQuietly(client);
             throw NetDmErrors.familyMissing(otherNamespace, e);
@@ -84,7 +99,7 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
 
     @Override
     public synchronized DropSource open() throws SourceException {
-        return new NetDmSource(this);
+        return new NetDmSource(this, alertBufferBytes);
     }
 
     /** The kernel version's one-line description of this source. */

@@ -43,13 +43,12 @@ import org.dropscope.source.SourceException;
  * session. Packet alerts the kernel could not even queue are its "tail drops", in {@code stats}.
  */
 final class NetDmSource implements DropSource {
-    /** Receive buffer for alert bursts (SO_RCVBUFFORCE as root, else capped by rmem_max). */
-    static final int RECEIVE_BUFFER = 8 << 20;
     /** After STOP, the reader keeps reading until the socket is quiet this long. */
     private static final int QUIET_MILLIS = 200;
     private static final Path PROC_NET_NETLINK = Path.of("/proc/net/netlink");
 
     private final NetDmConnection connection;
+    private final int receiveBuffer;
     private final NameTable reasons = new NameTable();
     private final NameTable traps = new NameTable();
     private NetlinkSocketTransport data;
@@ -65,8 +64,10 @@ final class NetDmSource implements DropSource {
     private volatile long socketDrops;
     private boolean closed;
 
-    NetDmSource(NetDmConnection connection) {
+    /** {@code receiveBuffer}: SO_RCVBUFFORCE as root, else capped by net.core.rmem_max. */
+    NetDmSource(NetDmConnection connection, int receiveBuffer) {
         this.connection = connection;
+        this.receiveBuffer = receiveBuffer;
     }
 
     @Override
@@ -105,7 +106,7 @@ final class NetDmSource implements DropSource {
                         "the NET_DM family has no \"events\" multicast group: an unknown drop_monitor"));
         try {
             data = NetlinkSocketTransport.openGeneric();
-            data.setReceiveBufferSize(RECEIVE_BUFFER);
+            data.setReceiveBufferSize(receiveBuffer);
             portId = data.portId();
         } catch (NativeException e) {
             close();
