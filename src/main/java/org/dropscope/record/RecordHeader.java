@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.record;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a record file says about where and how it was recorded: enough to read its events on
+ * another machine. Symbols are not here: the writer appends them to the blocks as drop locations
+ * first appear (docs/file-format.md).
+ *
+ * @param kernelRelease {@code uname -r} of the recording kernel (/proc/sys/kernel/osrelease)
+ * @param hostname /proc/sys/kernel/hostname
+ * @param bootId /proc/sys/kernel/random/boot_id: kernel addresses are valid for this boot only
+ * @param source which kernel interface the events came from
+ * @param sourceDescription the source's one-line description, as the shell prints it
+ * @param tracepointFormat the {@code events/skb/kfree_skb/format} file verbatim (field layout and
+ *     the reason table), or {@code null} for NET_DM
+ * @param clock the clock event times are on
+ * @param cpus number of CPU ids events may name
+ * @param filter the filter expression the recording applied, or {@code null}
+ * @param properties further facts, e.g. NET_DM's family version and alert mode, in order
+ */
+public record RecordHeader(String kernelRelease, String hostname, String bootId, SourceKind source,
+        String sourceDescription, String tracepointFormat, Clock clock, int cpus, String filter,
+        Map<String, String> properties) {
+
+    public RecordHeader {
+        Objects.requireNonNull(kernelRelease, "kernelRelease");
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(bootId, "bootId");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(sourceDescription, "sourceDescription");
+        Objects.requireNonNull(clock, "clock");
+        if (cpus < 1) {
+            throw new IllegalArgumentException("cpus must be >= 1: " + cpus);
+        }
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    }
+
+    /**
+     * The clock of the event times, and where it stood against wall-clock time when recording
+     * began, so that a report can print dates.
+     *
+     * @param id {@link RecordFormat#CLOCK_MONOTONIC} or {@link RecordFormat#CLOCK_REALTIME}
+     * @param startNanos the clock's reading when recording began
+     * @param realtimeStartNanos CLOCK_REALTIME at the same moment, nanoseconds since the epoch
+     */
+    public record Clock(int id, long startNanos, long realtimeStartNanos) {
+        /** A time on this clock as nanoseconds since the epoch. */
+        public long toEpochNanos(long clockNanos) {
+            return id == RecordFormat.CLOCK_REALTIME ? clockNanos : clockNanos - startNanos + realtimeStartNanos;
+        }
+    }
+}

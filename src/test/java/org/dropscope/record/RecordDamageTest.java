@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+
+class RecordDamageTest {
+    /** The file of {@link RecordFixtures#small}: its header and where each block ends. */
+    private static final byte[] FILE = RecordFixtures.small(5);
+
+    private static int headerEnd() {
+        ByteBuffer b = ByteBuffer.wrap(FILE).order(ByteOrder.LITTLE_ENDIAN);
+        return 8 + 8 + b.getInt(12) + 4;
+    }
+
+    /** Offsets where blocks start, and the file's length last. */
+    private static List<Integer> blockStarts() {
+        ByteBuffer b = ByteBuffer.wrap(FILE).order(ByteOrder.LITTLE_ENDIAN);
+        List<Integer> starts = new ArrayList<>();
+        for (int p = headerEnd(); p < FILE.length; p += RecordFormat.BLOCK_HEADER_BYTES + b.getInt(p + 8)) {
+            starts.add(p);
+        }
+        starts.add(FILE.length);
+        return starts;
+    }
+
+    @Test
+    void cutAtEveryByteGivesEveryWholeBlockBeforeTheCutAndSaysWhere() throws IOException {
+        List<Integer> starts = blockStarts();
+        assertEquals(4, starts.size(), "three blocks");
+        int[] eventsAfterBlock = {2, 4, 5};
+        for (int cut = 0; cut < FILE.length; cut++) {
+            RecordReader r = new RecordReader(new ByteArrayInputStream(Arrays.copyOf(FILE, cut)));
+            if (cut < headerEnd()) {
+                RecordFormatException e = assertThrows(RecordFormatException.class, r::header, "cut at " + cut);
+                assertEquals(RecordFormatException.Kind.TRUNCATED, e.kind(), "cut at " + cut + ": " + e.getMessage());
+                assertEquals(RecordFormatException.HEADER, e.block());
+                continue;
+            }
+            RecordFixtures.Collect c = new RecordFixtures.Collect();
+            ReadResult result = r.read(c);
+            int whole = 0;
+            while (starts.get(whole + 1) <= cut) {
+                whole++;
+            }
+            String what = "cut at " + cut;
+            assertFalse(result.complete(), what);
+            assertFalse(result.ended(), what);
+            assertNotNull(result.damage(), what);
+            assertEquals(RecordFormatException.Kind.TRUNCATED, result.damage().kind(), what);
+            assertEquals(whole, result.blocks(), what);
+            assertEquals(whole, result.damage().block(), what);
+            assertEquals((long) starts.get(whole), result.damage().offset(), what);
+            assertEquals(whole == 0 ? 0 : eventsAfterBlock[whole - 1], c.events.size(), what);
+        }
+    }
+
+    @Test
+    void theMessageOfAFileWithoutEndMarkerSaysTheWriterDidNotFinish() throws IOException {
+        int cut = blockStarts().get(2);
+        ReadResult result = new RecordReader(new ByteArrayInputStream(Arrays.copyOf(FILE, cut)))
+                .read(new RecordFixtures.Collect());
+        assertEquals("the file ends after 2 blocks without the end marker: its writer did not finish (killed, or"
+                + " still writing) (in block 2 at byte " + cut + ")", result.damage().getMessage());
+    }
+
+    @Test
+    void everySingleBitFlipIsCaught() throws IOException {
+        for (int i = 0; i < FILE.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = FILE.clone();
+                bad[i] ^= (byte) (1 << bit);
+                RecordReader r = new RecordReader(new ByteArrayInputStream(bad));
+                String what = "bit " + bit + " of byte " + i;
+                if (i < headerEnd()) {
+                    RecordFormatException e = assertThrows(RecordFormatException.class, r::header, what);
+                    assertTrue(i >= 8 && i < 16 || e.kind() == RecordFormatException.Kind.CORRUPT,
+                            what + ": " + e.getMessage());
+                    continue;
+                }
+                ReadResult result = r.read(new RecordFixtures.Collect());
+                assertFalse(result.complete(), what);
+                assertNotNull(result.damage(), what);
+            }
+        }
+    }
+
+    @Test
+    void aFlippedPayloadBitIsAChecksumMismatchOfThatBlock() throws IOException {
+        int second = blockStarts().get(1);
+        byte[] bad = FILE.clone();
+        bad[second + RecordFormat.BLOCK_HEADER_BYTES + 10] ^= 0x10;
+        RecordFixtures.Collect c = new RecordFixtures.Collect();
+        ReadResult result = new RecordReader(new ByteArrayInputStream(bad)).read(c);
+        assertEquals(RecordFormatException.Kind.CORRUPT, result.damage().kind());
+        assertEquals(1, result.damage().block());
+        assertEquals(second, result.damage().offset());
+        assertTrue(result.damage().getMessage().startsWith("block checksum mismatch"), result.damage().getMessage());
+        assertEquals(2, c.events.size(), "the first block's events are all there");
+    }
+
+    @Test
+    void aNewerMajorVersionIsRefusedWithAClearMessage() {
+        byte[] newer = withVersion(2, 0);
+        RecordFormatException e = assertThrows(RecordFormatException.class,
+                () -> new RecordReader(new ByteArrayInputStream(newer)).header());
+        assertEquals(RecordFormatException.Kind.UNSUPPORTED_VERSION, e.kind());
+        assertEquals("the file is in record format 2.0; this dropscope reads format 1.x: read it with a newer"
+                + " dropscope (in the header at byte 8)", e.getMessage());
+    }
+
+    @Test
+    void aNewerMinorVersionWithUnknownRecordTypesIsRead() throws IOException {
+        byte[] newer = withVersion(1, 7);
+        // Append, before the blocks, one block holding a record of a type this version lacks.
+        int h = headerEnd();
+        byte[] extra = block(0, new byte[] {(byte) 200, 0, 3, 0, 1, 2, 3});
+        byte[] file = new byte[newer.length + extra.length];
+        System.arraycopy(newer, 0, file, 0, h);
+        System.arraycopy(extra, 0, file, h, extra.length);
+        // renumber the following blocks: 0, 1, 2 become 1, 2, 3, with their checksums
+        ByteBuffer rest = ByteBuffer.wrap(newer, h, newer.length - h).slice().order(ByteOrder.LITTLE_ENDIAN);
+        for (int p = 0; p < rest.capacity(); p += RecordFormat.BLOCK_HEADER_BYTES + rest.getInt(p + 8)) {
+            rest.putInt(p + 4, rest.getInt(p + 4) + 1);
+            byte[] payload = new byte[rest.getInt(p + 8)];
+            rest.get(p + RecordFormat.BLOCK_HEADER_BYTES, payload);
+            rest.putInt(p + 16, crc(rest, p, payload));
+        }
+        rest.get(0, file, h + extra.length, rest.capacity());
+        RecordReader r = new RecordReader(new ByteArrayInputStream(file));
+        r.header();
+        assertEquals(7, r.formatMinor());
+        RecordFixtures.Collect c = new RecordFixtures.Collect();
+        ReadResult result = r.read(c);
+        assertTrue(result.complete(), () -> String.valueOf(result.damage()));
+        assertEquals(5, c.events.size());
+        assertEquals(4, result.blocks());
+    }
+
+    @Test
+    void notARecordFileSaysSo() {
+        RecordFormatException e = assertThrows(RecordFormatException.class,
+                () -> new RecordReader(new ByteArrayInputStream("perf file\n".getBytes())).header());
+        assertEquals(RecordFormatException.Kind.CORRUPT, e.kind());
+        assertTrue(e.getMessage().startsWith("not a dropscope record file"), e.getMessage());
+        RecordFormatException empty = assertThrows(RecordFormatException.class,
+                () -> new RecordReader(new ByteArrayInputStream(new byte[0])).header());
+        assertTrue(empty.getMessage().contains("it is empty"), empty.getMessage());
+    }
+
+    private static byte[] withVersion(int major, int minor) {
+        byte[] f = FILE.clone();
+        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(8, (short) major).putShort(10, (short) minor);
+        int len = b.getInt(12);
+        CRC32C crc = new CRC32C();
+        crc.update(f, 8, 8 + len);
+        b.putInt(16 + len, (int) crc.getValue());
+        return f;
+    }
+
+    private static byte[] block(int sequence, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(RecordFormat.BLOCK_HEADER_BYTES + payload.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(RecordFormat.BLOCK_MAGIC).putInt(sequence).putInt(payload.length).putInt(1).putInt(0).put(payload);
+        b.putInt(16, crc(b, 0, payload));
+        return b.array();
+    }
+
+    private static int crc(ByteBuffer block, int at, byte[] payload) {
+        CRC32C crc = new CRC32C();
+        byte[] fields = new byte[12];
+        block.get(at + 4, fields);
+        crc.update(fields);
+        crc.update(payload);
+        return (int) crc.getValue();
+    }
+}
