@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class DropFilterTest {
+    private static final long UDP = 0xffffffff82046f4cL;
+    private static final long TCP = 0xffffffff81f00010L;
+    private static final long UNKNOWN = 0xffffffffc0000000L;
+
+    /** 3 NO_SOCKET, 6 SOCKET_RCVBUFF; two symbols; trap 0 is ingress_vlan_filter. */
+    private static final FilterContext NAMES = new FilterContext() {
+        @Override
+        public String reason(int code) {
+            return code == 3 ? "NO_SOCKET" : code == 6 ? "SOCKET_RCVBUFF" : null;
+        }
+
+        @Override
+        public String symbol(DropOrigin origin, long location) {
+            if (origin == DropOrigin.HARDWARE) {
+                return location == 0 ? "ingress_vlan_filter" : null;
+            }
+            return location == UDP ? "__udp4_lib_rcv" : location == TCP ? "tcp_v4_rcv" : null;
+        }
+    };
+
+    private static DropEvent event(int cpu, long location, int reason, int protocol, int ifindex) {
+        return new DropEvent().set(0, cpu, DropOrigin.SOFTWARE, location, reason, DropSink.NO_STACK, 1)
+                .packet(protocol, ifindex, 0);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "reason == NO_SOCKET => true",
+        "reason == no_socket => true",
+        "reason == SKB_DROP_REASON_NO_SOCKET => true",
+        "reason == 3 => true",
+        "reason != NO_SOCKET => false",
+        "reason =~ SOCKET_* => false",
+        "reason =~ *SOCKET => true",
+        "reason in {SOCKET_RCVBUFF, NO_SOCKET} => true",
+        "symbol == __udp4_lib_rcv => true",
+        "symbol == __UDP4_LIB_RCV => false",
+        "symbol =~ __udp?_* => true",
+        "symbol !~ udp* => true",
+        "symbol in {tcp_v4_rcv, __udp4_lib_rcv} => true",
+        "protocol == ipv4 && cpu == 1 => true",
+        "protocol == 0x86dd || cpu in {0, 2} => false",
+        "cpu > 0 && cpu <= 1 && !(cpu < 1) => true",
+        "ifindex == 7 => true",
+        "ifindex >= 8 => false",
+        "reason == NO_SOCKET && symbol =~ udp_* || cpu in {0,1} => true",
+        "reason == NO_SOCKET && symbol =~ udp_* || cpu in {0,2} => false",
+    })
+    void evaluatesAgainstOneEvent(String filter, boolean expected) throws FilterException {
+        DropFilter f = DropFilter.compile(FilterParser.parse(filter), NAMES);
+        assertEquals(expected, f.test(event(1, UDP, 3, 0x0800, 7)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "reason == NO_SOCKET => false",
+        "reason != NO_SOCKET => true",
+        "reason =~ * => false",
+        "symbol =~ * => false",
+        "symbol != tcp_v4_rcv => true",
+        "protocol == 0 => true",
+        "ifindex == 0 => true",
+    })
+    void namesAnEventDoesNotHaveCompareFalseAndTheirNegationsTrue(String filter, boolean expected)
+            throws FilterException {
+        DropFilter f = DropFilter.compile(FilterParser.parse(filter), NAMES);
+        assertEquals(expected, f.test(event(0, UNKNOWN, DropSink.NO_REASON, 0, 0)));
+    }
+
+    @Test
+    void hardwareDropsMatchTheirTrapNameAsSymbol() throws FilterException {
+        DropFilter f = DropFilter.compile(FilterParser.parse("symbol =~ ingress_*"), NAMES);
+        assertEquals(true, f.test(new DropEvent().set(0, 0, DropOrigin.HARDWARE, 0, DropSink.NO_REASON,
+                DropSink.NO_STACK, 5)));
+        assertEquals(false, f.test(event(0, 0, DropSink.NO_REASON, 0, 0)), "software location 0 is not the trap");
+    }
+
+    @Test
+    void namesAreLookedUpOncePerRunOfEqualValues() throws FilterException {
+        AtomicInteger lookups = new AtomicInteger();
+        FilterContext counting = new FilterContext() {
+            @Override
+            public String reason(int code) {
+                lookups.incrementAndGet();
+                return NAMES.reason(code);
+            }
+
+            @Override
+            public String symbol(DropOrigin origin, long location) {
+                lookups.incrementAndGet();
+                return NAMES.symbol(origin, location);
+            }
+        };
+        DropFilter f = DropFilter.compile(FilterParser.parse("reason == NO_SOCKET && symbol =~ *udp*"), counting);
+        DropEvent udp = event(0, UDP, 3, 0, 0);
+        DropEvent tcp = event(0, TCP, 6, 0, 0);
+        for (int i = 0; i < 100; i++) {
+            f.test(udp);
+        }
+        assertEquals(2, lookups.get());
+        f.test(tcp);
+        assertEquals(3, lookups.get(), "the reason no longer matches; the symbol is not asked");
+    }
+}
