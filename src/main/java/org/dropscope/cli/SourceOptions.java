@@ -43,7 +43,7 @@ public final class SourceOptions {
      */
     SourceChoice choose(boolean stacks) throws SourceException {
         TracepointOptions tracepoint = new TracepointOptions(ringPages, stacks, TracepointOptions.DEFAULT_POLL_MILLIS,
-                tracefs);
+                tracefs, false);
         SourceFactory tracepointFactory = () -> TracepointSource.open(tracepoint);
         if (source == Kind.tracepoint) {
             return new SourceChoice("tracepoint", tracepointFactory, null, null, SourceChoice.Closer.NONE);

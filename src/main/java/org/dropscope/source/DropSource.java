@@ -4,6 +4,7 @@ package org.dropscope.source;
 import java.util.Map;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.AlertListener;
+import org.dropscope.event.DropEventSink;
 import org.dropscope.event.ReasonNames;
 
 /**
@@ -41,6 +42,22 @@ public interface DropSource extends AutoCloseable {
      */
     default void start(DropAggregator aggregator, AlertListener alerts) throws SourceException {
         start(aggregator);
+    }
+
+    /**
+     * Hands every drop and loss, with its time, to {@code events} as well as to the aggregator,
+     * on the source's reader thread, from {@link #start} on. Call before starting.
+     *
+     * @return false if this source cannot: a tracepoint source opened without
+     *     {@code TracepointOptions.timestamps}
+     */
+    default boolean recordTo(DropEventSink events) {
+        return false;
+    }
+
+    /** Names of the trap ids hardware drops are counted under (NET_DM); none for other sources. */
+    default ReasonNames trapNames() {
+        return ReasonNames.NONE;
     }
 
     /**

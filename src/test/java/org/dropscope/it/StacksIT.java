@@ -66,7 +66,7 @@ class StacksIT {
 
     private Observed run(Symbolizer symbols) {
         try (Netns net = Netns.create();
-                TracepointSource source = TracepointSource.open(new TracepointOptions(256, true, 100, null))) {
+                TracepointSource source = TracepointSource.open(new TracepointOptions(256, true, 100, null, false))) {
             DropAggregator aggregator = new DropAggregator(source.cpus(), 1 << 16, 1 << 14);
             source.start(aggregator);
             Netns.Traffic traffic = net.send("noport", DATAGRAMS);

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.AlertListener;
+import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
@@ -57,6 +59,9 @@ final class NetDmSource implements DropSource {
     private Thread reader;
     private DropSink writer;
     private AlertListener alerts;
+    // Recording: null unless recordTo() was called; times are CLOCK_REALTIME, as NET_DM's.
+    private DropEventSink recorder;
+    private final DropEvent event = new DropEvent();
     private volatile boolean stopping;
     private volatile Throwable readerFailure;
     private volatile long malformed;
@@ -89,6 +94,20 @@ final class NetDmSource implements DropSource {
     @Override
     public boolean sendsAlerts() {
         return true;
+    }
+
+    @Override
+    public synchronized boolean recordTo(DropEventSink events) {
+        if (reader != null) {
+            return false;
+        }
+        recorder = events;
+        return true;
+    }
+
+    @Override
+    public ReasonNames trapNames() {
+        return traps;
     }
 
     @Override
@@ -204,6 +223,10 @@ final class NetDmSource implements DropSource {
         try {
             while (!stopping) {
                 client.receive(100);
+                if (recorder != null) {
+                    // At least every 100 ms, so that a quiet session's recorder keeps its flush interval.
+                    recorder.endPass();
+                }
             }
             // STOP is acknowledged: read what the kernel sent before it, until the socket is quiet.
             long overruns;
@@ -215,10 +238,18 @@ final class NetDmSource implements DropSource {
                 writer.begin();
                 writer.lost(0, socketDrops);
                 writer.end();
+                if (recorder != null) {
+                    recorder.lost(realtimeNanos(), 0, socketDrops);
+                }
             }
         } catch (Throwable t) {
             readerFailure = t;
         }
+    }
+
+    /** CLOCK_REALTIME in nanoseconds, as NET_DM_ATTR_TIMESTAMP; millisecond resolution, no allocation. */
+    private static long realtimeNanos() {
+        return System.currentTimeMillis() * 1_000_000L;
     }
 
     /** The kernel's count of messages it could not queue on our socket, from /proc/net/netlink. */
@@ -253,9 +284,14 @@ final class NetDmSource implements DropSource {
             List<AlertListener.SummaryEntry> entries = NetDmEvents.entries(a);
             writer.begin();
             try {
+                long now = realtimeNanos();
                 for (AlertListener.SummaryEntry e : entries) {
                     long location = e.origin() == DropOrigin.HARDWARE ? traps.codeOf(e.trapName()) : e.pc();
                     writer.drop(0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count());
+                    if (recorder != null) {
+                        recorder.drop(event.set(now, 0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK,
+                                e.count()));
+                    }
                 }
             } finally {
                 writer.end();
@@ -268,12 +304,14 @@ final class NetDmSource implements DropSource {
         private void packet(NetDmPacketAlert p) {
             writer.begin();
             try {
-                if (p.isHardware()) {
-                    writer.drop(0, DropOrigin.HARDWARE, traps.codeOf(String.valueOf(p.hwTrapName())),
-                            DropSink.NO_REASON, DropSink.NO_STACK, 1);
-                } else {
-                    writer.drop(0, DropOrigin.SOFTWARE, p.pc(),
-                            p.reason() == null ? DropSink.NO_REASON : reasons.codeOf(p.reason()), DropSink.NO_STACK, 1);
+                DropOrigin origin = p.isHardware() ? DropOrigin.HARDWARE : DropOrigin.SOFTWARE;
+                long location = p.isHardware() ? traps.codeOf(String.valueOf(p.hwTrapName())) : p.pc();
+                int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : reasons.codeOf(p.reason());
+                writer.drop(0, origin, location, reason, DropSink.NO_STACK, 1);
+                if (recorder != null) {
+                    long time = p.timestampNanos() != 0 ? p.timestampNanos() : realtimeNanos();
+                    recorder.drop(event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
+                            .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength()));
                 }
             } finally {
                 writer.end();

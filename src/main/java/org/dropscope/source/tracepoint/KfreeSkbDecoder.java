@@ -4,6 +4,8 @@ package org.dropscope.source.tracepoint;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import org.dropscope.aggregate.StackTable;
+import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.perf.PerfConstants;
@@ -19,6 +21,10 @@ import org.dropscope.perf.SampleFormat;
  * so samples need no PERF_SAMPLE_CPU. Nothing here allocates except the first sighting of a new
  * call chain, which the stack table copies once.
  *
+ * <p>When recording ({@link #record}), each sample is also handed, with its PERF_SAMPLE_TIME and
+ * the raw entry's {@code protocol}, to a {@link DropEventSink} through one reused
+ * {@link DropEvent}; when not, that costs one null check per sample.
+ *
  * <p>One instance per reader thread.
  */
 public final class KfreeSkbDecoder implements PerfRecordHandler {
@@ -28,7 +34,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private final SampleFormat format;
     private final int locationOffset;
     private final int reasonOffset;
-    private final int minRawSize;
+    private int minRawSize;
     private final StackTable stacks;
     private final long[] chain = new long[MAX_STACK];
     // The last chain interned and its id: drops come in bursts from one place, and a repeated
@@ -45,6 +51,10 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private volatile long stackOverflow;
     // Reader thread only: samples reported lost by PERF_RECORD_LOST(_SAMPLES) records so far.
     private long lost;
+    // Recording: null unless record() was called; the event is reused for every sample.
+    private DropEventSink events;
+    private final DropEvent event = new DropEvent();
+    private int protocolOffset;
 
     /**
      * @param format the sample_type the events were opened with
@@ -61,6 +71,23 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         this.reasonOffset = reasonOffset;
         this.minRawSize = Math.max(locationOffset + 8, reasonOffset + 4);
         this.stacks = stacks;
+    }
+
+    /**
+     * Also hands every sample and loss to {@code events}, for recording. Call before the first
+     * record.
+     *
+     * @param events the recorder
+     * @param protocolOffset offset of the 2-byte {@code protocol} field in the raw entry
+     * @throws IllegalArgumentException if the samples carry no time (PERF_SAMPLE_TIME)
+     */
+    public void record(DropEventSink events, int protocolOffset) {
+        if (format.timeOffset() < 0) {
+            throw new IllegalArgumentException("recording needs PERF_SAMPLE_TIME in the sample_type");
+        }
+        this.events = events;
+        this.protocolOffset = protocolOffset;
+        this.minRawSize = Math.max(minRawSize, protocolOffset + 2);
     }
 
     /** Directs the following records to {@code sink}, counted as CPU {@code cpu}. */
@@ -93,6 +120,11 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private void lost(long n) {
         lost += n;
         sink.lost(cpu, n);
+        if (events != null) {
+            // LOST records carry no time without sample_id_all; System.nanoTime() is CLOCK_MONOTONIC,
+            // the samples' clock when recording.
+            events.lost(System.nanoTime(), cpu, n);
+        }
     }
 
     /** Samples reported lost by the records decoded so far; for the reader thread only. */
@@ -131,6 +163,10 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         long location = buf.getLongLE(p + locationOffset);
         int reason = reasonOffset >= 0 ? buf.getIntLE(p + reasonOffset) : DropSink.NO_REASON;
         sink.drop(cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1);
+        if (events != null) {
+            events.drop(event.set(buf.getLongLE(offset + format.timeOffset()), cpu, DropOrigin.SOFTWARE, location,
+                    reason, stackId, 1).packet(buf.getUnsignedShortLE(p + protocolOffset), 0, 0));
+        }
     }
 
     /** Keeps the kernel frames: entries after PERF_CONTEXT_KERNEL, up to any other marker. */

@@ -10,8 +10,10 @@ import java.nio.file.Path;
  * @param stacks whether to collect kernel call chains (PERF_SAMPLE_CALLCHAIN)
  * @param pollMillis longest time drops wait in a ring before being counted at low rates
  * @param tracefsRoot a tracefs directory to use as is, or {@code null} to find or mount one
+ * @param timestamps whether samples carry their time (PERF_SAMPLE_TIME on CLOCK_MONOTONIC), which
+ *     recording needs; 8 more bytes per sample for the kernel to write, so off for counting alone
  */
-public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot) {
+public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot, boolean timestamps) {
     public static final int DEFAULT_RING_PAGES = 256;
     public static final int DEFAULT_POLL_MILLIS = 100;
 
@@ -25,6 +27,6 @@ public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, P
     }
 
     public static TracepointOptions defaults() {
-        return new TracepointOptions(DEFAULT_RING_PAGES, false, DEFAULT_POLL_MILLIS, null);
+        return new TracepointOptions(DEFAULT_RING_PAGES, false, DEFAULT_POLL_MILLIS, null, false);
     }
 }

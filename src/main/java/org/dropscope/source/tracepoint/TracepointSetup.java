@@ -29,6 +29,8 @@ final class TracepointSetup {
     private static final Path CPU_ONLINE = Path.of("/sys/devices/system/cpu/online");
     private static final Path CPU_POSSIBLE = Path.of("/sys/devices/system/cpu/possible");
     private static final Path PARANOID = Path.of("/proc/sys/kernel/perf_event_paranoid");
+    /** {@code CLOCK_MONOTONIC}, include/uapi/linux/time.h. */
+    private static final int CLOCK_MONOTONIC = 1;
 
     private final TracepointOptions options;
     private final KfreeSkbLayout layout;
@@ -51,6 +53,9 @@ final class TracepointSetup {
         long sampleType = PerfConstants.PERF_SAMPLE_RAW;
         if (options.stacks()) {
             sampleType |= PerfConstants.PERF_SAMPLE_CALLCHAIN;
+        }
+        if (options.timestamps()) {
+            sampleType |= PerfConstants.PERF_SAMPLE_TIME;
         }
         this.sampleFormat = new SampleFormat(sampleType);
     }
@@ -139,6 +144,11 @@ final class TracepointSetup {
                 .wakeupWatermark(Math.max(ringBytes / 4, 1));
         if (options.stacks()) {
             b.excludeCallchainUser(true).sampleMaxStack(KfreeSkbDecoder.MAX_STACK);
+        }
+        if (options.timestamps()) {
+            // The clock System.nanoTime() reads, so that sample times and the recorder's own
+            // readings compare (use_clockid, Linux 4.1+).
+            b.clockid(CLOCK_MONOTONIC);
         }
         return b.build().encode();
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
 import org.dropscope.nativeio.EventFd;
@@ -48,6 +49,7 @@ public final class TracepointSource implements DropSource {
     private final long[] lostReported;
     private Thread reader;
     private KfreeSkbDecoder decoder;
+    private DropEventSink recorder;
     private volatile boolean stopping;
     private volatile Throwable readerFailure;
     private boolean enabled;
@@ -126,12 +128,24 @@ public final class TracepointSource implements DropSource {
     }
 
     @Override
+    public synchronized boolean recordTo(DropEventSink events) {
+        if (reader != null || setup.sampleFormat().timeOffset() < 0) {
+            return false;
+        }
+        recorder = events;
+        return true;
+    }
+
+    @Override
     public synchronized void start(DropAggregator aggregator) throws SourceException {
         if (closed || reader != null) {
             throw new IllegalStateException("a tracepoint source runs once; open a new one");
         }
         decoder = new KfreeSkbDecoder(setup.sampleFormat(), setup.layout().locationOffset(),
                 setup.layout().reasonOffset(), aggregator.stacks());
+        if (recorder != null) {
+            decoder.record(recorder, setup.layout().protocolOffset());
+        }
         DropSink writer = aggregator.newWriter();
         reader = new Thread(() -> readLoop(writer), "dropscope-tracepoint");
         reader.setDaemon(true);
@@ -268,6 +282,9 @@ public final class TracepointSource implements DropSource {
         } finally {
             writer.end();
         }
+        if (recorder != null) {
+            recorder.endPass();
+        }
     }
 
     /**
@@ -287,6 +304,9 @@ public final class TracepointSource implements DropSource {
                 long unreported = words.length == 2 ? words[1] - lostReported[i] : 0;
                 if (unreported > 0) {
                     writer.lost(cpus[i], unreported);
+                    if (recorder != null) {
+                        recorder.lost(System.nanoTime(), cpus[i], unreported);
+                    }
                 }
             }
         } finally {

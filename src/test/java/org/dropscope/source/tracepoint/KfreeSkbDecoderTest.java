@@ -4,10 +4,13 @@ package org.dropscope.source.tracepoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropSink;
 import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRing;
@@ -68,6 +71,73 @@ class KfreeSkbDecoderTest {
             }
         }
         assertEquals(0, dec.malformed());
+    }
+
+    /** A TIME + RAW sample of the 6.11+ entry, as a recording source opens its events. */
+    private static byte[] timedSample(long time, long location, int reason, int protocol) {
+        return new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
+                .u64(time)                   // PERF_SAMPLE_TIME
+                .u32(44)                     // raw size
+                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
+                .u64(0xffff888012345600L)    // skbaddr
+                .u64(location)               // location
+                .u64(0)                      // rx_sk
+                .u16(protocol).u16(0)        // protocol, hole
+                .u32(reason)                 // reason
+                .u32(0)                      // padding
+                .bytes();
+    }
+
+    @Test
+    void aRecordingDecoderHandsEverySampleWithItsTimeAndProtocolToTheRecorder() {
+        DropAggregator agg = new DropAggregator(2, 64, 16);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(
+                new SampleFormat(PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
+        List<DropEvent> recorded = new ArrayList<>();
+        long[] lost = new long[1];
+        dec.record(new DropEventSink() {
+            @Override
+            public void drop(DropEvent event) {
+                recorded.add(event.copy());
+            }
+
+            @Override
+            public void lost(long timeNanos, int cpu, long count) {
+                lost[0] += count;
+            }
+
+            @Override
+            public void endPass() {
+            }
+        }, 32);
+        RingImage img = new RingImage(1);
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            img.write(timedSample(123_456_789L, UDP_RCV, 3, 0x0800));
+            img.write(timedSample(123_456_999L, UDP_RCV + 4, 6, 0x86dd));
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_LOST).u64(42).u64(7).bytes());
+            DropSink w = agg.newWriter();
+            dec.bind(1, w);
+            w.begin();
+            ring.drain(dec, Integer.MAX_VALUE);
+            w.end();
+        }
+        assertEquals(2, agg.snapshot().cpuEventsDelta(1), "counted as before");
+        assertEquals(2, recorded.size());
+        DropEvent first = recorded.get(0);
+        assertEquals(123_456_789L, first.timeNanos());
+        assertEquals(1, first.cpu());
+        assertEquals(UDP_RCV, first.location());
+        assertEquals(3, first.reason());
+        assertEquals(0x0800, first.protocol());
+        assertEquals(0x86dd, recorded.get(1).protocol());
+        assertEquals(6, recorded.get(1).reason());
+        assertEquals(7, lost[0]);
+    }
+
+    @Test
+    void recordingWithoutSampleTimesIsRefused() {
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> dec.record(null, 32));
     }
 
     @Test

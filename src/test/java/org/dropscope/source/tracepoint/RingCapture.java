@@ -92,7 +92,7 @@ public final class RingCapture {
 
     private void capture(Path dir, String name, boolean stacks, int noport, int rcvbuf, int cpu, String command)
             throws IOException, SourceException, NativeException, InterruptedException {
-        TracepointOptions options = new TracepointOptions(RING_PAGES, stacks, TracepointOptions.DEFAULT_POLL_MILLIS, null);
+        TracepointOptions options = new TracepointOptions(RING_PAGES, stacks, TracepointOptions.DEFAULT_POLL_MILLIS, null, false);
         TracepointSetup setup = TracepointSetup.read(options);
         KfreeSkbLayout committed;
         try (Reader r = Files.newBufferedReader(FORMAT_FIXTURE, StandardCharsets.UTF_8)) {
