@@ -65,8 +65,9 @@ public final class RecordFormat {
     private RecordFormat() {
     }
 
-    static boolean isMagic(byte[] b) {
-        for (int i = 0; i < MAGIC.length; i++) {
+    /** Whether the first {@code n} bytes of {@code b} are the first {@code n} of the magic. */
+    static boolean isMagic(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
             if (b[i] != MAGIC[i]) {
                 return false;
             }

@@ -50,10 +50,12 @@ public final class RecordReader {
         }
         byte[] fixed = new byte[RecordFormat.MAGIC.length + 8];
         int n = in.readNBytes(fixed, 0, fixed.length);
-        if (n < RecordFormat.MAGIC.length || !RecordFormat.isMagic(fixed)) {
-            throw headerDamage(n < RecordFormat.MAGIC.length ? RecordFormatException.Kind.TRUNCATED
-                    : RecordFormatException.Kind.CORRUPT, 0, "not a dropscope record file: " + (n == 0 ? "it is empty"
-                            : "the first bytes are not 0x89 \"DSREC\" CR LF"));
+        if (n == 0) {
+            throw headerDamage(RecordFormatException.Kind.TRUNCATED, 0, "not a dropscope record file: it is empty");
+        }
+        if (!RecordFormat.isMagic(fixed, Math.min(n, RecordFormat.MAGIC.length))) {
+            throw headerDamage(RecordFormatException.Kind.CORRUPT, 0,
+                    "not a dropscope record file: the first bytes are not 0x89 \"DSREC\" CR LF");
         }
         if (n < fixed.length) {
             throw headerDamage(RecordFormatException.Kind.TRUNCATED, n, "the header is cut short after " + n + " bytes");
