@@ -23,12 +23,14 @@ import org.dropscope.ksym.KernelSymbol;
  * not read, is thrown. Record types and header fields of a newer minor version are skipped.
  */
 public final class RecordReader {
+    /** Origins by their code ({@code enum net_dm_origin}), without {@code values()}'s copy per event. */
+    private static final DropOrigin[] ORIGINS = {DropOrigin.ofCode(0), DropOrigin.ofCode(1)};
     private final InputStream in;
     private final CRC32C crc = new CRC32C();
     private final byte[] blockHeader = new byte[RecordFormat.BLOCK_HEADER_BYTES];
     private final ByteBuffer blockHeaderBuf = ByteBuffer.wrap(blockHeader).order(ByteOrder.LITTLE_ENDIAN);
     private final DropEvent event = new DropEvent();
-    private byte[] payload = new byte[64 << 10];
+    private byte[] payload = new byte[256 << 10];
     private RecordHeader header;
     private int minor;
     private long position;
@@ -184,7 +186,9 @@ public final class RecordReader {
                 return damage(RecordFormatException.Kind.CORRUPT, at, sequence, "record of " + body
                         + " bytes at payload byte " + p + " runs past the block's end");
             }
-            String bad = record(v, b, type, start, body, c);
+            // Events are nearly every record: decoded here, the rest in record().
+            String bad = type == RecordFormat.REC_EVENT && body >= RecordFormat.EVENT_BODY ? event(v, b, start, c)
+                    : record(v, b, type, start, body, c);
             if (bad != null) {
                 return damage(RecordFormatException.Kind.CORRUPT, at, sequence, bad + " at payload byte " + p);
             }
@@ -205,20 +209,7 @@ public final class RecordReader {
     private String record(RecordVisitor v, ByteBuffer b, int type, int p, int body, Counts c) {
         switch (type) {
             case RecordFormat.REC_EVENT:
-                if (body < RecordFormat.EVENT_BODY) {
-                    return "event record of " + body + " bytes (expected: " + RecordFormat.EVENT_BODY + "+)";
-                }
-                DropOrigin origin = DropOrigin.ofCode(payload[p + 44]);
-                if (origin == null) {
-                    return "event of unknown origin " + payload[p + 44];
-                }
-                event.set(b.getLong(p), Short.toUnsignedInt(b.getShort(p + 40)), origin, b.getLong(p + 8),
-                        b.getInt(p + 24), b.getInt(p + 28), b.getLong(p + 16))
-                        .packet(Short.toUnsignedInt(b.getShort(p + 42)), b.getInt(p + 32), b.getInt(p + 36));
-                c.events++;
-                c.drops += event.count();
-                v.drop(event);
-                return null;
+                return "event record of " + body + " bytes (expected: " + RecordFormat.EVENT_BODY + "+)";
             case RecordFormat.REC_LOST:
                 if (body < RecordFormat.LOST_BODY) {
                     return "lost record of " + body + " bytes (expected: " + RecordFormat.LOST_BODY + "+)";
@@ -244,6 +235,20 @@ public final class RecordReader {
             default:
                 return null;
         }
+    }
+
+    private String event(RecordVisitor v, ByteBuffer b, int p, Counts c) {
+        int originCode = payload[p + 44];
+        if (originCode < 0 || originCode >= ORIGINS.length) {
+            return "event of unknown origin " + originCode;
+        }
+        event.set(b.getLong(p), Short.toUnsignedInt(b.getShort(p + 40)), ORIGINS[originCode], b.getLong(p + 8),
+                b.getInt(p + 24), b.getInt(p + 28), b.getLong(p + 16))
+                .packet(Short.toUnsignedInt(b.getShort(p + 42)), b.getInt(p + 32), b.getInt(p + 36));
+        c.events++;
+        c.drops += event.count();
+        v.drop(event);
+        return null;
     }
 
     private String symbol(RecordVisitor v, ByteBuffer b, int p, int body) {
