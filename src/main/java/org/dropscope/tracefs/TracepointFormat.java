@@ -3,6 +3,7 @@ package org.dropscope.tracefs;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,9 +28,16 @@ public final class TracepointFormat {
     private final List<TracepointField> fields;
     private final String printFmt;
     private final List<SymbolicTable> symbolicTables;
+    private final String text;
 
     TracepointFormat(String name, int id, List<TracepointField> commonFields,
             List<TracepointField> fields, String printFmt, List<SymbolicTable> symbolicTables) {
+        this(name, id, commonFields, fields, printFmt, symbolicTables, "");
+    }
+
+    private TracepointFormat(String name, int id, List<TracepointField> commonFields,
+            List<TracepointField> fields, String printFmt, List<SymbolicTable> symbolicTables, String text) {
+        this.text = text;
         this.name = Objects.requireNonNull(name, "name");
         this.id = id;
         this.commonFields = List.copyOf(commonFields);
@@ -48,7 +56,24 @@ public final class TracepointFormat {
      * @throws IOException if reading fails
      */
     public static TracepointFormat parse(Reader reader) throws IOException {
-        return FormatParser.parse(Objects.requireNonNull(reader, "reader"));
+        StringBuilder sb = new StringBuilder(8192);
+        char[] buf = new char[8192];
+        for (int n; (n = Objects.requireNonNull(reader, "reader").read(buf)) > 0;) {
+            sb.append(buf, 0, n);
+        }
+        TracepointFormat f = FormatParser.parse(new StringReader(sb.toString()));
+        return new TracepointFormat(f.name, f.id, f.commonFields, f.fields, f.printFmt, f.symbolicTables,
+                sb.toString());
+    }
+
+    /**
+     * The text this format was parsed from, verbatim: what a record file keeps so that its events
+     * can be decoded and its reasons named on another machine (docs/file-format.md).
+     *
+     * @return the format file's text
+     */
+    public String text() {
+        return text;
     }
 
     /**

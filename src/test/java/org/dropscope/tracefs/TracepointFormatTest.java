@@ -36,6 +36,12 @@ class TracepointFormatTest {
 
     @ParameterizedTest
     @FieldSource("ALL")
+    void keepsTheTextItWasParsedFromVerbatim(String fixture) throws Exception {
+        assertEquals(Fixtures.text(fixture), Fixtures.parse(fixture).text());
+    }
+
+    @ParameterizedTest
+    @FieldSource("ALL")
     void everyFixtureParsesWithTheFieldsItsTextLists(String fixture) throws Exception {
         String text = Fixtures.text(fixture);
         TracepointFormat format = Fixtures.parse(fixture);

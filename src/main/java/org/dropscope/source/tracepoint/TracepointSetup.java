@@ -34,6 +34,7 @@ final class TracepointSetup {
 
     private final TracepointOptions options;
     private final KfreeSkbLayout layout;
+    private final String formatText;
     private final DropReasons reasons;
     private final int[] onlineCpus;
     private final int cpuIdCount;
@@ -41,10 +42,11 @@ final class TracepointSetup {
     private final String paranoid;
     private final SampleFormat sampleFormat;
 
-    private TracepointSetup(TracepointOptions options, KfreeSkbLayout layout, DropReasons reasons,
+    private TracepointSetup(TracepointOptions options, KfreeSkbLayout layout, String formatText, DropReasons reasons,
             int[] onlineCpus, int cpuIdCount, int pageSize, String paranoid) {
         this.options = options;
         this.layout = layout;
+        this.formatText = formatText;
         this.reasons = reasons;
         this.onlineCpus = onlineCpus;
         this.cpuIdCount = cpuIdCount;
@@ -80,7 +82,7 @@ final class TracepointSetup {
         } catch (IOException e) {
             throw new SourceException(SourceException.Kind.SYSTEM, "cannot list CPUs: " + e.getMessage(), e);
         }
-        return new TracepointSetup(options, layout, reasons, online, Math.max(possible, online[online.length - 1] + 1),
+        return new TracepointSetup(options, layout, format.text(), reasons, online, Math.max(possible, online[online.length - 1] + 1),
                 PerfMmapPage.pageSize(), readParanoid());
     }
 
@@ -159,6 +161,10 @@ final class TracepointSetup {
 
     DropReasons reasons() {
         return reasons;
+    }
+
+    String formatText() {
+        return formatText;
     }
 
     int[] onlineCpus() {

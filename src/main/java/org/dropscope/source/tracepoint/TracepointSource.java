@@ -122,6 +122,16 @@ public final class TracepointSource implements DropSource {
         return setup.cpuIdCount();
     }
 
+    /** The tracepoint's {@code format} file as read at open time, verbatim, for a record file's header. */
+    public String formatText() {
+        return setup.formatText();
+    }
+
+    /** The running kernel's reason table, for translating filters ({@code filter.KernelFilter}). */
+    public DropReasons reasonTable() {
+        return setup.reasons();
+    }
+
     /** The tracepoint layout in use. */
     public KfreeSkbLayout layout() {
         return setup.layout();
