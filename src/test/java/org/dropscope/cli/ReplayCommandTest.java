@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
+import org.dropscope.pcap.PcapReader;
 import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +114,31 @@ class ReplayCommandTest {
     }
 
     @Test
+    void recordsCutByASmallSnapshotLengthAreNamedAndNotDecoded() throws IOException {
+        Path cut = tmp.resolve("s96.pcap");
+        Files.write(cut, snapshotLength(Files.readAllBytes(PCAP), 96));
+        // The family reply (record 2, 212 bytes with its cooked header) is cut too: no family id.
+        assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString(), "-l", "none"));
+        assertTrue(err.toString().endsWith("give the id with --family-id; it may be in a record the capture cut:"
+                + " record 2 was cut to 96 of 212 bytes by the capture's snapshot length (tcpdump -s); capture with"
+                + " -s 0 to keep whole messages\n"), err::toString);
+        assertEquals("", out.toString());
+
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString(), "-l", "none", "--family-id", "32"));
+        // What fits in 96 bytes is replayed: show's and stats' answers, small summary alerts.
+        assertTrue(outLines().contains("Alert mode: Summary") && outLines().contains("Tail dropped: 0"), out::toString);
+        // Every packet alert is larger: each is named on its own line, none half-decoded.
+        assertFalse(outLines().stream().anyMatch(l -> l.startsWith("drop at: ")), out::toString);
+        List<String> errors = err.toString().lines().toList();
+        assertFalse(errors.isEmpty());
+        Pattern line = Pattern.compile("dropscope: " + Pattern.quote(cut.toString()) + ": record \\d+: cut to 96 of"
+                + " \\d+ bytes by the capture's snapshot length \\(tcpdump -s\\); capture with -s 0 to keep whole"
+                + " messages \\(skipped\\)");
+        assertTrue(errors.stream().allMatch(l -> line.matcher(l).matches()), err::toString);
+    }
+
+    @Test
     void aFileThatIsNoCaptureIsRefusedWithItsName() throws IOException {
         Path text = tmp.resolve("notes.txt");
         Files.writeString(text, "this is not a pcap file, just some text of some length\n");
@@ -121,5 +151,23 @@ class ReplayCommandTest {
     void aMissingFileIsNamed() {
         assertEquals(ExitCodes.BAD_INPUT, replay(tmp.resolve("absent.pcap").toString()));
         assertEquals("dropscope: no such file: " + tmp.resolve("absent.pcap") + "\n", err.toString());
+    }
+
+    /** {@code pcap} as tcpdump -s {@code snaplen} would have written it: each record cut to that many bytes. */
+    private static byte[] snapshotLength(byte[] pcap, int snaplen) throws IOException {
+        ByteArrayOutputStream cut = new ByteArrayOutputStream();
+        cut.write(ByteBuffer.wrap(Arrays.copyOf(pcap, 24)).order(ByteOrder.LITTLE_ENDIAN).putInt(16, snaplen).array());
+        int at = 24;
+        try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
+            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
+                rec.message().release();
+                int kept = Math.min(rec.capturedLength(), snaplen);
+                cut.write(ByteBuffer.wrap(Arrays.copyOfRange(pcap, at, at + 16)).order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt(8, kept).array());
+                cut.write(pcap, at + 16, kept);
+                at += 16 + rec.capturedLength();
+            }
+        }
+        return cut.toByteArray();
     }
 }

@@ -30,7 +30,9 @@ import org.dropscope.pcap.PcapReader;
  * gets when it resolves the family, and the family dump dwdump writes first); it can be given
  * when a capture lacks it.
  *
- * <p>Only what the kernel sent is replayed: requests (NLM_F_REQUEST) and ACKs are skipped.
+ * <p>Only what the kernel sent is replayed: requests (NLM_F_REQUEST) and ACKs are skipped. A record
+ * that the capture's snapshot length cut (tcpdump -s) is not decoded: it is reported to
+ * {@link Handler#malformed} as cut, and the replay goes on.
  */
 public final class NetDmReplay {
     /** What a replay finds, in file order. */
@@ -63,7 +65,12 @@ public final class NetDmReplay {
         try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
             for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
                 try {
-                    if (rec.protocol() == NetlinkConstants.NETLINK_GENERIC) {
+                    if (rec.protocol() != NetlinkConstants.NETLINK_GENERIC) {
+                        continue;
+                    }
+                    if (rec.cut()) {
+                        handler.malformed(rec.number(), cut(rec));
+                    } else {
                         replayRecord(rec, id, handler);
                     }
                 } finally {
@@ -104,11 +111,22 @@ public final class NetDmReplay {
         }
     }
 
+    /** Why a cut record is not replayed, and how to take a capture that keeps whole messages. */
+    private static String cut(PcapReader.Record rec) {
+        return "cut to " + rec.capturedLength() + " of " + rec.originalLength() + " bytes by the capture's snapshot"
+                + " length (tcpdump -s); capture with -s 0 to keep whole messages";
+    }
+
     /** The id of NET_DM in the first nlctrl family message of the capture that names it. */
     static int findFamilyId(byte[] pcap) throws IOException {
+        PcapReader.Record firstCut = null;
         try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
             for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
                 try {
+                    if (rec.cut()) {
+                        firstCut = firstCut != null ? firstCut : rec;
+                        continue;
+                    }
                     OptionalInt id = familyIdIn(rec.message());
                     if (id.isPresent()) {
                         return id.getAsInt();
@@ -122,7 +140,8 @@ public final class NetDmReplay {
         }
         throw new IOException("the capture holds no CTRL_CMD_NEWFAMILY reply for " + NetDmConstants.NET_DM_FAMILY_NAME
                 + ", so the family id of its messages is unknown: capture from before the client starts (it"
-                + " resolves the family then), or give the id with --family-id");
+                + " resolves the family then), or give the id with --family-id" + (firstCut == null ? ""
+                : "; it may be in a record the capture cut: record " + firstCut.number() + " was " + cut(firstCut)));
     }
 
     private static OptionalInt familyIdIn(ByteBuf datagram) {
