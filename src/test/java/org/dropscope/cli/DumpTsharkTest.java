@@ -13,10 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.dropscope.netlink.NlMsgDecoder;
 import org.dropscope.netlink.dropmon.NetDmPacketAlert;
 import org.dropscope.netlink.dropmon.NetDmPacketAlertDecoder;
@@ -25,7 +23,7 @@ import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapReader;
 import org.dropscope.pcap.PcapWriter;
 import org.dropscope.shell.ExitCodes;
-import org.dropscope.testing.KernelTestSupport;
+import org.dropscope.testing.Tshark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * under CI=true.
  */
 class DumpTsharkTest {
-    /** The tshark fields asked for, in order. The names are tshark's ({@code tshark -G fields}). */
-    static final List<String> FIELDS = List.of("frame.number", "genl.ctrl.family_name", "genl.ctrl.family_id",
+    /** The tshark fields asked for. The names are tshark's ({@code tshark -G fields}). */
+    static final Tshark TSHARK = new Tshark(List.of("frame.number", "genl.ctrl.family_name", "genl.ctrl.family_id",
             "net_dm.cmd", "net_dm.origin", "net_dm.pc", "net_dm.symbol", "net_dm.proto", "net_dm.orig_len",
-            "net_dm.port.netdev_index", "ip.dst", "udp.dstport", "data.data");
+            "net_dm.port.netdev_index", "ip.dst", "udp.dstport", "data.data"));
     static final String TRUNCATED = "netdm-6.1-packet-alert-truncated.bin";
     static final String WHOLE = "netdm-6.1-packet-alert-whole.bin";
     static final String SUMMARY = "netdm-6.1-alert-summary.bin";
@@ -54,7 +52,7 @@ class DumpTsharkTest {
 
     @BeforeAll
     static void dump() {
-        KernelTestSupport.require(onPath("tshark"), "tshark is not installed (sudo scripts/install-deps installs it)");
+        Tshark.require();
         FakeNetDm net = new FakeNetDm().wholeDump();
         net.alerts.script.then(fixture(TRUNCATED)).then(fixture(WHOLE)).then(fixture(SUMMARY));
         pcap = dir.resolve("dump.pcap");
@@ -64,44 +62,44 @@ class DumpTsharkTest {
 
     @Test
     void theFamilyListNamesNetDmsIdForWireshark() throws IOException {
-        List<List<String>> rows = tshark(pcap);
+        List<Map<String, String>> rows = TSHARK.records(pcap);
         assertEquals(6, rows.size(), "3 records of the family list, 3 alerts: " + rows);
-        assertEquals("nlctrl", field(rows.get(0), "genl.ctrl.family_name"));
-        assertEquals("NET_DM", field(rows.get(1), "genl.ctrl.family_name"));
-        assertEquals(String.format("0x%04x", FakeNetDm.FAMILY_ID), field(rows.get(1), "genl.ctrl.family_id"));
-        assertEquals("", field(rows.get(2), "genl.ctrl.family_name"), "NLMSG_DONE");
-        for (List<String> alert : rows.subList(3, 6)) {
-            assertTrue(!field(alert, "net_dm.cmd").isEmpty(), "decoded as net_dm: " + alert);
+        assertEquals("nlctrl", rows.get(0).get("genl.ctrl.family_name"));
+        assertEquals("NET_DM", rows.get(1).get("genl.ctrl.family_name"));
+        assertEquals(String.format("0x%04x", FakeNetDm.FAMILY_ID), rows.get(1).get("genl.ctrl.family_id"));
+        assertEquals("", rows.get(2).get("genl.ctrl.family_name"), "NLMSG_DONE");
+        for (Map<String, String> alert : rows.subList(3, 6)) {
+            assertTrue(!alert.get("net_dm.cmd").isEmpty(), "decoded as net_dm: " + alert);
         }
     }
 
     @Test
     void packetAlertsDecodeAsNetDmWithTheKernelsValuesAndTheirPayloadsAsThePackets() throws IOException {
-        List<List<String>> rows = tshark(pcap);
+        List<Map<String, String>> rows = TSHARK.records(pcap);
         for (int i = 0; i < 2; i++) {
             String name = i == 0 ? TRUNCATED : WHOLE;
             NetDmPacketAlert a = NetDmPacketAlertDecoder.decode(NlMsgDecoder.decode(Unpooled.wrappedBuffer(
                     fixture(name))));
-            List<String> row = rows.get(3 + i);
-            assertEquals("5", field(row, "net_dm.cmd"), name + ": NET_DM_CMD_PACKET_ALERT");
-            assertEquals(Integer.toString(a.origin()), field(row, "net_dm.origin"), name);
-            assertEquals(String.format("0x%016x", a.pc()), field(row, "net_dm.pc"), name);
-            assertEquals(a.symbol(), field(row, "net_dm.symbol"), name);
-            assertEquals(String.format("0x%04x", a.protocol()), field(row, "net_dm.proto"), name);
-            assertEquals(Long.toString(a.originalLength()), field(row, "net_dm.orig_len"), name);
-            assertEquals(Integer.toString(a.ifindex()), field(row, "net_dm.port.netdev_index"), name);
+            Map<String, String> row = rows.get(3 + i);
+            assertEquals("5", row.get("net_dm.cmd"), name + ": NET_DM_CMD_PACKET_ALERT");
+            assertEquals(Integer.toString(a.origin()), row.get("net_dm.origin"), name);
+            assertEquals(String.format("0x%016x", a.pc()), row.get("net_dm.pc"), name);
+            assertEquals(a.symbol(), row.get("net_dm.symbol"), name);
+            assertEquals(String.format("0x%04x", a.protocol()), row.get("net_dm.proto"), name);
+            assertEquals(Long.toString(a.originalLength()), row.get("net_dm.orig_len"), name);
+            assertEquals(Integer.toString(a.ifindex()), row.get("net_dm.port.netdev_index"), name);
             // The payload, from its Ethernet header on, is the dropped datagram to the closed port.
-            assertEquals("127.0.0.1", field(row, "ip.dst"), name);
-            assertEquals("9", field(row, "udp.dstport"), name);
+            assertEquals("127.0.0.1", row.get("ip.dst"), name);
+            assertEquals("9", row.get("udp.dstport"), name);
             ByteBuffer payload = a.payload();
             byte[] udpData = new byte[payload.remaining() - 14 - 20 - 8];
             payload.position(payload.position() + 14 + 20 + 8).get(udpData);
-            assertEquals(ByteBufUtil.hexDump(udpData), field(row, "data.data"), name + ": the datagram's bytes");
+            assertEquals(ByteBufUtil.hexDump(udpData), row.get("data.data"), name + ": the datagram's bytes");
             assertTrue(new String(udpData, StandardCharsets.US_ASCII).startsWith("dropscope"), name);
         }
         assertEquals(64, NetDmPacketAlertDecoder.decode(NlMsgDecoder.decode(Unpooled.wrappedBuffer(
                 fixture(TRUNCATED)))).payloadLength(), "the fixture is cut to 64 bytes as -t 64 asks");
-        assertEquals("1", field(rows.get(5), "net_dm.cmd"), "the summary alert: NET_DM_CMD_ALERT");
+        assertEquals("1", rows.get(5).get("net_dm.cmd"), "the summary alert: NET_DM_CMD_ALERT");
     }
 
     @Test
@@ -116,49 +114,10 @@ class DumpTsharkTest {
                 }
             }
         }
-        List<List<String>> rows = tshark(bare);
+        List<Map<String, String>> rows = TSHARK.records(bare);
         assertEquals(3, rows.size());
-        for (List<String> row : rows) {
-            assertEquals("", field(row, "net_dm.cmd"), "no family list, no net_dm: " + row);
+        for (Map<String, String> row : rows) {
+            assertEquals("", row.get("net_dm.cmd"), "no family list, no net_dm: " + row);
         }
-    }
-
-    /** tshark's fields for every record of {@code file}, one list per record. */
-    static List<List<String>> tshark(Path file) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields",
-                "-E", "separator=|", "-E", "occurrence=f"));
-        FIELDS.forEach(f -> cmd.addAll(List.of("-e", f)));
-        Path out = dir.resolve("tshark.out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(dir.resolve("tshark.err").toFile()).start();
-        try {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tshark did not finish within 60 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        assertEquals(0, p.exitValue(), () -> "tshark failed: " + read(dir.resolve("tshark.err")));
-        List<List<String>> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(out)) {
-            rows.add(List.of(line.split("\\|", -1)));
-        }
-        return rows;
-    }
-
-    static String field(List<String> row, String name) {
-        return row.get(FIELDS.indexOf(name));
-    }
-
-    private static String read(Path f) {
-        try {
-            return Files.readString(f);
-        } catch (IOException e) {
-            return "(" + e + ")";
-        }
-    }
-
-    static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
     }
 }
