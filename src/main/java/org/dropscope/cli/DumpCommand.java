@@ -153,6 +153,11 @@ public final class DumpCommand implements Callable<Integer> {
      * @throws IllegalArgumentException (one line, exit code 2) when they do not fit
      */
     NetDmDump.Options validate() {
+        if (file.equals("-") && stdout == null && System.console() != null && !(query || stats || exit)) {
+            // As tcpdump -w - does not either: a pcap is not for reading on a terminal.
+            throw new IllegalArgumentException("standard output is a terminal: write the pcap to a file with -w FILE,"
+                    + " or pipe it (dropscope dump | tshark -r -)");
+        }
         int actions = (query ? 1 : 0) + (stats ? 1 : 0) + (exit ? 1 : 0) + (passive ? 1 : 0);
         if (actions > 1) {
             throw new IllegalArgumentException("-q/--query, -s/--stats, -e/--exit and -p/--passive exclude each"
@@ -275,30 +280,27 @@ public final class DumpCommand implements Callable<Integer> {
     }
 
     /** Runs the dump into {@code output}; prints the start line and the last line on standard error. */
-    private int record(NetDmDump dump, OutputStream output, String where, NetDmDump.Options o) throws IOException {
+    private int record(NetDmDump dump, OutputStream output, String where, NetDmDump.Options o) {
         PrintWriter err = spec.commandLine().getErr();
+        PcapWriter pcap;
+        try {
+            pcap = new PcapWriter(output, NetlinkConstants.NETLINK_GENERIC);
+        } catch (IOException e) {
+            return isBrokenPipe(e) ? ExitCodes.OK : Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where
+                    + ": " + reason(e));
+        }
         NetDmDump.Result r;
         try {
-            PcapWriter pcap = new PcapWriter(output, NetlinkConstants.NETLINK_GENERIC);
             r = dump.run(pcap, () -> {
-                err.println("dropscope: writing NET_DM's " + (o.passive()
-                        ? "messages to " + where + ", only listening (NET_DM's configuration left as it is)"
-                        : "packet alerts to " + where + " (truncation " + (o.truncLength() == 0 ? "none"
-                                : o.truncLength() + " bytes") + ", queue " + o.queueLength() + ", "
-                                + (o.software() && o.hardware() ? "software and hardware" : o.software()
-                                ? "software" : "hardware") + " drops)") + "; Ctrl-C stops");
+                err.println(startLine(where, o));
                 err.flush();
             });
         } catch (SourceException e) {
-            boolean busy = e.getCause() instanceof NetlinkKernelException k
-                    && k.errno() == Errno.EBUSY;
+            boolean busy = e.getCause() instanceof NetlinkKernelException k && k.errno() == Errno.EBUSY;
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage()
                     + (busy ? "; or write a pcap next to that monitor with -p/--passive" : ""));
         } catch (IOException e) {
-            if (isBrokenPipe(e)) {
-                return ExitCodes.OK;
-            }
-            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + reason(e));
+            return Failures.line(err, ExitCodes.SYSTEM, "reading NET_DM's alerts failed: " + e.getMessage());
         }
         if (r.writeFailure() != null && !isBrokenPipe(r.writeFailure())) {
             return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + reason(r.writeFailure())
@@ -310,6 +312,18 @@ public final class DumpCommand implements Callable<Integer> {
                 + (r.tailDrops() < 0 ? "" : ", " + r.tailDrops() + " tail-dropped by the kernel (queue full)"));
         err.flush();
         return ExitCodes.OK;
+    }
+
+    /** What the dump tells once the kernel is sending: where to, what, and how to stop it. */
+    private static String startLine(String where, NetDmDump.Options o) {
+        if (o.passive()) {
+            return "dropscope: writing NET_DM's messages to " + where + ", only listening (NET_DM's configuration"
+                    + " left as it is); Ctrl-C stops";
+        }
+        String drops = o.software() && o.hardware() ? "software and hardware" : o.software() ? "software" : "hardware";
+        return "dropscope: writing NET_DM's packet alerts to " + where + " (truncation "
+                + (o.truncLength() == 0 ? "none" : o.truncLength() + " bytes") + ", queue " + o.queueLength() + ", "
+                + drops + " drops); Ctrl-C stops";
     }
 
     /** The output: standard output, or FILE, created or truncated, 0600 when it is a regular file. */
