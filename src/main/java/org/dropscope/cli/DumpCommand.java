@@ -122,7 +122,7 @@ public final class DumpCommand implements Callable<Integer> {
         NetDmDump.Options options = validate();
         NetDmConnection connection;
         try {
-            connection = NetDmConnection.connect(sockets, ALTERNATIVE);
+            connection = NetDmConnection.connect(sockets, ALTERNATIVE, NetDmConnection.DEFAULT_ALERT_BUFFER);
         } catch (SourceException e) {
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }

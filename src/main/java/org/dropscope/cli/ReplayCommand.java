@@ -21,6 +21,7 @@ import org.dropscope.event.PacketDrop;
 import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.netlink.dropmon.NetDmMessage;
+import org.dropscope.pcap.PcapFormatException;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.netdm.NetDmReplay;
 import org.dropscope.view.DropwatchLines;
@@ -116,6 +117,11 @@ public final class ReplayCommand implements Callable<Integer> {
                             err.println("dropscope: " + file + ": record " + record + ": " + why + " (skipped)");
                         }
                     });
+        } catch (PcapFormatException e) {
+            out.flush();
+            // Damage inside a record: what came before it has been printed, and is all there is.
+            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage() + (e.getMessage().startsWith("record ")
+                    ? "; the lines printed are those of the records before it" : ""));
         } catch (IOException e) {
             out.flush();
             return Failures.line(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage());

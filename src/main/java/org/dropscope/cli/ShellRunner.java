@@ -96,7 +96,7 @@ final class ShellRunner {
             }
         }
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Shell shell = new Shell(prompt -> stdin.readLine(), out, err, choice.factory(), choice.netDm(), names, settings);
+        Shell shell = new Shell(new PipedInput(stdin, out), out, err, choice.factory(), choice.netDm(), names, settings);
         return Signals.runWith(shell, err, release);
     }
 }

@@ -26,6 +26,11 @@ public final class SourceOptions {
                     + " (at most 262144 with 4 KiB pages). Default: ${DEFAULT-VALUE}.")
     int ringPages;
 
+    @Option(names = "--netdm-bufsize", defaultValue = "" + NetDmConnection.DEFAULT_ALERT_BUFFER, paramLabel = "BYTES",
+            description = "NET_DM source: receive buffer of the alert socket (dwdump's -b). Alerts that"
+                    + " overflow it are lost, counted and shown. Default: ${DEFAULT-VALUE}.")
+    int netDmBufferBytes = NetDmConnection.DEFAULT_ALERT_BUFFER;
+
     @Option(names = "--tracefs", paramLabel = "DIR",
             description = "Tracepoint source: use this tracefs directory instead of finding or mounting one.")
     Path tracefs;
@@ -45,7 +50,7 @@ public final class SourceOptions {
         }
         NetDmConnection netDm;
         try {
-            netDm = NetDmConnection.connect();
+            netDm = NetDmConnection.connect(netDmBufferBytes);
         } catch (SourceException e) {
             if (source == Kind.auto && e.kind() == SourceException.Kind.NO_KERNEL_FEATURE) {
                 return new SourceChoice("tracepoint", tracepointFactory, null,
@@ -58,6 +63,9 @@ public final class SourceOptions {
     }
 
     void validate() {
+        if (netDmBufferBytes < 4096) {
+            throw new IllegalArgumentException("--netdm-bufsize must be at least 4096 bytes, got " + netDmBufferBytes);
+        }
         int max = maxRingPages(PerfMmapPage.pageSize());
         if (ringPages < 1 || Integer.bitCount(ringPages) != 1 || ringPages > max) {
             throw new IllegalArgumentException("--ring-pages must be a power of two from 1 to " + max + ", got "

@@ -42,6 +42,7 @@ final class Monitor implements AlertListener {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Thread ticker;
     private long alerts;
+    private boolean limitReached;
     private boolean stopped;
     private Snapshot last;
 
@@ -132,15 +133,21 @@ final class Monitor implements AlertListener {
         }
     }
 
-    /** dropwatch ignores alerts once it has decided to stop. */
+    /**
+     * Alerts that arrive while monitoring is being stopped are printed: the source reads them
+     * until its socket is quiet, and each is a drop the kernel reported (dropwatch prints those
+     * that come before STOP's acknowledgement and leaves the rest unread). Only the alert limit
+     * ends printing early, as it does in dropwatch. Called holding {@code out}.
+     */
     private boolean accepting() {
-        return !stopRequested();
+        return !limitReached;
     }
 
     private void countAlert() {
         alerts++;
         if (alertLimit > 0 && alerts == alertLimit) {
             out.println("Alert limit reached, deactivating!");
+            limitReached = true;
             requestStop();
         }
     }

@@ -244,6 +244,12 @@ public final class Shell {
         try {
             m.stop();
             println("Got a stop message");
+            Snapshot s = m.lastSnapshot();
+            if (s != null && s.lostTotal() > 0) {
+                // dropwatch says nothing here; a session that missed drops must not look complete.
+                println("Lost " + s.lostTotal() + " drop events in this session: the kernel could not deliver"
+                        + " them (stats shows where)");
+            }
         } catch (SourceException e) {
             println("Stop request failed, error: " + e.getMessage());
         }
@@ -352,6 +358,8 @@ public final class Shell {
             } catch (SourceException e) {
                 println("Failed configuration query, error: " + e.getMessage());
             }
+            // Exactly dropwatch's lines: scripts read them.
+            return;
         }
         println("Source: " + settings.sourceName());
         println("Lookup method: " + settings.lookupMethod());
@@ -371,7 +379,9 @@ public final class Shell {
         }
         Monitor m = monitor != null ? monitor : lastSession;
         if (m == null) {
-            println("No statistics: monitoring has not been started");
+            if (netDm == null) {
+                println("No statistics: monitoring has not been started");
+            }
             return;
         }
         Snapshot s = m.lastSnapshot();

@@ -36,4 +36,14 @@ class SourceOptionsTest {
         o.ringPages = SourceOptions.maxRingPages(PerfMmapPage.pageSize());
         o.validate();
     }
+
+    @Test
+    void aNetDmSocketBufferSmallerThanAPageIsRejected() {
+        SourceOptions o = new SourceOptions();
+        o.ringPages = 1;
+        o.validate();
+        o.netDmBufferBytes = 4095;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, o::validate);
+        assertEquals("--netdm-bufsize must be at least 4096 bytes, got 4095", e.getMessage());
+    }
 }

@@ -125,6 +125,20 @@ class ErrorsIT {
                 "--source tracepoint");
     }
 
+    /** The default, --source auto, on this kernel without drop_monitor: says why and uses the tracepoint. */
+    @Test
+    void autoSaysItFallsBackToTheTracepointWithoutDropMonitor() {
+        KernelTestSupport.require(!Files.isDirectory(Path.of("/sys/module/drop_monitor")),
+                "this test needs a kernel without drop_monitor; this one has it loaded");
+        Commands.Result r = Commands.run(ShellProcess.command(List.of(), List.of("-l", "none")), "show\nexit\n");
+        assertEquals(0, r.exit(), r::describe);
+        assertEquals("Using the skb:kfree_skb tracepoint: the kernel has no NET_DM generic netlink family: load it"
+                + " with modprobe drop_monitor, or use a kernel built with CONFIG_NET_DROP_MONITOR, or use --source"
+                + " tracepoint, which needs neither", r.stdoutLines().get(0), r::describe);
+        assertTrue(r.stdoutLines().contains("Source: tracepoint"), r::describe);
+        assertEquals("", r.stderr(), r::describe);
+    }
+
     @Test
     void anUnknownLookupMethodIsAUsageError() {
         OneLineError.assertOneLine(run(List.of(), List.of("-l", "bogus")), USAGE, "bogus", "-l list");

@@ -200,6 +200,76 @@ class NetDmVmIT {
     }
 
     @Test
+    void aReaderThatFallsBehindCountsEveryAlertTheKernelDroppedOnItsSocket() {
+        VmScenario s = vm.scenario("overrun", "dropscope").assertRan();
+        Session session = s.onlySession(MON);
+        List<String> out = s.output(MON);
+        long printed = blocks(packetBlocks(session.lines()), UDP_RECEIVE, NO_SOCKET).size();
+        long socket = s.socketDrops(2) - s.socketDrops(1);
+        List<Long> tails = DropwatchText.softwareTailDrops(out);
+        long tail = tails.get(tails.size() - 1) - tails.get(0);
+        assertTrue(socket > 0, () -> "the kernel dropped no alert on dropscope's socket\n" + s.describe());
+        assertEquals(session.delta("NoPorts"), printed + socket + tail, () -> "printed " + printed
+                + " + lost on the socket " + socket + " + tail-dropped " + tail);
+        // dropscope's own account of the loss, when the session ends and in stats.
+        int stopped = session.start() + session.lines().size();
+        assertEquals(DropwatchText.STOPPED, out.get(stopped), s::describe);
+        assertEquals("Lost " + socket + " drop events in this session: the kernel could not deliver them (stats shows"
+                + " where)", out.get(stopped + 1), s::describe);
+        assertTrue(out.contains("alerts dropped at the socket (/proc/net/netlink Drops): " + socket), s::describe);
+        assertTrue(out.stream().anyMatch(l -> l.matches("alert socket overruns \\(ENOBUFS\\): [1-9][0-9]*")),
+                () -> "recv(2) reported ENOBUFS\n" + s.describe());
+    }
+
+    @Test
+    void sigtermWhileMonitoringStopsItRestoresNetDmAndExitsZero() {
+        VmScenario s = vm.scenario("sigterm", "dropscope").assertRan();
+        Session session = s.onlySession(MON);
+        assertEquals(0, s.exitCode(MON), s::describe);
+        assertEquals(session.delta("NoPorts"), blocks(packetBlocks(session.lines()), UDP_RECEIVE, NO_SOCKET).size(),
+                s::describe);
+        assertLeftAsFound(s);
+    }
+
+    @Test
+    void withoutWhatNetDmNeedsOneLineSaysWhatIsMissingWithADocumentedExitCode() {
+        VmScenario s = vm.scenario("errors", "dropscope").assertRan();
+        assertOneErrorLine(s, "netns", 4, "NET_DM is visible only in the initial network namespace");
+        assertOneErrorLine(s, "no-net-admin", 3, "needs CAP_NET_ADMIN");
+        assertOneErrorLine(s, "no-sys-admin", 3, "needs CAP_SYS_ADMIN");
+    }
+
+    /** The case's output has exactly one error line, with {@code text}, and no stack trace. */
+    private static void assertOneErrorLine(VmScenario s, String name, int exitCode, String text) {
+        List<String> out = s.lines(name + ".out");
+        List<String> errors = out.stream().filter(l -> l.startsWith("dropscope: ")).toList();
+        assertEquals(1, errors.size(), () -> name + ": " + out);
+        assertTrue(errors.get(0).contains(text), () -> name + ": " + errors.get(0));
+        assertFalse(out.stream().anyMatch(l -> l.contains("Exception") || l.startsWith("\tat ")), () -> name + ": "
+                + out);
+        assertEquals(exitCode, s.exitCode(name), () -> name + ": " + out);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dropscopeRuns")
+    void dropscopeLeavesMonitoringOffAndNetDmConfiguredAsItFoundIt(String scenario) {
+        assertLeftAsFound(vm.scenario(scenario, "dropscope").assertRan());
+    }
+
+    static List<String> dropscopeRuns() {
+        return NetDmVm.runs().stream().filter(r -> r[1].equals("dropscope")).map(r -> r[0]).toList();
+    }
+
+    /** Before the runner's reset: the boot's configuration, and the kernel accepts CONFIG (not monitoring). */
+    private static void assertLeftAsFound(VmScenario s) {
+        List<String> after = s.netdmAfter();
+        assertEquals(DropwatchText.lastShow(vm.netdmDefaults()), DropwatchText.lastShow(after), () -> s.name()
+                + ": NET_DM's configuration when dropscope had exited: " + after);
+        assertTrue(after.contains("Queue length successfully set"), () -> s.name() + ": the kernel refused"
+                + " configuration after dropscope exited, so monitoring was left on: " + after);
+    }
+
+    @Test
     void everyScenarioRanAndLeftNetDmConfiguredAsTheBootFoundIt() {
         Map<String, String> defaults = DropwatchText.lastShow(vm.netdmDefaults());
         assertEquals(3, defaults.size(), "NET_DM's configuration at boot: " + vm.netdmDefaults());

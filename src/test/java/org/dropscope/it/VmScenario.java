@@ -188,6 +188,20 @@ final class VmScenario {
         return lines("netdm-reset.txt");
     }
 
+    /**
+     * NET_DM as the tool left it, before the runner's reset: dropwatch's {@code show}, then its
+     * attempt to set the queue length that show reported, which the kernel refuses (EBUSY) only
+     * while monitoring is still on.
+     */
+    List<String> netdmAfter() {
+        return lines("netdm-after.txt");
+    }
+
+    /** The exit code of {@code instance} as the wait step recorded it, or of a case an sh step ran. */
+    int exitCode(String instance) {
+        return Integer.parseInt(lines(instance + ".exit").get(0).trim());
+    }
+
     Path capture() {
         return dir.resolve("capture.pcap");
     }
@@ -210,7 +224,8 @@ final class VmScenario {
         return s.toString();
     }
 
-    private List<String> lines(String file) {
+    /** The lines of a file the run left in its result directory. */
+    List<String> lines(String file) {
         try {
             return Files.readAllLines(dir.resolve(file), StandardCharsets.UTF_8);
         } catch (IOException e) {

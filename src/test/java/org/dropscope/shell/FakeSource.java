@@ -18,11 +18,17 @@ final class FakeSource implements DropSource {
     final AtomicInteger closes = new AtomicInteger();
     private final long drops;
     private final long extraOnStop;
+    private final long lostOnStop;
     private DropSink writer;
 
     FakeSource(long drops, long extraOnStop) {
+        this(drops, extraOnStop, 4);
+    }
+
+    FakeSource(long drops, long extraOnStop, long lostOnStop) {
         this.drops = drops;
         this.extraOnStop = extraOnStop;
+        this.lostOnStop = lostOnStop;
     }
 
     @Override
@@ -55,7 +61,7 @@ final class FakeSource implements DropSource {
         // Drops still in the kernel's buffers when stop is asked for must be delivered.
         writer.begin();
         writer.drop(0, DropOrigin.SOFTWARE, PC + 0x10, 3, DropSink.NO_STACK, extraOnStop);
-        writer.lost(0, 4);
+        writer.lost(0, lostOnStop);
         writer.end();
     }
 

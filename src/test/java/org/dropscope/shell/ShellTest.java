@@ -37,7 +37,7 @@ class ShellTest {
 
     @Test
     void dropwatchsOwnTestScriptGivesDropwatchsLines() throws Exception {
-        FakeSource src = new FakeSource(5, 0);
+        FakeSource src = new FakeSource(5, 0, 0);
         int rc = shell(piped("set alertlimit 1\nstart\nstop\nexit\n"), src).run();
         assertEquals(0, rc);
         assertEquals(List.of(
@@ -80,6 +80,9 @@ class ShellTest {
         assertTrue(l.contains("2 drops at __udp4_lib_rcv+9b2 (0xffffffff81c3a9b2) [software] reason: NO_SOCKET")
                 || l.contains("2 drops at location 0xffffffff81c3a9b2 [software] reason: NO_SOCKET"), l.toString());
         assertTrue(l.contains("all                 7              4"), l.toString());
+        // A session that missed drops says so when it ends, not only in stats.
+        assertEquals("Lost 4 drop events in this session: the kernel could not deliver them (stats shows where)",
+                l.get(l.indexOf("Got a stop message") + 1));
         assertTrue(l.contains("malformed samples: 0"), l.toString());
         assertEquals("Shutting down ...", l.get(l.size() - 1));
         assertEquals(1, src.closes.get());

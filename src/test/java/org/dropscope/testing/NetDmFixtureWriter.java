@@ -232,8 +232,9 @@ public final class NetDmFixtureWriter {
                 + records.size() + " records). A pcap file with link type 253 (LINKTYPE_NETLINK); each record is a"
                 + " 16-byte Linux cooked header (big-endian: packet type, ARPHRD_NETLINK = 824, address length 0,"
                 + " address, netlink protocol 16 = NETLINK_GENERIC) followed by the netlink message(s) as the"
-                + " socket carried them (`org.dropscope.testing.NlmonPcap` reads it). Kept for a future `replay`"
-                + " command.\n\n" + provenance() + "\n| fixture | bytes | where in the capture |\n|---|---|---|\n"
+                + " socket carried them (`org.dropscope.testing.NlmonPcap` reads it). `netdm-6.1-dropwatch.txt` is what"
+                + " the monitoring dropwatch printed meanwhile; `ReplayCommandTest` checks that `dropscope replay`"
+                + " of this capture prints the same lines for the same messages.\n\n" + provenance() + "\n| fixture | bytes | where in the capture |\n|---|---|---|\n"
                 + index;
     }
 

@@ -34,6 +34,8 @@ import org.dropscope.source.SourceFactory;
  * {@link #close()}.
  */
 public final class NetDmConnection implements SourceFactory, NetDmSettings, AutoCloseable {
+    /** Receive buffer of a session's alert socket, for bursts of alerts. */
+    public static final int DEFAULT_ALERT_BUFFER = 8 << 20;
     private static final ByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
     /** What the shell offers where NET_DM is missing. */
     private static final String SHELL_ALTERNATIVE = "use --source tracepoint, which needs neither";
@@ -41,26 +43,35 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
     private final NetDmSockets sockets;
     private final NetlinkClient client;
     private final NetDmControl control;
+    private final int alertBufferBytes;
     private NetDmMessage.Config original;
     private boolean software;
     private boolean hardware;
     private boolean monitoring;
     private boolean closed;
 
-    private NetDmConnection(NetDmSockets sockets, NetlinkClient client, GenlFamily family) {
+    private NetDmConnection(NetDmSockets sockets, NetlinkClient client, GenlFamily family, int alertBufferBytes) {
         this.sockets = sockets;
         this.client = client;
         this.control = new NetDmControl(client, family, ALLOC);
+        this.alertBufferBytes = alertBufferBytes;
+    }
+
+    /** {@link #connect(int)} with sessions receiving into {@value #DEFAULT_ALERT_BUFFER} bytes. */
+    public static NetDmConnection connect() throws SourceException {
+        return connect(DEFAULT_ALERT_BUFFER);
     }
 
     /**
      * Opens a control socket and resolves the family, for the shell.
      *
+     * @param alertBufferBytes the receive buffer each session's alert socket asks for
+     *     (SO_RCVBUFFORCE, see socket(7); the kernel doubles it for its bookkeeping)
      * @throws SourceException when the kernel has no NET_DM family here (module missing, kernel
      *     without CONFIG_NET_DROP_MONITOR, or a network namespace other than the initial one)
      */
-    public static NetDmConnection connect() throws SourceException {
-        return connect(NetDmSockets.KERNEL, SHELL_ALTERNATIVE);
+    public static NetDmConnection connect(int alertBufferBytes) throws SourceException {
+        return connect(NetDmSockets.KERNEL, SHELL_ALTERNATIVE, alertBufferBytes);
     }
 
     /**
@@ -68,10 +79,15 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
      *
      * @param alternative what to do instead when the kernel has no NET_DM, ending the error
      *     message ("... or " + alternative)
+     * @param alertBufferBytes the receive buffer each session's alert socket asks for
      * @throws SourceException when the kernel has no NET_DM family here (module missing, kernel
      *     without CONFIG_NET_DROP_MONITOR, or a network namespace other than the initial one)
      */
-    public static NetDmConnection connect(NetDmSockets sockets, String alternative) throws SourceException {
+    public static NetDmConnection connect(NetDmSockets sockets, String alternative, int alertBufferBytes)
+            throws SourceException {
+        if (alertBufferBytes <= 0) {
+            throw new IllegalArgumentException("alert buffer size must be positive: " + alertBufferBytes);
+        }
         String otherNamespace = NetDmErrors.otherNetworkNamespace();
         NetlinkTransport transport;
         try {
@@ -83,7 +99,7 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
         NetlinkClient client = new NetlinkClient(transport, NetlinkListener.NONE);
         try {
             GenlFamily family = new GenlFamilyResolver(client, ALLOC).resolve(NetDmConstants.NET_DM_FAMILY_NAME);
-            return new NetDmConnection(sockets, client, family);
+            return new NetDmConnection(sockets, client, family, alertBufferBytes);
         } catch (GenlFamilyResolver.FamilyNotFoundException e) {
             closeQuietly(client);
             throw NetDmErrors.familyMissing(otherNamespace, alternative, e);
@@ -106,7 +122,7 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
 
     @Override
     public synchronized DropSource open() throws SourceException {
-        return new NetDmSource(this);
+        return new NetDmSource(this, alertBufferBytes);
     }
 
     /** The kernel version's one-line description of this source. */

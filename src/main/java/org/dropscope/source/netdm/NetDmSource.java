@@ -33,10 +33,9 @@ import org.dropscope.source.SourceException;
  * session. Packet alerts the kernel could not even queue are its "tail drops", in {@code stats}.
  */
 final class NetDmSource implements DropSource {
-    /** Receive buffer for alert bursts (SO_RCVBUFFORCE as root, else capped by rmem_max). */
-    static final int RECEIVE_BUFFER = 8 << 20;
 
     private final NetDmConnection connection;
+    private final int receiveBuffer;
     private final NameTable reasons = new NameTable();
     private final NameTable traps = new NameTable();
     private AlertChannel alertChannel;
@@ -50,8 +49,10 @@ final class NetDmSource implements DropSource {
     private volatile long socketDrops;
     private boolean closed;
 
-    NetDmSource(NetDmConnection connection) {
+    /** {@code receiveBuffer}: SO_RCVBUFFORCE as root, else capped by net.core.rmem_max. */
+    NetDmSource(NetDmConnection connection, int receiveBuffer) {
         this.connection = connection;
+        this.receiveBuffer = receiveBuffer;
     }
 
     @Override
@@ -87,7 +88,7 @@ final class NetDmSource implements DropSource {
         }
         try {
             // Joined before START, so that no alert of the session is missed.
-            alertChannel = AlertChannel.open(connection.sockets(), connection.family(), RECEIVE_BUFFER,
+            alertChannel = AlertChannel.open(connection.sockets(), connection.family(), receiveBuffer,
                     new Alerts());
         } catch (SourceException e) {
             close();

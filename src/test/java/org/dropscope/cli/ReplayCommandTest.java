@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TimeZone;
+import java.util.regex.Pattern;
+import org.dropscope.shell.ExitCodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code dropscope replay} on a genuine capture: netdm-6.1.pcap is every netlink message of a
+ * Debian 6.1 guest while Debian's dropwatch ran nlmon.scenario, netdm-6.1-dropwatch.txt is what
+ * that dropwatch printed, and the kallsyms snapshot is the same boot's (see
+ * fixtures/netlink/netdm-6.1.md).
+ */
+class ReplayCommandTest {
+    private static final Path FIXTURES = Path.of("src/test/resources/fixtures/netlink");
+    private static final Path PCAP = FIXTURES.resolve("netdm-6.1.pcap");
+    private static final Path KALLSYMS = Path.of("kallsyms-fixtures/debian-6.1.0-56-amd64-netdm.kallsyms.gz");
+    /**
+     * dropwatch's lines that answer no kernel message: the echoed commands, its own progress
+     * lines, and the replies to ACKs (which say only that a request was accepted).
+     */
+    private static final Pattern NOT_FROM_A_MESSAGE = Pattern.compile("dropwatch> .*|Initializing kallsyms db"
+            + "|Getting .*|Setting .*|.* successfully set|Enabling monitoring\\.\\.\\.|Kernel monitoring activated\\."
+            + "|Issue Ctrl-C to stop monitoring|Got a stop message|Shutting down \\.\\.\\.");
+
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private TimeZone zone;
+
+    @BeforeEach
+    void captureWasTakenInUtc() {
+        // dropwatch printed the packet timestamps in the guest's zone, UTC; replay uses the local one.
+        zone = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+    }
+
+    @AfterEach
+    void restoreZone() {
+        TimeZone.setDefault(zone);
+    }
+
+    private int replay(String... args) {
+        CommandLine cl = DropscopeCommand.newCommandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "replay";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return cl.execute(all);
+    }
+
+    private List<String> outLines() {
+        return out.toString().lines().toList();
+    }
+
+    @Test
+    void printsWhatDropwatchPrintedForEveryMessageOfTheCapture() throws IOException {
+        List<String> dropwatch = Files.readAllLines(FIXTURES.resolve("netdm-6.1-dropwatch.txt"), StandardCharsets.UTF_8)
+                .stream().filter(l -> !NOT_FROM_A_MESSAGE.matcher(l).matches()).toList();
+        assertEquals(ExitCodes.OK, replay(PCAP.toString(), "--kallsyms", KALLSYMS.toString()), err::toString);
+        // show, stats, the summary session, two packet sessions and the last show and stats.
+        assertTrue(dropwatch.stream().anyMatch(l -> l.matches("\\d+ drops at __udp4_lib_rcv\\+9a2 .*")), "fixture");
+        assertTrue(dropwatch.contains("length: 64") && dropwatch.contains("Alert mode: Packet"), "fixture");
+        assertEquals(String.join("\n", dropwatch), String.join("\n", outLines()));
+        assertEquals("", err.toString());
+    }
+
+    @Test
+    void withoutSymbolsSummaryLinesGiveTheRawLocationAsDropwatchDoes() {
+        assertEquals(ExitCodes.OK, replay(PCAP.toString(), "-l", "none"), err::toString);
+        assertTrue(outLines().contains("5 drops at location 0xffffffff90cbcae2 [software]"), out::toString);
+        // Packet blocks carry the kernel's own %pS: the same with or without symbols.
+        assertTrue(outLines().contains("drop at: __udp4_lib_rcv+0x9a2/0xc30 (0xffffffff90cbcae2)"), out::toString);
+    }
+
+    @Test
+    void aTruncatedCaptureKeepsEverythingBeforeTheDamageAndSaysWhere() throws IOException {
+        byte[] whole = Files.readAllBytes(PCAP);
+        Path cut = tmp.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 100));
+        int rc = replay(cut.toString(), "-l", "none");
+        assertEquals(ExitCodes.BAD_INPUT, rc);
+        assertTrue(outLines().contains("5 drops at location 0xffffffff90cbcae2 [software]"), out::toString);
+        String e = err.toString();
+        assertTrue(e.startsWith("dropscope: " + cut + ": record "), e);
+        assertTrue(e.contains(": file ends after ") && e.endsWith("the lines printed are those of the records before it\n"),
+                e);
+        assertFalse(e.contains("Exception"), e);
+    }
+
+    @Test
+    void aFileThatIsNoCaptureIsRefusedWithItsName() throws IOException {
+        Path text = tmp.resolve("notes.txt");
+        Files.writeString(text, "this is not a pcap file, just some text of some length\n");
+        assertEquals(ExitCodes.BAD_INPUT, replay(text.toString()));
+        assertTrue(err.toString().startsWith("dropscope: " + text + ": "), err::toString);
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        assertEquals(ExitCodes.BAD_INPUT, replay(tmp.resolve("absent.pcap").toString()));
+        assertEquals("dropscope: no such file: " + tmp.resolve("absent.pcap") + "\n", err.toString());
+    }
+}
