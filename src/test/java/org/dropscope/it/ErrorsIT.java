@@ -133,8 +133,8 @@ class ErrorsIT {
         Commands.Result r = Commands.run(ShellProcess.command(List.of(), List.of("-l", "none")), "show\nexit\n");
         assertEquals(0, r.exit(), r::describe);
         assertEquals("Using the skb:kfree_skb tracepoint: the kernel has no NET_DM generic netlink family: load it"
-                + " with modprobe drop_monitor, or use a kernel built with CONFIG_NET_DROP_MONITOR; --source"
-                + " tracepoint needs neither", r.stdoutLines().get(0), r::describe);
+                + " with modprobe drop_monitor, or use a kernel built with CONFIG_NET_DROP_MONITOR, or use --source"
+                + " tracepoint, which needs neither", r.stdoutLines().get(0), r::describe);
         assertTrue(r.stdoutLines().contains("Source: tracepoint"), r::describe);
         assertEquals("", r.stderr(), r::describe);
     }

@@ -15,6 +15,7 @@ import org.dropscope.it.DropwatchText.PacketBlock;
 import org.dropscope.it.DropwatchText.SummaryLine;
 import org.dropscope.it.VmScenario.Session;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -248,6 +249,14 @@ class NetDmVmIT {
         assertFalse(out.stream().anyMatch(l -> l.contains("Exception") || l.startsWith("\tat ")), () -> name + ": "
                 + out);
         assertEquals(exitCode, s.exitCode(name), () -> name + ": " + out);
+    }
+
+    @Test
+    void exitWhileMonitoringAndCtrlCAtAnIdlePromptRestoreNetDmToo() {
+        VmScenario s = vm.scenario("exitpaths", "dropscope").assertRan();
+        assertEquals(0, s.exitCode("a"), s::describe);
+        assertEquals(ExitCodes.INTERRUPTED, s.exitCode("b"), s::describe);
+        assertLeftAsFound(s);
     }
 
     @ParameterizedTest
