@@ -112,6 +112,11 @@ public final class ReplayCommand implements Callable<Integer> {
                         }
 
                         @Override
+                        public void note(String message) {
+                            err.println("dropscope: " + file + ": " + message);
+                        }
+
+                        @Override
                         public void malformed(int record, String why) {
                             malformed[0]++;
                             err.println("dropscope: " + file + ": record " + record + ": " + why + " (skipped)");

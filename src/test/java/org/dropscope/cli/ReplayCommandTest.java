@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
 import org.dropscope.pcap.PcapReader;
+import org.dropscope.pcap.PcapWriter;
 import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +89,37 @@ class ReplayCommandTest {
         assertTrue(dropwatch.contains("length: 64") && dropwatch.contains("Alert mode: Packet"), "fixture");
         assertEquals(String.join("\n", dropwatch), String.join("\n", outLines()));
         assertEquals("", err.toString());
+    }
+
+    /**
+     * dwdump 1.5.4 writes only the first part of the family list, which need not name NET_DM:
+     * the capture without its family messages still replays, with the id its alerts carry.
+     */
+    @Test
+    void withoutTheFamilyReplyTheIdIsTheOneFamilyWhoseMessagesAreAllAlerts() throws IOException {
+        assertEquals(ExitCodes.OK, replay(PCAP.toString(), "-l", "none"), err::toString);
+        List<String> alertsOnly = outLines().stream().filter(l -> !l.startsWith("Alert mode: ")
+                && !l.startsWith("Truncation length: ") && !l.startsWith("Queue length: ")
+                && !l.endsWith(" statistics:") && !l.startsWith("Tail dropped: ")).toList();
+        Path noFamily = tmp.resolve("no-family.pcap");
+        try (PcapReader r = new PcapReader(Files.newInputStream(PCAP));
+                PcapWriter w = new PcapWriter(Files.newOutputStream(noFamily), 16)) {
+            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
+                // Keep only the kernel's multicast alerts: no controller message, no reply.
+                if (rec.message().getIntLE(12) == 0 && rec.message().getUnsignedShortLE(4) != 0x10
+                        && rec.message().getUnsignedShortLE(4) != 2) {
+                    w.write(rec.epochNanos() / 1000, rec.packetType(), rec.message());
+                }
+                rec.message().release();
+            }
+        }
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.OK, replay(noFamily.toString(), "-l", "none"), err::toString);
+        assertEquals(String.join("\n", alertsOnly), String.join("\n", outLines()));
+        assertEquals("dropscope: " + noFamily + ": no NET_DM family reply in the capture (dwdump 1.5.4 writes only the"
+                + " first part of the family list); its alerts are those of generic netlink family id 32, the only"
+                + " one whose messages all decode as NET_DM alerts (--family-id overrides)\n", err.toString());
     }
 
     @Test
