@@ -229,6 +229,10 @@ class NetDmVmIT {
         assertEquals(0, s.exitCode(MON), s::describe);
         assertEquals(session.delta("NoPorts"), blocks(packetBlocks(session.lines()), UDP_RECEIVE, NO_SOCKET).size(),
                 s::describe);
+        // dropwatch's words for the kernel's EBUSY, its extack message, then why and what to do.
+        assertTrue(session.lines().contains("Failed config request, error: Device or resource busy (kernel:"
+                + " drop_monitor: Cannot configure drop monitor during monitoring); the kernel refuses configuration"
+                + " while monitoring: stop first"), s::describe);
         assertLeftAsFound(s);
     }
 
