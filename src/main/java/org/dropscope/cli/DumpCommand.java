@@ -21,8 +21,6 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.dropscope.nativeio.Errno;
 import org.dropscope.nativeio.NetlinkConstants;
 import org.dropscope.netlink.NetlinkKernelException;
@@ -241,33 +239,7 @@ public final class DumpCommand implements Callable<Integer> {
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }
         running = dump;
-        CountDownLatch ended = new CountDownLatch(1);
-        Signals.Session session = new Signals.Session() {
-            @Override
-            public int run() throws IOException {
-                try {
-                    return record(dump, output, where, options);
-                } finally {
-                    ended.countDown();
-                }
-            }
-
-            @Override
-            public boolean interrupt() {
-                dump.requestStop();
-                return true;
-            }
-
-            @Override
-            public void shutdown() {
-                dump.requestStop();
-                try {
-                    ended.await(15, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        Signals.Session session = Signals.stoppable(() -> record(dump, output, where, options), dump::requestStop);
         Runnable release = () -> {
             dump.close();
             String problem = connection.closeAndRestore();

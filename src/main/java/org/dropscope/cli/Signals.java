@@ -3,6 +3,8 @@ package org.dropscope.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
 import sun.misc.Signal;
@@ -35,7 +37,47 @@ final class Signals {
         void shutdown();
     }
 
+    /** What runs on the main thread until it is asked to stop. */
+    @FunctionalInterface
+    interface Body {
+        int run() throws IOException;
+    }
+
     private Signals() {
+    }
+
+    /**
+     * A session that SIGINT and SIGTERM both end by {@code requestStop} (never exiting 130: the
+     * body ends itself); SIGTERM's shutdown then waits, up to 15 s, until {@code body} returned.
+     */
+    static Session stoppable(Body body, Runnable requestStop) {
+        CountDownLatch ended = new CountDownLatch(1);
+        return new Session() {
+            @Override
+            public int run() throws IOException {
+                try {
+                    return body.run();
+                } finally {
+                    ended.countDown();
+                }
+            }
+
+            @Override
+            public boolean interrupt() {
+                requestStop.run();
+                return true;
+            }
+
+            @Override
+            public void shutdown() {
+                requestStop.run();
+                try {
+                    ended.await(15, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
     }
 
     /** {@link #runWith(Session, PrintWriter, Runnable)} for the shell. */
