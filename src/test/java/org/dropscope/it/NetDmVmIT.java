@@ -237,11 +237,15 @@ class NetDmVmIT {
     }
 
     @Test
-    void withoutWhatNetDmNeedsOneLineSaysWhatIsMissingWithADocumentedExitCode() {
+    void withoutWhatNetDmNeedsOneLineSaysWhatIsMissingWithADocumentedExitCodeAndAutoUsesItWhereItIs() {
         VmScenario s = vm.scenario("errors", "dropscope").assertRan();
         assertOneErrorLine(s, "netns", 4, "NET_DM is visible only in the initial network namespace");
         assertOneErrorLine(s, "no-net-admin", 3, "needs CAP_NET_ADMIN");
         assertOneErrorLine(s, "no-sys-admin", 3, "needs CAP_SYS_ADMIN");
+        List<String> auto = s.lines("auto.out");
+        assertEquals(0, s.exitCode("auto"), auto::toString);
+        assertTrue(auto.contains("Using NET_DM (drop_monitor)"), () -> "--source auto with drop_monitor: " + auto);
+        assertEquals(DropwatchText.lastShow(vm.netdmDefaults()), DropwatchText.lastShow(auto), "NET_DM's show");
     }
 
     /** The case's output has exactly one error line, with {@code text}, and no stack trace. */
