@@ -1,22 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import java.io.PrintWriter;
 import org.dropscope.shell.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Last line of defence: an exception no command handled is a bug. The user gets one line saying
- * so; the stack trace only with {@code DROPSCOPE_DEBUG=1}.
+ * dropscope's errors as one line each. Last line of defence: an exception no command handled is a
+ * bug. The user gets one line saying so; the stack trace only with {@code DROPSCOPE_DEBUG=1}. A
+ * command line that does not parse, or an option value a command rejects, is one line too.
  */
-final class Failures implements IExecutionExceptionHandler {
+final class Failures implements IExecutionExceptionHandler, IParameterExceptionHandler {
+    /** Prints {@code message} as dropscope's one error line and returns the exit code {@code code}. */
+    static int line(PrintWriter err, int code, String message) {
+        err.println("dropscope: " + message);
+        err.flush();
+        return code;
+    }
+
+    /** A command line picocli cannot parse: one line, the problem and where help is, exit code 2. */
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        String help = cl.getCommandSpec().qualifiedName();
+        return line(cl.getErr(), ExitCodes.USAGE, ex.getMessage() + " (" + help + " --help lists the options)");
+    }
+
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
         if (ex instanceof IllegalArgumentException) {
-            cl.getErr().println("dropscope: " + ex.getMessage());
-            cl.getErr().flush();
-            return ExitCodes.USAGE;
+            return line(cl.getErr(), ExitCodes.USAGE, ex.getMessage());
         }
         cl.getErr().println("dropscope: internal error: " + ex
                 + " (this is a bug; rerun with DROPSCOPE_DEBUG=1 for details and report it)");

@@ -70,17 +70,17 @@ public final class ReplayCommand implements Callable<Integer> {
         try {
             pcap = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
         } catch (NoSuchFileException e) {
-            return fail(err, ExitCodes.BAD_INPUT, "no such file: " + file);
+            return Failures.line(err, ExitCodes.BAD_INPUT, "no such file: " + file);
         }
         LocationNames names;
         try {
             names = locationNames();
         } catch (KallsymsUnavailableException e) {
-            return fail(err, ExitCodes.NO_PERMISSION, e.getMessage());
+            return Failures.line(err, ExitCodes.NO_PERMISSION, e.getMessage());
         } catch (IllegalArgumentException e) {
-            return fail(err, ExitCodes.USAGE, e.getMessage());
+            return Failures.line(err, ExitCodes.USAGE, e.getMessage());
         } catch (IOException e) {
-            return fail(err, ExitCodes.BAD_INPUT, (kallsyms != null ? kallsyms : Path.of("/proc/kallsyms")) + ": "
+            return Failures.line(err, ExitCodes.BAD_INPUT, (kallsyms != null ? kallsyms : Path.of("/proc/kallsyms")) + ": "
                     + e.getMessage());
         }
         DropwatchLines lines = new DropwatchLines(names, code -> null, DropwatchLines.TrapNames.NONE);
@@ -112,6 +112,11 @@ public final class ReplayCommand implements Callable<Integer> {
                         }
 
                         @Override
+                        public void note(String message) {
+                            err.println("dropscope: " + file + ": " + message);
+                        }
+
+                        @Override
                         public void malformed(int record, String why) {
                             malformed[0]++;
                             err.println("dropscope: " + file + ": record " + record + ": " + why + " (skipped)");
@@ -120,11 +125,11 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (PcapFormatException e) {
             out.flush();
             // Damage inside a record: what came before it has been printed, and is all there is.
-            return fail(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage() + (e.getMessage().startsWith("record ")
+            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage() + (e.getMessage().startsWith("record ")
                     ? "; the lines printed are those of the records before it" : ""));
         } catch (IOException e) {
             out.flush();
-            return fail(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage());
+            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage());
         }
         out.flush();
         err.flush();
@@ -155,11 +160,5 @@ public final class ReplayCommand implements Callable<Integer> {
             in = new GZIPInputStream(in);
         }
         return new InputStreamReader(in, StandardCharsets.UTF_8);
-    }
-
-    private static int fail(PrintWriter err, int code, String message) {
-        err.println("dropscope: " + message);
-        err.flush();
-        return code;
     }
 }

@@ -4,7 +4,7 @@ package org.dropscope.cli;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The shell's options: dropwatch's {@code -l} plus dropscope's source options. */
+/** The shell's options, which {@code top} shares: dropwatch's {@code -l}, the interval, the source options. */
 public final class ShellOptions {
     @Option(names = {"-l", "--lmethod"}, defaultValue = "kas", paramLabel = "kas|none|list",
             description = "How drop locations are named: kas = /proc/kallsyms (sym+off), none = raw"
@@ -12,9 +12,21 @@ public final class ShellOptions {
     String lookupMethod;
 
     @Option(names = "--interval", defaultValue = "1000", paramLabel = "MS",
-            description = "Milliseconds between summary prints while monitoring. Default: ${DEFAULT-VALUE}.")
+            description = "Milliseconds between prints of the drops counted while monitoring. Default: ${DEFAULT-VALUE}.")
     long intervalMillis;
 
     @Mixin
     SourceOptions source = new SourceOptions();
+
+    /**
+     * Checks the values against their ranges.
+     *
+     * @throws IllegalArgumentException (one line, exit code 2) when one is out of range
+     */
+    void validate() {
+        source.validate();
+        if (intervalMillis < 10) {
+            throw new IllegalArgumentException("--interval must be at least 10 ms, got " + intervalMillis);
+        }
+    }
 }

@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import org.dropscope.ksym.KallsymsFormatException;
-import org.dropscope.ksym.KallsymsUnavailableException;
-import org.dropscope.ksym.Symbolizer;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
 import org.dropscope.source.SourceException;
@@ -31,62 +28,24 @@ final class ShellRunner {
     int run() throws IOException {
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
-        options.source.validate();
-        if (options.intervalMillis < 10) {
-            throw new IllegalArgumentException("--interval must be at least 10 ms, got " + options.intervalMillis);
+        options.validate();
+        Lookup lookup = Lookup.load(options.lookupMethod, out, err, "Initializing kallsyms db");
+        if (lookup.exitCode() != Lookup.GO_ON) {
+            return lookup.exitCode();
         }
-        LocationNames names;
-        switch (options.lookupMethod) {
-            case "list":
-                out.println("Available lookup methods:");
-                out.println("kas - use /proc/kallsyms");
-                out.println("none - print raw addresses");
-                out.flush();
-                return ExitCodes.OK;
-            case "none":
-                names = LocationNames.NONE;
-                break;
-            case "kas":
-                out.println("Initializing kallsyms db");
-                out.flush();
-                try {
-                    Symbolizer symbolizer = Symbolizer.fromProc();
-                    names = symbolizer::dropwatch;
-                } catch (KallsymsUnavailableException e) {
-                    err.println("dropscope: " + e.getMessage());
-                    err.flush();
-                    return ExitCodes.NO_PERMISSION;
-                } catch (KallsymsFormatException e) {
-                    err.println("dropscope: /proc/kallsyms: " + e.getMessage() + "; use -l none to go without symbols");
-                    err.flush();
-                    return ExitCodes.BAD_INPUT;
-                }
-                break;
-            default:
-                err.println("dropscope: unknown lookup method " + options.lookupMethod + " (use kas or none; -l list shows them)");
-                err.flush();
-                return ExitCodes.USAGE;
-        }
+        LocationNames names = lookup.dropwatchNames();
         SourceChoice choice;
         try {
             choice = options.source.choose(false);
         } catch (SourceException e) {
-            err.println("dropscope: " + e.getMessage());
-            err.flush();
-            return ExitCodes.of(e.kind());
+            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }
         if (choice.note() != null) {
             out.println(choice.note());
             out.flush();
         }
         Shell.Settings settings = new Shell.Settings(choice.name(), options.lookupMethod, options.intervalMillis);
-        Runnable release = () -> {
-            String problem = choice.closer().close();
-            if (problem != null) {
-                err.println("dropscope: " + problem);
-                err.flush();
-            }
-        };
+        Runnable release = choice.releaser(err);
         if (System.console() != null) {
             try (TerminalInput terminal = TerminalInput.open()) {
                 Shell shell = new Shell(terminal, terminal.writer(), err, choice.factory(), choice.netDm(), names,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import java.io.PrintWriter;
+import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceFactory;
 
@@ -15,6 +17,16 @@ import org.dropscope.source.SourceFactory;
  *     configuration); returns a line about what could not be put back, or {@code null}
  */
 record SourceChoice(String name, SourceFactory factory, NetDmSettings netDm, String note, Closer closer) {
+    /** Runs the {@link #closer}, saying on {@code err} what could not be put back. */
+    Runnable releaser(PrintWriter err) {
+        return () -> {
+            String problem = closer.close();
+            if (problem != null) {
+                Failures.line(err, ExitCodes.SYSTEM, problem);
+            }
+        };
+    }
+
     /** Releases a choice's kernel state; never throws. */
     @FunctionalInterface
     interface Closer {

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.dropscope.nativeio.Errno;
 
 /**
@@ -69,6 +70,19 @@ public final class GenlFamilyResolver {
         return lookup("id " + id, getFamily(alloc.buffer(), id));
     }
 
+    /**
+     * Every family the kernel has, as nlctrl sends them: CTRL_CMD_GETFAMILY as a dump, each
+     * CTRL_CMD_NEWFAMILY reply handed to {@code each} as it is (decode it with
+     * {@link GenlFamilyDecoder}), then the NLMSG_DONE that ends the dump. A capture that starts
+     * with these lets Wireshark name every family id that follows (dwdump writes them for that).
+     *
+     * @param each gets each message, valid only during the call
+     * @return the number of messages, NLMSG_DONE included
+     */
+    public int dumpFamilies(Consumer<NlMsg> each) throws IOException {
+        return client.dump("CTRL_CMD_GETFAMILY dump", getFamilies(alloc.buffer()), each);
+    }
+
     private GenlFamily lookup(String what, ByteBuf request) throws IOException {
         try {
             return client.request("CTRL_CMD_GETFAMILY " + what, request, GenlFamilyDecoder::decode).only();
@@ -93,6 +107,13 @@ public final class GenlFamilyResolver {
         return NlMsgBuilder.start(out, GENL_ID_CTRL, 0)
                 .genl(CTRL_CMD_GETFAMILY, CTRL_REQUEST_VERSION)
                 .u16(CTRL_ATTR_FAMILY_ID, id)
+                .finish();
+    }
+
+    /** Writes a CTRL_CMD_GETFAMILY request for all families into {@code out}: send it as a dump. */
+    public static ByteBuf getFamilies(ByteBuf out) {
+        return NlMsgBuilder.start(out, GENL_ID_CTRL, NetlinkLayout.NLM_F_DUMP)
+                .genl(CTRL_CMD_GETFAMILY, CTRL_REQUEST_VERSION)
                 .finish();
     }
 

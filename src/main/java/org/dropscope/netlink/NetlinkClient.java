@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.dropscope.nativeio.Errno;
 import org.dropscope.nativeio.NativeException;
 
@@ -20,7 +21,8 @@ import org.dropscope.nativeio.NativeException;
  * Request and response over a {@link NetlinkTransport} (netlink(7)): sends one request with
  * NLM_F_REQUEST | NLM_F_ACK and a fresh sequence number, then reads datagrams until the kernel's
  * NLMSG_ERROR for that sequence number (an ACK, or an error), collecting the unicast replies that
- * come before it. Only "do" requests are supported, not dumps.
+ * come before it. {@link #dump} does the same for a dump request (NLM_F_DUMP), whose answer is a
+ * series of NLM_F_MULTI messages ended by NLMSG_DONE.
  *
  * <p>What else arrives meanwhile is not dropped: multicast messages (nlmsg_seq 0) go to the
  * {@link NetlinkListener}, as do overruns (ENOBUFS: the kernel lost messages for this socket),
@@ -126,9 +128,46 @@ public final class NetlinkClient implements Closeable {
      * @throws TruncatedException if a reply did not fit the receive buffer
      * @throws NetlinkDecoderException if a reply or the answer was malformed; the exchange was
      *     read to its end first
+     * @throws IllegalArgumentException if {@code request} is not one message, or is a dump
+     *     request (see {@link #dump})
      */
     public <T> Reply<T> request(String name, ByteBuf request, ReplyDecoder<T> decoder) throws IOException {
-        Exchange<T> ex;
+        List<T> replies = new ArrayList<>();
+        NlMsgErr ack = exchange(name, request, false, msg -> replies.add(decoder.decode(msg)));
+        return new Reply<>(replies, ack);
+    }
+
+    /**
+     * Sends the dump request {@code request} (one message, as {@link NlMsgBuilder} writes it) and
+     * hands every message of the kernel's answer to {@code each}, in order, the NLMSG_DONE that
+     * ends it included. The client sets nlmsg_seq and NLM_F_REQUEST | NLM_F_DUMP; it releases
+     * {@code request} whatever happens. A dump is not acknowledged: NLMSG_DONE is its end.
+     *
+     * @param name what is asked, for error messages ({@code "CTRL_CMD_GETFAMILY dump"})
+     * @param each gets each message, valid only during the call (see {@link NlMsg}); a
+     *     {@link NetlinkDecoderException} it throws is counted as malformed and fails the dump
+     *     after its end
+     * @return the number of messages handed over
+     * @throws NetlinkKernelException if the kernel refused the dump, or ended it with an error
+     *     in NLMSG_DONE
+     * @throws SocketTimeoutException if the dump did not end within the timeout
+     */
+    public int dump(String name, ByteBuf request, Consumer<NlMsg> each) throws IOException {
+        int[] count = {0};
+        exchange(name, request, true, msg -> {
+            count[0]++;
+            each.accept(msg);
+        });
+        return count[0];
+    }
+
+    /**
+     * Sends one request and reads its answer: for a "do", up to the NLMSG_ERROR (an ACK or an
+     * error); for a dump, up to NLMSG_DONE. Returns the ACK, or null for a dump.
+     */
+    private NlMsgErr exchange(String name, ByteBuf request, boolean dump, Consumer<NlMsg> replies)
+            throws IOException {
+        Exchange ex;
         try {
             int start = request.readerIndex();
             if (request.readableBytes() < NLMSG_HDRLEN
@@ -137,11 +176,12 @@ public final class NetlinkClient implements Closeable {
                         + request.readableBytes() + " bytes)");
             }
             int flags = request.getUnsignedShortLE(start + NetlinkLayout.NLMSG_FLAGS_OFFSET);
-            if ((flags & NLM_F_DUMP) != 0) {
-                throw new IllegalArgumentException(name + ": dump requests are not supported");
+            if (!dump && (flags & NLM_F_DUMP) != 0) {
+                throw new IllegalArgumentException(name + ": a dump request; send it with dump()");
             }
-            ex = new Exchange<>(nextSeq(), decoder);
-            request.setShortLE(start + NetlinkLayout.NLMSG_FLAGS_OFFSET, flags | NLM_F_REQUEST | NLM_F_ACK);
+            ex = new Exchange(nextSeq(), dump, replies);
+            request.setShortLE(start + NetlinkLayout.NLMSG_FLAGS_OFFSET,
+                    flags | NLM_F_REQUEST | (dump ? NLM_F_DUMP : NLM_F_ACK));
             request.setIntLE(start + NetlinkLayout.NLMSG_SEQ_OFFSET, ex.seq);
             transport.send(request);
         } finally {
@@ -168,7 +208,7 @@ public final class NetlinkClient implements Closeable {
         if (ex.failure != null) {
             throw (RuntimeException) ex.failure;
         }
-        return new Reply<>(ex.replies, ex.answer);
+        return ex.answer;
     }
 
     /**
@@ -183,7 +223,7 @@ public final class NetlinkClient implements Closeable {
         return readDatagram(timeoutMillis, null);
     }
 
-    private <T> int readDatagram(int timeout, Exchange<T> ex) throws IOException {
+    private int readDatagram(int timeout, Exchange ex) throws IOException {
         buffer.clear();
         int length;
         try {
@@ -207,7 +247,8 @@ public final class NetlinkClient implements Closeable {
                 if (ex.failure == null) {
                     ex.failure = new TruncatedException(ex.seq, length, buffer.capacity());
                 }
-                ex.done |= buffer.getUnsignedShortLE(NetlinkLayout.NLMSG_TYPE_OFFSET) == NetlinkLayout.NLMSG_ERROR;
+                int type = buffer.getUnsignedShortLE(NetlinkLayout.NLMSG_TYPE_OFFSET);
+                ex.done |= type == NetlinkLayout.NLMSG_ERROR || ex.dump && type == NetlinkLayout.NLMSG_DONE;
             }
             listener.onTruncated(length, received);
         }
@@ -225,7 +266,7 @@ public final class NetlinkClient implements Closeable {
         return count[0];
     }
 
-    private <T> void dispatch(NlMsg msg, Exchange<T> ex) {
+    private void dispatch(NlMsg msg, Exchange ex) {
         if (ex != null && msg.seq() == ex.seq) {
             ex.accept(msg, this);
         } else if (msg.seq() == 0) {
@@ -239,7 +280,7 @@ public final class NetlinkClient implements Closeable {
         }
     }
 
-    private void malformed(NetlinkDecoderException e, Exchange<?> ex) {
+    private void malformed(NetlinkDecoderException e, Exchange ex) {
         malformed++;
         listener.onMalformed(e);
         if (ex != null && ex.failure == null) {
@@ -317,18 +358,19 @@ public final class NetlinkClient implements Closeable {
     }
 
     /** The state of one request in flight. */
-    private static final class Exchange<T> {
+    private static final class Exchange {
         final int seq;
-        final ReplyDecoder<T> decoder;
-        final List<T> replies = new ArrayList<>();
-        /** The NLMSG_ERROR for this sequence number has arrived, decodable or not. */
+        final boolean dump;
+        final Consumer<NlMsg> replies;
+        /** The message that ends the answer has arrived (NLMSG_ERROR; NLMSG_DONE for a dump). */
         boolean done;
         NlMsgErr answer;
         Exception failure;
 
-        Exchange(int seq, ReplyDecoder<T> decoder) {
+        Exchange(int seq, boolean dump, Consumer<NlMsg> replies) {
             this.seq = seq;
-            this.decoder = decoder;
+            this.dump = dump;
+            this.replies = replies;
         }
 
         void accept(NlMsg msg, NetlinkClient client) {
@@ -339,12 +381,26 @@ public final class NetlinkClient implements Closeable {
                 } catch (NetlinkDecoderException e) {
                     client.malformed(e, this);
                 }
-            } else if (msg.type() >= NetlinkLayout.NLMSG_MIN_TYPE) {
-                try {
-                    replies.add(decoder.decode(msg));
-                } catch (NetlinkDecoderException e) {
-                    client.malformed(e, this);
+            } else if (dump && msg.header().isDone()) {
+                done = true;
+                // NLMSG_DONE carries an int: 0, or the -errno that ended the dump early.
+                ByteBuf p = msg.payload();
+                int error = p.readableBytes() >= Integer.BYTES ? p.getIntLE(p.readerIndex()) : 0;
+                if (error < 0) {
+                    answer = new NlMsgErr(error, msg.header());
+                } else {
+                    deliver(msg, client);
                 }
+            } else if (msg.type() >= NetlinkLayout.NLMSG_MIN_TYPE) {
+                deliver(msg, client);
+            }
+        }
+
+        private void deliver(NlMsg msg, NetlinkClient client) {
+            try {
+                replies.accept(msg);
+            } catch (NetlinkDecoderException e) {
+                client.malformed(e, this);
             }
         }
     }

@@ -57,6 +57,15 @@ public record NlMsg(NlMsgHeader header, ByteBuf payload) {
         return NlAttrs.of(payload.slice(payload.readerIndex() + skip, payload.readableBytes() - skip));
     }
 
+    /**
+     * Writes the message as it was framed, header and payload ({@code nlmsg_len} bytes), at the
+     * writer index of {@code out}: the bytes the kernel sent. The payload's indexes are not moved.
+     */
+    public ByteBuf encode(ByteBuf out) {
+        header.encode(out);
+        return out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+    }
+
     @Override
     public String toString() {
         return "NlMsg[" + header + ", " + payload.readableBytes() + " payload bytes]";

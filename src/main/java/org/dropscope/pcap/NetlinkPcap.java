@@ -6,7 +6,7 @@ package org.dropscope.pcap;
  * writes them (https://www.tcpdump.org/linktypes/LINKTYPE_NETLINK.html). Each record is a 16-byte
  * Linux "cooked" header, its fields big-endian, then one raw netlink message in host order:
  * <pre>
- * u16 packet type   (PACKET_HOST 0 for what the kernel sent, PACKET_OUTGOING 4 for what was sent to it)
+ * u16 packet type   (PACKET_OUTGOING 4 in nlmon captures and dwdump's files, whoever sent the message)
  * u16 ARPHRD_NETLINK (824)
  * u16 link-layer address length (0)
  * u8[8] link-layer address (zeros)

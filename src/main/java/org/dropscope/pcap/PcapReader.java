@@ -16,11 +16,36 @@ import java.nio.ByteOrder;
  *
  * <p>Damage is reported, never skipped silently: a file that ends inside a record gives
  * {@link PcapFormatException} naming the record number and byte offset; everything before it
- * has been returned.
+ * has been returned. A record that the capture's snapshot length cut ({@code tcpdump -s 96}) is
+ * well-formed pcap and is returned, marked {@link Record#cut()}: what to do with the part of a
+ * message it holds is the caller's decision.
  */
 public final class PcapReader implements AutoCloseable {
-    /** One record: its time, the cooked header's fields, and the netlink message. */
-    public record Record(int number, long epochNanos, int packetType, int protocol, ByteBuf message) {
+    /**
+     * One record: its number, the fields of its record header and cooked header, and the netlink
+     * message.
+     *
+     * @param number the record's place in the file, from 1 (as Wireshark numbers frames)
+     * @param epochNanos the record header's timestamp (ts_sec and ts_usec or ts_nsec)
+     * @param capturedLength the record header's incl_len (pcap-savefile(5)): the bytes the file
+     *     holds, the 16-byte cooked header included
+     * @param originalLength the record header's orig_len: the bytes the packet had on the wire,
+     *     the cooked header included; more than {@code capturedLength} when the capture's
+     *     snapshot length (tcpdump -s) cut the record
+     * @param packetType the cooked header's packet type (bytes 0-1, big-endian):
+     *     {@link NetlinkPcap#PACKET_HOST} or {@link NetlinkPcap#PACKET_OUTGOING}
+     * @param hardwareType the cooked header's ARPHRD type (bytes 2-3, big-endian):
+     *     {@link NetlinkPcap#ARPHRD_NETLINK} as nlmon and dwdump write it
+     * @param protocol the cooked header's protocol (bytes 14-15, big-endian): the netlink family,
+     *     16 for NETLINK_GENERIC
+     * @param message the netlink data after the cooked header: {@code capturedLength - 16} bytes
+     */
+    public record Record(int number, long epochNanos, int capturedLength, int originalLength, int packetType,
+            int hardwareType, int protocol, ByteBuf message) {
+        /** Whether the snapshot length cut this record: its message is then incomplete. */
+        public boolean cut() {
+            return originalLength > capturedLength;
+        }
     }
 
     private final InputStream in;
@@ -73,6 +98,7 @@ public final class PcapReader implements AutoCloseable {
         long sec = Integer.toUnsignedLong(b.getInt(0));
         long frac = Integer.toUnsignedLong(b.getInt(4));
         int caplen = b.getInt(8);
+        int origlen = b.getInt(12);
         if (caplen < NetlinkPcap.COOKED_HEADER_SIZE || caplen > NetlinkPcap.MAX_RECORD) {
             throw new PcapFormatException("record " + number + " at byte " + start + ": captured length " + caplen
                     + " (expected: 16 to " + NetlinkPcap.MAX_RECORD + " bytes)");
@@ -80,9 +106,10 @@ public final class PcapReader implements AutoCloseable {
         byte[] data = readFully(caplen, "record " + number + " at byte " + start);
         ByteBuffer cooked = ByteBuffer.wrap(data).order(ByteOrder.BIG_ENDIAN);
         int packetType = Short.toUnsignedInt(cooked.getShort(0));
+        int hardwareType = Short.toUnsignedInt(cooked.getShort(2));
         int protocol = Short.toUnsignedInt(cooked.getShort(14));
         long epochNanos = sec * 1_000_000_000L + (nanos ? frac : frac * 1000);
-        return new Record(number, epochNanos, packetType, protocol,
+        return new Record(number, epochNanos, caplen, origlen, packetType, hardwareType, protocol,
                 Unpooled.wrappedBuffer(data, NetlinkPcap.COOKED_HEADER_SIZE, caplen - NetlinkPcap.COOKED_HEADER_SIZE));
     }
 

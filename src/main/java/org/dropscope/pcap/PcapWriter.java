@@ -14,6 +14,11 @@ import java.nio.ByteOrder;
  * (as {@code dwdump | tshark -r -} does).
  */
 public final class PcapWriter implements Flushable, AutoCloseable {
+    /**
+     * The file's snapshot length, tcpdump's default as in nlmon captures: records are never cut,
+     * and a NET_DM packet alert with a whole 64 KiB packet is a little longer than 64 KiB.
+     */
+    static final int SNAPLEN = 262_144;
     private final OutputStream out;
     private final int protocol;
     private final ByteBuffer header = ByteBuffer.allocate(NetlinkPcap.RECORD_HEADER_SIZE + NetlinkPcap.COOKED_HEADER_SIZE);
@@ -26,7 +31,7 @@ public final class PcapWriter implements Flushable, AutoCloseable {
         h.putInt(NetlinkPcap.MAGIC_MICROS);
         h.putShort((short) 2).putShort((short) 4);          // version 2.4
         h.putInt(0).putInt(0);                              // thiszone, sigfigs
-        h.putInt(0xffff + NetlinkPcap.COOKED_HEADER_SIZE);  // snaplen: a netlink message fits in 64 KiB
+        h.putInt(SNAPLEN);
         h.putInt(NetlinkPcap.LINKTYPE_NETLINK);
         out.write(h.array());
     }

@@ -5,62 +5,48 @@ import java.io.PrintWriter;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.PacketDrop;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.IntervalSession;
 import org.dropscope.source.SourceException;
 import org.dropscope.view.DropwatchLines;
 import org.dropscope.view.DropwatchReplies;
 import org.dropscope.view.PacketBlock;
 
 /**
- * One running monitoring session of the shell: a source feeding an aggregator, and a ticker
- * thread that takes a snapshot per interval. What is printed depends on the source: for counts
- * (the tracepoint) the ticker prints each interval's drops as dropwatch lines; for a source that
- * sends alerts (NET_DM) every alert is printed as it arrives, as dropwatch prints it.
+ * One running monitoring session of the shell: an {@link IntervalSession} (a source feeding an
+ * aggregator, and a ticker thread that takes a snapshot per interval). What is printed depends on
+ * the source: for counts (the tracepoint) each interval's drops are printed as dropwatch lines;
+ * for a source that sends alerts (NET_DM) every alert is printed as it arrives, as dropwatch
+ * prints it.
  *
  * <p>Threads: the source's reader thread writes the aggregator; the ticker thread
  * ({@code dropscope-ticker}) takes a snapshot per interval and prints; the shell thread, a signal
  * handler or a shutdown hook calls {@link #stop()}, which is idempotent and serialised.
  */
 final class Monitor implements AlertListener {
-    /** Distinct (location, reason, stack) keys kept before counting into overflow. */
-    static final int KEY_CAPACITY = 1 << 16;
-    static final int STACK_CAPACITY = 1 << 14;
-
-    private final DropSource source;
     private final DropwatchLines format;
     private final PacketBlock packets = new PacketBlock(ZoneId.systemDefault());
     private final DropwatchReplies replies;
     private final PrintWriter out;
-    private final long intervalMillis;
     private final long alertLimit;
-    private final DropAggregator aggregator;
+    private final IntervalSession session;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final Thread ticker;
     private long alerts;
     private boolean limitReached;
-    private boolean stopped;
-    private Snapshot last;
 
     Monitor(DropSource source, DropwatchLines format, PrintWriter out, long intervalMillis, long alertLimit) {
-        this.source = source;
         this.format = format;
         this.replies = new DropwatchReplies(format);
         this.out = out;
-        this.intervalMillis = intervalMillis;
         this.alertLimit = alertLimit;
-        this.aggregator = new DropAggregator(source.cpus(), KEY_CAPACITY, STACK_CAPACITY);
-        this.ticker = new Thread(this::tick, "dropscope-ticker");
-        ticker.setDaemon(true);
+        this.session = new IntervalSession(source, intervalMillis, 0, (s, last) -> printInterval(s));
     }
 
     void start() throws SourceException {
-        source.start(aggregator, this);
-        ticker.start();
+        session.start(this);
     }
 
     /** Blocks until the alert limit is reached or {@link #requestStop()} is called. */
@@ -82,28 +68,8 @@ final class Monitor implements AlertListener {
      * source. Idempotent.
      */
     void stop() throws SourceException {
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            stopped = true;
-        }
         requestStop();
-        // Joined without the lock: the ticker may be waiting for it to print a last interval.
-        ticker.interrupt();
-        try {
-            ticker.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        synchronized (this) {
-            try {
-                source.stop();
-                printInterval();
-            } finally {
-                source.close();
-            }
-        }
+        session.stop();
     }
 
     @Override
@@ -153,37 +119,20 @@ final class Monitor implements AlertListener {
     }
 
     /** The latest snapshot (totals since start), or {@code null} before the first interval. */
-    synchronized Snapshot lastSnapshot() {
-        return last;
+    Snapshot lastSnapshot() {
+        return session.lastSnapshot();
     }
 
     DropSource source() {
-        return source;
-    }
-
-    private void tick() {
-        try {
-            while (!stopRequested()) {
-                Thread.sleep(intervalMillis);
-                synchronized (this) {
-                    if (stopped) {
-                        return;
-                    }
-                    printInterval();
-                }
-            }
-        } catch (InterruptedException e) {
-            // stop() is ending the session.
-        }
+        return session.source();
     }
 
     /** Prints the interval's lines, counting them against the alert limit like dropwatch. */
-    private void printInterval() {
-        last = aggregator.snapshot();
-        if (source.sendsAlerts() || alertLimit > 0 && alerts >= alertLimit) {
+    private void printInterval(Snapshot snapshot) {
+        if (session.source().sendsAlerts() || alertLimit > 0 && alerts >= alertLimit) {
             return;
         }
-        List<String> lines = format.lines(last);
+        List<String> lines = format.lines(snapshot);
         synchronized (out) {
             for (String line : lines) {
                 out.println(line);

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
+import org.dropscope.pcap.PcapReader;
+import org.dropscope.pcap.PcapWriter;
 import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +91,37 @@ class ReplayCommandTest {
         assertEquals("", err.toString());
     }
 
+    /**
+     * dwdump 1.5.4 writes only the first part of the family list, which need not name NET_DM:
+     * the capture without its family messages still replays, with the id its alerts carry.
+     */
+    @Test
+    void withoutTheFamilyReplyTheIdIsTheOneFamilyWhoseMessagesAreAllAlerts() throws IOException {
+        assertEquals(ExitCodes.OK, replay(PCAP.toString(), "-l", "none"), err::toString);
+        List<String> alertsOnly = outLines().stream().filter(l -> !l.startsWith("Alert mode: ")
+                && !l.startsWith("Truncation length: ") && !l.startsWith("Queue length: ")
+                && !l.endsWith(" statistics:") && !l.startsWith("Tail dropped: ")).toList();
+        Path noFamily = tmp.resolve("no-family.pcap");
+        try (PcapReader r = new PcapReader(Files.newInputStream(PCAP));
+                PcapWriter w = new PcapWriter(Files.newOutputStream(noFamily), 16)) {
+            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
+                // Keep only the kernel's multicast alerts: no controller message, no reply.
+                if (rec.message().getIntLE(12) == 0 && rec.message().getUnsignedShortLE(4) != 0x10
+                        && rec.message().getUnsignedShortLE(4) != 2) {
+                    w.write(rec.epochNanos() / 1000, rec.packetType(), rec.message());
+                }
+                rec.message().release();
+            }
+        }
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.OK, replay(noFamily.toString(), "-l", "none"), err::toString);
+        assertEquals(String.join("\n", alertsOnly), String.join("\n", outLines()));
+        assertEquals("dropscope: " + noFamily + ": no NET_DM family reply in the capture (dwdump 1.5.4 writes only the"
+                + " first part of the family list); its alerts are those of generic netlink family id 32, the only"
+                + " one whose messages all decode as NET_DM alerts (--family-id overrides)\n", err.toString());
+    }
+
     @Test
     void withoutSymbolsSummaryLinesGiveTheRawLocationAsDropwatchDoes() {
         assertEquals(ExitCodes.OK, replay(PCAP.toString(), "-l", "none"), err::toString);
@@ -109,6 +146,31 @@ class ReplayCommandTest {
     }
 
     @Test
+    void recordsCutByASmallSnapshotLengthAreNamedAndNotDecoded() throws IOException {
+        Path cut = tmp.resolve("s96.pcap");
+        Files.write(cut, snapshotLength(Files.readAllBytes(PCAP), 96));
+        // The family reply (record 2, 212 bytes with its cooked header) is cut too: no family id.
+        assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString(), "-l", "none"));
+        assertTrue(err.toString().endsWith("give the id with --family-id; it may be in a record the capture cut:"
+                + " record 2 was cut to 96 of 212 bytes by the capture's snapshot length (tcpdump -s); capture with"
+                + " -s 0 to keep whole messages\n"), err::toString);
+        assertEquals("", out.toString());
+
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString(), "-l", "none", "--family-id", "32"));
+        // What fits in 96 bytes is replayed: show's and stats' answers, small summary alerts.
+        assertTrue(outLines().contains("Alert mode: Summary") && outLines().contains("Tail dropped: 0"), out::toString);
+        // Every packet alert is larger: each is named on its own line, none half-decoded.
+        assertFalse(outLines().stream().anyMatch(l -> l.startsWith("drop at: ")), out::toString);
+        List<String> errors = err.toString().lines().toList();
+        assertFalse(errors.isEmpty());
+        Pattern line = Pattern.compile("dropscope: " + Pattern.quote(cut.toString()) + ": record \\d+: cut to 96 of"
+                + " \\d+ bytes by the capture's snapshot length \\(tcpdump -s\\); capture with -s 0 to keep whole"
+                + " messages \\(skipped\\)");
+        assertTrue(errors.stream().allMatch(l -> line.matcher(l).matches()), err::toString);
+    }
+
+    @Test
     void aFileThatIsNoCaptureIsRefusedWithItsName() throws IOException {
         Path text = tmp.resolve("notes.txt");
         Files.writeString(text, "this is not a pcap file, just some text of some length\n");
@@ -121,5 +183,23 @@ class ReplayCommandTest {
     void aMissingFileIsNamed() {
         assertEquals(ExitCodes.BAD_INPUT, replay(tmp.resolve("absent.pcap").toString()));
         assertEquals("dropscope: no such file: " + tmp.resolve("absent.pcap") + "\n", err.toString());
+    }
+
+    /** {@code pcap} as tcpdump -s {@code snaplen} would have written it: each record cut to that many bytes. */
+    private static byte[] snapshotLength(byte[] pcap, int snaplen) throws IOException {
+        ByteArrayOutputStream cut = new ByteArrayOutputStream();
+        cut.write(ByteBuffer.wrap(Arrays.copyOf(pcap, 24)).order(ByteOrder.LITTLE_ENDIAN).putInt(16, snaplen).array());
+        int at = 24;
+        try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
+            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
+                rec.message().release();
+                int kept = Math.min(rec.capturedLength(), snaplen);
+                cut.write(ByteBuffer.wrap(Arrays.copyOfRange(pcap, at, at + 16)).order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt(8, kept).array());
+                cut.write(pcap, at + 16, kept);
+                at += 16 + rec.capturedLength();
+            }
+        }
+        return cut.toByteArray();
     }
 }

@@ -57,14 +57,14 @@ class ErrorsIT {
     @Test
     void notRootIsToldThatKallsymsHidesAddresses() {
         requireKallsymsHiddenFrom(NOBODY, "uid 65534");
-        OneLineError.assertOneLine(run(NOBODY, List.of()), NO_PERMISSION,
+        OneLineError.assertOneLine(runAsNobody(List.of(), List.of()), NO_PERMISSION,
                 "/proc/kallsyms shows only zeros", "CAP_SYSLOG", "-l none");
     }
 
     @Test
     void notRootWithoutSymbolsIsToldThatTracefsCannotBeMounted() {
         try (MountNamespace mnt = MountNamespace.create(TracefsState.UNMOUNTED)) {
-            OneLineError.assertOneLine(run(Commands.concat(mnt.prefix(), NOBODY), List.of("-l", "none")),
+            OneLineError.assertOneLine(runAsNobody(mnt.prefix(), List.of("-l", "none")),
                     NO_PERMISSION, "cannot mount tracefs", "CAP_SYS_ADMIN", "run dropscope as root");
         }
     }
@@ -72,7 +72,7 @@ class ErrorsIT {
     @Test
     void notRootWithoutSymbolsIsToldThatTracefsCannotBeRead() {
         try (MountNamespace mnt = MountNamespace.create(TracefsState.MOUNTED)) {
-            OneLineError.assertOneLine(run(Commands.concat(mnt.prefix(), NOBODY), List.of("-l", "none")),
+            OneLineError.assertOneLine(runAsNobody(mnt.prefix(), List.of("-l", "none")),
                     NO_PERMISSION, "cannot read " + MountNamespace.TRACING, "permission denied", "run dropscope as root");
         }
     }
@@ -133,8 +133,8 @@ class ErrorsIT {
         Commands.Result r = Commands.run(ShellProcess.command(List.of(), List.of("-l", "none")), "show\nexit\n");
         assertEquals(0, r.exit(), r::describe);
         assertEquals("Using the skb:kfree_skb tracepoint: the kernel has no NET_DM generic netlink family: load it"
-                + " with modprobe drop_monitor, or use a kernel built with CONFIG_NET_DROP_MONITOR; --source"
-                + " tracepoint needs neither", r.stdoutLines().get(0), r::describe);
+                + " with modprobe drop_monitor, or use a kernel built with CONFIG_NET_DROP_MONITOR, or use --source"
+                + " tracepoint, which needs neither", r.stdoutLines().get(0), r::describe);
         assertTrue(r.stdoutLines().contains("Source: tracepoint"), r::describe);
         assertEquals("", r.stderr(), r::describe);
     }
@@ -158,7 +158,16 @@ class ErrorsIT {
 
     /** Runs dropscope to its end with {@link #SESSION} as input; it must never get to monitor. */
     private static Commands.Result run(List<String> prefix, List<String> args) {
-        Commands.Result r = Commands.run(ShellProcess.command(prefix, args), SESSION);
+        return run(ShellProcess.command(prefix, args));
+    }
+
+    /** {@link #run} as uid 65534 after {@code prefix}, with a copy of the jar that user can read. */
+    private static Commands.Result runAsNobody(List<String> prefix, List<String> args) {
+        return run(ShellProcess.command(Commands.concat(prefix, NOBODY), args, ShellProcess.jarForAnyUser()));
+    }
+
+    private static Commands.Result run(List<String> command) {
+        Commands.Result r = Commands.run(command, SESSION);
         assertFalse(r.stdoutLines().contains(ShellProcess.ACTIVATED), "monitoring started\n" + r.describe());
         return r;
     }

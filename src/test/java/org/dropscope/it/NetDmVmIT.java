@@ -15,6 +15,7 @@ import org.dropscope.it.DropwatchText.PacketBlock;
 import org.dropscope.it.DropwatchText.SummaryLine;
 import org.dropscope.it.VmScenario.Session;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -228,15 +229,23 @@ class NetDmVmIT {
         assertEquals(0, s.exitCode(MON), s::describe);
         assertEquals(session.delta("NoPorts"), blocks(packetBlocks(session.lines()), UDP_RECEIVE, NO_SOCKET).size(),
                 s::describe);
+        // dropwatch's words for the kernel's EBUSY, its extack message, then why and what to do.
+        assertTrue(session.lines().contains("Failed config request, error: Device or resource busy (kernel:"
+                + " drop_monitor: Cannot configure drop monitor during monitoring); the kernel refuses configuration"
+                + " while monitoring: stop first"), s::describe);
         assertLeftAsFound(s);
     }
 
     @Test
-    void withoutWhatNetDmNeedsOneLineSaysWhatIsMissingWithADocumentedExitCode() {
+    void withoutWhatNetDmNeedsOneLineSaysWhatIsMissingWithADocumentedExitCodeAndAutoUsesItWhereItIs() {
         VmScenario s = vm.scenario("errors", "dropscope").assertRan();
         assertOneErrorLine(s, "netns", 4, "NET_DM is visible only in the initial network namespace");
         assertOneErrorLine(s, "no-net-admin", 3, "needs CAP_NET_ADMIN");
         assertOneErrorLine(s, "no-sys-admin", 3, "needs CAP_SYS_ADMIN");
+        List<String> auto = s.lines("auto.out");
+        assertEquals(0, s.exitCode("auto"), auto::toString);
+        assertTrue(auto.contains("Using NET_DM (drop_monitor)"), () -> "--source auto with drop_monitor: " + auto);
+        assertEquals(DropwatchText.lastShow(vm.netdmDefaults()), DropwatchText.lastShow(auto), "NET_DM's show");
     }
 
     /** The case's output has exactly one error line, with {@code text}, and no stack trace. */
@@ -248,6 +257,14 @@ class NetDmVmIT {
         assertFalse(out.stream().anyMatch(l -> l.contains("Exception") || l.startsWith("\tat ")), () -> name + ": "
                 + out);
         assertEquals(exitCode, s.exitCode(name), () -> name + ": " + out);
+    }
+
+    @Test
+    void exitWhileMonitoringAndCtrlCAtAnIdlePromptRestoreNetDmToo() {
+        VmScenario s = vm.scenario("exitpaths", "dropscope").assertRan();
+        assertEquals(0, s.exitCode("a"), s::describe);
+        assertEquals(ExitCodes.INTERRUPTED, s.exitCode("b"), s::describe);
+        assertLeftAsFound(s);
     }
 
     @ParameterizedTest

@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +65,8 @@ final class ShellProcess implements AutoCloseable {
                 "unshare, nsenter and setpriv (util-linux) are needed");
     }
 
+    private static Path jarForAnyUser;
+
     /** The jar under test. */
     static Path jar() {
         return Path.of(System.getProperty("dropscope.jar", "target/dropscope.jar"));
@@ -71,11 +74,40 @@ final class ShellProcess implements AutoCloseable {
 
     /** The command line running dropscope with {@code args} after {@code prefix}. */
     static List<String> command(List<String> prefix, List<String> args) {
+        return command(prefix, args, jar());
+    }
+
+    /** The command line running the dropscope jar at {@code jar} with {@code args} after {@code prefix}. */
+    static List<String> command(List<String> prefix, List<String> args, Path jar) {
         List<String> c = new ArrayList<>(prefix);
         c.addAll(List.of("env", "--default-signal=INT"));
-        c.addAll(ChildJvm.java("-jar", jar().toString()));
+        c.addAll(ChildJvm.java("-jar", jar.toString()));
         c.addAll(args);
         return c;
+    }
+
+    /**
+     * A copy of the jar that any user can read, for tests that run dropscope as an unprivileged
+     * user: the checkout may lie under a directory only root may enter (a clone in /root).
+     * Made once per test JVM, in a directory of its own under java.io.tmpdir, deleted at exit.
+     */
+    static synchronized Path jarForAnyUser() {
+        if (jarForAnyUser == null) {
+            try {
+                Path dir = Files.createTempDirectory("dropscope-jar-");
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Path copy = dir.resolve("dropscope.jar");
+                Files.copy(jar(), copy);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+                // Deleted in the reverse order of registration: the copy, then its directory.
+                dir.toFile().deleteOnExit();
+                copy.toFile().deleteOnExit();
+                jarForAnyUser = copy;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + jar() + " where any user can read it", e);
+            }
+        }
+        return jarForAnyUser;
     }
 
     /** The command line running dropscope's CLI inside {@link ShellProbe}, after {@code prefix}. */

@@ -71,6 +71,18 @@ public final class Messages {
         return drain(b);
     }
 
+    /** The NLMSG_DONE that ends dump {@code seq}: its int is 0, or the -errno that cut it short. */
+    public static byte[] done(int seq, int error) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeIntLE(20);                        // nlmsg_len: 16 + 4
+        b.writeShortLE(NetlinkLayout.NLMSG_DONE); // nlmsg_type
+        b.writeShortLE(NetlinkLayout.NLM_F_MULTI); // nlmsg_flags
+        b.writeIntLE(seq);                       // nlmsg_seq
+        b.writeIntLE(PORT);                      // nlmsg_pid
+        b.writeIntLE(error);                     // 0, or -errno
+        return drain(b);
+    }
+
     /** A generic netlink message of family 0x1f with one u32 attribute (type 1). */
     static byte[] genl(int seq, int cmd, int value) {
         ByteBuf b = Unpooled.buffer();

@@ -152,6 +152,30 @@ class NetlinkClientTest {
     }
 
     @Test
+    void dumpsEveryFamilyAsNlctrlSendsThem() throws IOException {
+        byte[] captured = bytesOf("nlctrl-getfamily-6.18.bin");
+        byte[] reply = java.util.Arrays.copyOf(captured, io.netty.buffer.Unpooled.wrappedBuffer(captured).getIntLE(0));
+        transport.then(seq -> concat(withSeq(reply, seq), Messages.done(seq, 0)));
+        List<GenlFamily> families = new ArrayList<>();
+        List<byte[]> raw = new ArrayList<>();
+        int n = new GenlFamilyResolver(client, alloc).dumpFamilies(m -> {
+            raw.add(ByteBufUtil.getBytes(m.encode(io.netty.buffer.Unpooled.buffer())));
+            if (!m.header().isDone()) {
+                families.add(GenlFamilyDecoder.decode(m));
+            }
+        });
+        assertEquals(2, n);
+        assertEquals("nlctrl", families.get(0).name());
+        assertEquals(ByteBufUtil.hexDump(withSeq(reply, 1)), ByteBufUtil.hexDump(raw.get(0)),
+                "NlMsg.encode gives back the bytes the kernel sent");
+        ByteBuf expected = GenlFamilyResolver.getFamilies(ByteBufAllocator.DEFAULT.buffer());
+        expected.setShortLE(NetlinkLayout.NLMSG_FLAGS_OFFSET, NetlinkLayout.NLM_F_REQUEST | NetlinkLayout.NLM_F_DUMP);
+        expected.setIntLE(NetlinkLayout.NLMSG_SEQ_OFFSET, 1);
+        assertEquals(ByteBufUtil.hexDump(expected), ByteBufUtil.hexDump(transport.sent.get(0)));
+        expected.release();
+    }
+
+    @Test
     void anOverrunIsCountedAndTheRequestGoesOn() throws IOException {
         transport.thenOverrun().then(seq -> genl(seq, 7, 5)).thenOverrun().then(Messages::ack);
         assertEquals(5, client.request("CMD_GET", request(6), Messages::value).only());
@@ -242,6 +266,36 @@ class NetlinkClientTest {
     }
 
     @Test
+    void aDumpHandsOverEveryMessageUpToAndIncludingDone() throws IOException {
+        transport.then(seq -> concat(genl(seq, 1, 10), genl(seq, 1, 11)))
+                .then(genl(0, 5, 1))                               // an alert between the parts
+                .then(seq -> concat(genl(seq, 1, 12), Messages.done(seq, 0)));
+        List<String> got = new ArrayList<>();
+        int n = client.dump("GET dump", request(3), m -> got.add(m.header().isDone() ? "done"
+                : String.valueOf(Messages.value(m))));
+        assertEquals(4, n);
+        assertEquals(List.of("10", "11", "12", "done"), got);
+        assertEquals(List.of(1), listener.multicast);
+        ByteBuf s = io.netty.buffer.Unpooled.wrappedBuffer(transport.sent.get(0));
+        assertEquals(NetlinkLayout.NLM_F_REQUEST | NetlinkLayout.NLM_F_DUMP,
+                s.getUnsignedShortLE(NetlinkLayout.NLMSG_FLAGS_OFFSET), "a dump is not acknowledged: no NLM_F_ACK");
+        assertEquals(1, s.getIntLE(NetlinkLayout.NLMSG_SEQ_OFFSET));
+    }
+
+    @Test
+    void aDumpRefusedOrCutShortIsAKernelError() {
+        transport.then(seq -> error(seq, Errno.EPERM, "no"))
+                .then(seq -> concat(genl(seq, 1, 10), Messages.done(seq, -Errno.EINTR)));
+        NetlinkKernelException refused = assertThrows(NetlinkKernelException.class,
+                () -> client.dump("GET dump", request(3), m -> { }));
+        assertEquals(Errno.EPERM, refused.errno());
+        NetlinkKernelException cut = assertThrows(NetlinkKernelException.class,
+                () -> client.dump("GET dump", request(3), m -> { }));
+        assertEquals(Errno.EINTR, cut.errno());
+        assertEquals("GET dump: kernel said: " + Errno.description(Errno.EINTR) + " (EINTR)", cut.getMessage());
+    }
+
+    @Test
     void onlySingleDoRequestsAreAccepted() {
         ByteBuf two = request(6);
         NlMsgBuilder.start(two, 0x1f, 0).genl(6, 2).finish();
@@ -251,7 +305,7 @@ class NetlinkClientTest {
                 .genl(6, 2).finish();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> client.request("DUMP", dump, Messages::value));
-        assertEquals("DUMP: dump requests are not supported", e.getMessage());
+        assertEquals("DUMP: a dump request; send it with dump()", e.getMessage());
         assertEquals(0, dump.refCnt());
         assertTrue(transport.sent.isEmpty());
     }

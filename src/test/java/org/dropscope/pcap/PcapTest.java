@@ -3,6 +3,7 @@ package org.dropscope.pcap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,10 @@ class PcapTest {
             PcapReader.Record a = r.next();
             assertEquals(1, a.number());
             assertEquals(NetlinkPcap.PACKET_HOST, a.packetType());
+            assertEquals(NetlinkPcap.ARPHRD_NETLINK, a.hardwareType());
+            assertEquals(16 + GETFAMILY.length, a.capturedLength());
+            assertEquals(16 + GETFAMILY.length, a.originalLength());
+            assertFalse(a.cut());
             assertEquals(16, a.protocol());
             assertEquals(1_763_775_529_787_093_000L, a.epochNanos());
             assertArrayEquals(GETFAMILY, ByteBufUtil.getBytes(a.message()));
@@ -79,6 +84,30 @@ class PcapTest {
             int second = 24 + 16 + 16 + GETFAMILY.length;
             assertEquals("record 2 at byte " + second + ": file ends after " + (16 + GETFAMILY.length - 5) + " of "
                     + (16 + GETFAMILY.length) + " bytes", e.getMessage());
+        }
+    }
+
+    @Test
+    void aRecordCutByTheSnapshotLengthIsReturnedMarkedCut() throws IOException {
+        // As tcpdump -s 36 writes it, built by hand: the record holds the cooked header and the
+        // first 20 of GETFAMILY's 32 bytes, and its header says the packet had 48.
+        byte[] file = ByteBufUtil.decodeHexDump("d4c3b2a1" + "02000400" + "00000000" + "00000000"
+                + "24000000" + "fd000000"                         // snaplen 36, LINKTYPE_NETLINK
+                + "00ca9a3b" + "fa000000" + "24000000" + "30000000"  // 1e9 s + 250 us, incl_len 36, orig_len 48
+                + "0004" + "0338" + "0000" + "0000000000000000" + "0010"  // outgoing, ARPHRD_NETLINK, protocol 16
+                + ByteBufUtil.hexDump(GETFAMILY, 0, 20));
+        try (PcapReader r = new PcapReader(new ByteArrayInputStream(file))) {
+            PcapReader.Record a = r.next();
+            assertTrue(a.cut());
+            assertEquals(36, a.capturedLength());
+            assertEquals(48, a.originalLength());
+            assertEquals(1_000_000_000_000_250_000L, a.epochNanos());
+            assertEquals(NetlinkPcap.PACKET_OUTGOING, a.packetType());
+            assertEquals(NetlinkPcap.ARPHRD_NETLINK, a.hardwareType());
+            assertEquals(16, a.protocol());
+            assertArrayEquals(Arrays.copyOf(GETFAMILY, 20), ByteBufUtil.getBytes(a.message()));
+            assertTrue(a.message().release());
+            assertNull(r.next());
         }
     }
 

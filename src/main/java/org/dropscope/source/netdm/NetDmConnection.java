@@ -6,11 +6,14 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.dropscope.netlink.GenlFamily;
 import org.dropscope.netlink.GenlFamilyResolver;
 import org.dropscope.netlink.NetlinkClient;
+import org.dropscope.netlink.NetlinkKernelException;
 import org.dropscope.netlink.NetlinkListener;
-import org.dropscope.netlink.NetlinkSocketTransport;
+import org.dropscope.netlink.NetlinkTransport;
+import org.dropscope.netlink.NlMsg;
 import org.dropscope.netlink.dropmon.NetDmConstants;
 import org.dropscope.netlink.dropmon.NetDmControl;
 import org.dropscope.netlink.dropmon.NetDmMessage;
@@ -34,8 +37,10 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
     /** Receive buffer of a session's alert socket, for bursts of alerts. */
     public static final int DEFAULT_ALERT_BUFFER = 8 << 20;
     private static final ByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
+    /** What the shell offers where NET_DM is missing. */
+    private static final String SHELL_ALTERNATIVE = "use --source tracepoint, which needs neither";
 
-    private final NetlinkSocketTransport transport;
+    private final NetDmSockets sockets;
     private final NetlinkClient client;
     private final NetDmControl control;
     private final int alertBufferBytes;
@@ -45,9 +50,8 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
     private boolean monitoring;
     private boolean closed;
 
-    private NetDmConnection(NetlinkSocketTransport transport, NetlinkClient client, GenlFamily family,
-            int alertBufferBytes) {
-        this.transport = transport;
+    private NetDmConnection(NetDmSockets sockets, NetlinkClient client, GenlFamily family, int alertBufferBytes) {
+        this.sockets = sockets;
         this.client = client;
         this.control = new NetDmControl(client, family, ALLOC);
         this.alertBufferBytes = alertBufferBytes;
@@ -59,7 +63,7 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
     }
 
     /**
-     * Opens a control socket and resolves the family.
+     * Opens a control socket and resolves the family, for the shell.
      *
      * @param alertBufferBytes the receive buffer each session's alert socket asks for
      *     (SO_RCVBUFFORCE, see socket(7); the kernel doubles it for its bookkeeping)
@@ -67,13 +71,27 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
      *     without CONFIG_NET_DROP_MONITOR, or a network namespace other than the initial one)
      */
     public static NetDmConnection connect(int alertBufferBytes) throws SourceException {
+        return connect(NetDmSockets.KERNEL, SHELL_ALTERNATIVE, alertBufferBytes);
+    }
+
+    /**
+     * Opens a control socket through {@code sockets} and resolves the family.
+     *
+     * @param alternative what to do instead when the kernel has no NET_DM, ending the error
+     *     message ("... or " + alternative)
+     * @param alertBufferBytes the receive buffer each session's alert socket asks for
+     * @throws SourceException when the kernel has no NET_DM family here (module missing, kernel
+     *     without CONFIG_NET_DROP_MONITOR, or a network namespace other than the initial one)
+     */
+    public static NetDmConnection connect(NetDmSockets sockets, String alternative, int alertBufferBytes)
+            throws SourceException {
         if (alertBufferBytes <= 0) {
             throw new IllegalArgumentException("alert buffer size must be positive: " + alertBufferBytes);
         }
         String otherNamespace = NetDmErrors.otherNetworkNamespace();
-        NetlinkSocketTransport transport;
+        NetlinkTransport transport;
         try {
-            transport = NetlinkSocketTransport.openGeneric();
+            transport = sockets.openControl();
         } catch (IOException e) {
             throw new SourceException(SourceException.Kind.SYSTEM,
                     "cannot open a generic netlink socket: " + e.getMessage(), e);
@@ -81,15 +99,20 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
         NetlinkClient client = new NetlinkClient(transport, NetlinkListener.NONE);
         try {
             GenlFamily family = new GenlFamilyResolver(client, ALLOC).resolve(NetDmConstants.NET_DM_FAMILY_NAME);
-            return new NetDmConnection(transport, client, family, alertBufferBytes);
+            return new NetDmConnection(sockets, client, family, alertBufferBytes);
         } catch (GenlFamilyResolver.FamilyNotFoundException e) {
             closeQuietly(client);
-            throw NetDmErrors.familyMissing(otherNamespace, e);
+            throw NetDmErrors.familyMissing(otherNamespace, alternative, e);
         } catch (IOException e) {
             closeQuietly(client);
             throw new SourceException(SourceException.Kind.SYSTEM,
                     "cannot resolve the NET_DM generic netlink family: " + e.getMessage(), e);
         }
+    }
+
+    /** How sessions open their alert sockets. */
+    NetDmSockets sockets() {
+        return sockets;
     }
 
     /** The resolved family: its id and multicast groups differ per boot. */
@@ -118,9 +141,16 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
     }
 
     synchronized void stopMonitoring() throws SourceException {
-        if (!monitoring) {
-            return;
+        if (monitoring) {
+            sendStop();
         }
+    }
+
+    /**
+     * Sends STOP for the drops {@link #setMonitored} names, whoever started monitoring: dwdump's
+     * {@code -e}, for a monitor that was killed and left the kernel monitoring.
+     */
+    public synchronized void sendStop() throws SourceException {
         try {
             control.stop(software, hardware);
             monitoring = false;
@@ -129,10 +159,29 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
         }
     }
 
+    /**
+     * Every generic netlink family, as nlctrl's dump sends them (see
+     * {@link GenlFamilyResolver#dumpFamilies}).
+     */
+    synchronized int dumpFamilies(Consumer<NlMsg> each) throws SourceException {
+        try {
+            return new GenlFamilyResolver(client, ALLOC).dumpFamilies(each);
+        } catch (IOException e) {
+            throw new SourceException(SourceException.Kind.SYSTEM, "cannot list the generic netlink families: "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Override
     public synchronized Config config() throws SourceException {
         NetDmMessage.Config c = current();
         return new Config(c.isPacketMode(), c.truncLength(), c.queueLength());
+    }
+
+    /** Sets alert mode, truncation and queue length in one CONFIG request, as dwdump does. */
+    public void configure(Config c) throws SourceException {
+        configure(c.packetMode() ? NetDmConstants.NET_DM_ALERT_MODE_PACKET : NetDmConstants.NET_DM_ALERT_MODE_SUMMARY,
+                c.truncLength(), c.queueLength());
     }
 
     @Override
@@ -168,14 +217,17 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
     }
 
     private synchronized void configure(Integer mode, Long trunc, Long queue) throws SourceException {
-        if (original == null) {
-            original = current();
-        }
+        NetDmMessage.Config before = original != null ? original : current();
         try {
             control.configure(mode, trunc, queue);
         } catch (IOException e) {
+            // A refusal changed nothing; after a timeout the kernel may have applied it.
+            if (!(e instanceof NetlinkKernelException)) {
+                original = before;
+            }
             throw NetDmErrors.request("config", e);
         }
+        original = before;
     }
 
     private NetDmMessage.Config current() throws SourceException {

@@ -26,16 +26,21 @@ final class NetDmErrors {
         return self != null && init != null && !self.equals(init) ? self : null;
     }
 
-    static SourceException familyMissing(String otherNamespace, IOException cause) {
+    /**
+     * The family lookup found nothing.
+     *
+     * @param alternative what to do without NET_DM, after "or"
+     */
+    static SourceException familyMissing(String otherNamespace, String alternative, IOException cause) {
         if (otherNamespace != null) {
             return new SourceException(SourceException.Kind.NO_KERNEL_FEATURE,
                     "NET_DM is visible only in the initial network namespace (the family is not netnsok),"
                             + " and dropscope runs in " + otherNamespace + ": run it in the host's network"
-                            + " namespace, or use --source tracepoint", cause);
+                            + " namespace, or " + alternative, cause);
         }
         return new SourceException(SourceException.Kind.NO_KERNEL_FEATURE,
                 "the kernel has no NET_DM generic netlink family: load it with modprobe drop_monitor, or use a"
-                        + " kernel built with CONFIG_NET_DROP_MONITOR; --source tracepoint needs neither", cause);
+                        + " kernel built with CONFIG_NET_DROP_MONITOR, or " + alternative, cause);
     }
 
     /** A refused or failed request; {@code what} is dropwatch's word for it (config, activation, stop). */

@@ -6,7 +6,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.PacketDrop;
 import org.dropscope.nativeio.NetlinkConstants;
@@ -30,7 +32,9 @@ import org.dropscope.pcap.PcapReader;
  * gets when it resolves the family, and the family dump dwdump writes first); it can be given
  * when a capture lacks it.
  *
- * <p>Only what the kernel sent is replayed: requests (NLM_F_REQUEST) and ACKs are skipped.
+ * <p>Only what the kernel sent is replayed: requests (NLM_F_REQUEST) and ACKs are skipped. A record
+ * that the capture's snapshot length cut (tcpdump -s) is not decoded: it is reported to
+ * {@link Handler#malformed} as cut, and the replay goes on.
  */
 public final class NetDmReplay {
     /** What a replay finds, in file order. */
@@ -45,6 +49,10 @@ public final class NetDmReplay {
 
         /** A NET_DM message that could not be decoded; the replay goes on. */
         void malformed(int record, String why);
+
+        /** Something the user should know about how the capture was read (printed once, first). */
+        default void note(String message) {
+        }
     }
 
     private NetDmReplay() {
@@ -59,11 +67,30 @@ public final class NetDmReplay {
      *     or when the capture has no NET_DM family reply and none was given
      */
     public static int replay(byte[] pcap, OptionalInt familyId, Handler handler) throws IOException {
-        int id = familyId.isPresent() ? familyId.getAsInt() : findFamilyId(pcap);
+        int id;
+        if (familyId.isPresent()) {
+            id = familyId.getAsInt();
+        } else {
+            OptionalInt replied = findFamilyId(pcap);
+            if (replied.isPresent()) {
+                id = replied.getAsInt();
+            } else {
+                id = inferFamilyId(pcap);
+                handler.note("no " + NetDmConstants.NET_DM_FAMILY_NAME + " family reply in the capture (dwdump 1.5.4"
+                        + " writes only the first part of the family list); its alerts are those of generic"
+                        + " netlink family id " + id + ", the only one whose messages all decode as NET_DM alerts"
+                        + " (--family-id overrides)");
+            }
+        }
         try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
             for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
                 try {
-                    if (rec.protocol() == NetlinkConstants.NETLINK_GENERIC) {
+                    if (rec.protocol() != NetlinkConstants.NETLINK_GENERIC) {
+                        continue;
+                    }
+                    if (rec.cut()) {
+                        handler.malformed(rec.number(), cut(rec));
+                    } else {
                         replayRecord(rec, id, handler);
                     }
                 } finally {
@@ -76,10 +103,17 @@ public final class NetDmReplay {
 
     private static void replayRecord(PcapReader.Record rec, int familyId, Handler handler) {
         List<NlMsg> messages = new ArrayList<>();
+        // nlmsg_type of the record's first message (struct nlmsghdr, host order), before decoding.
+        int firstType = rec.message().readableBytes() >= 6 ? rec.message().getUnsignedShortLE(
+                rec.message().readerIndex() + 4) : -1;
         try {
             NlMsgDecoder.forEach(rec.message(), messages::add);
         } catch (NetlinkDecoderException e) {
-            handler.malformed(rec.number(), e.getMessage());
+            // Damage in another family's record is not ours to report: dwdump 1.5.4 writes its
+            // family list cut in the middle of a message, which every capture of it holds.
+            if (firstType == familyId) {
+                handler.malformed(rec.number(), e.getMessage());
+            }
         }
         for (NlMsg m : messages) {
             if (m.type() != familyId || (m.header().flags() & NetlinkLayout.NLM_F_REQUEST) != 0) {
@@ -104,14 +138,23 @@ public final class NetDmReplay {
         }
     }
 
+    /** Why a cut record is not replayed, and how to take a capture that keeps whole messages. */
+    private static String cut(PcapReader.Record rec) {
+        return "cut to " + rec.capturedLength() + " of " + rec.originalLength() + " bytes by the capture's snapshot"
+                + " length (tcpdump -s); capture with -s 0 to keep whole messages";
+    }
+
     /** The id of NET_DM in the first nlctrl family message of the capture that names it. */
-    static int findFamilyId(byte[] pcap) throws IOException {
+    static OptionalInt findFamilyId(byte[] pcap) throws IOException {
         try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
             for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
                 try {
+                    if (rec.cut()) {
+                        continue;
+                    }
                     OptionalInt id = familyIdIn(rec.message());
                     if (id.isPresent()) {
-                        return id.getAsInt();
+                        return id;
                     }
                 } finally {
                     rec.message().release();
@@ -120,9 +163,62 @@ public final class NetDmReplay {
         } catch (IOException e) {
             // A damaged tail: the replay proper reports it after the records before it.
         }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Without a family reply, NET_DM's id is the one generic netlink family id (other than the
+     * controller's) that has alerts in the capture and all of whose messages from the kernel decode
+     * as NET_DM alerts (summary or packet).
+     */
+    static int inferFamilyId(byte[] pcap) throws IOException {
+        Map<Integer, Boolean> alertsOnly = new TreeMap<>();
+        PcapReader.Record firstCut = null;
+        try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
+            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
+                try {
+                    if (rec.cut()) {
+                        firstCut = firstCut != null ? firstCut : rec;
+                    } else if (rec.protocol() == NetlinkConstants.NETLINK_GENERIC) {
+                        classify(rec.message(), alertsOnly);
+                    }
+                } finally {
+                    rec.message().release();
+                }
+            }
+        } catch (IOException e) {
+            // A damaged tail: the replay proper reports it after the records before it.
+        }
+        List<Integer> candidates = alertsOnly.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+                .toList();
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
         throw new IOException("the capture holds no CTRL_CMD_NEWFAMILY reply for " + NetDmConstants.NET_DM_FAMILY_NAME
                 + ", so the family id of its messages is unknown: capture from before the client starts (it"
-                + " resolves the family then), or give the id with --family-id");
+                + " resolves the family then), or give the id with --family-id" + (firstCut == null ? ""
+                : "; it may be in a record the capture cut: record " + firstCut.number() + " was " + cut(firstCut)));
+    }
+
+    /** Marks each message type of the datagram as holding only NET_DM alerts so far, or not. */
+    private static void classify(ByteBuf datagram, Map<Integer, Boolean> alertsOnly) {
+        try {
+            NlMsgDecoder.forEach(datagram, m -> {
+                if (m.type() <= NetlinkLayout.GENL_ID_CTRL || (m.header().flags() & NetlinkLayout.NLM_F_REQUEST) != 0) {
+                    return;
+                }
+                boolean alert;
+                try {
+                    NetDmMessage dm = NetDmMessageDecoder.decode(m);
+                    alert = dm instanceof NetDmSummaryAlert || dm instanceof NetDmPacketAlert;
+                } catch (NetlinkDecoderException e) {
+                    alert = false;
+                }
+                alertsOnly.merge(m.type(), alert, Boolean::logicalAnd);
+            });
+        } catch (NetlinkDecoderException e) {
+            // A datagram we cannot frame says nothing about any family.
+        }
     }
 
     private static OptionalInt familyIdIn(ByteBuf datagram) {

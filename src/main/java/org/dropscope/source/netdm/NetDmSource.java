@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source.netdm;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +12,9 @@ import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
-import org.dropscope.nativeio.NativeException;
-import org.dropscope.nativeio.NetlinkConstants;
-import org.dropscope.netlink.NetlinkClient;
 import org.dropscope.netlink.NetlinkDecoderException;
 import org.dropscope.netlink.NetlinkListener;
-import org.dropscope.netlink.NetlinkSocketTransport;
 import org.dropscope.netlink.NlMsg;
-import org.dropscope.netlink.dropmon.NetDmConstants;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.netlink.dropmon.NetDmMessageDecoder;
 import org.dropscope.netlink.dropmon.NetDmPacketAlert;
@@ -34,8 +24,8 @@ import org.dropscope.source.NameTable;
 import org.dropscope.source.SourceException;
 
 /**
- * One NET_DM monitoring session: a socket of its own joined to the family's {@code events}
- * multicast group, a reader thread ({@code dropscope-netdm}) that decodes every alert into the
+ * One NET_DM monitoring session: an {@link AlertChannel} (a socket of its own joined to the
+ * family's {@code events} multicast group), a reader thread ({@code dropscope-netdm}) that decodes every alert into the
  * aggregator and hands it to the shell as it arrives, and START/STOP sent through the
  * {@link NetDmConnection}.
  *
@@ -45,17 +35,12 @@ import org.dropscope.source.SourceException;
  * session. Packet alerts the kernel could not even queue are its "tail drops", in {@code stats}.
  */
 final class NetDmSource implements DropSource {
-    /** After STOP, the reader keeps reading until the socket is quiet this long. */
-    private static final int QUIET_MILLIS = 200;
-    private static final Path PROC_NET_NETLINK = Path.of("/proc/net/netlink");
 
     private final NetDmConnection connection;
     private final int receiveBuffer;
     private final NameTable reasons = new NameTable();
     private final NameTable traps = new NameTable();
-    private NetlinkSocketTransport data;
-    private NetlinkClient client;
-    private int portId;
+    private AlertChannel alertChannel;
     private Thread reader;
     private DropSink writer;
     private AlertListener alerts;
@@ -120,32 +105,16 @@ final class NetDmSource implements DropSource {
         if (closed || reader != null) {
             throw new IllegalStateException("a NET_DM session runs once; open a new one");
         }
-        int group = connection.family().multicastGroup(NetDmConstants.NET_DM_MCGRP_EVENTS).orElseThrow(() ->
-                new SourceException(SourceException.Kind.NO_KERNEL_FEATURE,
-                        "the NET_DM family has no \"events\" multicast group: an unknown drop_monitor"));
-        try {
-            data = NetlinkSocketTransport.openGeneric();
-            data.setReceiveBufferSize(receiveBuffer);
-            portId = data.portId();
-        } catch (NativeException e) {
-            close();
-            throw new SourceException(SourceException.Kind.SYSTEM, "cannot open NET_DM's alert socket: "
-                    + e.getMessage(), e);
-        }
         try {
             // Joined before START, so that no alert of the session is missed.
-            data.joinGroup(group);
-        } catch (NativeException e) {
+            alertChannel = AlertChannel.open(connection.sockets(), connection.family(), receiveBuffer,
+                    new Alerts());
+        } catch (SourceException e) {
             close();
-            throw NetDmErrors.join(e);
-        } catch (IOException e) {
-            close();
-            throw new SourceException(SourceException.Kind.SYSTEM, "cannot join NET_DM's events group: "
-                    + e.getMessage(), e);
+            throw e;
         }
         writer = aggregator.newWriter();
         alerts = listener;
-        client = new NetlinkClient(data, new Alerts());
         reader = new Thread(this::readLoop, "dropscope-netdm");
         reader.setDaemon(true);
         reader.start();
@@ -186,7 +155,7 @@ final class NetDmSource implements DropSource {
     @Override
     public Map<String, Long> counters() {
         Map<String, Long> m = new LinkedHashMap<>();
-        NetlinkClient c = client;
+        AlertChannel c = alertChannel;
         m.put("alert socket overruns (ENOBUFS)", c == null ? 0 : c.overruns());
         m.put("alerts dropped at the socket (/proc/net/netlink Drops)", socketDrops);
         m.put("malformed messages", malformed);
@@ -208,32 +177,23 @@ final class NetDmSource implements DropSource {
                 // Closing anyway; the connection stops monitoring again when it closes.
             }
         }
-        if (client != null) {
-            try {
-                client.close();
-            } catch (IOException e) {
-                // The socket is ours and closing it is all that is left to do.
-            }
-        } else if (data != null) {
-            data.close();
+        if (alertChannel != null) {
+            alertChannel.close();
         }
     }
 
     private void readLoop() {
         try {
-            while (!stopping) {
-                client.receive(100);
+            // STOP is sent by stop(), before it sets the flag: what follows is the kernel's last.
+            // The condition is looked at after every read, at least every 100 ms: there a
+            // recorder ends a pass, so that a quiet session's recorder keeps its flush interval.
+            alertChannel.readUntil(() -> {
                 if (recorder != null) {
-                    // At least every 100 ms, so that a quiet session's recorder keeps its flush interval.
                     recorder.endPass();
                 }
-            }
-            // STOP is acknowledged: read what the kernel sent before it, until the socket is quiet.
-            long overruns;
-            do {
-                overruns = client.overruns();
-            } while (client.receive(QUIET_MILLIS) > 0 || client.overruns() != overruns);
-            socketDrops = socketDrops(portId);
+                return stopping;
+            }, AlertChannel.AfterStop.NOTHING);
+            socketDrops = alertChannel.socketDrops();
             if (socketDrops > 0) {
                 writer.begin();
                 writer.lost(0, socketDrops);
@@ -252,16 +212,7 @@ final class NetDmSource implements DropSource {
         return System.currentTimeMillis() * 1_000_000L;
     }
 
-    /** The kernel's count of messages it could not queue on our socket, from /proc/net/netlink. */
-    private static long socketDrops(int portId) {
-        try (Reader r = Files.newBufferedReader(PROC_NET_NETLINK, StandardCharsets.US_ASCII)) {
-            return ProcNetNetlink.drops(r, NetlinkConstants.NETLINK_GENERIC, portId);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    /** Runs on the reader thread, inside {@link NetlinkClient#receive}. */
+    /** Runs on the reader thread, inside {@link AlertChannel#readUntil}. */
     private final class Alerts implements NetlinkListener {
         @Override
         public void onMulticast(NlMsg msg) {

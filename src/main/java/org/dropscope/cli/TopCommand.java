@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.dropscope.aggregate.Snapshot;
+import org.dropscope.aggregate.StackTable;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.ReasonNames;
+import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.shell.ExitCodes;
+import org.dropscope.source.DropSource;
+import org.dropscope.source.IntervalSession;
+import org.dropscope.source.SourceException;
+import org.dropscope.view.DropPredicate;
+import org.dropscope.view.TopControls;
+import org.dropscope.view.TopModel;
+import org.dropscope.view.TopNames;
+import org.dropscope.view.TopScreen;
+import org.jline.terminal.Size;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dropscope top}: a live table of where and why the kernel drops packets, refreshed every
+ * interval; at a terminal full-screen with keys, otherwise (or with {@code --batch}) one plain
+ * block per interval, as {@code top -b} prints.
+ *
+ * <p>Threads: the source's reader writes the aggregator; the ticker ({@link IntervalSession})
+ * takes a snapshot per interval into {@link TopControls} and draws or prints; the main thread
+ * reads keys (or, in batch mode, waits for the end); JLine's signal thread redraws on resize.
+ */
+@Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Live table of the kernel's packet drops: drops/s, total, share, first and last seen, per"
+                + " symbol and reason (or per symbol, per reason, per kernel stack), with the source, kernel,"
+                + " events/s and lost events above.",
+            "Keys: q quit, p pause (counting goes on), s sort, g grouping, r reset totals, / filter by a part of"
+                + " the symbol or reason (Enter applies, empty clears). Ctrl-C or SIGTERM also quit.",
+            "When standard output is not a terminal, or with --batch, prints a block per interval instead."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success, also after q, Ctrl-C or SIGTERM",
+            "1:a bug in dropscope (please report it)",
+            "2:bad command line",
+            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
+            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM",
+            "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format)",
+            "6:a system call failed (memory, file descriptors)"})
+public final class TopCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ShellOptions options = new ShellOptions();
+
+    @Option(names = {"-b", "--batch"}, description = "Print a plain block per interval, as top -b does, even at a"
+            + " terminal.")
+    boolean batch;
+
+    @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "0",
+            description = "Stop after N intervals (the last one complete: monitoring is stopped and drained first)."
+                    + " Default: until q, Ctrl-C or SIGTERM.")
+    long iterations;
+
+    @Option(names = "--group", paramLabel = "symbol+reason|symbol|reason|stack", defaultValue = "symbol+reason",
+            description = "Rows at start (g changes it). Default: ${DEFAULT-VALUE}.")
+    String group;
+
+    @Option(names = "--sort", paramLabel = "drops/s|total|name", defaultValue = "drops/s",
+            description = "Order at start (s changes it). Default: ${DEFAULT-VALUE}.")
+    String sort;
+
+    @Option(names = "--stacks", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Tracepoint source: collect kernel call chains for the stack grouping (--no-stacks:"
+                    + " smaller samples). Default: on.")
+    boolean stacks;
+
+    /** Whether SIGINT and SIGTERM end top; tests end it themselves. */
+    boolean handleSignals = true;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        options.validate();
+        if (iterations < 0) {
+            throw new IllegalArgumentException("-n/--iterations takes 1 or more (0: no limit), not " + iterations);
+        }
+        TopModel.Grouping grouping = grouping(group);
+        TopModel.Sort order = sort(sort);
+        Lookup lookup = Lookup.load(options.lookupMethod, out, err, null);
+        if (lookup.exitCode() != Lookup.GO_ON) {
+            return lookup.exitCode();
+        }
+        SourceChoice choice;
+        DropSource source;
+        try {
+            choice = options.source.choose(stacks);
+        } catch (SourceException e) {
+            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+        }
+        Runnable releaseChoice = choice.releaser(err);
+        try {
+            source = choice.factory().open();
+        } catch (SourceException e) {
+            releaseChoice.run();
+            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+        }
+        boolean terminal = !batch && System.console() != null;
+        Top top = new Top(source, choice, lookup.symbols(), grouping, order, out, err);
+        if (!terminal && choice.note() != null) {
+            err.println(choice.note());
+            err.flush();
+        }
+        Runnable release = () -> {
+            top.stopQuietly();
+            releaseChoice.run();
+        };
+        if (terminal) {
+            try (TopTerminal screen = TopTerminal.open()) {
+                return Signals.runWith(top.interactive(screen), err, release, handleSignals);
+            }
+        }
+        return Signals.runWith(top.batch(), err, release, handleSignals);
+    }
+
+    static TopModel.Grouping grouping(String label) {
+        for (TopModel.Grouping g : TopModel.Grouping.values()) {
+            if (g.label().equals(label)) {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException("--group takes symbol+reason, symbol, reason or stack, not '" + label + "'");
+    }
+
+    static TopModel.Sort sort(String label) {
+        for (TopModel.Sort s : TopModel.Sort.values()) {
+            if (s.label().equals(label)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("--sort takes drops/s, total or name, not '" + label + "'");
+    }
+
+    /** The kernel release, as uname -r prints it. */
+    static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease"), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            return "(unknown)";
+        }
+    }
+
+    /** One run of top: the session, the controls, and how it ends. */
+    private final class Top {
+        private final IntervalSession session;
+        private final TopControls controls;
+        private final TopScreen screen = new TopScreen(ZoneId.systemDefault());
+        private final TopScreen.Run run;
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final CountDownLatch quit = new CountDownLatch(1);
+        private volatile Runnable redraw = () -> { };
+
+        Top(DropSource source, SourceChoice choice, Symbolizer symbols, TopModel.Grouping grouping,
+                TopModel.Sort order, PrintWriter out, PrintWriter err) {
+            this.out = out;
+            this.err = err;
+            this.session = new IntervalSession(source, options.intervalMillis, iterations, this::interval);
+            this.controls = new TopControls(new TopModel(new Names(symbols, source.reasons(),
+                    session.aggregator().stacks())), grouping, order, DropPredicate.ALL);
+            String stacksMissing = choice.netDm() != null ? "(NET_DM reports no kernel stacks)"
+                    : stacks ? null : "(no kernel stacks: started with --no-stacks)";
+            this.run = new TopScreen.Run(source.description(), kernelRelease(), stacksMissing);
+        }
+
+        /** On the ticker thread. */
+        private void interval(Snapshot s, boolean last) {
+            if (controls.update(s, System.currentTimeMillis())) {
+                redraw.run();
+            }
+            if (last) {
+                quit.countDown();
+            }
+        }
+
+        Signals.Session batch() {
+            redraw = () -> {
+                controls.block(screen, run).forEach(out::println);
+                out.flush();
+                if (out.checkError()) {
+                    // The reader went away (| head): end as top -b does on SIGPIPE.
+                    quit.countDown();
+                }
+            };
+            return session(() -> {
+                quit.await();
+                return ExitCodes.OK;
+            });
+        }
+
+        Signals.Session interactive(TopTerminal terminal) {
+            redraw = () -> {
+                Size size = terminal.size();
+                terminal.draw(controls.screen(screen, run, Math.max(1, size.getColumns()),
+                        Math.max(1, size.getRows())));
+            };
+            terminal.onResize(() -> redraw.run());
+            return session(() -> {
+                redraw.run();
+                while (quit.getCount() > 0) {
+                    int c = terminal.readKey(100);
+                    if (c == -1) {
+                        break;
+                    }
+                    if (c == TopTerminal.NO_KEY) {
+                        continue;
+                    }
+                    TopControls.Action a = controls.key(c);
+                    if (a == TopControls.Action.QUIT) {
+                        break;
+                    }
+                    if (a == TopControls.Action.REDRAW) {
+                        redraw.run();
+                    }
+                }
+                return ExitCodes.OK;
+            });
+        }
+
+        /** What runs on the main thread until the end; then monitoring is stopped, whatever ended it. */
+        private interface Loop {
+            int run() throws IOException, InterruptedException;
+        }
+
+        private Signals.Session session(Loop loop) {
+            return Signals.stoppable(() -> {
+                try {
+                    session.start(null);
+                    int code = loop.run();
+                    session.stop();
+                    return code;
+                } catch (SourceException e) {
+                    return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return ExitCodes.OK;
+                }
+            }, quit::countDown);
+        }
+
+        /** Releases the source if the main thread could not (the last resort of the shutdown path). */
+        void stopQuietly() {
+            try {
+                session.stop();
+            } catch (SourceException e) {
+                // Already said by the main thread, or the process is ending anyway.
+            }
+        }
+    }
+
+    /** Names from kallsyms (or hex without), the source's reasons, and the session's stack table. */
+    private static final class Names implements TopNames {
+        private final Symbolizer symbols;
+        private final ReasonNames reasons;
+        private final StackTable stackTable;
+
+        Names(Symbolizer symbols, ReasonNames reasons, StackTable stackTable) {
+            this.symbols = symbols;
+            this.reasons = reasons;
+            this.stackTable = stackTable;
+        }
+
+        @Override
+        public String symbol(DropOrigin origin, long location) {
+            if (origin == DropOrigin.HARDWARE) {
+                return "hw-trap#" + location;
+            }
+            return function(location);
+        }
+
+        @Override
+        public String reason(int code) {
+            return reasons.name(code);
+        }
+
+        @Override
+        public List<String> stack(int id) {
+            List<String> frames = new ArrayList<>();
+            for (long ip : stackTable.chain(id)) {
+                frames.add(function(ip));
+            }
+            return frames;
+        }
+
+        private String function(long pc) {
+            KernelSymbol s = symbols == null ? null : symbols.resolve(pc);
+            if (s == null) {
+                return "0x" + Long.toHexString(pc);
+            }
+            // No space: batch output stays one word per column.
+            return s.module() == null ? s.name() : s.name() + "[" + s.module() + "]";
+        }
+    }
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code top --batch -n N} while known drops happen in a private network namespace: the last
+ * block, printed after monitoring stopped and drained, counts at __udp4_lib_rcv with NO_SOCKET
+ * exactly the namespace's Udp NoPorts delta.
+ */
+@Tag("kernel")
+class TopBatchIT {
+    private static final int DATAGRAMS = 2000;
+    private static final int INTERVALS = 40;
+    private static final String INTERVAL_MILLIS = "300";
+    /** A block's first line: {@code HH:MM:SS  <source>  events/s E  lost L/interval T total  drops D total}. */
+    private static final Pattern HEADER = Pattern.compile(
+            "^\\d\\d:\\d\\d:\\d\\d  tracepoint .*  events/s [0-9.]+  lost (\\d+)/interval (\\d+) total  drops (\\d+) total.*$");
+    /** A row: drops/s, total, share, first, last, symbol, reason. */
+    private static final Pattern ROW = Pattern.compile(
+            "^\\s*[0-9.]+\\s+(\\d+)\\s+\\S+\\s+\\S+\\s+\\S+\\s+(\\S+)\\s+(\\S+)$");
+
+    @BeforeAll
+    static void requirements() {
+        ShellProcess.requireRootAndTools();
+    }
+
+    /** One run: the traffic, the last block's count and lost events, whether top outlasted the traffic. */
+    private record Observed(Netns.Traffic traffic, long counted, long lost, int blocksDuringTraffic, int blocks,
+            String transcript) {
+    }
+
+    @Test
+    void theLastBlockCountsExactlyTheClosedPortDropsOfTheNamespace() {
+        Observed o = Interference.repeatWhileDisturbed("TopBatchIT", TopBatchIT::runOnce, r -> {
+            if (r.blocksDuringTraffic() > INTERVALS - 2) {
+                return "printed " + r.blocksDuringTraffic() + " of " + INTERVALS + " blocks before the traffic ended"
+                        + " (a slow machine: the last block may have been taken before it)";
+            }
+            return Interference.of(r.counted(), r.traffic().noPorts(), r.lost());
+        });
+        assertTrue(o.blocksDuringTraffic() <= INTERVALS - 2, "top still ran when the traffic ended\n" + o.transcript());
+        assertEquals(DATAGRAMS, o.traffic().sent(), "datagrams sent");
+        assertEquals(DATAGRAMS, o.traffic().noPorts(), "Udp NoPorts of the test's network namespace");
+        assertEquals(INTERVALS, o.blocks(), "blocks printed for -n " + INTERVALS + "\n" + o.transcript());
+        assertEquals(0, o.lost(), "events lost\n" + o.transcript());
+        assertEquals(o.traffic().noPorts(), o.counted(),
+                "total of __udp4_lib_rcv NO_SOCKET in the last block\n" + o.transcript());
+    }
+
+    private static Observed runOnce() {
+        try (Netns net = Netns.create();
+                ShellProcess top = ShellProcess.start(List.of(), "top", "--batch", "-n", Integer.toString(INTERVALS),
+                        "--interval", INTERVAL_MILLIS, "--source", "tracepoint")) {
+            // The first block is printed once the kernel has been delivering for an interval.
+            top.awaitLine(l -> HEADER.matcher(l).matches(), "a block header", 0);
+            Netns.Traffic traffic = net.send("noport", DATAGRAMS);
+            int during = headers(top.stdout()).size();
+            assertEquals(0, top.awaitExit(), top.transcript());
+            assertEquals("", top.stderr(), "dropscope's stderr");
+            List<String> out = top.stdout();
+            List<Integer> headers = headers(out);
+            int last = headers.get(headers.size() - 1);
+            Matcher h = HEADER.matcher(out.get(last));
+            assertTrue(h.matches());
+            long counted = 0;
+            for (String line : out.subList(last + 2, out.size())) {
+                Matcher m = ROW.matcher(line);
+                if (m.matches() && m.group(2).equals("__udp4_lib_rcv") && m.group(3).equals("NO_SOCKET")) {
+                    counted += Long.parseLong(m.group(1));
+                }
+            }
+            return new Observed(traffic, counted, Long.parseLong(h.group(2)), during, headers.size(), top.transcript());
+        }
+    }
+
+    private static List<Integer> headers(List<String> lines) {
+        return IntStream.range(0, lines.size()).filter(i -> HEADER.matcher(lines.get(i)).matches())
+                .boxed().toList();
+    }
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.ZoneOffset;
+import java.util.List;
+import org.dropscope.event.DropSink;
+import org.junit.jupiter.api.Test;
+
+class TopControlsTest {
+    private static final TopScreen SCREEN = new TopScreen(ZoneOffset.UTC);
+    private static final TopScreen.Run RUN = new TopScreen.Run("test", "6.18.0", null);
+
+    private final TopModelTest.Feed feed = new TopModelTest.Feed();
+    private final TopControls controls = new TopControls(feed.model, TopModel.Grouping.SYMBOL_REASON,
+            TopModel.Sort.RATE, DropPredicate.ALL);
+
+    private void tick(long second) {
+        assertTrue(controls.update(feed.agg.snapshot(), second * 1000));
+    }
+
+    private List<String> screen() {
+        return controls.screen(SCREEN, RUN, 120, 12);
+    }
+
+    private void type(String keys) {
+        keys.chars().forEach(controls::key);
+    }
+
+    @Test
+    void keysCycleGroupingAndSortAndQuit() {
+        assertEquals(TopControls.Action.REDRAW, controls.key('g'));
+        assertEquals("group symbol  sort drops/s", screen().get(2));
+        assertEquals(TopControls.Action.REDRAW, controls.key('s'));
+        assertEquals("group symbol  sort total", screen().get(2));
+        assertEquals(TopControls.Action.NONE, controls.key('x'));
+        assertEquals(TopControls.Action.QUIT, controls.key('q'));
+    }
+
+    @Test
+    void pauseFreezesTheScreenWhileCountingGoesOn() {
+        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10);
+        tick(1);
+        controls.key('p');
+        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 5);
+        assertFalse(controls.update(feed.agg.snapshot(), 2000), "no redraw while paused");
+        assertTrue(screen().get(2).endsWith("PAUSED"), screen().get(2));
+        assertTrue(screen().get(4).contains(" 10 "), screen().get(4));
+        controls.key('p');
+        assertTrue(screen().get(4).contains(" 15 "), screen().get(4));
+    }
+
+    @Test
+    void resetWhilePausedShowsTheResetAtOnce() {
+        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10);
+        tick(1);
+        controls.key('p');
+        controls.key('r');
+        assertEquals("", screen().get(4));
+        assertTrue(screen().get(1).endsWith("drops 0 total"), screen().get(1));
+    }
+
+    @Test
+    void theFilterPromptTakesTextUntilEnterAndEmptyClears() {
+        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10)
+                .drop(TopModelTest.QUEUE, TopModelTest.RCVBUFF, DropSink.NO_STACK, 3);
+        tick(1);
+        controls.key('/');
+        type("queuex");
+        controls.key(127);
+        assertEquals("filter (symbol or reason, Enter applies, empty clears): queue", screen().get(11));
+        assertEquals(TopControls.Action.REDRAW, controls.key('q'), "q is text at the prompt");
+        controls.key(127);
+        controls.key('\r');
+        assertEquals("group symbol+reason  sort drops/s  filter queue", screen().get(2));
+        assertTrue(screen().get(4).contains("udp_queue_rcv_one_skb"), screen().get(4));
+        assertEquals("", screen().get(5));
+        controls.key('/');
+        type("zzz");
+        controls.key(27);
+        assertEquals("group symbol+reason  sort drops/s  filter queue", screen().get(2), "Escape leaves it as it was");
+        controls.key('/');
+        controls.key('\n');
+        assertEquals("group symbol+reason  sort drops/s", screen().get(2));
+        assertTrue(screen().get(5).contains("udp_queue_rcv_one_skb"), screen().get(5));
+    }
+
+    @Test
+    void aFixedFilterAppliesWithTheTypedOne() {
+        TopControls c = new TopControls(feed.model, TopModel.Grouping.SYMBOL, TopModel.Sort.RATE,
+                (symbol, reason, cpu) -> !"SOCKET_RCVBUFF".equals(reason));
+        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10)
+                .drop(TopModelTest.QUEUE, TopModelTest.RCVBUFF, DropSink.NO_STACK, 3);
+        c.update(feed.agg.snapshot(), 1000);
+        List<String> block = c.block(SCREEN, RUN);
+        assertEquals(4, block.size(), block.toString());
+        assertTrue(block.get(2).endsWith("__udp4_lib_rcv"), block.get(2));
+    }
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+import org.junit.jupiter.api.Test;
+
+class TopModelTest {
+    /** Two locations in __udp4_lib_rcv, one in udp_queue_rcv_one_skb, one that resolves to nothing. */
+    static final long UDP_A = 0xffffffff81c3a9a2L;
+    static final long UDP_B = 0xffffffff81c3aa10L;
+    static final long QUEUE = 0xffffffff81c39000L;
+    static final long UNKNOWN = 0xffffffffc0001234L;
+    static final int NO_SOCKET = 3;
+    static final int RCVBUFF = 6;
+
+    static final TopNames NAMES = new TopNames() {
+        @Override
+        public String symbol(DropOrigin origin, long location) {
+            if (origin == DropOrigin.HARDWARE) {
+                return "trap#" + location;
+            }
+            return location == UDP_A || location == UDP_B ? "__udp4_lib_rcv"
+                    : location == QUEUE ? "udp_queue_rcv_one_skb" : "0x" + Long.toHexString(location);
+        }
+
+        @Override
+        public String reason(int code) {
+            return code == NO_SOCKET ? "NO_SOCKET" : code == RCVBUFF ? "SOCKET_RCVBUFF" : null;
+        }
+
+        @Override
+        public List<String> stack(int id) {
+            return List.of("kfree_skb_reason", "frame" + id);
+        }
+    };
+
+    /** An aggregator and its writer, as a source would have them; intervals of exactly one second. */
+    static final class Feed {
+        final DropAggregator agg = new DropAggregator(2, 64, 16);
+        final DropSink w = agg.newWriter();
+        final TopModel model = new TopModel(NAMES);
+
+        Feed drop(long location, int reason, int stack, long count) {
+            w.begin();
+            w.drop(0, DropOrigin.SOFTWARE, location, reason, stack, count);
+            w.end();
+            return this;
+        }
+
+        Feed lost(long count) {
+            w.begin();
+            w.lost(1, count);
+            w.end();
+            return this;
+        }
+
+        /** Closes the interval; {@code second} is its wall time in seconds. */
+        void tick(long second) {
+            model.update(agg.snapshot(), second * 1000, 1_000_000_000L);
+        }
+    }
+
+    private static List<TopModel.Row> rows(TopModel m, TopModel.Grouping g, TopModel.Sort s) {
+        return m.rows(g, s, DropPredicate.ALL);
+    }
+
+    @Test
+    void symbolAndReasonRowsMergeLocationsOfOneFunction() {
+        Feed f = new Feed();
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 30).drop(UDP_B, NO_SOCKET, DropSink.NO_STACK, 10)
+                .drop(QUEUE, RCVBUFF, DropSink.NO_STACK, 5).drop(UDP_A, RCVBUFF, DropSink.NO_STACK, 1);
+        f.tick(100);
+        List<TopModel.Row> rows = rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE);
+        assertEquals(List.of(new TopModel.Row("__udp4_lib_rcv", "NO_SOCKET", null, 40, 40, 100_000, 100_000),
+                new TopModel.Row("udp_queue_rcv_one_skb", "SOCKET_RCVBUFF", null, 5, 5, 100_000, 100_000),
+                new TopModel.Row("__udp4_lib_rcv", "SOCKET_RCVBUFF", null, 1, 1, 100_000, 100_000)), rows);
+        assertEquals(46, f.model.dropsTotal());
+        assertEquals(46.0, f.model.dropsPerSecond());
+        assertEquals(46.0, f.model.eventsPerSecond());
+    }
+
+    @Test
+    void eachGroupingSumsTheSameDrops() {
+        Feed f = new Feed();
+        int s1 = f.agg.stacks().intern(new long[] {1, 2}, 2);
+        int s2 = f.agg.stacks().intern(new long[] {1, 3}, 2);
+        f.drop(UDP_A, NO_SOCKET, s1, 30).drop(UDP_B, NO_SOCKET, s2, 10).drop(QUEUE, RCVBUFF, s1, 5)
+                .drop(UNKNOWN, DropSink.NO_REASON, DropSink.NO_STACK, 2);
+        f.tick(1);
+        assertEquals(List.of(new TopModel.Row("__udp4_lib_rcv", null, null, 40, 40, 1000, 1000),
+                new TopModel.Row("udp_queue_rcv_one_skb", null, null, 5, 5, 1000, 1000),
+                new TopModel.Row("0xffffffffc0001234", null, null, 2, 2, 1000, 1000)),
+                rows(f.model, TopModel.Grouping.SYMBOL, TopModel.Sort.RATE));
+        assertEquals(List.of(new TopModel.Row(null, "NO_SOCKET", null, 40, 40, 1000, 1000),
+                new TopModel.Row(null, "SOCKET_RCVBUFF", null, 5, 5, 1000, 1000),
+                new TopModel.Row(null, "-", null, 2, 2, 1000, 1000)),
+                rows(f.model, TopModel.Grouping.REASON, TopModel.Sort.RATE));
+        List<TopModel.Row> stacks = rows(f.model, TopModel.Grouping.STACK, TopModel.Sort.RATE);
+        assertEquals(List.of(
+                new TopModel.Row(null, "NO_SOCKET", List.of("kfree_skb_reason", "frame" + s1), 30, 30, 1000, 1000),
+                new TopModel.Row(null, "NO_SOCKET", List.of("kfree_skb_reason", "frame" + s2), 10, 10, 1000, 1000),
+                new TopModel.Row(null, "SOCKET_RCVBUFF", List.of("kfree_skb_reason", "frame" + s1), 5, 5, 1000, 1000),
+                new TopModel.Row(null, "-", List.of(), 2, 2, 1000, 1000)), stacks);
+        for (TopModel.Grouping g : TopModel.Grouping.values()) {
+            assertEquals(47, rows(f.model, g, TopModel.Sort.NAME).stream().mapToLong(TopModel.Row::total).sum(), g.name());
+        }
+    }
+
+    @Test
+    void ratesFollowTheLastIntervalTotalsAndSeenTimesAccumulate() {
+        Feed f = new Feed();
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 10).drop(QUEUE, RCVBUFF, DropSink.NO_STACK, 50);
+        f.tick(1);
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 20);
+        f.tick(2);
+        f.tick(3);
+        List<TopModel.Row> byRate = rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE);
+        // Both idle now: rate 0 for both, then the larger total first.
+        assertEquals(List.of(new TopModel.Row("udp_queue_rcv_one_skb", "SOCKET_RCVBUFF", null, 0, 50, 1000, 1000),
+                new TopModel.Row("__udp4_lib_rcv", "NO_SOCKET", null, 0, 30, 1000, 2000)), byRate);
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 4);
+        f.tick(4);
+        byRate = rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE);
+        assertEquals("__udp4_lib_rcv", byRate.get(0).symbol());
+        assertEquals(4.0, byRate.get(0).rate());
+        assertEquals(34, byRate.get(0).total());
+        assertEquals(4000, byRate.get(0).lastSeen());
+        assertEquals("udp_queue_rcv_one_skb", rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.TOTAL)
+                .get(0).symbol());
+        assertEquals("__udp4_lib_rcv", rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.NAME)
+                .get(0).symbol());
+        assertEquals(4, f.model.intervals());
+    }
+
+    @Test
+    void rateIsPerSecondOfTheIntervalsRealLength() {
+        Feed f = new Feed();
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 30);
+        f.model.update(f.agg.snapshot(), 1, 500_000_000L);
+        assertEquals(60.0, rows(f.model, TopModel.Grouping.SYMBOL, TopModel.Sort.RATE).get(0).rate());
+        assertEquals(60.0, f.model.dropsPerSecond());
+    }
+
+    @Test
+    void resetCountsFromNowOnAndForgetsSeenTimesAndLosses() {
+        Feed f = new Feed();
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 10).lost(3);
+        f.tick(1);
+        assertEquals(3, f.model.lostTotal());
+        assertEquals(3, f.model.lostDelta());
+        f.model.reset();
+        assertEquals(List.of(), rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE));
+        assertEquals(0, f.model.dropsTotal());
+        assertEquals(0, f.model.lostTotal());
+        f.tick(2);
+        assertEquals(List.of(), rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE));
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 2).lost(1);
+        f.tick(3);
+        assertEquals(List.of(new TopModel.Row("__udp4_lib_rcv", "NO_SOCKET", null, 2, 2, 3000, 3000)),
+                rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE));
+        assertEquals(1, f.model.lostTotal());
+        assertEquals(2, f.model.dropsTotal());
+    }
+
+    @Test
+    void aFrozenCopyKeepsItsViewWhileTheModelCounts() {
+        Feed f = new Feed();
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 10);
+        f.tick(1);
+        TopModel frozen = f.model.copy();
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 5).drop(QUEUE, RCVBUFF, DropSink.NO_STACK, 1);
+        f.tick(2);
+        assertEquals(List.of(new TopModel.Row("__udp4_lib_rcv", "NO_SOCKET", null, 10, 10, 1000, 1000)),
+                rows(frozen, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE));
+        assertEquals(1000, frozen.updatedMillis());
+        assertEquals(16, f.model.dropsTotal());
+        assertEquals(2000, f.model.updatedMillis());
+    }
+
+    @Test
+    void filtersSeeSymbolAndReasonAndLeaveSharesOfEverything() {
+        Feed f = new Feed();
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 30).drop(QUEUE, RCVBUFF, DropSink.NO_STACK, 10);
+        f.tick(1);
+        assertEquals(List.of("udp_queue_rcv_one_skb"), f.model.rows(TopModel.Grouping.SYMBOL, TopModel.Sort.RATE,
+                DropPredicate.substring("rcvbuf")).stream().map(TopModel.Row::symbol).toList());
+        assertEquals(List.of("__udp4_lib_rcv"), f.model.rows(TopModel.Grouping.SYMBOL, TopModel.Sort.RATE,
+                DropPredicate.substring("UDP4")).stream().map(TopModel.Row::symbol).toList());
+        assertEquals(2, f.model.rows(TopModel.Grouping.SYMBOL, TopModel.Sort.RATE, DropPredicate.substring(""))
+                .size());
+        // A predicate of the filter language to come: every row is asked with ANY_CPU.
+        DropPredicate cpuAware = (symbol, reason, cpu) -> cpu == DropPredicate.ANY_CPU && "NO_SOCKET".equals(reason);
+        assertEquals(List.of("__udp4_lib_rcv"), f.model.rows(TopModel.Grouping.SYMBOL, TopModel.Sort.RATE,
+                cpuAware.and(DropPredicate.substring("udp"))).stream().map(TopModel.Row::symbol).toList());
+        assertEquals(40, f.model.dropsTotal(), "shares are of all drops, shown or not");
+    }
+
+    @Test
+    void reasonlessDropsAndUnnamedCodes() {
+        Feed f = new Feed();
+        f.drop(UDP_A, DropSink.NO_REASON, DropSink.NO_STACK, 1).drop(UDP_A, 99, DropSink.NO_STACK, 1);
+        f.tick(1);
+        List<TopModel.Row> rows = rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.NAME);
+        assertEquals(List.of("-", "99"), rows.stream().map(TopModel.Row::reason).toList());
+        assertNull(rows.get(0).stack());
+        assertFalse(DropPredicate.substring("x").test("a", null, 0));
+    }
+
+    @Test
+    void groupingAndSortCycle() {
+        assertEquals(TopModel.Grouping.SYMBOL, TopModel.Grouping.SYMBOL_REASON.next());
+        assertEquals(TopModel.Grouping.SYMBOL_REASON, TopModel.Grouping.STACK.next());
+        assertEquals(TopModel.Sort.TOTAL, TopModel.Sort.RATE.next());
+        assertEquals(TopModel.Sort.RATE, TopModel.Sort.NAME.next());
+    }
+}

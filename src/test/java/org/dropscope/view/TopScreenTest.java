@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.ZoneOffset;
+import java.util.List;
+import org.dropscope.event.DropSink;
+import org.junit.jupiter.api.Test;
+
+class TopScreenTest {
+    private static final TopScreen SCREEN = new TopScreen(ZoneOffset.UTC);
+    private static final TopScreen.Run RUN = new TopScreen.Run("tracepoint skb:kfree_skb (test)", "6.18.0", null);
+    private static final TopScreen.View DEFAULT = view(TopModel.Grouping.SYMBOL_REASON, "", false, null);
+
+    private static TopScreen.View view(TopModel.Grouping g, String filter, boolean paused, String prompt) {
+        return new TopScreen.View(g, TopModel.Sort.RATE, DropPredicate.substring(filter), filter, paused, prompt);
+    }
+
+    /** 12:00:01 UTC: 30 NO_SOCKET at __udp4_lib_rcv, 10 SOCKET_RCVBUFF at udp_queue_rcv_one_skb, 2 lost. */
+    private static TopModel model() {
+        TopModelTest.Feed f = new TopModelTest.Feed();
+        f.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 30)
+                .drop(TopModelTest.QUEUE, TopModelTest.RCVBUFF, DropSink.NO_STACK, 10).lost(2);
+        f.tick(12 * 3600 + 1);
+        return f.model;
+    }
+
+    @Test
+    void aScreenHasTheHeaderTheRowsAndTheKeys() {
+        List<String> lines = SCREEN.screen(model(), DEFAULT, RUN, 120, 10);
+        assertEquals(List.of(
+                "dropscope top 12:00:01  tracepoint skb:kfree_skb (test)",
+                "kernel 6.18.0  events/s 40.0  lost 2/interval 2 total  drops 40 total",
+                "group symbol+reason  sort drops/s",
+                "   DROPS/S        TOTAL  SHARE  FIRST     LAST      SYMBOL                 REASON",
+                "      30.0           30   75.0  12:00:01  12:00:01  __udp4_lib_rcv         NO_SOCKET",
+                "      10.0           10   25.0  12:00:01  12:00:01  udp_queue_rcv_one_skb  SOCKET_RCVBUFF",
+                "", "", "",
+                TopScreen.KEYS), lines);
+    }
+
+    @Test
+    void rowsThatDoNotFitAreCountedOnOneLine() {
+        TopModelTest.Feed f = new TopModelTest.Feed();
+        for (int i = 0; i < 20; i++) {
+            f.drop(TopModelTest.UNKNOWN + i, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 100 - i);
+        }
+        f.tick(1);
+        List<String> lines = SCREEN.screen(f.model, DEFAULT, RUN, 100, 12);
+        assertEquals(12, lines.size());
+        // 12 lines: 4 of header, 6 rows, the "more" line, the keys.
+        assertEquals("… 14 more", lines.get(10));
+        assertTrue(lines.get(4).contains("0xffffffffc0001234"), lines.get(4));
+        assertTrue(lines.get(9).contains("0xffffffffc0001239"), lines.get(9));
+        assertEquals(TopScreen.KEYS, lines.get(11));
+    }
+
+    @Test
+    void everyLineFitsTheWidthAndTheHeightIsNeverExceeded() {
+        TopModel m = model();
+        for (int width : new int[] {1, 20, 50, 200}) {
+            for (int height : new int[] {1, 2, 5, 6, 30}) {
+                List<String> lines = SCREEN.screen(m, view(TopModel.Grouping.STACK, "udp", true, "ab"), RUN, width,
+                        height);
+                assertEquals(height, lines.size(), width + "x" + height);
+                for (String l : lines) {
+                    assertTrue(l.length() <= width, width + "x" + height + ": " + l);
+                }
+                assertTrue(lines.get(height - 1).startsWith(TopScreen.cut("filter (", width)),
+                        "the prompt stays on the last line: " + lines);
+            }
+        }
+    }
+
+    @Test
+    void theSettingsLineSaysGroupingSortFilterPauseAndMissingStacks() {
+        TopScreen.Run netDm = new TopScreen.Run("NET_DM", "6.1.0", "(NET_DM reports no kernel stacks)");
+        List<String> lines = SCREEN.screen(model(), view(TopModel.Grouping.STACK, "udp4", true, null), netDm, 200, 20);
+        assertEquals("group stack  sort drops/s  filter udp4  PAUSED  (NET_DM reports no kernel stacks)", lines.get(2));
+        assertEquals("      30.0           30   75.0  12:00:01  12:00:01  NO_SOCKET  (no stack)", lines.get(4));
+        assertEquals("", lines.get(5), "the filter keeps only __udp4_lib_rcv");
+        lines = SCREEN.screen(model(), view(TopModel.Grouping.SYMBOL, "", false, null), netDm, 200, 20);
+        assertEquals("group symbol  sort drops/s", lines.get(2), "stacks are mentioned only for the stack grouping");
+    }
+
+    @Test
+    void thePromptReplacesTheKeys() {
+        List<String> lines = SCREEN.screen(model(), view(TopModel.Grouping.SYMBOL, "", false, "udp"), RUN, 200, 8);
+        assertEquals("filter (symbol or reason, Enter applies, empty clears): udp", lines.get(7));
+    }
+
+    @Test
+    void stackRowsShowTheChainInnermostFirst() {
+        TopModelTest.Feed f = new TopModelTest.Feed();
+        int s = f.agg.stacks().intern(new long[] {1, 2}, 2);
+        f.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, s, 3);
+        f.tick(1);
+        List<String> lines = SCREEN.screen(f.model, view(TopModel.Grouping.STACK, "", false, null), RUN, 200, 8);
+        assertEquals("   DROPS/S        TOTAL  SHARE  FIRST     LAST      REASON     STACK", lines.get(3));
+        assertEquals("       3.0            3  100.0  00:00:01  00:00:01  NO_SOCKET  kfree_skb_reason < frame" + s,
+                lines.get(4));
+    }
+
+    @Test
+    void beforeTheFirstIntervalTheScreenSaysItWaits() {
+        TopModel m = new TopModel(TopModelTest.NAMES);
+        List<String> lines = SCREEN.screen(m, DEFAULT, RUN, 100, 8);
+        assertEquals("dropscope top --:--:--  tracepoint skb:kfree_skb (test)", lines.get(0));
+        assertEquals("(waiting for the first interval)", lines.get(4));
+    }
+
+    @Test
+    void aBatchBlockHasEveryRowUncut() {
+        TopModelTest.Feed f = new TopModelTest.Feed();
+        String longName = "x".repeat(TopScreen.MAX_SYMBOL + 10);
+        TopNames names = new TopNames() {
+            @Override
+            public String symbol(org.dropscope.event.DropOrigin origin, long location) {
+                return location == 1 ? longName : TopModelTest.NAMES.symbol(origin, location);
+            }
+
+            @Override
+            public String reason(int code) {
+                return TopModelTest.NAMES.reason(code);
+            }
+
+            @Override
+            public List<String> stack(int id) {
+                return List.of();
+            }
+        };
+        TopModel m = new TopModel(names);
+        f.drop(1, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 5).drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET,
+                DropSink.NO_STACK, 7);
+        m.update(f.agg.snapshot(), 3_600_000, 1_000_000_000L);
+        List<String> block = SCREEN.block(m, DEFAULT, RUN);
+        assertEquals(5, block.size());
+        assertEquals("01:00:00  tracepoint skb:kfree_skb (test)  events/s 12.0  lost 0/interval 0 total  drops 12 total",
+                block.get(0));
+        assertTrue(block.get(1).startsWith("   DROPS/S        TOTAL"), block.get(1));
+        assertTrue(block.get(2).endsWith("__udp4_lib_rcv" + " ".repeat(longName.length() - 14) + "  NO_SOCKET"),
+                block.get(2));
+        assertTrue(block.get(3).contains(longName + "  NO_SOCKET"), block.get(3));
+        assertEquals("", block.get(4));
+    }
+}
