@@ -73,7 +73,19 @@ class ReplayIT {
         List<String> live = s.output(NetDmVmIT.MON).stream().filter(l -> !NOT_FROM_A_MESSAGE.matcher(l).matches())
                 .toList();
         assertTrue(live.stream().anyMatch(l -> l.startsWith("drop at: ")), s::describe);
-        assertEquals(String.join("\n", live), String.join("\n", replay(s.capture(), "")));
+        List<String> replayed = replay(s.capture(), "");
+        // tcpdump, stopped after dropwatch exits, may leave the last replies (show, stats) in its
+        // socket buffer unwritten: the capture then ends early, never in the middle of the alerts.
+        assertTrue(replayed.size() <= live.size(), () -> "replayed more than dropwatch printed: " + replayed);
+        assertEquals(String.join("\n", live.subList(0, replayed.size())), String.join("\n", replayed));
+        assertEquals(live.stream().filter(ReplayIT::isAlertLine).toList(),
+                replayed.stream().filter(ReplayIT::isAlertLine).toList(), "every alert line");
+    }
+
+    /** A summary line, or a line of a packet block (everything but show's and stats' replies). */
+    private static boolean isAlertLine(String l) {
+        return !l.startsWith("Alert mode: ") && !l.startsWith("Truncation length: ") && !l.startsWith("Queue length: ")
+                && !l.endsWith(" statistics:") && !l.startsWith("Tail dropped: ");
     }
 
     @Test
