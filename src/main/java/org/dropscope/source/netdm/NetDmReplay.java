@@ -67,21 +67,7 @@ public final class NetDmReplay {
      *     or when the capture has no NET_DM family reply and none was given
      */
     public static int replay(byte[] pcap, OptionalInt familyId, Handler handler) throws IOException {
-        int id;
-        if (familyId.isPresent()) {
-            id = familyId.getAsInt();
-        } else {
-            OptionalInt replied = findFamilyId(pcap);
-            if (replied.isPresent()) {
-                id = replied.getAsInt();
-            } else {
-                id = inferFamilyId(pcap);
-                handler.note("no " + NetDmConstants.NET_DM_FAMILY_NAME + " family reply in the capture (dwdump 1.5.4"
-                        + " writes only the first part of the family list); its alerts are those of generic"
-                        + " netlink family id " + id + ", the only one whose messages all decode as NET_DM alerts"
-                        + " (--family-id overrides)");
-            }
-        }
+        int id = familyId.isPresent() ? familyId.getAsInt() : familyId(pcap, handler);
         try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
             for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
                 try {
@@ -144,34 +130,13 @@ public final class NetDmReplay {
                 + " length (tcpdump -s); capture with -s 0 to keep whole messages";
     }
 
-    /** The id of NET_DM in the first nlctrl family message of the capture that names it. */
-    static OptionalInt findFamilyId(byte[] pcap) throws IOException {
-        try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
-            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
-                try {
-                    if (rec.cut()) {
-                        continue;
-                    }
-                    OptionalInt id = familyIdIn(rec.message());
-                    if (id.isPresent()) {
-                        return id;
-                    }
-                } finally {
-                    rec.message().release();
-                }
-            }
-        } catch (IOException e) {
-            // A damaged tail: the replay proper reports it after the records before it.
-        }
-        return OptionalInt.empty();
-    }
-
     /**
-     * Without a family reply, NET_DM's id is the one generic netlink family id (other than the
-     * controller's) that has alerts in the capture and all of whose messages from the kernel decode
-     * as NET_DM alerts (summary or packet).
+     * NET_DM's id in the capture, in one pass: from the first nlctrl family message that names it;
+     * failing that (dwdump 1.5.4 writes only the first part of the family list), the one generic
+     * netlink family id (other than the controller's) that has alerts in the capture and all of
+     * whose messages from the kernel decode as NET_DM alerts, which {@code handler} is told.
      */
-    static int inferFamilyId(byte[] pcap) throws IOException {
+    static int familyId(byte[] pcap, Handler handler) throws IOException {
         Map<Integer, Boolean> alertsOnly = new TreeMap<>();
         PcapReader.Record firstCut = null;
         try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
@@ -179,7 +144,14 @@ public final class NetDmReplay {
                 try {
                     if (rec.cut()) {
                         firstCut = firstCut != null ? firstCut : rec;
-                    } else if (rec.protocol() == NetlinkConstants.NETLINK_GENERIC) {
+                        continue;
+                    }
+                    // A duplicate: framing moves the reader index, and classify reads the record again.
+                    OptionalInt replied = familyIdIn(rec.message().duplicate());
+                    if (replied.isPresent()) {
+                        return replied.getAsInt();
+                    }
+                    if (rec.protocol() == NetlinkConstants.NETLINK_GENERIC) {
                         classify(rec.message(), alertsOnly);
                     }
                 } finally {
@@ -192,7 +164,12 @@ public final class NetDmReplay {
         List<Integer> candidates = alertsOnly.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
                 .toList();
         if (candidates.size() == 1) {
-            return candidates.get(0);
+            int id = candidates.get(0);
+            handler.note("no " + NetDmConstants.NET_DM_FAMILY_NAME + " family reply in the capture (dwdump 1.5.4"
+                    + " writes only the first part of the family list); its alerts are those of generic"
+                    + " netlink family id " + id + ", the only one whose messages all decode as NET_DM alerts"
+                    + " (--family-id overrides)");
+            return id;
         }
         throw new IOException("the capture holds no CTRL_CMD_NEWFAMILY reply for " + NetDmConstants.NET_DM_FAMILY_NAME
                 + ", so the family id of its messages is unknown: capture from before the client starts (it"
