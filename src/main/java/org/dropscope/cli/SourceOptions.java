@@ -31,6 +31,15 @@ public final class SourceOptions {
                     + " overflow it are lost, counted and shown. Default: ${DEFAULT-VALUE}.")
     int netDmBufferBytes = NetDmConnection.DEFAULT_ALERT_BUFFER;
 
+    /** NET_DM's alert modes (dropwatch's {@code set alertmode}). */
+    public enum AlertMode { summary, packet }
+
+    @Option(names = "--alert-mode", paramLabel = "summary|packet",
+            description = "NET_DM source: have the kernel send summary alerts (a count per drop point and second)"
+                    + " or packet alerts (each dropped packet with its reason, input port and bytes) while this"
+                    + " runs; put back at exit. Default: as NET_DM is set.")
+    AlertMode alertMode;
+
     @Option(names = "--tracefs", paramLabel = "DIR",
             description = "Tracepoint source: use this tracefs directory instead of finding or mounting one.")
     Path tracefs;
@@ -58,11 +67,22 @@ public final class SourceOptions {
             }
             throw e;
         }
+        if (alertMode != null) {
+            try {
+                netDm.setPacketMode(alertMode == AlertMode.packet);
+            } catch (SourceException e) {
+                netDm.closeAndRestore();
+                throw e;
+            }
+        }
         return new SourceChoice("NET_DM", netDm, netDm, source == Kind.auto ? "Using NET_DM (drop_monitor)" : null,
                 netDm::closeAndRestore);
     }
 
     void validate() {
+        if (alertMode != null && source == Kind.tracepoint) {
+            throw new IllegalArgumentException("--alert-mode sets NET_DM's alerts; the tracepoint source has none");
+        }
         if (netDmBufferBytes < 4096) {
             throw new IllegalArgumentException("--netdm-bufsize must be at least 4096 bytes, got " + netDmBufferBytes);
         }

@@ -46,4 +46,16 @@ class SourceOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, o::validate);
         assertEquals("--netdm-bufsize must be at least 4096 bytes, got 4095", e.getMessage());
     }
+
+    @Test
+    void anAlertModeWithTheTracepointSourceIsRejected() {
+        SourceOptions o = new SourceOptions();
+        o.ringPages = 1;
+        o.alertMode = SourceOptions.AlertMode.packet;
+        o.source = SourceOptions.Kind.auto;
+        o.validate();
+        o.source = SourceOptions.Kind.tracepoint;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, o::validate);
+        assertEquals("--alert-mode sets NET_DM's alerts; the tracepoint source has none", e.getMessage());
+    }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -269,12 +270,14 @@ class NetDmVmIT {
 
     @ParameterizedTest
     @MethodSource("dropscopeRuns")
-    void dropscopeLeavesMonitoringOffAndNetDmConfiguredAsItFoundIt(String scenario) {
-        assertLeftAsFound(vm.scenario(scenario, "dropscope").assertRan());
+    void dropscopeLeavesMonitoringOffAndNetDmConfiguredAsItFoundIt(String scenario, String tool) {
+        assertLeftAsFound(vm.scenario(scenario, tool).assertRan());
     }
 
-    static List<String> dropscopeRuns() {
-        return NetDmVm.runs().stream().filter(r -> r[1].equals("dropscope")).map(r -> r[0]).toList();
+    /** Runs of the shell and of the other monitoring subcommands (dump is checked by NetDmDumpIT). */
+    static List<Arguments> dropscopeRuns() {
+        return NetDmVm.runs().stream().filter(r -> r[1].equals("dropscope") || r[1].equals(TopNetDmIT.TOOL))
+                .map(r -> Arguments.of(r[0], r[1])).toList();
     }
 
     /** Before the runner's reset: the boot's configuration, and the kernel accepts CONFIG (not monitoring). */
