@@ -32,8 +32,12 @@ import org.dropscope.testing.KernelTestSupport;
  */
 final class NetDmVm {
     static final String SCENARIO_DIR = "src/test/netdm-vm";
-    /** The guest may run this long; preparing the cache (a 70 MB download) comes on top. */
-    static final Duration GUEST_TIMEOUT = Duration.ofMinutes(15);
+    /**
+     * The guest may run this long; preparing the cache (a 70 MB download) comes on top. The
+     * scenarios take 9–16 minutes on this kind of machine (emulated CPU, JVM starts of 10–20 s);
+     * a stuck step ends on its own NETDM_STEP_TIMEOUT long before this.
+     */
+    static final Duration GUEST_TIMEOUT = Duration.ofMinutes(25);
     static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(10);
     private static final List<String> HOST_TOOLS = List.of("qemu-system-x86_64", "dpkg-deb", "apt-get", "depmod",
             "dropwatch", "tcpdump", "stdbuf", "nsenter", "taskset", "chrt", "ip");
