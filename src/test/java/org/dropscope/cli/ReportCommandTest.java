@@ -452,6 +452,20 @@ class ReportCommandTest {
         assertEquals(dropwatch.values().stream().mapToLong(Long::longValue).sum(), r.get("total").asLong());
     }
 
+    @Test
+    void aCaptureCutShortGivesTheReportOfItsWholeRecordsAndSaysWhichRecordIsCut() throws IOException {
+        byte[] whole = Files.readAllBytes(Path.of("src/test/resources/fixtures/netlink/netdm-6.1.pcap"));
+        Path cut = tmp.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 100));
+        assertEquals(ExitCodes.BAD_INPUT, report(cut.toString(), "--format", "json"));
+        JsonNode r = JSON.readTree(out.toString());
+        assertValid(r);
+        assertFalse(r.get("complete").asBoolean());
+        assertTrue(r.get("total").asLong() > 0, out::toString);
+        assertTrue(err.toString().matches("dropscope: " + Pattern.quote(cut.toString()) + ": stopped reading: record"
+                + " \\d+ at byte \\d+: file ends after .*; the report covers everything before it\n"), err::toString);
+    }
+
     /** Without kallsyms a capture names only what its packet alerts name: summary pcs stay raw. */
     @Test
     void aCaptureWithoutKallsymsNamesWhatItsPacketAlertsName() throws IOException {
