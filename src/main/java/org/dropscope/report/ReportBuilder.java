@@ -132,7 +132,7 @@ public final class ReportBuilder implements RecordVisitor {
     public Report finish(boolean complete, Report.Damage damage) {
         Map<Report.Row, long[]> merged = new LinkedHashMap<>();
         table.forEach((location, origin, reason, stack, cpu, protocol, second, count) -> {
-            Report.Row key = row(location, DropOrigin.ofCode(origin), reason, stack, cpu, protocol, second, 0);
+            Report.Row key = row(location, DropOrigin.ofCode(origin), reason, stack, cpu, protocol, second);
             merged.computeIfAbsent(key, k -> new long[1])[0] += count;
         });
         List<Report.Row> rows = new ArrayList<>(merged.size());
@@ -144,8 +144,9 @@ public final class ReportBuilder implements RecordVisitor {
                 stacks);
     }
 
+    /** A row's resolved key, count 0: rows whose keys resolve alike are one row. */
     private Report.Row row(long location, DropOrigin origin, int reason, int stack, int cpu, int protocol,
-            long second, long count) {
+            long second) {
         List<GroupKey> g = query.groups();
         boolean hardware = origin == DropOrigin.HARDWARE;
         String symbol = null;
@@ -164,7 +165,7 @@ public final class ReportBuilder implements RecordVisitor {
         }
         return new Report.Row(g.contains(GroupKey.SYMBOL) || exact ? symbol : null, exact ? where : null,
                 byLocation && hardware, exact ? location : 0, reasonName, stack == DropSink.NO_STACK ? null
-                : frames(stack), cpu, protocol, second, count);
+                : frames(stack), cpu, protocol, second, 0);
     }
 
     private List<String> frames(int stackId) {
