@@ -90,6 +90,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        String name = file.equals("-") ? "standard input" : file;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean stacks = folded || svg != null;
@@ -122,17 +123,17 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             return Failures.line(err, ExitCodes.BAD_INPUT, "no such file: " + file);
         } catch (AccessDeniedException e) {
-            return Failures.line(err, ExitCodes.NO_PERMISSION, file + ": permission denied");
+            return Failures.line(err, ExitCodes.NO_PERMISSION, name + ": permission denied");
         } catch (RecordFormatException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage());
+            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage());
+            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
         }
         Report report = result.report();
-        result.notes().forEach(n -> err.println("dropscope: " + file + ": " + n));
-        result.skipped().forEach(n -> err.println("dropscope: " + file + ": " + n));
+        result.notes().forEach(n -> err.println("dropscope: " + name + ": " + n));
+        result.skipped().forEach(n -> err.println("dropscope: " + name + ": " + n));
         if (stacks && !report.stacks()) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": no drop " + (query.filter() != null
+            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": no drop " + (query.filter() != null
                     || query.since() != null || query.until() != null ? "kept " : "") + "has a recorded call chain,"
                     + " so there is no flame graph to draw (record with call chains: dropscope record -g)");
         }
@@ -143,7 +144,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         out.flush();
         if (report.damage() != null) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": stopped reading: " + report.damage().message()
+            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": stopped reading: " + report.damage().message()
                     + "; the report covers everything before it");
         }
         err.flush();
