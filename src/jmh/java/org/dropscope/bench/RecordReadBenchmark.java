@@ -5,6 +5,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.event.DropEvent;
@@ -25,6 +27,10 @@ import org.dropscope.record.RecordReader;
 import org.dropscope.record.RecordVisitor;
 import org.dropscope.record.RecordWriter;
 import org.dropscope.record.SourceKind;
+import org.dropscope.report.GroupKey;
+import org.dropscope.report.Report;
+import org.dropscope.report.ReportQuery;
+import org.dropscope.report.ReportReader;
 import org.dropscope.tracefs.DropReasons;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,7 +55,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       testing each event against {@code reason == NO_SOCKET && symbol =~ __udp*} with them, as
  *       {@code report --filter} will;</li>
  *   <li>{@code write}: {@link RecordWriter} into a stream that discards, as the recording thread
- *       would write beside the aggregator.</li>
+ *       would write beside the aggregator;</li>
+ *   <li>{@code report}: what {@code dropscope report --filter 'reason == NO_SOCKET && symbol =~ __udp*'}
+ *       does before formatting: {@link ReportReader} detects the kind, reads, filters and groups
+ *       by symbol and reason (the goal: 10 M events/s); {@code reportAllBySecond} keeps every
+ *       event and groups by symbol, reason, cpu and second, the most keys per event.</li>
  * </ul>
  * The {@code events} counter gives events per second.
  */
@@ -169,6 +179,26 @@ public class RecordReadBenchmark {
             throw new IllegalStateException("read " + r);
         }
         counter.events += r.events();
+    }
+
+    @Benchmark
+    public long report(HotPathBenchmark.Events counter) throws IOException {
+        return report(new ReportQuery(GroupKey.DEFAULT, filter, null, null, ZoneId.of("UTC")), counter);
+    }
+
+    @Benchmark
+    public long reportAllBySecond(HotPathBenchmark.Events counter) throws IOException {
+        return report(new ReportQuery(List.of(GroupKey.SYMBOL, GroupKey.REASON, GroupKey.CPU, GroupKey.SECOND), null,
+                null, null, ZoneId.of("UTC")), counter);
+    }
+
+    private long report(ReportQuery query, HotPathBenchmark.Events counter) throws IOException {
+        Report r = ReportReader.read(new ByteArrayInputStream(file), query, null).report();
+        if (!r.complete() || r.rows().isEmpty()) {
+            throw new IllegalStateException("report " + r);
+        }
+        counter.events += EVENTS;
+        return r.total();
     }
 
     @Benchmark

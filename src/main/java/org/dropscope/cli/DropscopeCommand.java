@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dropscope", mixinStandardHelpOptions = true, version = "dropscope 0.1.0",
         description = "Where, and why, is the Linux kernel dropping my packets?%n"
                 + "With no command, starts the dropwatch-compatible shell.",
-        subcommands = {ShellCommand.class, TopCommand.class, ReplayCommand.class, DumpCommand.class},
+        subcommands = {ShellCommand.class, TopCommand.class, ReportCommand.class, ReplayCommand.class, DumpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success, also after Ctrl-C or SIGTERM stopped monitoring cleanly",
@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
             "2:bad command line",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM",
-            "5:a file that cannot be read or written, or is corrupt (kallsyms, tracepoint format, a capture,"
+            "5:a file that cannot be read or written, or is corrupt (kallsyms, tracepoint format, a record file, a capture,"
                 + " dump's -w FILE)",
             "6:a system call failed (memory, file descriptors)",
             "130:Ctrl-C while not monitoring"})

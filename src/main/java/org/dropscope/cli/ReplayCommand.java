@@ -150,7 +150,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** A saved kallsyms, gunzipped when it starts with gzip's magic. */
-    private static Reader open(Path path) throws IOException {
+    static Reader open(Path path) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(path));
         in.mark(2);
         int b0 = in.read();

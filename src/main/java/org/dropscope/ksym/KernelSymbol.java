@@ -2,6 +2,8 @@
 package org.dropscope.ksym;
 
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One resolved kernel text symbol.
@@ -14,6 +16,8 @@ import java.util.Objects;
  *     sizes): the distance to the next symbol, capped
  */
 public record KernelSymbol(String name, String module, long address, long size) {
+    /** {@link #percentPS}'s form: name, offset, size, module. */
+    private static final Pattern PERCENT_PS = Pattern.compile("(\\S+)\\+0x([0-9a-f]+)/0x([0-9a-f]+)(?: \\[(\\S+)\\])?");
 
     public KernelSymbol {
         Objects.requireNonNull(name, "name");
@@ -60,5 +64,27 @@ public record KernelSymbol(String name, String module, long address, long size) 
     public String percentPS(long pc) {
         String s = name + "+0x" + Long.toHexString(offset(pc)) + "/0x" + Long.toHexString(size);
         return module == null ? s : s + " [" + module + ']';
+    }
+
+    /**
+     * The symbol a {@link #percentPS} text describes, given the address it was printed for:
+     * {@code name+0xoff/0xsize} with an optional {@code " [module]"}, as NET_DM sends in
+     * {@code NET_DM_ATTR_SYMBOL}. {@code null} when the text is not of that form or does not fit
+     * {@code pc} (an offset past the size).
+     */
+    public static KernelSymbol ofPercentPS(String text, long pc) {
+        if (text == null) {
+            return null;
+        }
+        Matcher m = PERCENT_PS.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        long offset = Long.parseUnsignedLong(m.group(2), 16);
+        long size = Long.parseUnsignedLong(m.group(3), 16);
+        if (size < 0 || Long.compareUnsigned(offset, size) >= 0) {
+            return null;
+        }
+        return new KernelSymbol(m.group(1), m.group(4), pc - offset, size);
     }
 }

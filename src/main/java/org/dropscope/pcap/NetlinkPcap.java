@@ -31,4 +31,17 @@ public final class NetlinkPcap {
 
     private NetlinkPcap() {
     }
+
+    /**
+     * Whether a file's first four bytes are a pcap magic number, in either byte order, or
+     * pcapng's (which {@link PcapReader} refuses with advice): the file is meant as a capture.
+     */
+    public static boolean isCaptureMagic(byte[] first, int n) {
+        if (n < 4) {
+            return false;
+        }
+        int le = (first[0] & 0xff) | (first[1] & 0xff) << 8 | (first[2] & 0xff) << 16 | (first[3] & 0xff) << 24;
+        int be = Integer.reverseBytes(le);
+        return le == MAGIC_MICROS || le == MAGIC_NANOS || be == MAGIC_MICROS || be == MAGIC_NANOS || le == 0x0a0d0d0a;
+    }
 }

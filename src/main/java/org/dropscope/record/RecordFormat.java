@@ -75,6 +75,11 @@ public final class RecordFormat {
         return true;
     }
 
+    /** Whether a file's first {@code n} bytes begin with the whole record file magic. */
+    public static boolean isRecordFile(byte[] first, int n) {
+        return n >= MAGIC.length && isMagic(first, MAGIC.length);
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

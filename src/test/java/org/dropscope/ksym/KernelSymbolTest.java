@@ -39,6 +39,20 @@ class KernelSymbolTest {
         assertEquals("tcp_v4_rcv+163", s.dropwatch(address + 0x163));
     }
 
+    /** NET_DM's NET_DM_ATTR_SYMBOL is the kernel's %pS: read back, it is the symbol it was printed from. */
+    @Test
+    void percentPSTextReadsBackIntoTheSymbolItWasPrintedFrom() {
+        for (KernelSymbol s : new KernelSymbol[] {new KernelSymbol("__udp4_lib_rcv", null, 0xffffffff90cbc140L, 0xc30),
+            new KernelSymbol("versatile_init", "module_name", 0xffffffffc0a00000L, 0x110)}) {
+            for (long pc : new long[] {s.address(), s.address() + 0x9a2 % s.size(), s.address() + s.size() - 1}) {
+                assertEquals(s, KernelSymbol.ofPercentPS(s.percentPS(pc), pc), s.percentPS(pc));
+            }
+        }
+        assertEquals(null, KernelSymbol.ofPercentPS("__udp4_lib_rcv+0xc30/0xc30", 0xffffffff90cbcd70L), "past the end");
+        assertEquals(null, KernelSymbol.ofPercentPS("0xffffffff90cbcae2", 0xffffffff90cbcae2L), "a bare address");
+        assertEquals(null, KernelSymbol.ofPercentPS(null, 1));
+    }
+
     @Test
     void offsetsOutsideTheSymbolAreRejected() {
         KernelSymbol s = new KernelSymbol("f", null, 0xffffffff81000000L, 0x40);

@@ -50,6 +50,13 @@ public final class NetDmReplay {
         /** A NET_DM message that could not be decoded; the replay goes on. */
         void malformed(int record, String why);
 
+        /**
+         * The capture time of the record whose messages follow (its pcap record header's), before
+         * any of them is handed over.
+         */
+        default void record(int number, long epochNanos) {
+        }
+
         /** Something the user should know about how the capture was read (printed once, first). */
         default void note(String message) {
         }
@@ -74,6 +81,7 @@ public final class NetDmReplay {
                     if (rec.protocol() != NetlinkConstants.NETLINK_GENERIC) {
                         continue;
                     }
+                    handler.record(rec.number(), rec.epochNanos());
                     if (rec.cut()) {
                         handler.malformed(rec.number(), cut(rec));
                     } else {

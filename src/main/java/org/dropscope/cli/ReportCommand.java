@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.LongFunction;
+import org.dropscope.filter.Expr;
+import org.dropscope.filter.FilterException;
+import org.dropscope.filter.FilterParser;
+import org.dropscope.ksym.KallsymsUnavailableException;
+import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.record.RecordFormatException;
+import org.dropscope.report.GroupKey;
+import org.dropscope.report.Report;
+import org.dropscope.report.ReportQuery;
+import org.dropscope.report.ReportReader;
+import org.dropscope.report.TimeBound;
+import org.dropscope.shell.ExitCodes;
+import org.dropscope.view.report.CsvReport;
+import org.dropscope.view.report.DropwatchReport;
+import org.dropscope.view.report.FlameGraphSvg;
+import org.dropscope.view.report.FoldedStacks;
+import org.dropscope.view.report.JsonReport;
+import org.dropscope.view.report.TextReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dropscope report FILE}: where and why a recording's packets were dropped (docs/report.md). */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Counts the drops of a recording by symbol, reason, stack, cpu, protocol or second.",
+            "FILE is a dropscope record file (dropscope record -o FILE) or a NET_DM capture (dropscope dump,"
+                + " dwdump, tcpdump on an nlmon device), told apart by its first bytes; - reads standard input.",
+            "A file cut short or damaged gives the report of everything before the damage, a line on standard"
+                + " error saying where, and exit code 5."})
+public final class ReportCommand implements Callable<Integer> {
+    /** The formats of {@code --format}. */
+    enum Format { text, json, csv, dropwatch }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The record file or capture, or - for standard input.")
+    String file;
+
+    @Option(names = "--group", paramLabel = "KEY", split = ",",
+            description = "Row keys, comma-separated or repeated: symbol, location, reason, stack, cpu, proto,"
+                    + " second. Default: symbol,reason.")
+    List<String> groups;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "EXPR",
+            description = "Count only drops the expression keeps (docs/filter.md), e.g. 'reason == NO_SOCKET'.")
+    String filter;
+
+    @Option(names = "--since", paramLabel = "TIME",
+            description = "Count drops from TIME on: an offset from the recording's start (5s, 1m30s, 250ms) or a"
+                    + " time (2026-11-22T06:00:00Z; 06:00:00 and 2026-11-22T06:00:00 are local).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Count drops before TIME; as --since.")
+    String until;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default), json, csv, or dropwatch (one dropwatch summary line per location).")
+    Format format;
+
+    @Option(names = "--folded", description = "Print folded call chains (frame;frame;frame count, root first) for"
+            + " flamegraph.pl, inferno or speedscope; the file must have been recorded with call chains.")
+    boolean folded;
+
+    @Option(names = "--svg", paramLabel = "OUT", description = "Write a flame graph of the call chains to OUT, an"
+            + " SVG file any browser opens.")
+    Path svg;
+
+    @Option(names = "--kallsyms", paramLabel = "FILE", description = "A saved /proc/kallsyms (plain or gzip) of"
+            + " the captured machine and boot, to name a capture's summary-alert locations.")
+    Path kallsyms;
+
+    @Override
+    public Integer call() throws IOException {
+        String name = file.equals("-") ? "standard input" : file;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean stacks = folded || svg != null;
+        if (groups != null && (stacks || format == Format.dropwatch)) {
+            return Failures.line(err, ExitCodes.USAGE, "--group does not go with " + (stacks ? "--folded or --svg"
+                    + " (they group by call chain)" : "--format dropwatch (it groups by location)"));
+        }
+        ReportQuery query;
+        try {
+            List<GroupKey> keys = stacks ? List.of(GroupKey.STACK, GroupKey.SYMBOL)
+                    : format == Format.dropwatch ? List.of(GroupKey.LOCATION)
+                    : groups == null ? GroupKey.DEFAULT : GroupKey.parse(groups);
+            Expr expr = filter == null ? null : FilterParser.parse(filter);
+            query = new ReportQuery(keys, expr, since == null ? null : TimeBound.parse(since),
+                    until == null ? null : TimeBound.parse(until), ZoneId.systemDefault());
+        } catch (FilterException e) {
+            return Failures.line(err, ExitCodes.USAGE, "--filter: " + e.getMessage());
+        }
+        LongFunction<KernelSymbol> symbols;
+        try {
+            symbols = kallsyms == null ? null : new Symbolizer(() -> ReplayCommand.open(kallsyms), () -> null)::resolve;
+        } catch (KallsymsUnavailableException e) {
+            return Failures.line(err, ExitCodes.NO_PERMISSION, kallsyms + ": " + e.getMessage());
+        } catch (IOException e) {
+            return Failures.line(err, ExitCodes.BAD_INPUT, kallsyms + ": " + e.getMessage());
+        }
+        ReportReader.Result result;
+        try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+            result = ReportReader.read(in, query, symbols);
+        } catch (NoSuchFileException e) {
+            return Failures.line(err, ExitCodes.BAD_INPUT, "no such file: " + file);
+        } catch (AccessDeniedException e) {
+            return Failures.line(err, ExitCodes.NO_PERMISSION, name + ": permission denied");
+        } catch (RecordFormatException e) {
+            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
+        } catch (IOException e) {
+            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
+        }
+        Report report = result.report();
+        result.notes().forEach(n -> err.println("dropscope: " + name + ": " + n));
+        result.skipped().forEach(n -> err.println("dropscope: " + name + ": " + n));
+        if (stacks && !report.stacks()) {
+            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": no drop " + (query.filter() != null
+                    || query.since() != null || query.until() != null ? "kept " : "") + "has a recorded call chain,"
+                    + " so there is no flame graph to draw (record with call chains: dropscope record -g)");
+        }
+        try {
+            write(report, out);
+        } catch (IOException e) {
+            return Failures.line(err, ExitCodes.BAD_INPUT, svg + ": " + e.getMessage());
+        }
+        out.flush();
+        if (report.damage() != null) {
+            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": stopped reading: " + report.damage().message()
+                    + "; the report covers everything before it");
+        }
+        err.flush();
+        return result.skipped().isEmpty() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+    }
+
+    private void write(Report report, PrintWriter out) throws IOException {
+        if (folded || svg != null) {
+            List<FoldedStacks.Stack> chains = FoldedStacks.of(report);
+            if (folded) {
+                FoldedStacks.write(chains, out);
+            }
+            if (svg != null) {
+                try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(svg, StandardCharsets.UTF_8))) {
+                    FlameGraphSvg.write(chains, "dropscope: drops by call chain, " + file, w);
+                }
+            }
+            return;
+        }
+        switch (format) {
+            case json:
+                JsonReport.write(report, out);
+                break;
+            case csv:
+                CsvReport.write(report, out);
+                break;
+            case dropwatch:
+                DropwatchReport.write(report, out);
+                break;
+            default:
+                TextReport.write(report, out);
+                break;
+        }
+    }
+}

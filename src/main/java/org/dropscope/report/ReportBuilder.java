@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.report;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+import org.dropscope.filter.DropFilter;
+import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.record.RecordNames;
+import org.dropscope.record.RecordVisitor;
+
+/**
+ * Aggregates a stream of recorded drops into a {@link Report} while it is read, in memory that
+ * grows with the distinct keys, not with the drops: each drop is tested against the time window
+ * and the filter and counted in a {@link DropTable} under the raw values of the grouped fields
+ * (location, reason code, stack id, ...); names are looked up once per key at {@link #finish},
+ * where keys that name the same thing (two locations in one function, for {@code --group symbol})
+ * are merged.
+ *
+ * <p>Use: {@link #begin} with the file's facts, then hand {@link #visitor()} the file's records in
+ * order (it collects the names through {@link RecordNames}, which also answers the filter), then
+ * {@link #finish}. Not thread-safe.
+ */
+public final class ReportBuilder implements RecordVisitor {
+    private static final long NANOS = 1_000_000_000L;
+
+    private final ReportQuery query;
+    private final RecordNames names = new RecordNames();
+    private final DropTable table = new DropTable(256);
+    private final DropFilter filter;
+    private final boolean byLocation;
+    private final boolean byReason;
+    private final boolean byStack;
+    private final boolean byCpu;
+    private final boolean byProtocol;
+    private final boolean bySecond;
+    private ReportFacts facts;
+    private long clockToEpoch;
+    private long since = Long.MIN_VALUE;
+    private long until = Long.MAX_VALUE;
+    private long lastEpochNanos = Long.MIN_VALUE;
+    private long total;
+    private long lost;
+    private boolean stacks;
+
+    public ReportBuilder(ReportQuery query) {
+        this.query = query;
+        this.filter = query.filter() == null ? null : DropFilter.compile(query.filter(), names);
+        List<GroupKey> g = query.groups();
+        byLocation = g.contains(GroupKey.SYMBOL) || g.contains(GroupKey.LOCATION);
+        byReason = g.contains(GroupKey.REASON);
+        byStack = g.contains(GroupKey.STACK);
+        byCpu = g.contains(GroupKey.CPU);
+        byProtocol = g.contains(GroupKey.PROTO);
+        bySecond = g.contains(GroupKey.SECOND);
+    }
+
+    /**
+     * Starts the report of a file.
+     *
+     * @param facts the file's facts; its start anchors {@code --since}/{@code --until} offsets
+     * @param clockToEpochNanos what to add to an event's time to get nanoseconds since the epoch
+     *     (0 for CLOCK_REALTIME; see the record header's clock)
+     */
+    public void begin(ReportFacts facts, long clockToEpochNanos) {
+        this.facts = facts;
+        this.clockToEpoch = clockToEpochNanos;
+        ZoneId zone = query.zone();
+        if (query.since() != null) {
+            since = query.since().resolve(facts.startEpochNanos(), zone);
+        }
+        if (query.until() != null) {
+            until = query.until().resolve(facts.startEpochNanos(), zone);
+        }
+    }
+
+    /** Whether {@link #begin} was called. */
+    public boolean begun() {
+        return facts != null;
+    }
+
+    /** The visitor to hand the file's records to: names are collected, drops counted. */
+    public RecordVisitor visitor() {
+        return names.feeding(this);
+    }
+
+    /** The names collected so far: what the file (or capture) says about its numbers. */
+    public RecordNames names() {
+        return names;
+    }
+
+    @Override
+    public void drop(DropEvent e) {
+        long t = e.timeNanos() + clockToEpoch;
+        if (t > lastEpochNanos) {
+            lastEpochNanos = t;
+        }
+        if (t < since || t >= until || filter != null && !filter.test(e)) {
+            return;
+        }
+        total += e.count();
+        stacks |= e.stackId() != DropSink.NO_STACK;
+        table.add(byLocation ? e.location() : 0, byReason ? e.reason() : DropSink.NO_REASON,
+                byStack ? e.stackId() : DropSink.NO_STACK,
+                DropTable.small(byLocation ? e.origin().code() : 0, byCpu ? e.cpu() : 0, byProtocol ? e.protocol() : 0),
+                bySecond ? Math.floorDiv(t, NANOS) : 0, e.count());
+    }
+
+    @Override
+    public void lost(long timeNanos, int cpu, long count) {
+        long t = timeNanos + clockToEpoch;
+        if (t > lastEpochNanos) {
+            lastEpochNanos = t;
+        }
+        if (t >= since && t < until) {
+            lost += count;
+        }
+    }
+
+    /**
+     * The report of what was handed over.
+     *
+     * @param complete whether the whole recording was read
+     * @param damage why reading stopped early, or {@code null}
+     */
+    public Report finish(boolean complete, Report.Damage damage) {
+        Map<Report.Row, long[]> merged = new LinkedHashMap<>();
+        table.forEach((location, origin, reason, stack, cpu, protocol, second, count) -> {
+            Report.Row key = row(location, DropOrigin.ofCode(origin), reason, stack, cpu, protocol, second);
+            merged.computeIfAbsent(key, k -> new long[1])[0] += count;
+        });
+        List<Report.Row> rows = new ArrayList<>(merged.size());
+        merged.forEach((k, c) -> rows.add(new Report.Row(k.symbol(), k.location(), k.hardware(), k.address(),
+                k.reason(), k.stack(), k.cpu(), k.protocol(), k.second(), c[0])));
+        rows.sort(order(query.groups()));
+        long start = facts.startEpochNanos();
+        return new Report(facts, query.groups(), rows, total, lost, Math.max(start, lastEpochNanos), complete, damage,
+                stacks);
+    }
+
+    /** A row's resolved key, count 0: rows whose keys resolve alike are one row. */
+    private Report.Row row(long location, DropOrigin origin, int reason, int stack, int cpu, int protocol,
+            long second) {
+        List<GroupKey> g = query.groups();
+        boolean hardware = origin == DropOrigin.HARDWARE;
+        String symbol = null;
+        String where = null;
+        if (byLocation) {
+            KernelSymbol s = hardware ? null : names.resolve(location);
+            String trap = hardware ? names.trap((int) location) : null;
+            symbol = hardware ? (trap != null ? trap : "trap#" + location) : s != null ? s.name() : hex(location);
+            where = hardware ? symbol : s != null ? s.dropwatch(location) : hex(location);
+        }
+        boolean exact = g.contains(GroupKey.LOCATION);
+        String reasonName = null;
+        if (reason != DropSink.NO_REASON) {
+            String n = names.reason(reason);
+            reasonName = n != null ? n : Integer.toString(reason);
+        }
+        return new Report.Row(g.contains(GroupKey.SYMBOL) || exact ? symbol : null, exact ? where : null,
+                byLocation && hardware, exact ? location : 0, reasonName, stack == DropSink.NO_STACK ? null
+                : frames(stack), cpu, protocol, second, 0);
+    }
+
+    private List<String> frames(int stackId) {
+        long[] pcs = names.stack(stackId);
+        if (pcs == null) {
+            return List.of("stack#" + stackId);
+        }
+        List<String> out = new ArrayList<>(pcs.length);
+        for (long pc : pcs) {
+            KernelSymbol s = names.resolve(pc);
+            out.add(s != null ? s.dropwatch(pc) : hex(pc));
+        }
+        return out;
+    }
+
+    private static String hex(long address) {
+        return "0x" + Long.toHexString(address);
+    }
+
+    /** Count descending, then the keys in column order, each ascending (absent names first). */
+    static Comparator<Report.Row> order(List<GroupKey> groups) {
+        Comparator<Report.Row> c = Comparator.comparingLong(Report.Row::count).reversed();
+        Comparator<String> text = Comparator.nullsFirst(Comparator.naturalOrder());
+        for (GroupKey k : groups) {
+            switch (k) {
+                case SYMBOL:
+                    c = c.thenComparing(Report.Row::symbol, text);
+                    break;
+                case LOCATION:
+                    c = c.thenComparing(Report.Row::location, text).thenComparing(Report.Row::address,
+                            Long::compareUnsigned);
+                    break;
+                case REASON:
+                    c = c.thenComparing(Report.Row::reason, text);
+                    break;
+                case STACK:
+                    c = c.thenComparing(r -> r.stack() == null ? null : String.join(";", r.stack()), text);
+                    break;
+                case CPU:
+                    c = c.thenComparingInt(Report.Row::cpu);
+                    break;
+                case PROTO:
+                    c = c.thenComparingInt(Report.Row::protocol);
+                    break;
+                default:
+                    c = c.thenComparingLong(Report.Row::second);
+                    break;
+            }
+        }
+        return c;
+    }
+}

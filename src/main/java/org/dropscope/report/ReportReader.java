@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.report;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.LongFunction;
+import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.pcap.NetlinkPcap;
+import org.dropscope.pcap.PcapFormatException;
+import org.dropscope.record.ReadResult;
+import org.dropscope.record.RecordFormat;
+import org.dropscope.record.RecordFormatException;
+import org.dropscope.record.RecordHeader;
+import org.dropscope.record.RecordReader;
+import org.dropscope.source.netdm.NetDmReplay;
+
+/**
+ * Makes a {@link Report} of a file, whichever kind it is, told by its first bytes (never its
+ * name): a dropscope record file (docs/file-format.md), read block by block through
+ * {@link RecordReader} in constant memory, so it may be a pipe; or a LINKTYPE_NETLINK pcap of
+ * NET_DM messages (nlmon captures, dwdump's and {@code dropscope dump}'s files), decoded by
+ * {@link NetDmReplay}, which holds the capture's bytes (not its events) to find the family id.
+ *
+ * <p>Damage after the start is not an exception: the report holds everything before it and says
+ * where and why reading stopped ({@link Report#damage()}).
+ */
+public final class ReportReader {
+    /**
+     * A report and what the reader has to say about how the file was read.
+     *
+     * @param report the counts
+     * @param notes how the file was read, worth a line on standard error (e.g. where a capture's
+     *     family id came from)
+     * @param skipped records that could not be decoded and were skipped, one line each
+     */
+    public record Result(Report report, List<String> notes, List<String> skipped) {
+    }
+
+    private ReportReader() {
+    }
+
+    /**
+     * Reads {@code in} to its end, or to damage.
+     *
+     * @param in the file; the caller closes it
+     * @param query grouping, filter, time window
+     * @param kallsyms names capture pcs the capture itself does not name (summary alerts), or null
+     * @throws RecordFormatException a record file whose header is damaged or of a newer major
+     *     version
+     * @throws IOException a file of neither kind, a capture without a NET_DM family id, or a
+     *     failing stream
+     */
+    public static Result read(InputStream in, ReportQuery query, LongFunction<KernelSymbol> kallsyms)
+            throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        byte[] first = new byte[8];
+        buffered.mark(first.length);
+        int n = buffered.readNBytes(first, 0, first.length);
+        buffered.reset();
+        if (RecordFormat.isRecordFile(first, n)) {
+            return recordFile(buffered, query);
+        }
+        if (NetlinkPcap.isCaptureMagic(first, n)) {
+            return capture(buffered.readAllBytes(), query, kallsyms);
+        }
+        throw new IOException(n == 0 ? "the file is empty" : "neither a dropscope record file nor a pcap capture:"
+                + " it starts with " + hex(first, n) + " (a record file starts with 89 44 53 52 45 43 0d 0a, a pcap"
+                + " with d4 c3 b2 a1 or 4d 3c b2 a1)");
+    }
+
+    private static Result recordFile(InputStream in, ReportQuery query) throws IOException {
+        RecordReader reader = new RecordReader(in);
+        RecordHeader h = reader.header();
+        ReportBuilder builder = new ReportBuilder(query);
+        builder.begin(new ReportFacts("record", h.source().label(), h.sourceDescription(), h.kernelRelease(),
+                h.hostname(), h.clock().realtimeStartNanos(), h.filter()), h.clock().toEpochNanos(0));
+        ReadResult r = reader.read(builder.visitor());
+        RecordFormatException d = r.damage();
+        Report.Damage damage = d == null ? null : new Report.Damage(d.getMessage(), d.offset(), d.block());
+        return new Result(builder.finish(r.complete(), damage), List.of(), List.of());
+    }
+
+    private static Result capture(byte[] pcap, ReportQuery query, LongFunction<KernelSymbol> kallsyms)
+            throws IOException {
+        ReportBuilder builder = new ReportBuilder(query);
+        CaptureEvents events = new CaptureEvents(builder, kallsyms);
+        Report.Damage damage = null;
+        try {
+            NetDmReplay.replay(pcap, OptionalInt.empty(), events);
+        } catch (PcapFormatException e) {
+            if (!builder.begun()) {
+                throw e;
+            }
+            // PcapReader's message names the record and its byte offset.
+            damage = new Report.Damage(e.getMessage(), -1, -1);
+        }
+        if (!builder.begun()) {
+            builder.begin(CaptureEvents.facts(0), 0);
+        }
+        boolean complete = damage == null && events.malformed().isEmpty();
+        return new Result(builder.finish(complete, damage), events.notes(), events.malformed());
+    }
+
+    private static String hex(byte[] b, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : " ").append(String.format("%02x", b[i] & 0xff));
+        }
+        return sb.toString();
+    }
+}
