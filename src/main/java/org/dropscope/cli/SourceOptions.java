@@ -42,8 +42,16 @@ public final class SourceOptions {
      * @throws SourceException when the chosen source cannot be used
      */
     SourceChoice choose(boolean stacks) throws SourceException {
+        return choose(stacks, false);
+    }
+
+    /**
+     * {@link #choose(boolean)}, for recording when {@code timestamps}: the tracepoint's samples then
+     * carry their time (NET_DM's always do).
+     */
+    SourceChoice choose(boolean stacks, boolean timestamps) throws SourceException {
         TracepointOptions tracepoint = new TracepointOptions(ringPages, stacks, TracepointOptions.DEFAULT_POLL_MILLIS,
-                tracefs, false);
+                tracefs, timestamps);
         SourceFactory tracepointFactory = () -> TracepointSource.open(tracepoint);
         if (source == Kind.tracepoint) {
             return new SourceChoice("tracepoint", tracepointFactory, null, null, SourceChoice.Closer.NONE);

@@ -21,6 +21,7 @@ import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFilter;
 import org.dropscope.view.DropPredicate;
 import org.dropscope.view.TopControls;
 import org.dropscope.view.TopModel;
@@ -82,6 +83,9 @@ public final class TopCommand implements Callable<Integer> {
             description = "Order at start (s changes it). Default: ${DEFAULT-VALUE}.")
     String sort;
 
+    @Mixin
+    FilterOption filter = new FilterOption();
+
     @Option(names = "--stacks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Tracepoint source: collect kernel call chains for the stack grouping (--no-stacks:"
                     + " smaller samples). Default: on.")
@@ -104,6 +108,7 @@ public final class TopCommand implements Callable<Integer> {
         if (lookup.exitCode() != Lookup.GO_ON) {
             return lookup.exitCode();
         }
+        SourceFilter sourceFilter = filter.parse(lookup.symbols());
         SourceChoice choice;
         DropSource source;
         try {
@@ -113,7 +118,7 @@ public final class TopCommand implements Callable<Integer> {
         }
         Runnable releaseChoice = choice.releaser(err);
         try {
-            source = choice.factory().open();
+            source = choice.open(sourceFilter).source();
         } catch (SourceException e) {
             releaseChoice.run();
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
