@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "dropscope", mixinStandardHelpOptions = true, version = "dropscope 0.1.0",
         description = "Where, and why, is the Linux kernel dropping my packets?%n"
                 + "With no command, starts the dropwatch-compatible shell.",
-        subcommands = {ShellCommand.class, TopCommand.class, ReplayCommand.class, DumpCommand.class},
+        subcommands = {ShellCommand.class, TopCommand.class, RecordCommand.class, ReplayCommand.class,
+            DumpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success, also after Ctrl-C or SIGTERM stopped monitoring cleanly",
