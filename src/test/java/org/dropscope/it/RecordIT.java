@@ -63,8 +63,12 @@ class RecordIT {
             int[] perfWhileRecording, String transcript) {
     }
 
-    /** A record file's contents, by kind. */
-    record FileDrops(RecordHeader header, ReadResult result, Map<DropKey, Long> counts) {
+    /**
+     * A record file's contents, by kind.
+     *
+     * @param stacked events whose stack id names a recorded, non-empty kernel call chain
+     */
+    record FileDrops(RecordHeader header, ReadResult result, Map<DropKey, Long> counts, long stacked) {
     }
 
     @BeforeAll
@@ -82,10 +86,11 @@ class RecordIT {
     }
 
     @Test
-    void aRecordingEndedByItsDurationIsCompleteAndKeepsNoPerfResource() throws IOException {
-        Recorded r = recordKnownDrops(dir, new KnownDrops.Datagrams(1000, 0, 0), Ending.DURATION);
+    void aRecordingEndedByItsDurationIsCompleteWithStacksAndKeepsNoPerfResource() throws IOException {
+        Recorded r = recordKnownDrops(dir, new KnownDrops.Datagrams(1000, 0, 0), Ending.DURATION, "-g");
         FileDrops f = assertCleanRecording(r);
         assertEquals(r.expected(), KnownDrops.only(r.expected(), f.counts()), r.transcript());
+        assertEquals(f.result().events(), f.stacked(), "events with a recorded kernel stack (-g)");
         assertTrue(r.stdout().contains(String.format(ShellProbe.REPORT, 0, 0)),
                 "perf descriptors or mappings still held when record returned\n" + r.transcript());
     }
@@ -187,16 +192,21 @@ class RecordIT {
             RecordHeader header = reader.header();
             RecordNames names = new RecordNames();
             Map<DropKey, Long> counts = new TreeMap<>(Comparator.comparing(DropKey::toString));
+            long[] stacked = {0};
             ReadResult result = reader.read(names.feeding(new RecordVisitor() {
                 @Override
                 public void drop(DropEvent e) {
+                    long[] frames = e.stackId() < 0 ? null : names.stack(e.stackId());
+                    if (frames != null && frames.length > 0) {
+                        stacked[0]++;
+                    }
                     String symbol = names.symbol(e.origin(), e.location());
                     String reason = names.reason(e.reason());
                     counts.merge(new DropKey(symbol == null ? "0x" + Long.toHexString(e.location()) : symbol,
                             reason == null ? "-" : reason), e.count(), Long::sum);
                 }
             }));
-            return new FileDrops(header, result, counts);
+            return new FileDrops(header, result, counts, stacked[0]);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
