@@ -54,9 +54,9 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success, also after q, Ctrl-C or SIGTERM",
             "1:a bug in dropscope (please report it)",
-            "2:bad command line",
+            "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
-            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM",
+            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format)",
             "6:a system call failed (memory, file descriptors)"})
 public final class TopCommand implements Callable<Integer> {
