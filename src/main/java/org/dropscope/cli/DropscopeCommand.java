@@ -12,17 +12,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "dropscope", mixinStandardHelpOptions = true, version = "dropscope 0.1.0",
         description = "Where, and why, is the Linux kernel dropping my packets?%n"
                 + "With no command, starts the dropwatch-compatible shell.",
-        subcommands = {ShellCommand.class, TopCommand.class, ReportCommand.class, ReplayCommand.class, DumpCommand.class},
+        subcommands = {ShellCommand.class, TopCommand.class, RecordCommand.class, ReportCommand.class,
+            ReplayCommand.class, DumpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success, also after Ctrl-C or SIGTERM stopped monitoring cleanly",
             "1:a bug in dropscope (please report it)",
-            "2:bad command line",
+            "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
-            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM",
+            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a file that cannot be read or written, or is corrupt (kallsyms, tracepoint format, a record file, a capture,"
                 + " dump's -w FILE)",
-            "6:a system call failed (memory, file descriptors)",
+            "6:a system call failed (memory, file descriptors), or record cannot write its output",
             "130:Ctrl-C while not monitoring"})
 public final class DropscopeCommand implements Callable<Integer> {
     @Spec

@@ -9,10 +9,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -228,14 +225,14 @@ public final class DumpCommand implements Callable<Integer> {
         try {
             raw = open();
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + file + ": " + reason(e));
+            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + file + ": " + Failures.reason(e));
         }
         OutputStream output = new BufferedOutputStream(raw, 1 << 16);
         NetDmDump dump;
         try {
             dump = NetDmDump.open(connection, options, Clock.systemUTC());
         } catch (SourceException e) {
-            closeQuietly(output);
+            Failures.closeQuietly(output);
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }
         running = dump;
@@ -246,7 +243,7 @@ public final class DumpCommand implements Callable<Integer> {
             if (problem != null) {
                 Failures.line(err, ExitCodes.SYSTEM, problem);
             }
-            closeQuietly(output);
+            Failures.closeQuietly(output);
         };
         return Signals.runWith(session, err, release, handleSignals);
     }
@@ -259,7 +256,7 @@ public final class DumpCommand implements Callable<Integer> {
             pcap = new PcapWriter(output, NetlinkConstants.NETLINK_GENERIC);
         } catch (IOException e) {
             return isBrokenPipe(e) ? ExitCodes.OK : Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where
-                    + ": " + reason(e));
+                    + ": " + Failures.reason(e));
         }
         NetDmDump.Result r;
         try {
@@ -275,7 +272,7 @@ public final class DumpCommand implements Callable<Integer> {
             return Failures.line(err, ExitCodes.SYSTEM, "reading NET_DM's alerts failed: " + e.getMessage());
         }
         if (r.writeFailure() != null && !isBrokenPipe(r.writeFailure())) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + reason(r.writeFailure())
+            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + Failures.reason(r.writeFailure())
                     + " (after " + (r.familyRecords() + r.netDmRecords()) + " records; monitoring stopped)");
         }
         err.println("dropscope: " + where + ": " + (r.familyRecords() + r.netDmRecords()) + " records, "
@@ -321,27 +318,5 @@ public final class DumpCommand implements Callable<Integer> {
     /** The writer's reader went away (tshark ended): the dump ends, as dwdump's does on SIGPIPE. */
     private static boolean isBrokenPipe(IOException e) {
         return e.getMessage() != null && e.getMessage().contains("Broken pipe");
-    }
-
-    /** Why a file operation failed, in a few words. */
-    private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage();
-    }
-
-    private static void closeQuietly(OutputStream out) {
-        try {
-            out.close();
-        } catch (IOException e) {
-            // Ending anyway; what could not be flushed is what a broken pipe refused.
-        }
     }
 }

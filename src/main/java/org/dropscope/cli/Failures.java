@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import org.dropscope.shell.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -20,6 +25,29 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         err.println("dropscope: " + message);
         err.flush();
         return code;
+    }
+
+    /** Why a file operation failed, in a few words ("no such directory", "No space left on device"). */
+    static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage();
+    }
+
+    /** Closes {@code out} on a path that already failed or is ending: what it cannot flush is lost anyway. */
+    static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // Said already, or a broken pipe refused it.
+        }
     }
 
     /** A command line picocli cannot parse: one line, the problem and where help is, exit code 2. */

@@ -3,8 +3,11 @@ package org.dropscope.cli;
 
 import java.io.PrintWriter;
 import org.dropscope.shell.ExitCodes;
+import org.dropscope.source.DropSource;
 import org.dropscope.source.NetDmSettings;
+import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
+import org.dropscope.source.SourceFilter;
 
 /**
  * The source a command runs with, once {@code --source} is resolved against the kernel.
@@ -25,6 +28,27 @@ record SourceChoice(String name, SourceFactory factory, NetDmSettings netDm, Str
                 Failures.line(err, ExitCodes.SYSTEM, problem);
             }
         };
+    }
+
+    /**
+     * Opens a session with {@code filter} in place (the kernel's part set on the still disabled
+     * events); if the filter cannot be applied, the session is closed again before this throws.
+     */
+    Opened open(SourceFilter filter) throws SourceException {
+        DropSource source = factory.open();
+        try {
+            return new Opened(source, source.filter(filter));
+        } catch (SourceException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @param source the open, not yet started session
+     * @param kernelFilter the filter string the kernel evaluates, or {@code null}
+     */
+    record Opened(DropSource source, String kernelFilter) {
     }
 
     /** Releases a choice's kernel state; never throws. */

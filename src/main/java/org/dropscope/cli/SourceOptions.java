@@ -6,6 +6,7 @@ import org.dropscope.perf.PerfMmapPage;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
 import org.dropscope.source.netdm.NetDmConnection;
+import org.dropscope.source.netdm.NetDmSockets;
 import org.dropscope.source.tracepoint.TracepointOptions;
 import org.dropscope.source.tracepoint.TracepointSource;
 import picocli.CommandLine.Option;
@@ -44,6 +45,9 @@ public final class SourceOptions {
             description = "Tracepoint source: use this tracefs directory instead of finding or mounting one.")
     Path tracefs;
 
+    /** Where NET_DM's sockets come from; tests replay captured messages instead. */
+    NetDmSockets netDmSockets = NetDmSockets.KERNEL;
+
     /**
      * Resolves {@code --source} against the kernel: NET_DM needs its generic netlink family, which
      * {@code auto} tries first, falling back to the tracepoint only when the family is absent.
@@ -51,15 +55,23 @@ public final class SourceOptions {
      * @throws SourceException when the chosen source cannot be used
      */
     SourceChoice choose(boolean stacks) throws SourceException {
+        return choose(stacks, false);
+    }
+
+    /**
+     * {@link #choose(boolean)}, for recording when {@code timestamps}: the tracepoint's samples then
+     * carry their time (NET_DM's always do).
+     */
+    SourceChoice choose(boolean stacks, boolean timestamps) throws SourceException {
         TracepointOptions tracepoint = new TracepointOptions(ringPages, stacks, TracepointOptions.DEFAULT_POLL_MILLIS,
-                tracefs, false);
+                tracefs, timestamps);
         SourceFactory tracepointFactory = () -> TracepointSource.open(tracepoint);
         if (source == Kind.tracepoint) {
             return new SourceChoice("tracepoint", tracepointFactory, null, null, SourceChoice.Closer.NONE);
         }
         NetDmConnection netDm;
         try {
-            netDm = NetDmConnection.connect(netDmBufferBytes);
+            netDm = NetDmConnection.connect(netDmSockets, netDmBufferBytes);
         } catch (SourceException e) {
             if (source == Kind.auto && e.kind() == SourceException.Kind.NO_KERNEL_FEATURE) {
                 return new SourceChoice("tracepoint", tracepointFactory, null,

@@ -21,6 +21,7 @@ import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFilter;
 import org.dropscope.view.DropPredicate;
 import org.dropscope.view.TopControls;
 import org.dropscope.view.TopModel;
@@ -53,9 +54,9 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success, also after q, Ctrl-C or SIGTERM",
             "1:a bug in dropscope (please report it)",
-            "2:bad command line",
+            "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
-            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM",
+            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format)",
             "6:a system call failed (memory, file descriptors)"})
 public final class TopCommand implements Callable<Integer> {
@@ -82,6 +83,9 @@ public final class TopCommand implements Callable<Integer> {
             description = "Order at start (s changes it). Default: ${DEFAULT-VALUE}.")
     String sort;
 
+    @Mixin
+    FilterOption filter = new FilterOption();
+
     @Option(names = "--stacks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Tracepoint source: collect kernel call chains for the stack grouping (--no-stacks:"
                     + " smaller samples). Default: on.")
@@ -104,6 +108,7 @@ public final class TopCommand implements Callable<Integer> {
         if (lookup.exitCode() != Lookup.GO_ON) {
             return lookup.exitCode();
         }
+        SourceFilter sourceFilter = filter.parse(lookup.symbols());
         SourceChoice choice;
         DropSource source;
         try {
@@ -113,7 +118,7 @@ public final class TopCommand implements Callable<Integer> {
         }
         Runnable releaseChoice = choice.releaser(err);
         try {
-            source = choice.factory().open();
+            source = choice.open(sourceFilter).source();
         } catch (SourceException e) {
             releaseChoice.run();
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());

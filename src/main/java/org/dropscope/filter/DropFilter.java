@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.filter;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropSink;
@@ -98,8 +100,10 @@ public final class DropFilter {
             case GE:
                 return v >= x;
             default:
-                for (Expr.Value in : c.values()) {
-                    if (in.number() == v) {
+                // Indexed, not for-each: an iterator per test would be the filter's only allocation.
+                List<Expr.Value> in = c.values();
+                for (int i = 0; i < in.size(); i++) {
+                    if (in.get(i).number() == v) {
                         return true;
                     }
                 }
@@ -107,8 +111,12 @@ public final class DropFilter {
         }
     }
 
-    /** Whether {@code name} (never null) matches one of the comparison's words. */
-    private static boolean words(Expr.Compare c, String name, boolean ignoreCase) {
+    /**
+     * The comparison's words as they are matched: a reason's without the {@code SKB_DROP_REASON_}
+     * prefix and upper case, so that matching a name allocates nothing.
+     */
+    private static String[] words(Expr.Compare c, boolean ignoreCase) {
+        List<String> out = new ArrayList<>();
         for (Expr.Value v : c.values()) {
             if (v.isNumber()) {
                 continue;
@@ -117,9 +125,15 @@ public final class DropFilter {
             if (ignoreCase && w.regionMatches(true, 0, REASON_PREFIX, 0, REASON_PREFIX.length())) {
                 w = w.substring(REASON_PREFIX.length());
             }
-            boolean hit = c.op() == Op.MATCH
-                    ? (ignoreCase ? Glob.matches(w.toUpperCase(Locale.ROOT), name.toUpperCase(Locale.ROOT))
-                            : Glob.matches(w, name))
+            out.add(ignoreCase ? w.toUpperCase(Locale.ROOT) : w);
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** Whether {@code name} (never null) matches one of {@code words} (from {@link #words(Expr.Compare, boolean)}). */
+    private static boolean matches(String[] words, boolean glob, String name, boolean ignoreCase) {
+        for (String w : words) {
+            boolean hit = glob ? Glob.matches(w, name, ignoreCase)
                     : (ignoreCase ? w.equalsIgnoreCase(name) : w.equals(name));
             if (hit) {
                 return true;
@@ -135,14 +149,18 @@ public final class DropFilter {
     private abstract static class Remembering implements Node {
         final Expr.Compare c;
         final FilterContext names;
+        final boolean glob;
+        final String[] words;
         private boolean seen;
         private long lastKey;
         private int lastTag;
         private boolean lastAnswer;
 
-        Remembering(Expr.Compare c, FilterContext names) {
+        Remembering(Expr.Compare c, FilterContext names, boolean ignoreCase) {
             this.c = c;
             this.names = names;
+            this.glob = c.op() == Op.MATCH;
+            this.words = words(c, ignoreCase);
         }
 
         @Override
@@ -166,7 +184,7 @@ public final class DropFilter {
     /** A reason comparison. */
     private static final class ReasonNode extends Remembering {
         ReasonNode(Expr.Compare c, FilterContext names) {
-            super(c, names);
+            super(c, names, true);
         }
 
         @Override
@@ -180,20 +198,21 @@ public final class DropFilter {
             if (code == DropSink.NO_REASON) {
                 return false;
             }
-            for (Expr.Value v : c.values()) {
-                if (v.isNumber() && v.number() == code) {
+            List<Expr.Value> values = c.values();
+            for (int i = 0; i < values.size(); i++) {
+                if (values.get(i).isNumber() && values.get(i).number() == code) {
                     return true;
                 }
             }
             String name = names.reason(code);
-            return name != null && words(c, name, true);
+            return name != null && matches(words, glob, name, true);
         }
     }
 
     /** A symbol comparison. */
     private static final class SymbolNode extends Remembering {
         SymbolNode(Expr.Compare c, FilterContext names) {
-            super(c, names);
+            super(c, names, false);
         }
 
         @Override
@@ -204,7 +223,7 @@ public final class DropFilter {
         @Override
         boolean answer(DropEvent e) {
             String name = names.symbol(e.origin(), e.location());
-            return name != null && words(c, name, false);
+            return name != null && matches(words, glob, name, false);
         }
     }
 }

@@ -6,22 +6,27 @@ package org.dropscope.filter;
  * character, everything else itself (the kernel's {@code glob_match()}, lib/glob.c, without
  * character classes). Matching allocates nothing.
  */
-final class Glob {
+public final class Glob {
     private Glob() {
     }
 
-    static boolean isGlob(String pattern) {
+    public static boolean isGlob(String pattern) {
         return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
     }
 
     /** Whether {@code pattern} matches all of {@code s}: iterative, backtracking to the last star. */
-    static boolean matches(String pattern, String s) {
+    public static boolean matches(String pattern, String s) {
+        return matches(pattern, s, false);
+    }
+
+    /** {@link #matches(String, String)}, comparing upper-cased characters if {@code ignoreCase}. */
+    public static boolean matches(String pattern, String s, boolean ignoreCase) {
         int p = 0;
         int i = 0;
         int star = -1;
         int mark = 0;
         while (i < s.length()) {
-            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == s.charAt(i))) {
+            if (p < pattern.length() && (pattern.charAt(p) == '?' || same(pattern.charAt(p), s.charAt(i), ignoreCase))) {
                 p++;
                 i++;
             } else if (p < pattern.length() && pattern.charAt(p) == '*') {
@@ -38,5 +43,9 @@ final class Glob {
             p++;
         }
         return p == pattern.length();
+    }
+
+    private static boolean same(char a, char b, boolean ignoreCase) {
+        return a == b || ignoreCase && Character.toUpperCase(a) == Character.toUpperCase(b);
     }
 }

@@ -36,6 +36,8 @@ public final class ExitCodes {
                 return NO_KERNEL_FEATURE;
             case BAD_INPUT:
                 return BAD_INPUT;
+            case USAGE:
+                return USAGE;
             default:
                 return SYSTEM;
         }

@@ -55,6 +55,23 @@ public interface DropSource extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Keeps only the drops {@code filter} accepts, from {@link #start} on: they are tested on the
+     * reader thread before the aggregator counts them and before a {@link #recordTo recorder}
+     * writes them (losses are always counted). Call once, before starting.
+     *
+     * @return the filter string the kernel evaluates itself, or {@code null} when user space
+     *     tests all of it
+     * @throws SourceException the kernel lacks a reason or symbol the filter names (kind
+     *     {@code USAGE}) or refuses the filter, or this source cannot filter
+     */
+    default String filter(SourceFilter filter) throws SourceException {
+        if (filter.isNone()) {
+            return null;
+        }
+        throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE, description() + " cannot filter drops");
+    }
+
     /** Names of the trap ids hardware drops are counted under (NET_DM); none for other sources. */
     default ReasonNames trapNames() {
         return ReasonNames.NONE;

@@ -18,6 +18,8 @@ public final class SourceException extends Exception {
         BAD_INPUT,
         /** A system call failed for another reason (memory, file descriptors). */
         SYSTEM,
+        /** The command asks for what this kernel does not have: a filter naming a reason or symbol it lacks. */
+        USAGE,
     }
 
     private final Kind kind;

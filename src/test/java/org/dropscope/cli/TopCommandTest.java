@@ -28,7 +28,8 @@ class TopCommandTest {
         "--group=line|dropscope: --group takes symbol+reason, symbol, reason or stack, not 'line'",
         "--sort=size|dropscope: --sort takes drops/s, total or name, not 'size'",
         "-n=-1|dropscope: -n/--iterations takes 1 or more (0: no limit), not -1",
-        "--interval=5|dropscope: --interval must be at least 10 ms, got 5"})
+        "--interval=5|dropscope: --interval must be at least 10 ms, got 5",
+        "--filter=cpu in {1,|dropscope: --filter: column 11: expected a value after 'in', found the end"})
     void badValuesAreOneLineAndExitCode2(String option, String line) {
         assertEquals(ExitCodes.USAGE, run("top", "--batch", option));
         assertEquals(line + System.lineSeparator(), err.toString());

@@ -120,7 +120,19 @@ final class ShellProcess implements AutoCloseable {
 
     /** Starts dropscope with {@code args}, after {@code prefix} (nsenter, setpriv ...). */
     static ShellProcess start(List<String> prefix, String... args) {
-        List<String> c = command(prefix, List.of(args));
+        return start(command(prefix, List.of(args)));
+    }
+
+    /**
+     * Starts dropscope's CLI with {@code args} inside {@link ShellProbe}, which prints the perf
+     * resources the process still holds once the command has returned (not after SIGTERM, which
+     * ends the JVM at once).
+     */
+    static ShellProcess startProbe(List<String> prefix, String... args) {
+        return start(probeCommand(prefix, List.of(args)));
+    }
+
+    private static ShellProcess start(List<String> c) {
         try {
             return new ShellProcess(c, new ProcessBuilder(c).start());
         } catch (IOException e) {

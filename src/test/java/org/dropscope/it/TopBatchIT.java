@@ -4,7 +4,10 @@ package org.dropscope.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -15,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code top --batch -n N} while known drops happen in a private network namespace: the last
  * block, printed after monitoring stopped and drained, counts at __udp4_lib_rcv with NO_SOCKET
- * exactly the namespace's Udp NoPorts delta.
+ * exactly the namespace's Udp NoPorts delta; with the three {@link KnownDrops}, each kind exactly
+ * by symbol and reason, and with {@code --filter} only the kind it keeps.
  */
 @Tag("kernel")
 class TopBatchIT {
@@ -31,7 +35,7 @@ class TopBatchIT {
 
     @BeforeAll
     static void requirements() {
-        ShellProcess.requireRootAndTools();
+        KnownDrops.requireRootAndTools();
     }
 
     /** One run: the traffic, the last block's count and lost events, whether top outlasted the traffic. */
@@ -65,21 +69,75 @@ class TopBatchIT {
             top.awaitLine(l -> HEADER.matcher(l).matches(), "a block header", 0);
             Netns.Traffic traffic = net.send("noport", DATAGRAMS);
             int during = headers(top.stdout()).size();
-            assertEquals(0, top.awaitExit(), top.transcript());
-            assertEquals("", top.stderr(), "dropscope's stderr");
-            List<String> out = top.stdout();
-            List<Integer> headers = headers(out);
-            int last = headers.get(headers.size() - 1);
-            Matcher h = HEADER.matcher(out.get(last));
-            assertTrue(h.matches());
-            long counted = 0;
-            for (String line : out.subList(last + 2, out.size())) {
-                Matcher m = ROW.matcher(line);
-                if (m.matches() && m.group(2).equals("__udp4_lib_rcv") && m.group(3).equals("NO_SOCKET")) {
-                    counted += Long.parseLong(m.group(1));
-                }
+            LastBlock b = lastBlock(top);
+            return new Observed(traffic, b.totals().getOrDefault(KnownDrops.NO_SOCKET, 0L), b.lost(), during,
+                    headers(top.stdout()).size(), top.transcript());
+        }
+    }
+
+    /** The last block of a top that ended: its lost total, and its rows' totals by symbol and reason. */
+    private record LastBlock(long lost, Map<KnownDrops.DropKey, Long> totals) {
+    }
+
+    /** Waits for {@code top} to end cleanly and reads its last block. */
+    private static LastBlock lastBlock(ShellProcess top) {
+        assertEquals(0, top.awaitExit(), top.transcript());
+        assertEquals("", top.stderr(), "dropscope's stderr");
+        List<String> out = top.stdout();
+        List<Integer> headers = headers(out);
+        int last = headers.get(headers.size() - 1);
+        Matcher h = HEADER.matcher(out.get(last));
+        assertTrue(h.matches());
+        Map<KnownDrops.DropKey, Long> totals = new HashMap<>();
+        for (String line : out.subList(last + 2, out.size())) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                totals.merge(new KnownDrops.DropKey(m.group(2), m.group(3)), Long.parseLong(m.group(1)), Long::sum);
             }
-            return new Observed(traffic, counted, Long.parseLong(h.group(2)), during, headers.size(), top.transcript());
+        }
+        return new LastBlock(Long.parseLong(h.group(2)), totals);
+    }
+
+    /** The last block of one run with {@link KnownDrops}, and what the kernel counted. */
+    private record Kinds(Map<KnownDrops.DropKey, Long> expected, Map<KnownDrops.DropKey, Long> counted, long lost,
+            String transcript) {
+    }
+
+    @Test
+    void theLastBlockCountsEachKindOfDropExactlyBySymbolAndReason() {
+        Kinds k = Interference.repeatWhileDisturbed("TopBatchIT kinds", () -> runKinds(),
+                r -> KnownDrops.disturbance(r.expected(), r.counted(), r.lost()));
+        assertEquals(0, k.lost(), "events lost\n" + k.transcript());
+        assertEquals(3, k.expected().size(), "kinds caused: " + k.expected());
+        assertEquals(k.expected(), KnownDrops.only(k.expected(), k.counted()), "totals of the last block\n"
+                + k.transcript());
+    }
+
+    @Test
+    void theFilterKeepsOnlyTheDropsItNames() {
+        Kinds k = Interference.repeatWhileDisturbed("TopBatchIT filter", () -> runKinds("--filter",
+                "reason == SOCKET_RCVBUFF || symbol == __udp4_lib_rcv"),
+                r -> KnownDrops.disturbance(r.expected(), r.counted(), r.lost()));
+        Map<KnownDrops.DropKey, Long> kept = new HashMap<>(k.expected());
+        kept.remove(KnownDrops.NETFILTER_DROP);
+        assertEquals(kept, KnownDrops.only(kept, k.counted()), "kept kinds in the last block\n" + k.transcript());
+        k.counted().forEach((key, n) -> assertTrue(kept.containsKey(key) || key.symbol().equals("__udp4_lib_rcv")
+                || key.reason().equals("SOCKET_RCVBUFF"), key + " (" + n + ") is not what the filter keeps\n"
+                + k.transcript()));
+    }
+
+    private static Kinds runKinds(String... extra) {
+        List<String> args = new ArrayList<>(List.of("top", "--batch", "-n", Integer.toString(INTERVALS),
+                "--interval", INTERVAL_MILLIS, "--source", "tracepoint"));
+        args.addAll(List.of(extra));
+        try (KnownDrops drops = KnownDrops.create();
+                ShellProcess top = ShellProcess.start(List.of(), args.toArray(new String[0]))) {
+            top.awaitLine(l -> HEADER.matcher(l).matches(), "a block header", 0);
+            Map<KnownDrops.DropKey, Long> expected = drops.cause(KnownDrops.DEFAULT);
+            int during = headers(top.stdout()).size();
+            assertTrue(during <= INTERVALS - 2, "top still ran when the traffic ended\n" + top.transcript());
+            LastBlock b = lastBlock(top);
+            return new Kinds(KnownDrops.placed(expected, b.totals()), b.totals(), b.lost(), top.transcript());
         }
     }
 

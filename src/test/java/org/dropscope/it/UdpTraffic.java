@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code rcvbuf COUNT}: COUNT datagrams to a bound socket whose receive buffer is the
  *       smallest the kernel allows and which is never read: all but the few that fit are dropped
  *       with reason SOCKET_RCVBUFF (and counted as Udp RcvbufErrors).</li>
+ *   <li>{@code filtered COUNT}: COUNT datagrams to port {@value #FILTERED_PORT}, for an nftables
+ *       rule of the test to drop in the input hook (reason NETFILTER_DROP); without one, they are
+ *       dropped as {@code noport}'s are.</li>
  * </ul>
  *
  * <p>Each datagram carries BYTES bytes of payload (default 9, the word {@code dropscope}; longer
@@ -31,6 +34,8 @@ import java.nio.charset.StandardCharsets;
 public final class UdpTraffic {
     /** A port no socket in a new network namespace is bound to. */
     static final int CLOSED_PORT = 9;
+    /** The port of {@code filtered}: a test's nftables rule drops datagrams to it (see {@link NftDrop}). */
+    static final int FILTERED_PORT = 7;
     /** Upper bound on COUNT: the loop is always bounded. */
     static final int MAX_COUNT = 1_000_000;
     /** Upper bound on BYTES: what one IPv4 UDP datagram can carry. */
@@ -43,7 +48,7 @@ public final class UdpTraffic {
     public static void main(String[] args) throws IOException {
         if (args.length < 2 || args.length > 3 || !bounded(args[1], MAX_COUNT)
                 || args.length == 3 && !bounded(args[2], MAX_BYTES)) {
-            System.err.println("usage: UdpTraffic noport|rcvbuf COUNT [BYTES] (COUNT <= " + MAX_COUNT
+            System.err.println("usage: UdpTraffic noport|rcvbuf|filtered COUNT [BYTES] (COUNT <= " + MAX_COUNT
                     + ", BYTES <= " + MAX_BYTES + ")");
             System.exit(2);
         }
@@ -53,6 +58,9 @@ public final class UdpTraffic {
         switch (args[0]) {
             case "noport":
                 sent = send(new InetSocketAddress("127.0.0.1", CLOSED_PORT), count, payload);
+                break;
+            case "filtered":
+                sent = send(new InetSocketAddress("127.0.0.1", FILTERED_PORT), count, payload);
                 break;
             case "rcvbuf":
                 try (DatagramChannel receiver = DatagramChannel.open(StandardProtocolFamily.INET)) {
@@ -64,7 +72,7 @@ public final class UdpTraffic {
                 }
                 break;
             default:
-                System.err.println("unknown mode " + args[0] + "; expected noport or rcvbuf");
+                System.err.println("unknown mode " + args[0] + "; expected noport, rcvbuf or filtered");
                 System.exit(2);
                 return;
         }

@@ -6,6 +6,8 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.dropscope.netlink.GenlFamily;
 import org.dropscope.netlink.GenlFamilyResolver;
@@ -71,7 +73,12 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
      *     without CONFIG_NET_DROP_MONITOR, or a network namespace other than the initial one)
      */
     public static NetDmConnection connect(int alertBufferBytes) throws SourceException {
-        return connect(NetDmSockets.KERNEL, SHELL_ALTERNATIVE, alertBufferBytes);
+        return connect(NetDmSockets.KERNEL, alertBufferBytes);
+    }
+
+    /** {@link #connect(int)} through {@code sockets} (tests replay a kernel's messages). */
+    public static NetDmConnection connect(NetDmSockets sockets, int alertBufferBytes) throws SourceException {
+        return connect(sockets, SHELL_ALTERNATIVE, alertBufferBytes);
     }
 
     /**
@@ -123,6 +130,20 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
     @Override
     public synchronized DropSource open() throws SourceException {
         return new NetDmSource(this, alertBufferBytes);
+    }
+
+    /**
+     * What a record file's header says of NET_DM (docs/file-format.md, tag 10): the family's
+     * version and the configuration monitoring runs with.
+     */
+    public Map<String, String> recordProperties() throws SourceException {
+        Config c = config();
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("netdm.family.version", Integer.toString(control.family().version()));
+        p.put("netdm.alert_mode", c.packetMode() ? "packet" : "summary");
+        p.put("netdm.trunc_len", Long.toString(c.truncLength()));
+        p.put("netdm.queue_len", Long.toString(c.queueLength()));
+        return p;
     }
 
     /** The kernel version's one-line description of this source. */

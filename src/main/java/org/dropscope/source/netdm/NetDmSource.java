@@ -12,6 +12,7 @@ import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.filter.DropFilter;
 import org.dropscope.netlink.NetlinkDecoderException;
 import org.dropscope.netlink.NetlinkListener;
 import org.dropscope.netlink.NlMsg;
@@ -22,6 +23,7 @@ import org.dropscope.netlink.dropmon.NetDmSummaryAlert;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.NameTable;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFilter;
 
 /**
  * One NET_DM monitoring session: an {@link AlertChannel} (a socket of its own joined to the
@@ -47,6 +49,9 @@ final class NetDmSource implements DropSource {
     // Recording: null unless recordTo() was called; times are CLOCK_REALTIME, as NET_DM's.
     private DropEventSink recorder;
     private final DropEvent event = new DropEvent();
+    // --filter, all of it: NET_DM has no kernel filter. Null keeps everything.
+    private DropFilter filter;
+    private volatile long filtered;
     private volatile boolean stopping;
     private volatile Throwable readerFailure;
     private volatile long malformed;
@@ -88,6 +93,16 @@ final class NetDmSource implements DropSource {
         }
         recorder = events;
         return true;
+    }
+
+    /** NET_DM has no filters of its own: every alert is tested here, on the reader thread. */
+    @Override
+    public synchronized String filter(SourceFilter f) {
+        if (reader != null) {
+            throw new IllegalStateException("filter a NET_DM source before start");
+        }
+        filter = f.compile(f.expr(), reasons, traps);
+        return null;
     }
 
     @Override
@@ -160,6 +175,7 @@ final class NetDmSource implements DropSource {
         m.put("alerts dropped at the socket (/proc/net/netlink Drops)", socketDrops);
         m.put("malformed messages", malformed);
         m.put("unexpected messages", unexpected);
+        m.put("drops filtered out in user space", filtered);
         return m;
     }
 
@@ -231,6 +247,15 @@ final class NetDmSource implements DropSource {
             malformed++;
         }
 
+        /** Whether the filter rejects the event just filled in; counts it if so. */
+        private boolean rejected() {
+            if (filter == null || filter.test(event)) {
+                return false;
+            }
+            filtered++;
+            return true;
+        }
+
         private void summary(NetDmSummaryAlert a) {
             List<AlertListener.SummaryEntry> entries = NetDmEvents.entries(a);
             writer.begin();
@@ -238,10 +263,13 @@ final class NetDmSource implements DropSource {
                 long now = realtimeNanos();
                 for (AlertListener.SummaryEntry e : entries) {
                     long location = e.origin() == DropOrigin.HARDWARE ? traps.codeOf(e.trapName()) : e.pc();
+                    event.set(now, 0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count());
+                    if (rejected()) {
+                        continue;
+                    }
                     writer.drop(0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count());
                     if (recorder != null) {
-                        recorder.drop(event.set(now, 0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK,
-                                e.count()));
+                        recorder.drop(event);
                     }
                 }
             } finally {
@@ -258,11 +286,15 @@ final class NetDmSource implements DropSource {
                 DropOrigin origin = p.isHardware() ? DropOrigin.HARDWARE : DropOrigin.SOFTWARE;
                 long location = p.isHardware() ? traps.codeOf(String.valueOf(p.hwTrapName())) : p.pc();
                 int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : reasons.codeOf(p.reason());
+                long time = p.timestampNanos() != 0 ? p.timestampNanos() : realtimeNanos();
+                event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
+                        .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength());
+                if (rejected()) {
+                    return;
+                }
                 writer.drop(0, origin, location, reason, DropSink.NO_STACK, 1);
                 if (recorder != null) {
-                    long time = p.timestampNanos() != 0 ? p.timestampNanos() : realtimeNanos();
-                    recorder.drop(event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
-                            .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength()));
+                    recorder.drop(event);
                 }
             } finally {
                 writer.end();

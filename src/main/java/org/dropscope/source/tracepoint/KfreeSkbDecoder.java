@@ -8,6 +8,7 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.filter.DropFilter;
 import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRecordHandler;
 import org.dropscope.perf.SampleFormat;
@@ -23,7 +24,8 @@ import org.dropscope.perf.SampleFormat;
  *
  * <p>When recording ({@link #record}), each sample is also handed, with its PERF_SAMPLE_TIME and
  * the raw entry's {@code protocol}, to a {@link DropEventSink} through one reused
- * {@link DropEvent}; when not, that costs one null check per sample.
+ * {@link DropEvent}; when not, that costs one null check per sample. With a {@link #filter}, the
+ * same reused event is tested first, and a sample it rejects is neither counted nor recorded.
  *
  * <p>One instance per reader thread.
  */
@@ -54,7 +56,10 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     // Recording: null unless record() was called; the event is reused for every sample.
     private DropEventSink events;
     private final DropEvent event = new DropEvent();
-    private int protocolOffset;
+    private int protocolOffset = -1;
+    // The user-space part of --filter, or null; the kernel has applied its part already.
+    private DropFilter filter;
+    private volatile long filtered;
 
     /**
      * @param format the sample_type the events were opened with
@@ -86,6 +91,18 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
             throw new IllegalArgumentException("recording needs PERF_SAMPLE_TIME in the sample_type");
         }
         this.events = events;
+        this.protocolOffset = protocolOffset;
+    }
+
+    /**
+     * Tests every sample with {@code filter} before counting or recording it. Call before the
+     * first record. Without PERF_SAMPLE_TIME the event's time is 0, which no filter term reads.
+     *
+     * @param filter the user-space test; allocation-free, as {@link DropFilter} is
+     * @param protocolOffset offset of the 2-byte {@code protocol} field in the raw entry
+     */
+    public void filter(DropFilter filter, int protocolOffset) {
+        this.filter = filter;
         this.protocolOffset = protocolOffset;
     }
 
@@ -161,25 +178,38 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         }
         long location = buf.getLongLE(p + locationOffset);
         int reason = reasonOffset >= 0 ? buf.getIntLE(p + reasonOffset) : DropSink.NO_REASON;
-        if (events == null) {
+        if (events == null && filter == null) {
             sink.drop(cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1);
         } else {
-            dropAndRecord(buf, offset, p, rawSize, location, reason, stackId);
+            dropFilteredOrRecorded(buf, offset, p, rawSize, location, reason, stackId);
         }
     }
 
     /**
-     * Counts one sample and hands it to the recorder. The test for a recorder comes before the
-     * count, not after it: with it after, the values a recorder needs stayed live across the
-     * inlined count and cost the counting path a fifth of its speed (HotPathBenchmark,
+     * Fills the reused event, tests it against the filter, counts it and hands it to the recorder.
+     * Kept out of {@link #sample}: with the recorder's values in the counting path, they stayed
+     * live across the inlined count and cost that path a fifth of its speed (HotPathBenchmark,
      * docs/performance.md).
      */
-    private void dropAndRecord(ByteBuf buf, int offset, int raw, int rawSize, long location, int reason,
+    private void dropFilteredOrRecorded(ByteBuf buf, int offset, int raw, int rawSize, long location, int reason,
             int stackId) {
+        int protocol = protocolOffset >= 0 && protocolOffset + 2 <= rawSize
+                ? buf.getUnsignedShortLE(raw + protocolOffset) : 0;
+        long time = format.timeOffset() >= 0 ? buf.getLongLE(offset + format.timeOffset()) : 0;
+        event.set(time, cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1).packet(protocol, 0, 0);
+        if (filter != null && !filter.test(event)) {
+            filtered++;
+            return;
+        }
         sink.drop(cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1);
-        int protocol = protocolOffset + 2 <= rawSize ? buf.getUnsignedShortLE(raw + protocolOffset) : 0;
-        events.drop(event.set(buf.getLongLE(offset + format.timeOffset()), cpu, DropOrigin.SOFTWARE, location,
-                reason, stackId, 1).packet(protocol, 0, 0));
+        if (events != null) {
+            events.drop(event);
+        }
+    }
+
+    /** Samples the user-space filter rejected (the kernel's part rejects before writing a sample). */
+    public long filtered() {
+        return filtered;
     }
 
     /** Keeps the kernel frames: entries after PERF_CONTEXT_KERNEL, up to any other marker. */

@@ -80,6 +80,25 @@ final class PerfErrors {
         }
     }
 
+    /**
+     * PERF_EVENT_IOC_SET_FILTER. EINVAL is the kernel's filter parser refusing the string
+     * (kernel/trace/trace_events_filter.c): a field or operator this kernel's event lacks.
+     */
+    static void setFilter(PerfEvent event, String filter, int cpu) throws SourceException {
+        try {
+            event.setFilter(filter);
+        } catch (NativeException e) {
+            String what = "the kernel refused the skb:kfree_skb filter \"" + filter + "\" on CPU " + cpu + ": "
+                    + e.description() + " (" + e.errnoName() + ")";
+            if (e.errno() == Errno.EINVAL) {
+                throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE, what
+                        + "; this kernel's event filter does not take it: filter with fewer terms, or use"
+                        + " --source netdm, which filters in user space", e);
+            }
+            throw new SourceException(SourceException.Kind.SYSTEM, what, e);
+        }
+    }
+
     static EventFd eventFd() throws SourceException {
         try {
             return EventFd.create();

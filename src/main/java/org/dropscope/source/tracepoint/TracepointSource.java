@@ -9,6 +9,8 @@ import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.filter.DropFilter;
+import org.dropscope.filter.KernelFilter;
 import org.dropscope.nativeio.EventFd;
 import org.dropscope.nativeio.Mapping;
 import org.dropscope.nativeio.NativeException;
@@ -17,6 +19,7 @@ import org.dropscope.nativeio.Poller;
 import org.dropscope.perf.PerfRing;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFilter;
 import org.dropscope.tracefs.DropReasons;
 import org.dropscope.tracefs.KfreeSkbLayout;
 
@@ -50,6 +53,8 @@ public final class TracepointSource implements DropSource {
     private Thread reader;
     private KfreeSkbDecoder decoder;
     private DropEventSink recorder;
+    private DropFilter residual;
+    private boolean filtered;
     private volatile boolean stopping;
     private volatile Throwable readerFailure;
     private boolean enabled;
@@ -146,6 +151,30 @@ public final class TracepointSource implements DropSource {
         return true;
     }
 
+    /**
+     * Sets the kernel's part of {@code filter} on every CPU's event (PERF_EVENT_IOC_SET_FILTER,
+     * which the kernel accepts once per event) and keeps the rest for the reader thread. The events
+     * are still disabled: no sample is written before the filter is in place.
+     */
+    @Override
+    public synchronized String filter(SourceFilter filter) throws SourceException {
+        if (closed || reader != null || filtered) {
+            throw new IllegalStateException("filter a tracepoint source once, before start");
+        }
+        filtered = true;
+        if (filter.isNone()) {
+            return null;
+        }
+        KernelFilter split = filter.translate(setup.reasons());
+        if (split.tracefs() != null) {
+            for (int i = 0; i < events.length; i++) {
+                PerfErrors.setFilter(events[i], split.tracefs(), setup.onlineCpus()[i]);
+            }
+        }
+        residual = filter.compile(split.residual(), reasons(), ReasonNames.NONE);
+        return split.tracefs();
+    }
+
     @Override
     public synchronized void start(DropAggregator aggregator) throws SourceException {
         if (closed || reader != null) {
@@ -155,6 +184,9 @@ public final class TracepointSource implements DropSource {
                 setup.layout().reasonOffset(), aggregator.stacks());
         if (recorder != null) {
             decoder.record(recorder, setup.layout().protocolOffset());
+        }
+        if (residual != null) {
+            decoder.filter(residual, setup.layout().protocolOffset());
         }
         DropSink writer = aggregator.newWriter();
         reader = new Thread(() -> readLoop(writer), "dropscope-tracepoint");
@@ -211,6 +243,7 @@ public final class TracepointSource implements DropSource {
         m.put("throttle records", d == null ? 0 : d.throttled());
         m.put("drops without a stack (stack table full)", d == null ? 0 : d.stackOverflow());
         m.put("corrupt ring headers", corrupt);
+        m.put("drops filtered out in user space", d == null ? 0 : d.filtered());
         return m;
     }
 

@@ -74,7 +74,7 @@ class KfreeSkbDecoderTest {
     }
 
     /** A TIME + RAW sample of the 6.11+ entry, as a recording source opens its events. */
-    private static byte[] timedSample(long time, long location, int reason, int protocol) {
+    static byte[] timedSample(long time, long location, int reason, int protocol) {
         return new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
                 .u64(time)                   // PERF_SAMPLE_TIME
                 .u32(44)                     // raw size

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.record.RecordFiles;
+import org.dropscope.shell.ExitCodes;
+import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFilter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dropscope record -o FILE}: every drop the kernel reports, with its time, into a record
+ * file (docs/file-format.md) that {@code report} reads, here or on another machine. The run
+ * itself, from the opened source to the summary line, is {@link Recording}'s.
+ */
+@Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Records every packet drop the kernel reports, with its time, location, reason and (with -g)"
+                + " kernel stack, into a file that dropscope report reads: here, later, or on another machine (the"
+                + " file carries the kernel's symbols and reason names).",
+            "Runs until Ctrl-C, SIGTERM or the end of --duration; then stops the source, writes what the kernel"
+                + " had delivered, ends the file and prints one line on standard error: drops, events, lost events,"
+                + " blocks and bytes written. The file is created with mode 0600.",
+            "Example: dropscope record -o drops.dsr --duration 30s --filter 'reason == NO_SOCKET'"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success, also when Ctrl-C or SIGTERM ended the recording",
+            "1:a bug in dropscope (please report it)",
+            "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
+            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
+            "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or the kernel refuses the"
+                + " tracepoint filter",
+            "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format)",
+            "6:the file or standard output cannot be written (disk full, a closed pipe), or a system call failed"})
+public final class RecordCommand implements Callable<Integer> {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+            description = "The record file (created or truncated, mode 0600), or - for standard output (for a pipe:"
+                    + " dropscope record -o - | dropscope report -); messages then go to standard error only.")
+    String output;
+
+    @Option(names = "--duration", paramLabel = "TIME",
+            description = "Stop after TIME: seconds, or a number with ms, s, m or h (500ms, 10s, 2m). Default: until"
+                    + " Ctrl-C or SIGTERM.")
+    String duration;
+
+    @Option(names = {"-g", "--call-graph"},
+            description = "Record each drop's kernel call chain (the tracepoint source only; --source auto then"
+                    + " means the tracepoint).")
+    boolean callGraph;
+
+    @Option(names = "--ready-file", paramLabel = "PATH",
+            description = "Create PATH once the kernel is delivering drops (removed first if it exists), so that a"
+                    + " script knows when to start its traffic.")
+    Path readyFile;
+
+    @Option(names = {"-l", "--lmethod"}, defaultValue = "kas", paramLabel = "kas|none",
+            description = "kas: name locations and stack frames from /proc/kallsyms in the file; none: raw"
+                    + " addresses only. Default: ${DEFAULT-VALUE}.")
+    String lookupMethod;
+
+    @Mixin
+    SourceOptions source = new SourceOptions();
+
+    @Mixin
+    FilterOption filter = new FilterOption();
+
+    /** Standard output, for {@code -o -}; null for the process's own. */
+    OutputStream stdout;
+    /** Whether SIGINT and SIGTERM end the recording; tests stop it with {@link #interrupt()}. */
+    boolean handleSignals = true;
+    private volatile Recording running;
+
+    /** What Ctrl-C does: the recording ends as at the end of its duration. */
+    void interrupt() {
+        Recording r = running;
+        if (r != null) {
+            r.requestStop();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        long millis = validate();
+        boolean toStdout = output.equals("-");
+        // With -o -, standard output is the file: nothing else may go there.
+        Lookup lookup = Lookup.load(lookupMethod, toStdout ? err : spec.commandLine().getOut(), err, null);
+        if (lookup.exitCode() != Lookup.GO_ON) {
+            return lookup.exitCode();
+        }
+        Symbolizer symbols = lookup.symbols();
+        SourceFilter sourceFilter = filter.parse(symbols);
+        SourceChoice choice;
+        try {
+            choice = source.choose(callGraph, true);
+        } catch (SourceException e) {
+            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+        }
+        Runnable releaseChoice = choice.releaser(err);
+        if (choice.note() != null) {
+            err.println("dropscope: " + choice.note());
+            err.flush();
+        }
+        Recording recording;
+        try {
+            recording = Recording.prepare(choice, sourceFilter, symbols, toStdout ? "standard output" : output,
+                    this::openOutput, readyFile, err);
+        } catch (Recording.Failure f) {
+            releaseChoice.run();
+            return Failures.line(err, f.exitCode(), f.getMessage());
+        }
+        running = recording;
+        Runnable release = () -> {
+            recording.release();
+            releaseChoice.run();
+        };
+        return Signals.runWith(Signals.stoppable(() -> recording.run(millis), recording::requestStop), err, release,
+                handleSignals);
+    }
+
+    /**
+     * Checks the options; returns the duration in milliseconds, 0 for none.
+     *
+     * @throws IllegalArgumentException (one line, exit code 2) when they do not fit
+     */
+    long validate() {
+        source.validate();
+        if (output.isEmpty()) {
+            throw new IllegalArgumentException("-o/--output needs a file name, or - for standard output");
+        }
+        if (output.equals("-") && stdout == null && System.console() != null) {
+            throw new IllegalArgumentException("standard output is a terminal: record to a file with -o FILE, or pipe"
+                    + " it (dropscope record -o - | dropscope report -)");
+        }
+        if (!lookupMethod.equals("kas") && !lookupMethod.equals("none")) {
+            throw new IllegalArgumentException("-l/--lmethod takes kas or none, not '" + lookupMethod + "'");
+        }
+        if (callGraph) {
+            if (source.source == SourceOptions.Kind.netdm) {
+                throw new IllegalArgumentException("-g/--call-graph needs the tracepoint source: NET_DM reports no"
+                        + " kernel stacks");
+            }
+            source.source = SourceOptions.Kind.tracepoint;
+        }
+        return duration == null ? 0 : durationMillis(duration);
+    }
+
+    /** {@code --duration}: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or plain seconds. */
+    static long durationMillis(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--duration takes seconds, or a number with ms, s, m or h (500ms, 10s,"
+                    + " 2m), not '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        if (n == 0) {
+            throw new IllegalArgumentException("--duration must be longer than 0, not '" + text + "'");
+        }
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        switch (unit) {
+            case "ms":
+                return n;
+            case "m":
+                return n * 60_000;
+            case "h":
+                return n * 3_600_000;
+            default:
+                return n * 1000;
+        }
+    }
+
+    /** The output: standard output for {@code -o -}, else the file, created or truncated with mode 0600. */
+    private OutputStream openOutput() throws IOException {
+        if (output.equals("-")) {
+            return stdout != null ? stdout : new FileOutputStream(FileDescriptor.out);
+        }
+        return RecordFiles.create(Path.of(output));
+    }
+}

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.aggregate.StackTable;
+import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropEventSink;
+import org.dropscope.event.ReasonNames;
+import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.record.EventNames;
+import org.dropscope.record.HostFacts;
+import org.dropscope.record.RecordFormat;
+import org.dropscope.record.RecordHeader;
+import org.dropscope.record.RecordWriter;
+import org.dropscope.record.SourceKind;
+import org.dropscope.shell.ExitCodes;
+import org.dropscope.source.DropSource;
+import org.dropscope.source.IntervalSession;
+import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFilter;
+import org.dropscope.source.netdm.NetDmConnection;
+import org.dropscope.source.tracepoint.TracepointSource;
+
+/**
+ * One run of {@code record}: an opened, filtered source whose reader thread hands every drop to a
+ * {@link RecordWriter} as well as to an aggregator (which keeps the stack table the file's stack
+ * records come from), and the main thread that waits for the end.
+ *
+ * <p>The end is the duration, Ctrl-C or SIGTERM ({@link #requestStop}), or a failed write, which
+ * the reader thread notices at the end of its pass. Then, in this order: the source stops (and
+ * drains what the kernel wrote before), the writer writes its last block and the end record,
+ * and the summary goes to standard error; {@link #release} closes whatever is still open on
+ * every path.
+ */
+final class Recording {
+    /** A step before recording starts failed; nothing of the source stays open. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int exitCode;
+
+        Failure(int exitCode, String message, Throwable cause) {
+            super(message, cause);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+    }
+
+    /** Opens the output; the file's own failures are {@link IOException}s. */
+    @FunctionalInterface
+    interface Output {
+        OutputStream open() throws IOException;
+    }
+
+    private final DropSource source;
+    private final DropAggregator aggregator;
+    private final String where;
+    private final Path readyFile;
+    private final PrintWriter err;
+    private final String kernelFilter;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private RecordWriter writer;
+    private Counting counting;
+
+    private Recording(DropSource source, String kernelFilter, String where, Path readyFile, PrintWriter err) {
+        this.source = source;
+        this.kernelFilter = kernelFilter;
+        this.where = where;
+        this.readyFile = readyFile;
+        this.err = err;
+        this.aggregator = new DropAggregator(source.cpus(), IntervalSession.KEY_CAPACITY,
+                IntervalSession.STACK_CAPACITY);
+    }
+
+    /**
+     * Opens the source with its filter, the output and the writer (header first); on failure
+     * closes what it opened and throws.
+     *
+     * @param where the output as messages name it
+     */
+    static Recording prepare(SourceChoice choice, SourceFilter filter, Symbolizer symbols, String where,
+            Output output, Path readyFile, PrintWriter err) throws Failure {
+        try {
+            if (readyFile != null) {
+                // A ready file left from an earlier run would tell a script to start too early.
+                Files.deleteIfExists(readyFile);
+            }
+        } catch (IOException e) {
+            throw new Failure(ExitCodes.SYSTEM, "cannot remove the old ready file " + readyFile + ": " + Failures.reason(e), e);
+        }
+        SourceChoice.Opened opened;
+        try {
+            opened = choice.open(filter);
+        } catch (SourceException e) {
+            throw new Failure(ExitCodes.of(e.kind()), e.getMessage(), e);
+        }
+        Recording r = new Recording(opened.source(), opened.kernelFilter(), where, readyFile, err);
+        try {
+            r.openWriter(choice, filter, symbols, output);
+            return r;
+        } catch (Failure f) {
+            r.release();
+            throw f;
+        }
+    }
+
+    private void openWriter(SourceChoice choice, SourceFilter filter, Symbolizer symbols, Output output)
+            throws Failure {
+        boolean tracepoint = source instanceof TracepointSource;
+        long realtime = realtimeNanos();
+        LongSupplier clock = tracepoint ? System::nanoTime : () -> System.currentTimeMillis() * 1_000_000L;
+        // Read together: the anchor that turns the samples' CLOCK_MONOTONIC times into dates.
+        RecordHeader.Clock anchor = new RecordHeader.Clock(
+                tracepoint ? RecordFormat.CLOCK_MONOTONIC : RecordFormat.CLOCK_REALTIME, clock.getAsLong(), realtime);
+        RecordHeader header;
+        try {
+            HostFacts host = HostFacts.read(Path.of("/proc"));
+            Map<String, String> properties = choice.netDm() instanceof NetDmConnection c ? c.recordProperties()
+                    : Map.of();
+            header = new RecordHeader(host.kernelRelease(), host.hostname(), host.bootId(),
+                    tracepoint ? SourceKind.TRACEPOINT : SourceKind.NETDM, source.description(),
+                    tracepoint ? ((TracepointSource) source).formatText() : null, anchor, source.cpus(), filter.text(),
+                    properties);
+        } catch (IOException e) {
+            throw new Failure(ExitCodes.SYSTEM, "cannot read the machine's facts from /proc: " + Failures.reason(e), e);
+        } catch (SourceException e) {
+            throw new Failure(ExitCodes.of(e.kind()), e.getMessage(), e);
+        }
+        OutputStream out;
+        try {
+            out = output.open();
+        } catch (IOException e) {
+            throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
+        }
+        try {
+            writer = new RecordWriter(out, header, new Names(symbols, aggregator.stacks(), source.reasons(),
+                    source.trapNames()), RecordWriter.Limits.DEFAULT, clock);
+        } catch (IOException e) {
+            Failures.closeQuietly(out);
+            throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
+        }
+        counting = new Counting(writer, this::requestStop);
+        if (!source.recordTo(counting)) {
+            throw new Failure(ExitCodes.SOFTWARE, "the source was opened without timestamps and cannot record"
+                    + " (this is a bug; please report it)", null);
+        }
+    }
+
+    /** Ends the recording: the main thread stops the source and finishes the file. Any thread. */
+    void requestStop() {
+        stop.countDown();
+    }
+
+    /** On the main thread: starts, waits for the end, finishes the file; returns the exit code. */
+    int run(long durationMillis) {
+        try {
+            source.start(aggregator);
+        } catch (SourceException e) {
+            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+        }
+        err.println("dropscope: recording drops from " + source.description() + " to " + where
+                + (kernelFilter == null ? "" : "; the kernel filters: " + kernelFilter) + "; Ctrl-C stops");
+        err.flush();
+        int code = ExitCodes.OK;
+        try {
+            if (readyFile != null) {
+                ready();
+            }
+            if (durationMillis > 0) {
+                stop.await(durationMillis, TimeUnit.MILLISECONDS);
+            } else {
+                stop.await();
+            }
+        } catch (IOException e) {
+            code = Failures.line(err, ExitCodes.SYSTEM, "cannot create the ready file " + readyFile + ": "
+                    + Failures.reason(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return finish(code);
+    }
+
+    /** Stops the source (which drains), ends the file, says what was written. */
+    private int finish(int code) {
+        int result = code;
+        try {
+            source.stop();
+        } catch (SourceException e) {
+            result = Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+        }
+        try {
+            writer.close();
+        } catch (IOException e) {
+            return Failures.line(err, ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e) + " (after "
+                    + writer.events() + " events in " + writer.blocks() + " blocks; recording stopped)");
+        }
+        err.println("dropscope: recorded " + counting.drops + " drops (" + writer.events() + " events, "
+                + counting.lost + " lost) in " + writer.blocks() + " blocks, " + writer.bytes() + " bytes, to "
+                + where);
+        err.flush();
+        return result;
+    }
+
+    /** Creates the ready file whole: written aside, then renamed into place. */
+    private void ready() throws IOException {
+        Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
+        Files.writeString(tmp, source.description() + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Releases the kernel side and the output, whatever happened; idempotent, never throws. */
+    void release() {
+        source.close();
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                // Said by the main thread when it got that far; the process is ending otherwise.
+            }
+        }
+    }
+
+    private static long realtimeNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /**
+     * In front of the writer, on the reader thread: counts drops (a NET_DM summary entry stands
+     * for several) and losses, and ends the recording once a write has failed.
+     */
+    private static final class Counting implements DropEventSink {
+        private final RecordWriter writer;
+        private final Runnable stop;
+        long drops;
+        long lost;
+
+        Counting(RecordWriter writer, Runnable stop) {
+            this.writer = writer;
+            this.stop = stop;
+        }
+
+        @Override
+        public void drop(DropEvent event) {
+            drops += event.count();
+            writer.drop(event);
+        }
+
+        @Override
+        public void lost(long timeNanos, int cpu, long count) {
+            lost += count;
+            writer.lost(timeNanos, cpu, count);
+        }
+
+        @Override
+        public void endPass() {
+            writer.endPass();
+            if (writer.failure() != null) {
+                stop.run();
+            }
+        }
+    }
+
+    /** What the file names: kallsyms symbols, the aggregator's stacks, the source's reasons and traps. */
+    private record Names(Symbolizer symbols, StackTable stacks, ReasonNames reasons, ReasonNames traps)
+            implements EventNames {
+        @Override
+        public KernelSymbol symbol(long pc) {
+            return symbols == null ? null : symbols.resolve(pc);
+        }
+
+        @Override
+        public long[] stack(int stackId) {
+            return stacks.chain(stackId);
+        }
+
+        @Override
+        public String reason(int code) {
+            return reasons.name(code);
+        }
+
+        @Override
+        public String trap(int id) {
+            return traps.name(id);
+        }
+    }
+}

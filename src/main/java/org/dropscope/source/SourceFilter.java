@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.ReasonNames;
+import org.dropscope.filter.DropFilter;
+import org.dropscope.filter.Expr;
+import org.dropscope.filter.Field;
+import org.dropscope.filter.FilterContext;
+import org.dropscope.filter.FilterException;
+import org.dropscope.filter.FilterParser;
+import org.dropscope.filter.Glob;
+import org.dropscope.filter.KernelFilter;
+import org.dropscope.ksym.SymbolTable;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.tracefs.DropReasons;
+
+/**
+ * A {@code --filter} expression (docs/filter.md) as a live source applies it: parsed before any
+ * kernel resource is opened, then handed to the source ({@link DropSource#filter}) before it
+ * starts. The tracepoint source gives the kernel what it can evaluate ({@link #translate}) and
+ * tests the rest on its reader thread; NET_DM, which has no filters, tests all of it there. Either
+ * way an event is tested before the aggregator counts it and before a recorder writes it.
+ */
+public final class SourceFilter {
+    /** Keeps everything. */
+    public static final SourceFilter NONE = new SourceFilter(null, null, null);
+
+    /** What the filter needs of kallsyms: symbol ranges for the kernel, names for user space. */
+    public interface Symbols extends KernelFilter.SymbolRanges {
+        /** The name of the symbol containing {@code pc}, or {@code null}; allocates nothing. */
+        String name(long pc);
+
+        /** Over the current table of {@code symbolizer}. */
+        static Symbols of(Symbolizer symbolizer) {
+            return new Symbols() {
+                @Override
+                public String name(long pc) {
+                    SymbolTable t = symbolizer.table();
+                    int i = t.indexOf(pc);
+                    return i < 0 ? null : t.name(i);
+                }
+
+                @Override
+                public List<long[]> ranges(String pattern, boolean glob) {
+                    SymbolTable t = symbolizer.table();
+                    List<long[]> out = new ArrayList<>();
+                    for (int i = 0; i < t.size(); i++) {
+                        if (glob ? Glob.matches(pattern, t.name(i)) : pattern.equals(t.name(i))) {
+                            out.add(new long[] {t.address(i), t.address(i) + t.size(i)});
+                        }
+                    }
+                    return out;
+                }
+            };
+        }
+    }
+
+    private final String text;
+    private final Expr expr;
+    private final Symbols symbols;
+
+    private SourceFilter(String text, Expr expr, Symbols symbols) {
+        this.text = text;
+        this.expr = expr;
+        this.symbols = symbols;
+    }
+
+    /**
+     * Parses {@code text}.
+     *
+     * @param text the expression, or {@code null} for {@link #NONE}
+     * @param symbols kallsyms, or {@code null} when dropscope runs without it ({@code -l none})
+     * @throws FilterException a syntax error, or a symbol term without kallsyms to name locations
+     */
+    public static SourceFilter parse(String text, Symbols symbols) throws FilterException {
+        if (text == null) {
+            return NONE;
+        }
+        Expr expr = FilterParser.parse(text);
+        if (symbols == null) {
+            int column = symbolColumn(expr);
+            if (column > 0) {
+                throw new FilterException(column, "'symbol' needs the kernel's symbols: drop -l none");
+            }
+        }
+        return new SourceFilter(text, expr, symbols);
+    }
+
+    /** The column of the first {@code symbol} comparison, or 0. */
+    private static int symbolColumn(Expr e) {
+        if (e instanceof Expr.Or o) {
+            return Math.max(symbolColumn(o.left()), symbolColumn(o.right()));
+        }
+        if (e instanceof Expr.And a) {
+            return Math.max(symbolColumn(a.left()), symbolColumn(a.right()));
+        }
+        if (e instanceof Expr.Not n) {
+            return symbolColumn(n.operand());
+        }
+        Expr.Compare c = (Expr.Compare) e;
+        return c.field() == Field.SYMBOL ? c.column() : 0;
+    }
+
+    /** Whether this filter keeps everything. */
+    public boolean isNone() {
+        return expr == null;
+    }
+
+    /** The expression as given, or {@code null}. */
+    public String text() {
+        return text;
+    }
+
+    /** The whole expression, to test in user space; {@code null} for none. */
+    public Expr expr() {
+        return expr;
+    }
+
+    /**
+     * Splits the expression for the {@code skb:kfree_skb} tracepoint of the running kernel.
+     *
+     * @throws SourceException (kind {@link SourceException.Kind#USAGE}) naming a reason or symbol
+     *     this kernel does not have, with the column
+     */
+    public KernelFilter translate(DropReasons reasons) throws SourceException {
+        try {
+            return KernelFilter.translate(expr, reasons, symbols);
+        } catch (FilterException e) {
+            throw new SourceException(SourceException.Kind.USAGE, "--filter: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The user-space test of {@code residual} (this filter's, or what the kernel left of it), with
+     * the source's names; {@code null} when there is nothing to test.
+     *
+     * @param reasons the source's reason names
+     * @param traps the source's trap names (hardware drops' "symbols")
+     */
+    public DropFilter compile(Expr residual, ReasonNames reasons, ReasonNames traps) {
+        if (residual == null) {
+            return null;
+        }
+        return DropFilter.compile(residual, new FilterContext() {
+            @Override
+            public String reason(int code) {
+                return reasons.name(code);
+            }
+
+            @Override
+            public String symbol(DropOrigin origin, long location) {
+                if (origin == DropOrigin.HARDWARE) {
+                    return traps.name((int) location);
+                }
+                return symbols == null ? null : symbols.name(location);
+            }
+        });
+    }
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.dropscope.event.DropEvent;
+import org.dropscope.it.KnownDrops.DropKey;
+import org.dropscope.record.ReadResult;
+import org.dropscope.record.RecordHeader;
+import org.dropscope.record.RecordNames;
+import org.dropscope.record.RecordReader;
+import org.dropscope.record.RecordVisitor;
+import org.dropscope.record.SourceKind;
+import org.dropscope.tracefs.DropReasons;
+import org.dropscope.tracefs.TracepointFormat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dropscope record} (the packaged jar) on the tracepoint while {@link KnownDrops} are
+ * caused in a private network namespace, started by its {@code --ready-file} and ended by
+ * SIGTERM or {@code --duration}: the file, read back with {@code RecordReader} and
+ * {@code RecordNames}, holds per symbol and reason exactly the drops the kernel counted, nothing
+ * lost, complete, mode 0600. Other processes' drops of the same kinds are handled as
+ * {@link Interference} says.
+ *
+ * <p>{@link #recordKnownDrops} is the reusable part: it returns the file and the counts it must
+ * hold per (symbol, reason), for checks of other readers of the same file ({@code report}).
+ */
+@Tag("kernel")
+class RecordIT {
+    /** What a {@code record} run left. */
+    enum Ending { SIGTERM, DURATION }
+
+    @TempDir
+    Path dir;
+
+    /**
+     * One recording: the file, what it must hold per (symbol, reason) (the kernel's own counts),
+     * and how dropscope ran.
+     *
+     * @param perfWhileRecording perf event fds and ring mappings dropscope held while recording
+     */
+    record Recorded(Path file, Map<DropKey, Long> expected, int exit, List<String> stdout, String stderr,
+            int[] perfWhileRecording, String transcript) {
+    }
+
+    /**
+     * A record file's contents, by kind.
+     *
+     * @param stacked events whose stack id names a recorded, non-empty kernel call chain
+     */
+    record FileDrops(RecordHeader header, ReadResult result, Map<DropKey, Long> counts, long stacked) {
+    }
+
+    @BeforeAll
+    static void requirements() {
+        KnownDrops.requireRootAndTools();
+    }
+
+    @Test
+    void threeKindsOfDropsEndedBySigtermAreInTheFileExactly() throws IOException {
+        Recorded r = recordKnownDrops(dir, KnownDrops.DEFAULT, Ending.SIGTERM);
+        FileDrops f = assertCleanRecording(r);
+        assertEquals(r.expected(), KnownDrops.only(r.expected(), f.counts()), "drops by symbol/reason in the file\n"
+                + r.transcript());
+        assertNull(f.header().filter(), "filter in the header");
+    }
+
+    @Test
+    void aRecordingEndedByItsDurationIsCompleteWithStacksAndKeepsNoPerfResource() throws IOException {
+        Recorded r = recordKnownDrops(dir, new KnownDrops.Datagrams(1000, 0, 0), Ending.DURATION, "-g");
+        FileDrops f = assertCleanRecording(r);
+        assertEquals(r.expected(), KnownDrops.only(r.expected(), f.counts()), r.transcript());
+        assertEquals(f.result().events(), f.stacked(), "events with a recorded kernel stack (-g)");
+        assertTrue(r.stdout().contains(String.format(ShellProbe.REPORT, 0, 0)),
+                "perf descriptors or mappings still held when record returned\n" + r.transcript());
+    }
+
+    @Test
+    void theFilterLeavesOnlyItsDropsAndTheKernelEvaluatesIt() throws IOException {
+        Recorded r = recordKnownDrops(dir, KnownDrops.DEFAULT, Ending.SIGTERM, "--filter", "reason == NO_SOCKET");
+        FileDrops f = assertCleanRecording(r);
+        Map<DropKey, Long> others = new TreeMap<>(Comparator.comparing(DropKey::toString));
+        f.counts().forEach((k, v) -> {
+            if (!k.reason().equals("NO_SOCKET")) {
+                others.put(k, v);
+            }
+        });
+        assertEquals(Map.of(), others, "drops of other reasons in the file\n" + r.transcript());
+        assertEquals(r.expected().get(KnownDrops.NO_SOCKET), f.counts().get(KnownDrops.NO_SOCKET),
+                "NO_SOCKET drops at __udp4_lib_rcv\n" + r.transcript());
+        assertEquals(3, r.expected().size(), "kinds caused: " + r.expected());
+        assertEquals("reason == NO_SOCKET", f.header().filter(), "filter in the header");
+        // The kernel's number for NO_SOCKET, from the recording kernel's own format file.
+        DropReasons reasons = DropReasons.from(TracepointFormat.parse(new StringReader(f.header().tracepointFormat())));
+        String kernel = "the kernel filters: reason == " + reasons.codeOf("NO_SOCKET") + ";";
+        assertTrue(r.stderr().contains(kernel), "'" + kernel + "' on stderr\n" + r.transcript());
+    }
+
+    /**
+     * Records the tracepoint with {@code extraArgs} while causing {@code datagrams} in a namespace
+     * of its own; a run that other processes disturbed is repeated ({@link Interference}).
+     */
+    static Recorded recordKnownDrops(Path dir, KnownDrops.Datagrams datagrams, Ending ending, String... extraArgs) {
+        int[] attempt = {0};
+        return Interference.repeatWhileDisturbed("RecordIT", () -> recordOnce(dir.resolve("run" + ++attempt[0]),
+                datagrams, ending, extraArgs), r -> {
+                    FileDrops f = read(r.file());
+                    return KnownDrops.disturbance(r.expected(), f.counts(), f.result().lost());
+                });
+    }
+
+    private static Recorded recordOnce(Path dir, KnownDrops.Datagrams datagrams, Ending ending, String... extraArgs) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path file = dir.resolve("drops.dsr");
+        Path ready = dir.resolve("ready");
+        List<String> args = new ArrayList<>(List.of("record", "-o", file.toString(), "--source", "tracepoint",
+                "--ready-file", ready.toString()));
+        if (ending == Ending.DURATION) {
+            // Long enough for the traffic's child JVM on a busy machine; checked below.
+            args.addAll(List.of("--duration", "12s"));
+        }
+        args.addAll(List.of(extraArgs));
+        int cpus = ProcFacts.onlineCpus().size();
+        try (KnownDrops drops = KnownDrops.create();
+                ShellProcess p = ending == Ending.DURATION ? ShellProcess.startProbe(List.of(), args.toArray(new String[0]))
+                        : ShellProcess.start(List.of(), args.toArray(new String[0]))) {
+            awaitFile(ready, p);
+            String pid = Long.toString(p.pid());
+            int[] perf = {ProcFacts.perfFds(pid), ProcFacts.perfMappings(pid)};
+            assertEquals(cpus, perf[0], "perf event descriptors while recording, one per CPU\n" + p.transcript());
+            assertEquals(cpus, perf[1], "perf ring mappings while recording, one per CPU\n" + p.transcript());
+            Map<DropKey, Long> expected = drops.cause(datagrams);
+            if (ending == Ending.SIGTERM) {
+                p.signal("TERM");
+            } else {
+                assertTrue(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false),
+                        "the recording ended before the traffic did: raise --duration\n" + p.transcript());
+            }
+            int exit = p.awaitExit();
+            Map<DropKey, Long> placed = exit == 0 ? KnownDrops.placed(expected, read(file).counts()) : expected;
+            return new Recorded(file, placed, exit, p.stdout(), p.stderr(), perf, p.transcript());
+        }
+    }
+
+    /** The checks every recording passes; returns what the file holds. */
+    static FileDrops assertCleanRecording(Recorded r) throws IOException {
+        assertEquals(0, r.exit(), r.transcript());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(r.file())), "file mode");
+        FileDrops f = read(r.file());
+        assertTrue(f.result().complete(), "complete file: " + f.result() + "\n" + r.transcript());
+        assertEquals(0, f.result().lost(), "lost events\n" + r.transcript());
+        assertEquals(SourceKind.TRACEPOINT, f.header().source());
+        assertEquals(Files.readString(Path.of("/proc/sys/kernel/osrelease"), StandardCharsets.US_ASCII).strip(),
+                f.header().kernelRelease());
+        String summary = "dropscope: recorded " + f.result().drops() + " drops (" + f.result().events() + " events, 0"
+                + " lost) in " + (f.result().blocks()) + " blocks, " + Files.size(r.file()) + " bytes, to " + r.file();
+        List<String> err = r.stderr().lines().toList();
+        assertEquals(2, err.size(), "stderr: the start line and the summary\n" + r.transcript());
+        assertTrue(err.get(0).startsWith("dropscope: recording drops from tracepoint skb:kfree_skb"), r.transcript());
+        assertEquals(summary, err.get(1), r.transcript());
+        return f;
+    }
+
+    /** Reads a record file: its header, result, and drops by (symbol, reason) as the file names them. */
+    static FileDrops read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            RecordReader reader = new RecordReader(in);
+            RecordHeader header = reader.header();
+            RecordNames names = new RecordNames();
+            Map<DropKey, Long> counts = new TreeMap<>(Comparator.comparing(DropKey::toString));
+            long[] stacked = {0};
+            ReadResult result = reader.read(names.feeding(new RecordVisitor() {
+                @Override
+                public void drop(DropEvent e) {
+                    long[] frames = e.stackId() < 0 ? null : names.stack(e.stackId());
+                    if (frames != null && frames.length > 0) {
+                        stacked[0]++;
+                    }
+                    String symbol = names.symbol(e.origin(), e.location());
+                    String reason = names.reason(e.reason());
+                    counts.merge(new DropKey(symbol == null ? "0x" + Long.toHexString(e.location()) : symbol,
+                            reason == null ? "-" : reason), e.count(), Long::sum);
+                }
+            }));
+            return new FileDrops(header, result, counts, stacked[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Waits until {@code path} exists; fails if dropscope ends first or takes too long. */
+    private static void awaitFile(Path path, ShellProcess p) {
+        long deadline = System.nanoTime() + Commands.TIMEOUT.toNanos();
+        while (!Files.exists(path)) {
+            if (System.nanoTime() > deadline || !ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+                fail("no ready file " + path + "\n" + p.transcript());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
