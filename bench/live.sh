@@ -15,7 +15,9 @@
 #   -m   modes of bench/dropsend.c, default "rcvbuf noport"
 #   -T   tools, default "alone perfstat dropscope perf bpftrace"; also "dropscope-pinned":
 #        dropscope with its JVM pinned away from the sender's CPU (taskset), and "ringcount":
-#        bench/ringcount.c, a minimal C reader of the same perf events as dropscope
+#        bench/ringcount.c, a minimal C reader of the same perf events as dropscope, and
+#        "record" / "record-g": dropscope record to a file (record-g: with kernel stacks), ended
+#        with SIGTERM, its count and losses read back from the file with dropscope report
 #   -D   extra dropscope arguments, e.g. "--ring-pages 512"
 #   -w   seconds of sender warm-up with the tool running, before the measured run, default 2
 #        (a fresh JVM compiles its hot path in the first second of drops)
@@ -223,6 +225,23 @@ run_cell() { # MODE TOOL REP
             rm -f "$OUT/fifo"
             COUNT=$(awk '/^[0-9]+ drops at / { s += $1 } END { print s + 0 }' "$pfx.out")
             LOST=$(awk '$1 == "all" { print $3 }' "$pfx.out") ;;
+        record|record-g)
+            # dropscope record into a file (-g: with kernel stacks), ended with SIGTERM as a script
+            # ends it; its count and losses are what the file holds, read back with report.
+            local file=$OUT/record.dsr g=(); [ "$tool" = record-g ] && g=(-g)
+            rm -f "$file" "$OUT/ready"
+            # shellcheck disable=SC2086
+            "$ROOT/dropscope" record --source tracepoint "${g[@]}" $DS_ARGS -o "$file" --ready-file "$OUT/ready" \
+                > "$pfx.out" 2>&1 &
+            pid=$!; CUR_PID=$pid
+            for ((i = 0; i < 600; i++)); do [ -e "$OUT/ready" ] || ! kill -0 $pid 2>/dev/null && break; sleep 0.1; done
+            [ -e "$OUT/ready" ] || { echo "dropscope record did not start" >&2; cat "$pfx.out" >&2; exit 1; }
+            # A background job of a script ignores SIGINT: SIGTERM is how scripts end it.
+            measure "$mode" $pid "$pfx"; kill -TERM $pid; wait $pid
+            "$ROOT/dropscope" report --format json --group reason "$file" > "$pfx.json" 2>> "$pfx.out"
+            COUNT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$pfx.json")
+            LOST=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lost"])' "$pfx.json")
+            ls -l "$file" >> "$pfx.out"; rm -f "$file" ;;
         *) echo "live.sh: unknown tool $tool" >&2; exit 2 ;;
     esac
     CUR_PID=""
