@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
             "Runs until Ctrl-C, SIGTERM or the end of --duration; then stops the source, writes what the kernel"
                 + " had delivered, ends the file and prints one line on standard error: drops, events, lost events,"
                 + " blocks and bytes written. The file is created with mode 0600.",
+            "The tracepoint's rings default to 8 MiB per CPU here (--ring-pages 2048, not top's 256): writing the"
+                + " file can hold up the reader (page cache writeback), and the rings must hold the drops meanwhile.",
             "Example: dropscope record -o drops.dsr --duration 30s --filter 'reason == NO_SOCKET'"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -95,9 +97,20 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Data pages per CPU ring when {@code --ring-pages} is not given: 8 MiB with 4 KiB pages. With
+     * top's 1 MiB, recording at 200,000 drops/s on a 2-CPU machine lost up to 2,550 events in 5 s
+     * (the reader waits on the file's writes now and then); with 8 MiB none in any run
+     * (docs/performance.md, "Recording").
+     */
+    static final int RING_PAGES = 2048;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        if (!ringPagesGiven()) {
+            source.ringPages = RING_PAGES;
+        }
         long millis = validate();
         boolean toStdout = output.equals("-");
         // With -o -, standard output is the file: nothing else may go there.
@@ -133,6 +146,11 @@ public final class RecordCommand implements Callable<Integer> {
         };
         return Signals.runWith(Signals.stoppable(() -> recording.run(millis), recording::requestStop), err, release,
                 handleSignals);
+    }
+
+    private boolean ringPagesGiven() {
+        var parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption("--ring-pages");
     }
 
     /**

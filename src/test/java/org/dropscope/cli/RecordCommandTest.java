@@ -40,6 +40,14 @@ class RecordCommandTest {
         return cl.execute(args);
     }
 
+    @Test
+    void theRingsAreLargerThanTopsUnlessRingPagesIsGiven() {
+        assertEquals(ExitCodes.USAGE, run("--duration=5x", "-o", dir.resolve("x.dsr").toString()));
+        assertEquals(RecordCommand.RING_PAGES, command.source.ringPages);
+        assertEquals(ExitCodes.USAGE, run("--duration=5x", "--ring-pages", "64", "-o", dir.resolve("x.dsr").toString()));
+        assertEquals(64, command.source.ringPages);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "7|7000",
