@@ -20,7 +20,8 @@ import sun.misc.Signal;
  *       ignored; the JVM then refuses a handler and SIGINT stays ignored, which is what such
  *       scripts expect (they send SIGTERM).</li>
  *   <li>SIGTERM: {@link Session#shutdown()} (monitoring stops, what the kernel sent before is
- *       still shown or written), then everything is released and dropscope exits 0.</li>
+ *       still shown or written), then everything is released and dropscope exits 0, or with the
+ *       code of a failure the command had met before ({@link Session#exitCodeAfterShutdown()}).</li>
  *   <li>Any other JVM exit: a shutdown hook does the same.</li>
  * </ul>
  */
@@ -35,6 +36,14 @@ final class Signals {
 
         /** Ends whatever runs and returns once it has ended. Called from another thread. */
         void shutdown();
+
+        /**
+         * The exit code after SIGTERM's {@link #shutdown()}: 0, unless the command had already
+         * failed (a {@code record} whose disk filled up before the signal came exits 6 all the same).
+         */
+        default int exitCodeAfterShutdown() {
+            return ExitCodes.OK;
+        }
     }
 
     /** What runs on the main thread until it is asked to stop. */
@@ -52,14 +61,22 @@ final class Signals {
      */
     static Session stoppable(Body body, Runnable requestStop) {
         CountDownLatch ended = new CountDownLatch(1);
+        int[] code = {ExitCodes.OK};
         return new Session() {
             @Override
             public int run() throws IOException {
                 try {
-                    return body.run();
+                    code[0] = body.run();
+                    return code[0];
                 } finally {
                     ended.countDown();
                 }
+            }
+
+            @Override
+            public int exitCodeAfterShutdown() {
+                // Read after shutdown() saw the latch open: the body's write happened before.
+                return ended.getCount() == 0 ? code[0] : ExitCodes.OK;
             }
 
             @Override
@@ -129,7 +146,7 @@ final class Signals {
             });
             install("TERM", () -> {
                 end.run();
-                Runtime.getRuntime().halt(exitAfterFlush(err, ExitCodes.OK));
+                Runtime.getRuntime().halt(exitAfterFlush(err, session.exitCodeAfterShutdown()));
             });
         }
         try {
