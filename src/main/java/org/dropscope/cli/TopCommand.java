@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
                 + " symbol and reason (or per symbol, per reason, per kernel stack), with the source, kernel,"
                 + " events/s and lost events above.",
             "Keys: q quit, p pause (counting goes on), s sort, g grouping, r reset totals, / filter by a part of"
-                + " the symbol or reason (Enter applies, empty clears). Ctrl-C or SIGTERM also quit.",
+                + " the symbol or reason, or by an expression of --filter's language over reason and symbol (Enter"
+                + " applies, empty clears). Ctrl-C or SIGTERM also quit.",
             "When standard output is not a terminal, or with --batch, prints a block per interval instead."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -115,7 +115,7 @@ public final class DropFilter {
      * The comparison's words as they are matched: a reason's without the {@code SKB_DROP_REASON_}
      * prefix and upper case, so that matching a name allocates nothing.
      */
-    private static String[] words(Expr.Compare c, boolean ignoreCase) {
+    static String[] words(Expr.Compare c, boolean ignoreCase) {
         List<String> out = new ArrayList<>();
         for (Expr.Value v : c.values()) {
             if (v.isNumber()) {
@@ -131,7 +131,7 @@ public final class DropFilter {
     }
 
     /** Whether {@code name} (never null) matches one of {@code words} (from {@link #words(Expr.Compare, boolean)}). */
-    private static boolean matches(String[] words, boolean glob, String name, boolean ignoreCase) {
+    static boolean matches(String[] words, boolean glob, String name, boolean ignoreCase) {
         for (String w : words) {
             boolean hit = glob ? Glob.matches(w, name, ignoreCase)
                     : (ignoreCase ? w.equalsIgnoreCase(name) : w.equals(name));

@@ -3,6 +3,7 @@ package org.dropscope.view;
 
 import java.util.List;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.filter.FilterException;
 
 /**
  * {@code top}'s state between keys and intervals: the model, what is shown (grouping, sort,
@@ -30,6 +31,8 @@ public final class TopControls {
     private TopModel.Grouping grouping;
     private TopModel.Sort sort;
     private String filterText = "";
+    private DropPredicate filter = DropPredicate.ALL;
+    private String filterError;
     private StringBuilder prompt;
 
     /**
@@ -86,8 +89,16 @@ public final class TopControls {
 
     private Action promptKey(int c) {
         if (c == ENTER || c == NEWLINE) {
-            filterText = prompt.toString().strip();
+            String typed = prompt.toString().strip();
             prompt = null;
+            try {
+                filter = DropPredicate.of(typed);
+                filterText = typed;
+                filterError = null;
+            } catch (FilterException e) {
+                // The previous filter stays; the settings line says why this one did not apply.
+                filterError = e.getMessage() + " of '" + typed + "'";
+            }
         } else if (c == ESCAPE) {
             prompt = null;
         } else if (c == BACKSPACE || c == CTRL_H) {
@@ -113,7 +124,7 @@ public final class TopControls {
     }
 
     private TopScreen.View view() {
-        return new TopScreen.View(grouping, sort, fixed.and(DropPredicate.substring(filterText)), filterText,
-                frozen != null, prompt == null ? null : prompt.toString());
+        return new TopScreen.View(grouping, sort, fixed.and(filter), filterText, frozen != null,
+                prompt == null ? null : prompt.toString(), filterError);
     }
 }

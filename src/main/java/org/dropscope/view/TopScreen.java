@@ -38,9 +38,10 @@ public final class TopScreen {
      * @param filterText the {@code /} filter as typed, empty for none
      * @param paused whether the display is frozen
      * @param prompt the filter being typed at the prompt, or {@code null} when no prompt is open
+     * @param filterError why the last filter typed was not applied, or {@code null}
      */
     public record View(TopModel.Grouping grouping, TopModel.Sort sort, DropPredicate filter, String filterText,
-            boolean paused, String prompt) {
+            boolean paused, String prompt, String filterError) {
     }
 
     /**
@@ -71,6 +72,9 @@ public final class TopScreen {
         if (!v.filterText().isEmpty()) {
             settings.append("  filter ").append(v.filterText());
         }
+        if (v.filterError() != null) {
+            settings.append("  filter not applied: ").append(v.filterError());
+        }
         if (v.paused()) {
             settings.append("  PAUSED");
         }
@@ -96,7 +100,7 @@ public final class TopScreen {
         while (lines.size() < height - 1) {
             lines.add("");
         }
-        lines.add(v.prompt() != null ? "filter (symbol or reason, Enter applies, empty clears): " + v.prompt()
+        lines.add(v.prompt() != null ? "filter (name part or expression, Enter applies, empty clears): " + v.prompt()
                 : KEYS);
         List<String> fitted = new ArrayList<>();
         for (int i = 0; i < Math.min(height, lines.size()); i++) {

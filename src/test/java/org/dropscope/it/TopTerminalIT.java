@@ -62,7 +62,7 @@ class TopTerminalIT {
             tmux.keys("p");
             tmux.await(s -> s.contains("sort total  PAUSED"), "paused");
             tmux.keys("/");
-            tmux.await(s -> s.contains("filter (symbol or reason, Enter applies, empty clears): "), "the prompt");
+            tmux.await(s -> s.contains("filter (name part or expression, Enter applies, empty clears): "), "the prompt");
             tmux.text("udp4");
             tmux.keys("Enter");
             tmux.await(s -> s.contains("sort total  filter udp4  PAUSED"), "the filter in the header");

@@ -71,7 +71,7 @@ class TopControlsTest {
         controls.key('/');
         type("queuex");
         controls.key(127);
-        assertEquals("filter (symbol or reason, Enter applies, empty clears): queue", screen().get(11));
+        assertEquals("filter (name part or expression, Enter applies, empty clears): queue", screen().get(11));
         assertEquals(TopControls.Action.REDRAW, controls.key('q'), "q is text at the prompt");
         controls.key(127);
         controls.key('\r');
@@ -86,6 +86,30 @@ class TopControlsTest {
         controls.key('\n');
         assertEquals("group symbol+reason  sort drops/s", screen().get(2));
         assertTrue(screen().get(5).contains("udp_queue_rcv_one_skb"), screen().get(5));
+    }
+
+    @Test
+    void theFilterPromptTakesAnExpressionOfTheFilterLanguage() {
+        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10)
+                .drop(TopModelTest.QUEUE, TopModelTest.RCVBUFF, DropSink.NO_STACK, 3);
+        tick(1);
+        controls.key('/');
+        type("reason =~ socket_* && symbol != __udp4_lib_rcv\r");
+        assertEquals("group symbol+reason  sort drops/s  filter reason =~ socket_* && symbol != __udp4_lib_rcv",
+                screen().get(2));
+        assertTrue(screen().get(4).contains("udp_queue_rcv_one_skb"), screen().get(4));
+        assertEquals("", screen().get(5));
+        controls.key('/');
+        type("cpu == 1\r");
+        assertEquals("group symbol+reason  sort drops/s  filter reason =~ socket_* && symbol != __udp4_lib_rcv"
+                + "  filter not applied: column 1: 'cpu' is not a property of a row (rows add up every CPU, protocol"
+                + " and port): start top with --filter for it of 'cpu == 1'", controls.screen(SCREEN, RUN, 400, 12).get(2));
+        assertTrue(screen().get(4).contains("udp_queue_rcv_one_skb"), "the previous filter stays: " + screen());
+        controls.key('/');
+        type("reason == NO_SOCKET\r");
+        assertEquals("group symbol+reason  sort drops/s  filter reason == NO_SOCKET", screen().get(2));
+        assertTrue(screen().get(4).contains("__udp4_lib_rcv"), screen().get(4));
+        assertEquals("", screen().get(5));
     }
 
     @Test

@@ -15,7 +15,7 @@ class TopScreenTest {
     private static final TopScreen.View DEFAULT = view(TopModel.Grouping.SYMBOL_REASON, "", false, null);
 
     private static TopScreen.View view(TopModel.Grouping g, String filter, boolean paused, String prompt) {
-        return new TopScreen.View(g, TopModel.Sort.RATE, DropPredicate.substring(filter), filter, paused, prompt);
+        return new TopScreen.View(g, TopModel.Sort.RATE, DropPredicate.substring(filter), filter, paused, prompt, null);
     }
 
     /** 12:00:01 UTC: 30 NO_SOCKET at __udp4_lib_rcv, 10 SOCKET_RCVBUFF at udp_queue_rcv_one_skb, 2 lost. */
@@ -88,7 +88,7 @@ class TopScreenTest {
     @Test
     void thePromptReplacesTheKeys() {
         List<String> lines = SCREEN.screen(model(), view(TopModel.Grouping.SYMBOL, "", false, "udp"), RUN, 200, 8);
-        assertEquals("filter (symbol or reason, Enter applies, empty clears): udp", lines.get(7));
+        assertEquals("filter (name part or expression, Enter applies, empty clears): udp", lines.get(7));
     }
 
     @Test

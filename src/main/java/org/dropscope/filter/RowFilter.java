@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.filter;
+
+/**
+ * A filter expression over the rows of an aggregated table, as {@code top}'s {@code /} key applies
+ * it (docs/filter.md): a row has a symbol name and a reason name, nothing more; the counts behind
+ * it add up every CPU, protocol and input port. So {@code reason} and {@code symbol} terms work
+ * as in {@link DropFilter} (a row without a reason fails {@code ==} and {@code =~}), and
+ * {@code cpu}, {@code protocol} and {@code ifindex} are refused with their column: those belong in
+ * {@code top --filter}, which filters the events before they are counted.
+ */
+public final class RowFilter {
+    /** The compiled expression. */
+    @FunctionalInterface
+    public interface Test {
+        /**
+         * @param symbol the row's function name (the location in hex when it does not resolve)
+         * @param reason the row's reason name, {@code null} when the source gives none
+         */
+        boolean test(String symbol, String reason);
+    }
+
+    private RowFilter() {
+    }
+
+    /** Compiles {@code expr}; throws for a term a row cannot answer. */
+    public static Test compile(Expr expr) throws FilterException {
+        if (expr instanceof Expr.Or o) {
+            Test l = compile(o.left());
+            Test r = compile(o.right());
+            return (s, reason) -> l.test(s, reason) || r.test(s, reason);
+        }
+        if (expr instanceof Expr.And a) {
+            Test l = compile(a.left());
+            Test r = compile(a.right());
+            return (s, reason) -> l.test(s, reason) && r.test(s, reason);
+        }
+        if (expr instanceof Expr.Not n) {
+            Test t = compile(n.operand());
+            return (s, reason) -> !t.test(s, reason);
+        }
+        Expr.Compare c = (Expr.Compare) expr;
+        if (c.op() == Op.NE || c.op() == Op.NOT_MATCH) {
+            Test t = compile(new Expr.Compare(c.field(), c.op().negated(), c.values(), c.column()));
+            return (s, reason) -> !t.test(s, reason);
+        }
+        boolean glob = c.op() == Op.MATCH;
+        switch (c.field()) {
+            case REASON: {
+                String[] words = DropFilter.words(c, true);
+                return (s, reason) -> reason != null && DropFilter.matches(words, glob, reason, true);
+            }
+            case SYMBOL: {
+                String[] words = DropFilter.words(c, false);
+                return (s, reason) -> DropFilter.matches(words, glob, s, false);
+            }
+            default:
+                throw new FilterException(c.column(), "'" + c.field().word() + "' is not a property of a row (rows"
+                        + " add up every CPU, protocol and port): start top with --filter for it");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.filter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RowFilterTest {
+    private static boolean test(String expr, String symbol, String reason) throws FilterException {
+        return RowFilter.compile(FilterParser.parse(expr)).test(symbol, reason);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', nullValues = "null", value = {
+        "reason == NO_SOCKET#__udp4_lib_rcv#NO_SOCKET#true",
+        "reason == skb_drop_reason_no_socket#__udp4_lib_rcv#NO_SOCKET#true",
+        "reason == NO_SOCKET#__udp4_lib_rcv#null#false",
+        "reason != NO_SOCKET#__udp4_lib_rcv#null#true",
+        "reason =~ SOCKET_*#udp_queue_rcv_one_skb#SOCKET_RCVBUFF#true",
+        "reason !~ SOCKET_*#udp_queue_rcv_one_skb#SOCKET_RCVBUFF#false",
+        "symbol == __udp4_lib_rcv#__UDP4_LIB_RCV#NO_SOCKET#false",
+        "symbol =~ udp_*#udp_queue_rcv_one_skb#SOCKET_RCVBUFF#true",
+        "symbol in {tcp_v4_rcv, __udp4_lib_rcv} && !(reason == TCP_CSUM)#__udp4_lib_rcv#NO_SOCKET#true",
+        "symbol == a || reason in {NO_SOCKET, OTHERHOST}#b#OTHERHOST#true"})
+    void rowsAreTestedByTheirNamesAsEventsAre(String expr, String symbol, String reason, boolean expected)
+            throws FilterException {
+        assertEquals(expected, test(expr, symbol, reason));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "cpu == 1|column 1: 'cpu' is not a property",
+        "reason == NO_SOCKET && protocol == ipv4|column 24: 'protocol' is not a property",
+        "!(ifindex > 1)|column 3: 'ifindex' is not a property"})
+    void termsARowCannotAnswerAreRefusedWithTheirColumn(String expr, String start) {
+        FilterException e = assertThrows(FilterException.class, () -> test(expr, "f", "NO_SOCKET"));
+        assertEquals(start, e.getMessage().substring(0, start.length()), e.getMessage());
+    }
+}
