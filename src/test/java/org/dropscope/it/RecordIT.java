@@ -27,6 +27,7 @@ import org.dropscope.record.RecordNames;
 import org.dropscope.record.RecordReader;
 import org.dropscope.record.RecordVisitor;
 import org.dropscope.record.SourceKind;
+import org.dropscope.shell.ExitCodes;
 import org.dropscope.tracefs.DropReasons;
 import org.dropscope.tracefs.TracepointFormat;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +115,51 @@ class RecordIT {
         DropReasons reasons = DropReasons.from(TracepointFormat.parse(new StringReader(f.header().tracepointFormat())));
         String kernel = "the kernel filters: reason == " + reasons.codeOf("NO_SOCKET") + ";";
         assertTrue(r.stderr().contains(kernel), "'" + kernel + "' on stderr\n" + r.transcript());
+    }
+
+    @Test
+    void aRecordingKilledWithSigkillKeepsEveryBlockItHadWritten() {
+        // SIGKILL leaves no chance to unmount: dropscope runs in a mount namespace of its own.
+        try (KnownDrops drops = KnownDrops.create();
+                MountNamespace mnt = MountNamespace.create(MountNamespace.TracefsState.UNMOUNTED)) {
+            Path file = dir.resolve("killed.dsr");
+            Path ready = dir.resolve("killed.ready");
+            try (ShellProcess p = ShellProcess.start(mnt.prefix(), "record", "-o", file.toString(), "--source",
+                    "tracepoint", "--ready-file", ready.toString())) {
+                awaitFile(ready, p);
+                long caused = drops.cause(new KnownDrops.Datagrams(1000, 0, 0)).get(KnownDrops.NO_SOCKET);
+                // A block is written once it is a second old: wait until the file holds the drops.
+                long deadline = System.nanoTime() + Commands.TIMEOUT.toNanos();
+                while (read(file).counts().getOrDefault(KnownDrops.NO_SOCKET, 0L) < caused) {
+                    if (System.nanoTime() > deadline) {
+                        fail("the file never held the " + caused + " drops: " + read(file).counts() + "\n"
+                                + p.transcript());
+                    }
+                    sleep(100);
+                }
+                p.signal("KILL");
+                p.awaitExit();
+                FileDrops f = read(file);
+                assertEquals(caused, f.counts().get(KnownDrops.NO_SOCKET), "NO_SOCKET drops after SIGKILL");
+                assertTrue(!f.result().ended(), "no end record after SIGKILL: " + f.result());
+                List<String> report = new ArrayList<>(List.of("-jar", ShellProcess.jar().toString(), "report",
+                        "--format", "json", file.toString()));
+                Commands.Result r = Commands.run(ChildJvm.java(report.toArray(String[]::new)));
+                assertEquals(ExitCodes.BAD_INPUT, r.exit(), r.describe());
+                assertTrue(r.stderr().contains("without the end marker"), r.describe());
+                assertTrue(ReportJson.parse(r.stdout(), r.describe()).count("__udp4_lib_rcv", "NO_SOCKET") >= caused,
+                        "report counts what was written before the kill\n" + r.describe());
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -219,12 +265,7 @@ class RecordIT {
             if (System.nanoTime() > deadline || !ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)) {
                 fail("no ready file " + path + "\n" + p.transcript());
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            sleep(20);
         }
     }
 }
