@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
@@ -193,7 +194,7 @@ public class RecordReadBenchmark {
     }
 
     private long report(ReportQuery query, HotPathBenchmark.Events counter) throws IOException {
-        Report r = ReportReader.read(new ByteArrayInputStream(file), query, null).report();
+        Report r = ReportReader.read(new ByteArrayInputStream(file), query, null, OptionalInt.empty()).report();
         if (!r.complete() || r.rows().isEmpty()) {
             throw new IllegalStateException("report " + r);
         }

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
 import org.dropscope.filter.Expr;
@@ -88,6 +89,10 @@ public final class ReportCommand implements Callable<Integer> {
             + " the captured machine and boot, to name a capture's summary-alert locations.")
     Path kallsyms;
 
+    @Option(names = "--family-id", paramLabel = "ID",
+            description = "NET_DM's generic netlink family id in a capture that holds no family reply (as replay).")
+    Integer familyId;
+
     @Override
     public Integer call() throws IOException {
         String name = file.equals("-") ? "standard input" : file;
@@ -119,7 +124,8 @@ public final class ReportCommand implements Callable<Integer> {
         }
         ReportReader.Result result;
         try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
-            result = ReportReader.read(in, query, symbols);
+            result = ReportReader.read(in, query, symbols,
+                    familyId == null ? OptionalInt.empty() : OptionalInt.of(familyId));
         } catch (NoSuchFileException e) {
             return Failures.line(err, ExitCodes.BAD_INPUT, "no such file: " + file);
         } catch (AccessDeniedException e) {

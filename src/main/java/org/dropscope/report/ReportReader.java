@@ -48,13 +48,14 @@ public final class ReportReader {
      * @param in the file; the caller closes it
      * @param query grouping, filter, time window
      * @param kallsyms names capture pcs the capture itself does not name (summary alerts), or null
+     * @param familyId NET_DM's generic netlink family id in a capture, or empty to find it there
      * @throws RecordFormatException a record file whose header is damaged or of a newer major
      *     version
      * @throws IOException a file of neither kind, a capture without a NET_DM family id, or a
      *     failing stream
      */
-    public static Result read(InputStream in, ReportQuery query, LongFunction<KernelSymbol> kallsyms)
-            throws IOException {
+    public static Result read(InputStream in, ReportQuery query, LongFunction<KernelSymbol> kallsyms,
+            OptionalInt familyId) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
         byte[] first = new byte[8];
         buffered.mark(first.length);
@@ -64,7 +65,7 @@ public final class ReportReader {
             return recordFile(buffered, query);
         }
         if (NetlinkPcap.isCaptureMagic(first, n)) {
-            return capture(buffered.readAllBytes(), query, kallsyms);
+            return capture(buffered.readAllBytes(), query, kallsyms, familyId);
         }
         throw new IOException(n == 0 ? "the file is empty" : "neither a dropscope record file nor a pcap capture:"
                 + " it starts with " + hex(first, n) + " (a record file starts with 89 44 53 52 45 43 0d 0a, a pcap"
@@ -83,13 +84,13 @@ public final class ReportReader {
         return new Result(builder.finish(r.complete(), damage), List.of(), List.of());
     }
 
-    private static Result capture(byte[] pcap, ReportQuery query, LongFunction<KernelSymbol> kallsyms)
-            throws IOException {
+    private static Result capture(byte[] pcap, ReportQuery query, LongFunction<KernelSymbol> kallsyms,
+            OptionalInt familyId) throws IOException {
         ReportBuilder builder = new ReportBuilder(query);
         CaptureEvents events = new CaptureEvents(builder, kallsyms);
         Report.Damage damage = null;
         try {
-            NetDmReplay.replay(pcap, OptionalInt.empty(), events);
+            NetDmReplay.replay(pcap, familyId, events);
         } catch (PcapFormatException e) {
             if (!builder.begun()) {
                 throw e;

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,7 +144,7 @@ class ReplayCommandTest {
     @Test
     void recordsCutByASmallSnapshotLengthAreNamedAndNotDecoded() throws IOException {
         Path cut = tmp.resolve("s96.pcap");
-        Files.write(cut, snapshotLength(Files.readAllBytes(PCAP), 96));
+        Files.write(cut, Captures.snapshotLength(Files.readAllBytes(PCAP), 96));
         // The family reply (record 2, 212 bytes with its cooked header) is cut too: no family id.
         assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString(), "-l", "none"));
         assertTrue(err.toString().endsWith("give the id with --family-id; it may be in a record the capture cut:"
@@ -183,23 +179,5 @@ class ReplayCommandTest {
     void aMissingFileIsNamed() {
         assertEquals(ExitCodes.BAD_INPUT, replay(tmp.resolve("absent.pcap").toString()));
         assertEquals("dropscope: no such file: " + tmp.resolve("absent.pcap") + "\n", err.toString());
-    }
-
-    /** {@code pcap} as tcpdump -s {@code snaplen} would have written it: each record cut to that many bytes. */
-    private static byte[] snapshotLength(byte[] pcap, int snaplen) throws IOException {
-        ByteArrayOutputStream cut = new ByteArrayOutputStream();
-        cut.write(ByteBuffer.wrap(Arrays.copyOf(pcap, 24)).order(ByteOrder.LITTLE_ENDIAN).putInt(16, snaplen).array());
-        int at = 24;
-        try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
-            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
-                rec.message().release();
-                int kept = Math.min(rec.capturedLength(), snaplen);
-                cut.write(ByteBuffer.wrap(Arrays.copyOfRange(pcap, at, at + 16)).order(ByteOrder.LITTLE_ENDIAN)
-                        .putInt(8, kept).array());
-                cut.write(pcap, at + 16, kept);
-                at += 16 + rec.capturedLength();
-            }
-        }
-        return cut.toByteArray();
     }
 }

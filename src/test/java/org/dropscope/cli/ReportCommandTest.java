@@ -476,4 +476,22 @@ class ReportCommandTest {
         assertTrue(out.toString().lines().anyMatch(l -> l.matches("\\d+ drops at location 0x[0-9a-f]+ \\[software\\]")),
                 out::toString);
     }
+
+    /** The family reply cut by a snapshot length: the id must be given, as replay asks. */
+    @Test
+    void aCaptureWithoutItsFamilyReplyIsReadWithFamilyId() throws IOException {
+        Path cut = tmp.resolve("s96.pcap");
+        Files.write(cut, Captures.snapshotLength(
+                Files.readAllBytes(Path.of("src/test/resources/fixtures/netlink/netdm-6.1.pcap")), 96));
+        assertEquals(ExitCodes.BAD_INPUT, report(cut.toString(), "--format", "json"));
+        assertTrue(err.toString().contains("give the id with --family-id"), err::toString);
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        // What fits in 96 bytes is counted (small summary alerts); the cut packet alerts are named.
+        assertEquals(ExitCodes.BAD_INPUT, report(cut.toString(), "--format", "json", "--family-id", "32"));
+        JsonNode r = JSON.readTree(out.toString());
+        assertValid(r);
+        assertTrue(r.get("total").asLong() > 0, out::toString);
+        assertFalse(r.get("complete").asBoolean(), out::toString);
+    }
 }
