@@ -12,7 +12,6 @@ import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
-import org.dropscope.filter.DropFilter;
 import org.dropscope.netlink.NetlinkDecoderException;
 import org.dropscope.netlink.NetlinkListener;
 import org.dropscope.netlink.NlMsg;
@@ -20,6 +19,7 @@ import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.netlink.dropmon.NetDmMessageDecoder;
 import org.dropscope.netlink.dropmon.NetDmPacketAlert;
 import org.dropscope.netlink.dropmon.NetDmSummaryAlert;
+import org.dropscope.source.DropRouter;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.NameTable;
 import org.dropscope.source.SourceException;
@@ -46,12 +46,10 @@ final class NetDmSource implements DropSource {
     private Thread reader;
     private DropSink writer;
     private AlertListener alerts;
-    // Recording: null unless recordTo() was called; times are CLOCK_REALTIME, as NET_DM's.
-    private DropEventSink recorder;
+    // Each alert's drops, reused; times are CLOCK_REALTIME, as NET_DM's.
     private final DropEvent event = new DropEvent();
-    // --filter, all of it: NET_DM has no kernel filter. Null keeps everything.
-    private DropFilter filter;
-    private volatile long filtered;
+    // --filter, all of it (NET_DM has no kernel filter), then the aggregator and the recorder.
+    private final DropRouter route = new DropRouter();
     private volatile boolean stopping;
     private volatile Throwable readerFailure;
     private volatile long malformed;
@@ -91,7 +89,7 @@ final class NetDmSource implements DropSource {
         if (reader != null) {
             return false;
         }
-        recorder = events;
+        route.record(events);
         return true;
     }
 
@@ -101,7 +99,7 @@ final class NetDmSource implements DropSource {
         if (reader != null) {
             throw new IllegalStateException("filter a NET_DM source before start");
         }
-        filter = f.compile(f.expr(), reasons, traps);
+        route.filter(f.compile(f.expr(), reasons, traps));
         return null;
     }
 
@@ -175,7 +173,7 @@ final class NetDmSource implements DropSource {
         m.put("alerts dropped at the socket (/proc/net/netlink Drops)", socketDrops);
         m.put("malformed messages", malformed);
         m.put("unexpected messages", unexpected);
-        m.put("drops filtered out in user space", filtered);
+        m.put("drops filtered out in user space", route.filtered());
         return m;
     }
 
@@ -204,9 +202,7 @@ final class NetDmSource implements DropSource {
             // The condition is looked at after every read, at least every 100 ms: there a
             // recorder ends a pass, so that a quiet session's recorder keeps its flush interval.
             alertChannel.readUntil(() -> {
-                if (recorder != null) {
-                    recorder.endPass();
-                }
+                route.endPass();
                 return stopping;
             }, AlertChannel.AfterStop.NOTHING);
             socketDrops = alertChannel.socketDrops();
@@ -214,9 +210,7 @@ final class NetDmSource implements DropSource {
                 writer.begin();
                 writer.lost(0, socketDrops);
                 writer.end();
-                if (recorder != null) {
-                    recorder.lost(realtimeNanos(), 0, socketDrops);
-                }
+                route.lost(realtimeNanos(), 0, socketDrops);
             }
         } catch (Throwable t) {
             readerFailure = t;
@@ -247,15 +241,6 @@ final class NetDmSource implements DropSource {
             malformed++;
         }
 
-        /** Whether the filter rejects the event just filled in; counts it if so. */
-        private boolean rejected() {
-            if (filter == null || filter.test(event)) {
-                return false;
-            }
-            filtered++;
-            return true;
-        }
-
         private void summary(NetDmSummaryAlert a) {
             List<AlertListener.SummaryEntry> entries = NetDmEvents.entries(a);
             writer.begin();
@@ -263,14 +248,8 @@ final class NetDmSource implements DropSource {
                 long now = realtimeNanos();
                 for (AlertListener.SummaryEntry e : entries) {
                     long location = e.origin() == DropOrigin.HARDWARE ? traps.codeOf(e.trapName()) : e.pc();
-                    event.set(now, 0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count());
-                    if (rejected()) {
-                        continue;
-                    }
-                    writer.drop(0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count());
-                    if (recorder != null) {
-                        recorder.drop(event);
-                    }
+                    route.drop(writer,
+                            event.set(now, 0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count()));
                 }
             } finally {
                 writer.end();
@@ -287,15 +266,8 @@ final class NetDmSource implements DropSource {
                 long location = p.isHardware() ? traps.codeOf(String.valueOf(p.hwTrapName())) : p.pc();
                 int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : reasons.codeOf(p.reason());
                 long time = p.timestampNanos() != 0 ? p.timestampNanos() : realtimeNanos();
-                event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
-                        .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength());
-                if (rejected()) {
-                    return;
-                }
-                writer.drop(0, origin, location, reason, DropSink.NO_STACK, 1);
-                if (recorder != null) {
-                    recorder.drop(event);
-                }
+                route.drop(writer, event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
+                        .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength()));
             } finally {
                 writer.end();
             }

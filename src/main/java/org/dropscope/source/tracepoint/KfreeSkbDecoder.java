@@ -12,6 +12,7 @@ import org.dropscope.filter.DropFilter;
 import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRecordHandler;
 import org.dropscope.perf.SampleFormat;
+import org.dropscope.source.DropRouter;
 
 /**
  * Decodes the records of a perf ring attached to {@code skb:kfree_skb} into drops.
@@ -53,13 +54,13 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private volatile long stackOverflow;
     // Reader thread only: samples reported lost by PERF_RECORD_LOST(_SAMPLES) records so far.
     private long lost;
-    // Recording: null unless record() was called; the event is reused for every sample.
-    private DropEventSink events;
+    // Filtering (the user-space part of --filter; the kernel has applied its part already) and
+    // recording; the event is reused for every sample that goes this way.
+    private final DropRouter route = new DropRouter();
+    // route.active(), kept here: one field of this object is all the counting path reads.
+    private boolean routed;
     private final DropEvent event = new DropEvent();
     private int protocolOffset = -1;
-    // The user-space part of --filter, or null; the kernel has applied its part already.
-    private DropFilter filter;
-    private volatile long filtered;
 
     /**
      * @param format the sample_type the events were opened with
@@ -90,7 +91,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         if (format.timeOffset() < 0) {
             throw new IllegalArgumentException("recording needs PERF_SAMPLE_TIME in the sample_type");
         }
-        this.events = events;
+        route.record(events);
+        routed = route.active();
         this.protocolOffset = protocolOffset;
     }
 
@@ -102,7 +104,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
      * @param protocolOffset offset of the 2-byte {@code protocol} field in the raw entry
      */
     public void filter(DropFilter filter, int protocolOffset) {
-        this.filter = filter;
+        route.filter(filter);
+        routed = route.active();
         this.protocolOffset = protocolOffset;
     }
 
@@ -136,11 +139,9 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private void lost(long n) {
         lost += n;
         sink.lost(cpu, n);
-        if (events != null) {
-            // LOST records carry no time without sample_id_all; System.nanoTime() is CLOCK_MONOTONIC,
-            // the samples' clock when recording.
-            events.lost(System.nanoTime(), cpu, n);
-        }
+        // LOST records carry no time without sample_id_all; System.nanoTime() is CLOCK_MONOTONIC,
+        // the samples' clock when recording.
+        route.lost(System.nanoTime(), cpu, n);
     }
 
     /** Samples reported lost by the records decoded so far; for the reader thread only. */
@@ -178,7 +179,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         }
         long location = buf.getLongLE(p + locationOffset);
         int reason = reasonOffset >= 0 ? buf.getIntLE(p + reasonOffset) : DropSink.NO_REASON;
-        if (events == null && filter == null) {
+        if (!routed) {
             sink.drop(cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1);
         } else {
             dropFilteredOrRecorded(buf, offset, p, rawSize, location, reason, stackId);
@@ -186,8 +187,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     }
 
     /**
-     * Fills the reused event, tests it against the filter, counts it and hands it to the recorder.
-     * Kept out of {@link #sample}: with the recorder's values in the counting path, they stayed
+     * Fills the reused event and routes it: filter, count, recorder. Kept out of {@link #sample}: with the recorder's values in the counting path, they stayed
      * live across the inlined count and cost that path a fifth of its speed (HotPathBenchmark,
      * docs/performance.md).
      */
@@ -197,19 +197,12 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
                 ? buf.getUnsignedShortLE(raw + protocolOffset) : 0;
         long time = format.timeOffset() >= 0 ? buf.getLongLE(offset + format.timeOffset()) : 0;
         event.set(time, cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1).packet(protocol, 0, 0);
-        if (filter != null && !filter.test(event)) {
-            filtered++;
-            return;
-        }
-        sink.drop(cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1);
-        if (events != null) {
-            events.drop(event);
-        }
+        route.drop(sink, event);
     }
 
     /** Samples the user-space filter rejected (the kernel's part rejects before writing a sample). */
     public long filtered() {
-        return filtered;
+        return route.filtered();
     }
 
     /** Keeps the kernel frames: entries after PERF_CONTEXT_KERNEL, up to any other marker. */
