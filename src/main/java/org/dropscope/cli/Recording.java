@@ -75,7 +75,6 @@ final class Recording {
     private final String kernelFilter;
     private final CountDownLatch stop = new CountDownLatch(1);
     private RecordWriter writer;
-    private Counting counting;
 
     private Recording(DropSource source, String kernelFilter, String where, Path readyFile, PrintWriter err) {
         this.source = source;
@@ -154,8 +153,7 @@ final class Recording {
             Failures.closeQuietly(out);
             throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
         }
-        counting = new Counting(writer, this::requestStop);
-        if (!source.recordTo(counting)) {
+        if (!source.recordTo(new StopOnFailure(writer, this::requestStop))) {
             throw new Failure(ExitCodes.SOFTWARE, "the source was opened without timestamps and cannot record"
                     + " (this is a bug; please report it)", null);
         }
@@ -209,8 +207,8 @@ final class Recording {
             return Failures.line(err, ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e) + " (after "
                     + writer.events() + " events in " + writer.blocks() + " blocks; recording stopped)");
         }
-        err.println("dropscope: recorded " + counting.drops + " drops (" + writer.events() + " events, "
-                + counting.lost + " lost) in " + writer.blocks() + " blocks, " + writer.bytes() + " bytes, to "
+        err.println("dropscope: recorded " + writer.drops() + " drops (" + writer.events() + " events, "
+                + writer.lost() + " lost) in " + writer.blocks() + " blocks, " + writer.bytes() + " bytes, to "
                 + where);
         err.flush();
         return result;
@@ -240,30 +238,23 @@ final class Recording {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    /**
-     * In front of the writer, on the reader thread: counts drops (a NET_DM summary entry stands
-     * for several) and losses, and ends the recording once a write has failed.
-     */
-    private static final class Counting implements DropEventSink {
+    /** In front of the writer, on the reader thread: ends the recording once a write has failed. */
+    private static final class StopOnFailure implements DropEventSink {
         private final RecordWriter writer;
         private final Runnable stop;
-        long drops;
-        long lost;
 
-        Counting(RecordWriter writer, Runnable stop) {
+        StopOnFailure(RecordWriter writer, Runnable stop) {
             this.writer = writer;
             this.stop = stop;
         }
 
         @Override
         public void drop(DropEvent event) {
-            drops += event.count();
             writer.drop(event);
         }
 
         @Override
         public void lost(long timeNanos, int cpu, long count) {
-            lost += count;
             writer.lost(timeNanos, cpu, count);
         }
 

@@ -72,6 +72,7 @@ public final class RecordWriter implements DropEventSink, Closeable {
     private long sequence;
     private long events;
     private long lost;
+    private long drops;
     private long bytes;
     private IOException failure;
     private boolean closed;
@@ -117,6 +118,7 @@ public final class RecordWriter implements DropEventSink, Closeable {
                 .putInt(e.stackId()).putInt(e.ifindex()).putInt(e.originalLength()).putShort((short) e.cpu())
                 .putShort((short) e.protocol()).put((byte) e.origin().code()).put((byte) 0).putShort((short) 0);
         events++;
+        drops += e.count();
         if (++blockEvents >= limits.maxEvents()) {
             flush();
         }
@@ -255,6 +257,16 @@ public final class RecordWriter implements DropEventSink, Closeable {
     /** Events written so far (the current block's included). */
     public long events() {
         return events;
+    }
+
+    /** Drops those events stand for (a NET_DM summary entry counts several). */
+    public long drops() {
+        return drops;
+    }
+
+    /** Events the kernel lost, from the loss records written so far. */
+    public long lost() {
+        return lost;
     }
 
     /** Blocks written out so far. */
