@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,12 +23,6 @@ class TopBatchIT {
     private static final int DATAGRAMS = 2000;
     private static final int INTERVALS = 40;
     private static final String INTERVAL_MILLIS = "300";
-    /** A block's first line: {@code HH:MM:SS  <source>  events/s E  lost L/interval T total  drops D total}. */
-    private static final Pattern HEADER = Pattern.compile(
-            "^\\d\\d:\\d\\d:\\d\\d  tracepoint .*  events/s [0-9.]+  lost (\\d+)/interval (\\d+) total  drops (\\d+) total.*$");
-    /** A row: drops/s, total, share, first, last, symbol, reason. */
-    private static final Pattern ROW = Pattern.compile(
-            "^\\s*[0-9.]+\\s+(\\d+)\\s+\\S+\\s+\\S+\\s+\\S+\\s+(\\S+)\\s+(\\S+)$");
 
     @BeforeAll
     static void requirements() {
@@ -66,12 +57,12 @@ class TopBatchIT {
                 ShellProcess top = ShellProcess.start(List.of(), "top", "--batch", "-n", Integer.toString(INTERVALS),
                         "--interval", INTERVAL_MILLIS, "--source", "tracepoint")) {
             // The first block is printed once the kernel has been delivering for an interval.
-            top.awaitLine(l -> HEADER.matcher(l).matches(), "a block header", 0);
+            top.awaitLine(TopBatchIT::isHeader, "a block header", 0);
             Netns.Traffic traffic = net.send("noport", DATAGRAMS);
-            int during = headers(top.stdout()).size();
+            int during = headers(top.stdout());
             LastBlock b = lastBlock(top);
             return new Observed(traffic, b.totals().getOrDefault(KnownDrops.NO_SOCKET, 0L), b.lost(), during,
-                    headers(top.stdout()).size(), top.transcript());
+                    headers(top.stdout()), top.transcript());
         }
     }
 
@@ -83,19 +74,11 @@ class TopBatchIT {
     private static LastBlock lastBlock(ShellProcess top) {
         assertEquals(0, top.awaitExit(), top.transcript());
         assertEquals("", top.stderr(), "dropscope's stderr");
-        List<String> out = top.stdout();
-        List<Integer> headers = headers(out);
-        int last = headers.get(headers.size() - 1);
-        Matcher h = HEADER.matcher(out.get(last));
-        assertTrue(h.matches());
+        TopBlock b = TopBlock.last(top.stdout());
+        assertTrue(isHeader(b.header()), b.header());
         Map<KnownDrops.DropKey, Long> totals = new HashMap<>();
-        for (String line : out.subList(last + 2, out.size())) {
-            Matcher m = ROW.matcher(line);
-            if (m.matches()) {
-                totals.merge(new KnownDrops.DropKey(m.group(2), m.group(3)), Long.parseLong(m.group(1)), Long::sum);
-            }
-        }
-        return new LastBlock(Long.parseLong(h.group(2)), totals);
+        b.rows().forEach(r -> totals.merge(new KnownDrops.DropKey(r.symbol(), r.reason()), r.total(), Long::sum));
+        return new LastBlock(b.lostTotal(), totals);
     }
 
     /** The last block of one run with {@link KnownDrops}, and what the kernel counted. */
@@ -132,17 +115,21 @@ class TopBatchIT {
         args.addAll(List.of(extra));
         try (KnownDrops drops = KnownDrops.create();
                 ShellProcess top = ShellProcess.start(List.of(), args.toArray(new String[0]))) {
-            top.awaitLine(l -> HEADER.matcher(l).matches(), "a block header", 0);
+            top.awaitLine(TopBatchIT::isHeader, "a block header", 0);
             Map<KnownDrops.DropKey, Long> expected = drops.cause(KnownDrops.DEFAULT);
-            int during = headers(top.stdout()).size();
+            int during = headers(top.stdout());
             assertTrue(during <= INTERVALS - 2, "top still ran when the traffic ended\n" + top.transcript());
             LastBlock b = lastBlock(top);
             return new Kinds(KnownDrops.placed(expected, b.totals()), b.totals(), b.lost(), top.transcript());
         }
     }
 
-    private static List<Integer> headers(List<String> lines) {
-        return IntStream.range(0, lines.size()).filter(i -> HEADER.matcher(lines.get(i)).matches())
-                .boxed().toList();
+    private static int headers(List<String> lines) {
+        return (int) lines.stream().filter(TopBatchIT::isHeader).count();
+    }
+
+    /** A block's first line, of the tracepoint source: {@code HH:MM:SS  tracepoint ...}. */
+    private static boolean isHeader(String line) {
+        return TopBlock.isHeader(line) && line.startsWith("  tracepoint ", 8);
     }
 }
