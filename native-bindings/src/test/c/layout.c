@@ -362,6 +362,8 @@ static void native_io(void)
     IOCTL(PerfEvent, PERF_EVENT_IOC_DISABLE);
     IOCTL(PerfEvent, PERF_EVENT_IOC_RESET);
     IOCTL(PerfEvent, PERF_EVENT_IOC_SET_FILTER);
+    IOCTL(PerfEvent, PERF_EVENT_IOC_SET_OUTPUT);
+    IOCTL(PerfEvent, PERF_EVENT_IOC_ID);
     C(PerfEvent, PERF_ATTR_SIZE_VER0);
     C(PerfEvent, PROT_READ);
     C(PerfEvent, PROT_WRITE);

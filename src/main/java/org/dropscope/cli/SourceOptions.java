@@ -27,6 +27,12 @@ public final class SourceOptions {
                     + " (at most 262144 with 4 KiB pages). Default: ${DEFAULT-VALUE}.")
     int ringPages;
 
+    @Option(names = "--hot-threshold", defaultValue = "" + TracepointOptions.DEFAULT_HOT_THRESHOLD, paramLabel = "N",
+            description = "Tracepoint source: count a drop location and reason in the kernel, without a"
+                    + " sample per drop, once it drops N times a second (at most " + TracepointOptions.HOT_KEYS
+                    + " such keys); 0 samples every drop. Not with stacks or recording. Default: ${DEFAULT-VALUE}.")
+    long hotThreshold = TracepointOptions.DEFAULT_HOT_THRESHOLD;
+
     @Option(names = "--netdm-bufsize", defaultValue = "" + NetDmConnection.DEFAULT_ALERT_BUFFER, paramLabel = "BYTES",
             description = "NET_DM source: receive buffer of the alert socket (dwdump's -b). Alerts that"
                     + " overflow it are lost, counted and shown. Default: ${DEFAULT-VALUE}.")
@@ -64,7 +70,7 @@ public final class SourceOptions {
      */
     SourceChoice choose(boolean stacks, boolean timestamps) throws SourceException {
         TracepointOptions tracepoint = new TracepointOptions(ringPages, stacks, TracepointOptions.DEFAULT_POLL_MILLIS,
-                tracefs, timestamps);
+                tracefs, timestamps, hotThreshold);
         SourceFactory tracepointFactory = () -> TracepointSource.open(tracepoint);
         if (source == Kind.tracepoint) {
             return new SourceChoice("tracepoint", tracepointFactory, null, null, SourceChoice.Closer.NONE);
@@ -94,6 +100,9 @@ public final class SourceOptions {
     void validate() {
         if (alertMode != null && source == Kind.tracepoint) {
             throw new IllegalArgumentException("--alert-mode sets NET_DM's alerts; the tracepoint source has none");
+        }
+        if (hotThreshold < 0) {
+            throw new IllegalArgumentException("--hot-threshold must be 0 or more drops a second, got " + hotThreshold);
         }
         if (netDmBufferBytes < 4096) {
             throw new IllegalArgumentException("--netdm-bufsize must be at least 4096 bytes, got " + netDmBufferBytes);

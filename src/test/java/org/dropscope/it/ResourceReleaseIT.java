@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.dropscope.it.MountNamespace.TracefsState;
 import org.dropscope.perf.PerfMmapPage;
 import org.dropscope.shell.ExitCodes;
+import org.dropscope.source.tracepoint.TracepointOptions;
 import org.dropscope.testing.KernelTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -73,7 +74,10 @@ class ResourceReleaseIT {
                 String pid = Long.toString(shell.pid());
                 shell.send("start");
                 int ready = shell.awaitLine(ShellProcess.ACTIVATED);
-                assertEquals(cpus, ProcFacts.perfFds(pid), "perf event descriptors while monitoring, one per CPU");
+                // Per CPU a counting group (source.tracepoint.HotCountGroup): a leader, the
+                // samplers and the counters, all opened at start.
+                assertEquals(cpus * (2 * TracepointOptions.HOT_KEYS + 2), ProcFacts.perfFds(pid),
+                        "perf event descriptors while monitoring, a counting group per CPU");
                 assertEquals(cpus, ProcFacts.perfMappings(pid), "perf ring mappings while monitoring, one per CPU");
                 mnt.assertMountsAre(mounts, "while monitoring");
                 net.send("noport", DATAGRAMS);

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code filtered COUNT}: COUNT datagrams to port {@value #FILTERED_PORT}, for an nftables
  *       rule of the test to drop in the input hook (reason NETFILTER_DROP); without one, they are
  *       dropped as {@code noport}'s are.</li>
+ *   <li>{@code mixed COUNT}: COUNT datagrams, alternately as {@code noport} and as {@code rcvbuf}
+ *       sends them, so that both kinds of drops go on together for as long as the loop runs.</li>
  * </ul>
  *
  * <p>Each datagram carries BYTES bytes of payload (default 9, the word {@code dropscope}; longer
@@ -48,7 +50,7 @@ public final class UdpTraffic {
     public static void main(String[] args) throws IOException {
         if (args.length < 2 || args.length > 3 || !bounded(args[1], MAX_COUNT)
                 || args.length == 3 && !bounded(args[2], MAX_BYTES)) {
-            System.err.println("usage: UdpTraffic noport|rcvbuf|filtered COUNT [BYTES] (COUNT <= " + MAX_COUNT
+            System.err.println("usage: UdpTraffic noport|rcvbuf|filtered|mixed COUNT [BYTES] (COUNT <= " + MAX_COUNT
                     + ", BYTES <= " + MAX_BYTES + ")");
             System.exit(2);
         }
@@ -63,16 +65,20 @@ public final class UdpTraffic {
                 sent = send(new InetSocketAddress("127.0.0.1", FILTERED_PORT), count, payload);
                 break;
             case "rcvbuf":
+            case "mixed":
                 try (DatagramChannel receiver = DatagramChannel.open(StandardProtocolFamily.INET)) {
                     // The kernel raises any smaller value to its minimum (SOCK_MIN_RCVBUF).
                     receiver.setOption(StandardSocketOptions.SO_RCVBUF, 1);
                     receiver.bind(new InetSocketAddress("127.0.0.1", 0));
                     System.out.println("rcvbuf " + receiver.getOption(StandardSocketOptions.SO_RCVBUF));
-                    sent = send((InetSocketAddress) receiver.getLocalAddress(), count, payload);
+                    InetSocketAddress full = (InetSocketAddress) receiver.getLocalAddress();
+                    sent = args[0].equals("rcvbuf") ? send(full, count, payload)
+                            : send(new InetSocketAddress[] {new InetSocketAddress("127.0.0.1", CLOSED_PORT), full},
+                                    count, payload);
                 }
                 break;
             default:
-                System.err.println("unknown mode " + args[0] + "; expected noport, rcvbuf or filtered");
+                System.err.println("unknown mode " + args[0] + "; expected noport, rcvbuf, filtered or mixed");
                 System.exit(2);
                 return;
         }
@@ -94,11 +100,16 @@ public final class UdpTraffic {
 
     /** Sends {@code count} datagrams of {@code payload} from one unconnected, blocking socket. */
     private static int send(InetSocketAddress to, int count, ByteBuffer payload) throws IOException {
+        return send(new InetSocketAddress[] {to}, count, payload);
+    }
+
+    /** As {@link #send(InetSocketAddress, int, ByteBuffer)}, to each address in turn. */
+    private static int send(InetSocketAddress[] to, int count, ByteBuffer payload) throws IOException {
         int sent = 0;
         try (DatagramChannel sender = DatagramChannel.open(StandardProtocolFamily.INET)) {
             for (int i = 0; i < count; i++) {
                 payload.rewind();
-                if (sender.send(payload, to) == payload.capacity()) {
+                if (sender.send(payload, to[i % to.length]) == payload.capacity()) {
                     sent++;
                 }
             }

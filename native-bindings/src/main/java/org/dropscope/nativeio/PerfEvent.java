@@ -22,6 +22,8 @@ public final class PerfEvent extends OwnedFd {
     static final int PERF_EVENT_IOC_DISABLE = 0x2401;     // _IO('$', 1)
     static final int PERF_EVENT_IOC_RESET = 0x2403;       // _IO('$', 3)
     static final int PERF_EVENT_IOC_SET_FILTER = 0x40082406; // _IOW('$', 6, char *)
+    static final int PERF_EVENT_IOC_SET_OUTPUT = 0x2405;  // _IO('$', 5)
+    static final int PERF_EVENT_IOC_ID = 0x80082407;      // _IOR('$', 7, __u64 *)
 
     /** PERF_ATTR_SIZE_VER0: an attr.size of 0 means this many bytes. */
     static final int PERF_ATTR_SIZE_VER0 = 64;
@@ -118,6 +120,52 @@ public final class PerfEvent extends OwnedFd {
         } finally {
             Reference.reachabilityFence(memory);
         }
+    }
+
+    /**
+     * PERF_EVENT_IOC_SET_OUTPUT: this event's records go to {@code target}'s ring from now on.
+     * perf_event_open(2): both must be on the same CPU, and this event must not be mapped itself.
+     */
+    public void setOutput(PerfEvent target) throws NativeException {
+        Native.ioctl(fd(), PERF_EVENT_IOC_SET_OUTPUT, target.fd(), "PERF_EVENT_IOC_SET_OUTPUT");
+    }
+
+    /**
+     * PERF_EVENT_IOC_ID: the kernel's id of this event, the value PERF_SAMPLE_IDENTIFIER and
+     * PERF_FORMAT_ID carry, which tells apart the samples of events sharing one ring.
+     */
+    public long id() throws NativeException {
+        ByteBuffer out = Native.allocateDirect(Long.BYTES);
+        Native.ioctl(fd(), PERF_EVENT_IOC_ID, Native.address(out), "PERF_EVENT_IOC_ID");
+        long id = out.getLong(0);
+        Reference.reachabilityFence(out);
+        return id;
+    }
+
+    /**
+     * read(2) of the event into {@code words}, without allocating: for a caller that reads the
+     * same event every interval. Returns the number of u64 words the kernel wrote.
+     *
+     * @param words a direct buffer in native byte order, from {@link #readBuffer}
+     */
+    public int readInto(ByteBuffer words) throws NativeException {
+        if (!words.isDirect()) {
+            throw new IllegalArgumentException("read buffer must be direct");
+        }
+        long n = Native.read(fd(), Native.address(words), words.capacity());
+        Reference.reachabilityFence(words);
+        if (n < 0) {
+            throw new NativeException("read(2)", (int) -n, "perf event " + fd());
+        }
+        return (int) (n / 8);
+    }
+
+    /** A buffer for {@link #readInto} of {@code words} u64 words, in native byte order. */
+    public static ByteBuffer readBuffer(int words) {
+        if (words < 1 || words > 4096) {
+            throw new IllegalArgumentException("words " + words + " (expected: 1 to 4096)");
+        }
+        return Native.allocateDirect(8 * words);
     }
 
     /**

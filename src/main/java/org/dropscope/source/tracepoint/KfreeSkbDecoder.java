@@ -61,6 +61,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private boolean routed;
     private final DropEvent event = new DropEvent();
     private int protocolOffset = -1;
+    // Set when the samples come from a hot-key counting group; see HotKeys.
+    private HotKeys hot;
 
     /**
      * @param format the sample_type the events were opened with
@@ -109,6 +111,18 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         this.protocolOffset = protocolOffset;
     }
 
+    /**
+     * Decodes the samples of hot-key counting groups ({@link HotCountGroup}): each carries its
+     * sampler's id and the group's counts, and {@code keys} decides whether it counts. Call
+     * before the first record; the format must have IDENTIFIER and the group read, no call chain.
+     */
+    public void hotKeys(HotKeys keys) {
+        if (format.identifierOffset() < 0 || !format.hasGroupRead() || format.hasCallchain()) {
+            throw new IllegalArgumentException("hot keys need IDENTIFIER and a group read, and no call chains");
+        }
+        this.hot = keys;
+    }
+
     /** Directs the following records to {@code sink}, counted as CPU {@code cpu}. */
     public void bind(int cpu, DropSink sink) {
         this.cpu = cpu;
@@ -153,6 +167,23 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         int end = offset + size;
         int p = offset + format.variableOffset();
         int stackId = DropSink.NO_STACK;
+        int generation = -1;
+        int values = 0;
+        if (hot != null) {
+            // IDENTIFIER (at offset 8, before p), then the group read: u64 nr, u64 values[nr].
+            if (p + 8 > end) {
+                malformed++;
+                return;
+            }
+            generation = hot.seen(cpu, buf.getLongLE(offset + format.identifierOffset()));
+            long nr = buf.getLongLE(p);
+            values = p + 8;
+            if (generation < 0 || nr != hot.groupSize() || nr > (end - values) / 8) {
+                malformed++;
+                return;
+            }
+            p = values + (int) nr * 8;
+        }
         if (format.hasCallchain()) {
             if (p + 8 > end) {
                 malformed++;
@@ -179,6 +210,9 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         }
         long location = buf.getLongLE(p + locationOffset);
         int reason = reasonOffset >= 0 ? buf.getIntLE(p + reasonOffset) : DropSink.NO_REASON;
+        if (hot != null && !hot.accept(generation, buf, values, location, reason)) {
+            return;
+        }
         if (!routed) {
             sink.drop(cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1);
         } else {

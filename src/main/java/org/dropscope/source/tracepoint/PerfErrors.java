@@ -18,18 +18,33 @@ final class PerfErrors {
     }
 
     static PerfEvent open(ByteBuffer attr, int cpu, TracepointSetup setup) throws SourceException {
-        return open(attr, cpu, setup, false);
+        return open(attr, cpu, -1, setup, false);
+    }
+
+    /** As {@link #open}, as a member of {@code leader}'s group. */
+    static PerfEvent openInGroup(ByteBuffer attr, int cpu, PerfEvent leader, TracepointSetup setup)
+            throws SourceException {
+        return open(attr, cpu, leader.fd(), setup, false);
+    }
+
+    /**
+     * An ioctl of an event the source opened itself ({@code what} names it): its failure is not the
+     * user's to fix, so it is a system error with the kernel's errno.
+     */
+    static SourceException ioctlFailed(String what, int cpu, NativeException e) {
+        return new SourceException(SourceException.Kind.SYSTEM, what + " on CPU " + cpu + " failed: "
+                + e.description() + " (" + e.errnoName() + ")", e);
     }
 
     /** As {@link #open}, but EINVAL (an attr field this kernel does not know) gives {@code null}. */
     static PerfEvent openIfValid(ByteBuffer attr, int cpu, TracepointSetup setup) throws SourceException {
-        return open(attr, cpu, setup, true);
+        return open(attr, cpu, -1, setup, true);
     }
 
-    private static PerfEvent open(ByteBuffer attr, int cpu, TracepointSetup setup, boolean einvalIsNull)
+    private static PerfEvent open(ByteBuffer attr, int cpu, int groupFd, TracepointSetup setup, boolean einvalIsNull)
             throws SourceException {
         try {
-            return PerfEvent.open(attr.duplicate(), -1, cpu, -1, 0);
+            return PerfEvent.open(attr.duplicate(), -1, cpu, groupFd, 0);
         } catch (NativeException e) {
             if (einvalIsNull && e.errno() == Errno.EINVAL) {
                 return null;

@@ -12,10 +12,23 @@ import java.nio.file.Path;
  * @param tracefsRoot a tracefs directory to use as is, or {@code null} to find or mount one
  * @param timestamps whether samples carry their time (PERF_SAMPLE_TIME on CLOCK_MONOTONIC), which
  *     recording needs; 8 more bytes per sample for the kernel to write, so off for counting alone
+ * @param hotThreshold drops per second from which a (location, reason) key is counted in the kernel
+ *     instead of sampled ({@link HotKeys}); 0 samples every drop. Used only without stacks and
+ *     timestamps, which need a sample per drop
  */
-public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot, boolean timestamps) {
+public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot, boolean timestamps,
+        long hotThreshold) {
     public static final int DEFAULT_RING_PAGES = 256;
     public static final int DEFAULT_POLL_MILLIS = 100;
+    /** Keys dropping this often cost more as samples than a counting event costs every drop. */
+    public static final long DEFAULT_HOT_THRESHOLD = 1000;
+    /** Counting events per CPU; each one is a filter the kernel evaluates on every drop. */
+    public static final int HOT_KEYS = 4;
+
+    /** Options that sample every drop. */
+    public TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot, boolean timestamps) {
+        this(ringPages, stacks, pollMillis, tracefsRoot, timestamps, 0);
+    }
 
     public TracepointOptions {
         if (ringPages < 1 || Integer.bitCount(ringPages) != 1) {
@@ -24,6 +37,14 @@ public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, P
         if (pollMillis < 1) {
             throw new IllegalArgumentException("poll interval must be at least 1 ms, got " + pollMillis);
         }
+        if (hotThreshold < 0) {
+            throw new IllegalArgumentException("hot-key threshold must be 0 or more drops/s, got " + hotThreshold);
+        }
+    }
+
+    /** Whether hot keys are counted in the kernel: a threshold, and nothing that needs every sample. */
+    public boolean countsHotKeys() {
+        return hotThreshold > 0 && !stacks && !timestamps;
     }
 
     public static TracepointOptions defaults() {

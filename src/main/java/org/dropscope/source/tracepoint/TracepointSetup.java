@@ -155,6 +155,47 @@ final class TracepointSetup {
         return b.build().encode();
     }
 
+    /**
+     * The attrs of a hot-key counting group ({@link HotCountGroup}): the leader counts, matches
+     * nothing and owns the ring; the samplers write IDENTIFIER, the group's counts and RAW; the
+     * counters only count.
+     */
+    ByteBuffer groupLeaderAttr() {
+        return PerfEventAttr.builder()
+                .type(PerfConstants.PERF_TYPE_TRACEPOINT)
+                .config(layout.eventId())
+                .readFormat(PerfConstants.PERF_FORMAT_GROUP)
+                .disabled(true)
+                .wakeupWatermark(Math.max(options.ringPages() * pageSize / 4, 1))
+                .build().encode();
+    }
+
+    /** A sampler of a hot-key counting group; see {@link #groupLeaderAttr()}. */
+    ByteBuffer groupSamplerAttr() {
+        return PerfEventAttr.builder()
+                .type(PerfConstants.PERF_TYPE_TRACEPOINT)
+                .config(layout.eventId())
+                .samplePeriod(1)
+                .sampleType(HOT_SAMPLE_FORMAT.sampleType())
+                .readFormat(HOT_SAMPLE_FORMAT.readFormat())
+                .disabled(true)
+                .wakeupWatermark(Math.max(options.ringPages() * pageSize / 4, 1))
+                .build().encode();
+    }
+
+    /** A counter of a hot-key counting group; see {@link #groupLeaderAttr()}. */
+    ByteBuffer groupCounterAttr() {
+        return PerfEventAttr.builder()
+                .type(PerfConstants.PERF_TYPE_TRACEPOINT)
+                .config(layout.eventId())
+                .disabled(true)
+                .build().encode();
+    }
+
+    /** The samples of a hot-key counting group's samplers. */
+    static final SampleFormat HOT_SAMPLE_FORMAT = new SampleFormat(PerfConstants.PERF_SAMPLE_IDENTIFIER
+            | PerfConstants.PERF_SAMPLE_READ | PerfConstants.PERF_SAMPLE_RAW, PerfConstants.PERF_FORMAT_GROUP);
+
     KfreeSkbLayout layout() {
         return layout;
     }

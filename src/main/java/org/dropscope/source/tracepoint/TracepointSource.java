@@ -32,6 +32,11 @@ import org.dropscope.tracefs.KfreeSkbLayout;
  * and, since Linux 5.17, the reason. Its layout and reason names are read from tracefs at open
  * time ({@link TracepointSetup}); tracefs is left as it was found.
  *
+ * <p>Unless stacks or timestamps are asked for, a key (location, reason) that drops more than
+ * {@code hotThreshold} times a second is then counted by the kernel instead of sampled: each CPU
+ * has a {@link HotCountGroup} instead of a single event, and {@link HotKeys} hands keys over from
+ * its samplers to its counters without losing or doubling a drop.
+ *
  * <p>Lifecycle: {@link #open} acquires every fd and mapping (or none: a failure half way rolls
  * back); {@link #start} starts the reader and enables the events; {@link #stop} disables them and
  * drains what the kernel wrote; {@link #close} releases everything and may be called at any point.
@@ -42,7 +47,13 @@ public final class TracepointSource implements DropSource {
     private static final long DISABLE_GRACE_MILLIS = 20;
 
     private final TracepointSetup setup;
+    /** Per CPU: the event whose ring is mapped and whose fd is polled (a group's leader). */
     private final PerfEvent[] events;
+    /** Per CPU, when hot keys are counted in the kernel; else null. */
+    private final HotCountGroup[] groups;
+    private final HotKeys hot;
+    /** The kernel's part of --filter, which every counting group's sampler and counter carries. */
+    private String kernelFilter;
     private final Mapping[] mappings;
     private final PerfRing[] rings;
     private final EventFd wakeup;
@@ -60,8 +71,10 @@ public final class TracepointSource implements DropSource {
     private boolean enabled;
     private boolean closed;
 
-    private TracepointSource(TracepointSetup setup, PerfEvent[] events, Mapping[] mappings, PerfRing[] rings,
-            EventFd wakeup, boolean lostReadable) {
+    private TracepointSource(TracepointSetup setup, PerfEvent[] events, HotCountGroup[] groups, HotKeys hot,
+            Mapping[] mappings, PerfRing[] rings, EventFd wakeup, boolean lostReadable) {
+        this.groups = groups;
+        this.hot = hot;
         this.lostReadable = lostReadable;
         this.lostReported = new long[rings.length];
         this.setup = setup;
@@ -80,14 +93,29 @@ public final class TracepointSource implements DropSource {
         TracepointSetup setup = TracepointSetup.read(options);
         int[] cpus = setup.onlineCpus();
         PerfEvent[] events = new PerfEvent[cpus.length];
+        HotCountGroup[] groups = options.countsHotKeys() ? new HotCountGroup[cpus.length] : null;
         Mapping[] mappings = new Mapping[cpus.length];
         PerfRing[] rings = new PerfRing[cpus.length];
         EventFd wakeup = null;
         boolean ok = false;
         try {
+            long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
+            if (groups != null) {
+                HotKeys hot = new HotKeys(TracepointOptions.HOT_KEYS, options.hotThreshold(), setup.cpuIdCount());
+                for (int i = 0; i < cpus.length; i++) {
+                    groups[i] = HotCountGroup.open(setup, cpus[i], hot.capacity());
+                    events[i] = groups[i].leader();
+                    mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
+                    rings[i] = new PerfRing(mappings[i].buffer(), setup.pageSize());
+                    hot.samplers(cpus[i], groups[i].redirectSamplers());
+                }
+                wakeup = PerfErrors.eventFd();
+                ok = true;
+                // Losses come from the samplers' counts (HotKeys.lost), not PERF_FORMAT_LOST.
+                return new TracepointSource(setup, events, groups, hot, mappings, rings, wakeup, false);
+            }
             ByteBuffer attr = setup.perfEventAttr(true);
             boolean lostReadable = true;
-            long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
             for (int i = 0; i < cpus.length; i++) {
                 events[i] = i == 0 ? PerfErrors.openIfValid(attr, cpus[i], setup) : PerfErrors.open(attr, cpus[i], setup);
                 if (events[i] == null) {
@@ -103,10 +131,10 @@ public final class TracepointSource implements DropSource {
             }
             wakeup = PerfErrors.eventFd();
             ok = true;
-            return new TracepointSource(setup, events, mappings, rings, wakeup, lostReadable);
+            return new TracepointSource(setup, events, null, null, mappings, rings, wakeup, lostReadable);
         } finally {
             if (!ok) {
-                release(events, mappings, rings, wakeup);
+                release(events, groups, mappings, rings, wakeup);
             }
         }
     }
@@ -167,8 +195,13 @@ public final class TracepointSource implements DropSource {
         }
         KernelFilter split = filter.translate(setup.reasons());
         if (split.tracefs() != null) {
+            kernelFilter = split.tracefs();
             for (int i = 0; i < events.length; i++) {
-                PerfErrors.setFilter(events[i], split.tracefs(), setup.onlineCpus()[i]);
+                if (groups != null) {
+                    groups[i].filterFirstSampler(split.tracefs());
+                } else {
+                    PerfErrors.setFilter(events[i], split.tracefs(), setup.onlineCpus()[i]);
+                }
             }
         }
         residual = filter.compile(split.residual(), reasons(), ReasonNames.NONE);
@@ -180,7 +213,8 @@ public final class TracepointSource implements DropSource {
         if (closed || reader != null) {
             throw new IllegalStateException("a tracepoint source runs once; open a new one");
         }
-        decoder = new KfreeSkbDecoder(setup.sampleFormat(), setup.layout().locationOffset(),
+        decoder = new KfreeSkbDecoder(hot != null ? TracepointSetup.HOT_SAMPLE_FORMAT : setup.sampleFormat(),
+                setup.layout().locationOffset(),
                 setup.layout().reasonOffset(), aggregator.stacks());
         if (recorder != null) {
             decoder.record(recorder, setup.layout().protocolOffset());
@@ -188,13 +222,20 @@ public final class TracepointSource implements DropSource {
         if (residual != null) {
             decoder.filter(residual, setup.layout().protocolOffset());
         }
+        if (hot != null) {
+            decoder.hotKeys(hot);
+        }
         DropSink writer = aggregator.newWriter();
         reader = new Thread(() -> readLoop(writer), "dropscope-tracepoint");
         reader.setDaemon(true);
         reader.start();
         try {
             for (int i = 0; i < events.length; i++) {
-                events[i].enable();
+                if (groups != null) {
+                    groups[i].start();
+                } else {
+                    events[i].enable();
+                }
             }
             enabled = true;
         } catch (NativeException e) {
@@ -244,6 +285,12 @@ public final class TracepointSource implements DropSource {
         m.put("drops without a stack (stack table full)", d == null ? 0 : d.stackOverflow());
         m.put("corrupt ring headers", corrupt);
         m.put("drops filtered out in user space", d == null ? 0 : d.filtered());
+        if (hot != null) {
+            // Written by the reader thread; a racy read here only shows a count a pass late.
+            m.put("keys counted in the kernel", (long) hot.promoted());
+            m.put("hand-overs the kernel refused", hot.refusals());
+            m.put("samples also counted by a successor (skipped)", hot.duplicates());
+        }
         return m;
     }
 
@@ -267,7 +314,7 @@ public final class TracepointSource implements DropSource {
                 // Closing anyway: the reader sees closed rings at worst and exits on its failure.
             }
         }
-        release(events, mappings, rings, wakeup);
+        release(events, groups, mappings, rings, wakeup);
     }
 
     private void disableAll() {
@@ -277,6 +324,7 @@ public final class TracepointSource implements DropSource {
         enabled = false;
         for (PerfEvent e : events) {
             try {
+                // A group's leader: disabling it stops all its members at once.
                 e.disable();
             } catch (NativeException ignored) {
                 // close() follows, and closing the fd disables the event for good.
@@ -304,6 +352,9 @@ public final class TracepointSource implements DropSource {
                     countUnreportedLosses(writer, cpus);
                     return;
                 }
+                if (hot != null && residual == null) {
+                    promoteHotKey();
+                }
                 if (poller.readable(rings.length)) {
                     wakeup.drain();
                 }
@@ -313,7 +364,7 @@ public final class TracepointSource implements DropSource {
         }
     }
 
-    private void drainAll(DropSink writer, int[] cpus) {
+    private void drainAll(DropSink writer, int[] cpus) throws SourceException {
         writer.begin();
         try {
             for (int i = 0; i < rings.length; i++) {
@@ -321,6 +372,9 @@ public final class TracepointSource implements DropSource {
                 long before = decoder.lostReported();
                 rings[i].drain(decoder, rings[i].dataSize());
                 lostReported[i] += decoder.lostReported() - before;
+                if (groups != null) {
+                    hot.emitCounts(cpus[i], groups[i].readCounts(), writer);
+                }
             }
         } finally {
             writer.end();
@@ -336,7 +390,21 @@ public final class TracepointSource implements DropSource {
      * gives each event's full count; what no record reported is added here, once the rings are
      * drained and the events disabled.
      */
-    private void countUnreportedLosses(DropSink writer, int[] cpus) throws NativeException {
+    private void countUnreportedLosses(DropSink writer, int[] cpus) throws NativeException, SourceException {
+        if (groups != null) {
+            writer.begin();
+            try {
+                for (int i = 0; i < groups.length; i++) {
+                    long unreported = hot.lost(cpus[i], groups[i].readCounts()) - lostReported[i];
+                    if (unreported > 0) {
+                        writer.lost(cpus[i], unreported);
+                    }
+                }
+            } finally {
+                writer.end();
+            }
+            return;
+        }
         if (!lostReadable) {
             return;
         }
@@ -357,8 +425,49 @@ public final class TracepointSource implements DropSource {
         }
     }
 
-    private static void release(PerfEvent[] events, Mapping[] mappings, PerfRing[] rings, EventFd wakeup) {
+    /**
+     * Once a second: if one key dropped more than the threshold in the last second and a counter
+     * is free, hands it to the kernel's counters on every CPU (see {@link HotKeys}). Reader thread.
+     */
+    private void promoteHotKey() throws SourceException {
+        int j = hot.promote(System.nanoTime());
+        if (j == 0) {
+            return;
+        }
+        int g = hot.generation();
+        String counter = hot.counterFilter(j, kernelFilter);
+        String sampler = hot.samplerFilter(kernelFilter);
+        try {
+            for (HotCountGroup group : groups) {
+                group.prepareHandOver(g, j, counter, sampler);
+            }
+        } catch (SourceException e) {
+            // Every CPU keeps sampling what it sampled: no drop is lost, the key is just not
+            // counted in the kernel. A kernel whose event filter cannot compare `location` or
+            // `reason` would do this; the spare events' filters are spent, so stop promoting.
+            hot.refused();
+            return;
+        }
+        for (HotCountGroup group : groups) {
+            group.handOver(g, j);
+        }
+        hot.handedOver();
+    }
+
+    private static void release(PerfEvent[] events, HotCountGroup[] groups, Mapping[] mappings, PerfRing[] rings,
+            EventFd wakeup) {
         for (int i = 0; i < events.length; i++) {
+            if (groups != null && groups[i] != null) {
+                // Unmapped first below; the group closes its leader, which is events[i].
+                if (rings[i] != null) {
+                    rings[i].close();
+                }
+                if (mappings[i] != null) {
+                    mappings[i].close();
+                }
+                groups[i].close();
+                continue;
+            }
             if (rings[i] != null) {
                 rings[i].close();
             }

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import java.nio.ByteBuffer;
+import org.dropscope.nativeio.NativeException;
+import org.dropscope.nativeio.PerfEvent;
+import org.dropscope.source.SourceException;
+
+/**
+ * One CPU's perf group for counting hot keys in the kernel ({@link HotKeys} has the why): a leader
+ * that owns the ring, K + 1 samplers and K counters, all on {@code skb:kfree_skb}.
+ *
+ * <p>Every member is opened when the source opens, disabled. Opening a member later would race
+ * with a sampler's group read: a sample being written when the member joins gets more values than
+ * its {@code nr} says and loses the end of its raw entry (seen on 6.18). A disabled member costs
+ * the kernel nothing per drop; it only adds a value to each sample's group read.
+ *
+ * <p>The leader must be a tracepoint event too: members of a group led by a software event
+ * ({@code PERF_COUNT_SW_DUMMY}, {@code cpu-clock}) count nothing on 6.18. Its filter
+ * {@code skbaddr == 0} matches no drop (kfree_skb returns before the tracepoint for a NULL skb).
+ * Disabling the leader stops the whole group at once on its CPU.
+ */
+final class HotCountGroup implements AutoCloseable {
+    /** The leader's filter: no freed skb has address 0. */
+    static final String MATCH_NOTHING = "skbaddr == 0";
+
+    private final int cpu;
+    private final PerfEvent leader;
+    private final PerfEvent[] samplers;
+    private final PerfEvent[] counters;
+    private final ByteBuffer read;
+
+    private HotCountGroup(int cpu, PerfEvent leader, PerfEvent[] samplers, PerfEvent[] counters, int groupSize) {
+        this.cpu = cpu;
+        this.leader = leader;
+        this.samplers = samplers;
+        this.counters = counters;
+        this.read = PerfEvent.readBuffer(1 + groupSize);
+    }
+
+    /**
+     * Opens the group on {@code cpu}, all disabled. Closes what it opened if anything fails.
+     */
+    static HotCountGroup open(TracepointSetup setup, int cpu, int capacity) throws SourceException {
+        PerfEvent leader = PerfErrors.open(setup.groupLeaderAttr(), cpu, setup);
+        PerfEvent[] samplers = new PerfEvent[capacity + 1];
+        PerfEvent[] counters = new PerfEvent[capacity];
+        boolean ok = false;
+        try {
+            PerfErrors.setFilter(leader, MATCH_NOTHING, cpu);
+            ByteBuffer samplerAttr = setup.groupSamplerAttr();
+            // The group read lists members in the order they joined: samplers, then counters.
+            for (int g = 0; g < samplers.length; g++) {
+                samplers[g] = PerfErrors.openInGroup(samplerAttr, cpu, leader, setup);
+            }
+            ByteBuffer counterAttr = setup.groupCounterAttr();
+            for (int j = 0; j < counters.length; j++) {
+                counters[j] = PerfErrors.openInGroup(counterAttr, cpu, leader, setup);
+            }
+            ok = true;
+            return new HotCountGroup(cpu, leader, samplers, counters, 2 * capacity + 2);
+        } finally {
+            if (!ok) {
+                closeAll(leader, samplers, counters);
+            }
+        }
+    }
+
+    /** The kernel's part of the user's filter, on the first sampler, before {@link #start}. */
+    void filterFirstSampler(String filter) throws SourceException {
+        PerfErrors.setFilter(samplers[0], filter, cpu);
+    }
+
+    /** The event whose fd is polled and whose ring is mapped. */
+    PerfEvent leader() {
+        return leader;
+    }
+
+    /**
+     * Sends every sampler's records to the leader's ring (mapped by the caller first) and returns
+     * the samplers' ids, which PERF_SAMPLE_IDENTIFIER puts in each sample.
+     */
+    long[] redirectSamplers() throws SourceException {
+        long[] ids = new long[samplers.length];
+        for (int g = 0; g < samplers.length; g++) {
+            try {
+                samplers[g].setOutput(leader);
+                ids[g] = samplers[g].id();
+            } catch (NativeException e) {
+                throw PerfErrors.ioctlFailed("redirecting a sampler to the group's ring", cpu, e);
+            }
+        }
+        return ids;
+    }
+
+    /** Enables the leader and the first sampler. */
+    void start() throws NativeException {
+        leader.enable();
+        samplers[0].enable();
+    }
+
+    /**
+     * First half of handing key j over from sampler S<sub>g</sub>: the filters of counter
+     * C<sub>j</sub> and sampler S<sub>g+1</sub>, set while both are still disabled. A filter the
+     * kernel refuses leaves the group as it was.
+     */
+    void prepareHandOver(int g, int j, String counterFilter, String samplerFilter) throws SourceException {
+        PerfErrors.setFilter(counters[j - 1], counterFilter, cpu);
+        PerfErrors.setFilter(samplers[g + 1], samplerFilter, cpu);
+    }
+
+    /**
+     * Second half: enables C<sub>j</sub> and S<sub>g+1</sub>, then disables S<sub>g</sub>, so that
+     * no drop falls between them (the duplicates are {@link HotKeys}'s).
+     */
+    void handOver(int g, int j) throws SourceException {
+        try {
+            counters[j - 1].enable();
+            samplers[g + 1].enable();
+            samplers[g].disable();
+        } catch (NativeException e) {
+            throw PerfErrors.ioctlFailed("handing a hot key to a counting event", cpu, e);
+        }
+    }
+
+    /** Stops the whole group on its CPU at once. */
+    void stop() throws NativeException {
+        leader.disable();
+    }
+
+    /**
+     * The group's counts: u64 nr, then one u64 per member in {@link HotKeys}'s order. The buffer is
+     * reused by the next call.
+     */
+    ByteBuffer readCounts() throws SourceException {
+        try {
+            leader.readInto(read);
+        } catch (NativeException e) {
+            throw PerfErrors.ioctlFailed("reading the counting group", cpu, e);
+        }
+        return read;
+    }
+
+    @Override
+    public void close() {
+        closeAll(leader, samplers, counters);
+    }
+
+    private static void closeAll(PerfEvent leader, PerfEvent[] samplers, PerfEvent[] counters) {
+        for (PerfEvent e : counters) {
+            if (e != null) {
+                e.close();
+            }
+        }
+        for (PerfEvent e : samplers) {
+            if (e != null) {
+                e.close();
+            }
+        }
+        leader.close();
+    }
+}

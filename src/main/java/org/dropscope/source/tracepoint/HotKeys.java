@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import io.netty.buffer.ByteBuf;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+
+/**
+ * Which (location, reason) keys the kernel counts instead of sampling, and how each CPU's samples
+ * are told apart from those its counters already counted. Used by the reader thread only.
+ *
+ * <p>Writing one perf sample per drop costs the dropping CPU about a microsecond; a counting perf
+ * event costs about what bpftrace's map update does (docs/performance.md). So a key that drops
+ * more than {@code threshold} times a second is handed to a counting event whose tracepoint filter
+ * matches only that key, and the sampling event is replaced by one whose filter excludes it. A
+ * filter can be set only once per event (PERF_EVENT_IOC_SET_FILTER answers EEXIST), so every
+ * hand-over needs new events; {@link HotCountGroup} opens them all up front.
+ *
+ * <p>The hand-over on one CPU: enable counter C<sub>j</sub> and sampler S<sub>g+1</sub>, then
+ * disable S<sub>g</sub>. In between, a drop can reach both S<sub>g</sub> and its successor. The
+ * kernel runs a tracepoint's perf events newest first (perf_trace_add() puts an event at the head
+ * of the per-CPU list when it is enabled), and every sampler's sample carries the group's counts
+ * (PERF_SAMPLE_READ, PERF_FORMAT_GROUP). So when S<sub>g</sub> writes a sample, the successor that
+ * also takes this drop has already counted it: the drop was counted elsewhere exactly when that
+ * successor's count in the sample is at least 1, since it counts nothing before its enable.
+ * Such samples are duplicates and are skipped; the rest are counted once.
+ *
+ * <p>Group order (the order of the values in a group read): the leader, S<sub>0</sub> ..
+ * S<sub>K</sub>, C<sub>1</sub> .. C<sub>K</sub>, for K = {@link #capacity()}.
+ */
+public final class HotKeys {
+    private static final int TALLY_SLOTS = 256;
+    private static final long WINDOW_NANOS = 1_000_000_000L;
+
+    private final int capacity;
+    private final long threshold;
+    private final long[][] samplerIds;
+    /** Samples seen per CPU and generation, duplicates and malformed ones included. */
+    private final long[][] seen;
+    /** Counter values already handed to the aggregator, per CPU and key. */
+    private final long[][] emitted;
+    private final long[] keyLocation;
+    private final int[] keyReason;
+    /** For generation g: the key j its hand-over promoted, 0 before it. */
+    private final int[] successorKey;
+    private int keys;
+    private int generation;
+    private long duplicates;
+    private long refusals;
+
+    // Samples per key in the current window, for choosing the next key to promote.
+    private final long[] tallyLocation = new long[TALLY_SLOTS];
+    private final int[] tallyReason = new int[TALLY_SLOTS];
+    private final long[] tallyCount = new long[TALLY_SLOTS];
+    private int tallyUsed;
+    private long windowStart = Long.MIN_VALUE;
+
+    /**
+     * @param capacity how many keys may be promoted (counters per CPU)
+     * @param threshold drops per second from which a key is promoted
+     * @param cpuIds the size of the CPU id space; samples are attributed by the ring's CPU id
+     */
+    public HotKeys(int capacity, long threshold, int cpuIds) {
+        if (capacity < 1 || capacity > 16) {
+            throw new IllegalArgumentException("hot key capacity " + capacity + " (expected: 1 to 16)");
+        }
+        if (threshold < 1) {
+            throw new IllegalArgumentException("hot key threshold " + threshold + " (expected: 1 or more)");
+        }
+        this.capacity = capacity;
+        this.threshold = threshold;
+        this.samplerIds = new long[cpuIds][];
+        this.seen = new long[cpuIds][capacity + 1];
+        this.emitted = new long[cpuIds][capacity + 1];
+        this.keyLocation = new long[capacity + 1];
+        this.keyReason = new int[capacity + 1];
+        this.successorKey = new int[capacity + 1];
+    }
+
+    /** Keys that can be promoted: counters per CPU. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Values in one group read: the leader, capacity + 1 samplers, capacity counters. */
+    public int groupSize() {
+        return 2 * capacity + 2;
+    }
+
+    /** Position of sampler S<sub>g</sub> in a group read. */
+    public static int samplerIndex(int g) {
+        return 1 + g;
+    }
+
+    /** Position of counter C<sub>j</sub> (j from 1) in a group read. */
+    public int counterIndex(int j) {
+        return capacity + 1 + j;
+    }
+
+    /** The kernel ids of one CPU's samplers S<sub>0</sub> .. S<sub>K</sub> (PERF_EVENT_IOC_ID). */
+    public void samplers(int cpu, long[] ids) {
+        if (ids.length != capacity + 1) {
+            throw new IllegalArgumentException(ids.length + " sampler ids for " + (capacity + 1) + " samplers");
+        }
+        samplerIds[cpu] = ids.clone();
+    }
+
+    /** The generation of the sampler that wrote a sample, counted as seen; -1 for an unknown id. */
+    public int seen(int cpu, long id) {
+        long[] ids = samplerIds[cpu];
+        if (ids == null) {
+            return -1;
+        }
+        for (int g = 0; g < ids.length; g++) {
+            if (ids[g] == id) {
+                seen[cpu][g]++;
+                return g;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether a sample of generation {@code g} counts: false when a successor of its sampler took
+     * the same drop (see the class comment). A sample that counts is tallied for promotion.
+     *
+     * @param values offset of {@code values[0]} of the sample's group read in {@code buf}, which
+     *     holds {@link #groupSize()} values (the caller checks)
+     * @return true to count the drop, false for a duplicate
+     */
+    public boolean accept(int g, ByteBuf buf, int values, long location, int reason) {
+        if (g < capacity) {
+            int j = successorKey[g];
+            int successor = j != 0 && keyLocation[j] == location && keyReason[j] == reason
+                    ? counterIndex(j) : samplerIndex(g + 1);
+            if (buf.getLongLE(values + 8 * successor) != 0) {
+                duplicates++;
+                return false;
+            }
+        }
+        tally(location, reason);
+        return true;
+    }
+
+    private void tally(long location, int reason) {
+        int h = Long.hashCode(location * 0x9E3779B97F4A7C15L ^ reason) & (TALLY_SLOTS - 1);
+        for (int probe = 0; probe < TALLY_SLOTS; probe++) {
+            int i = (h + probe) & (TALLY_SLOTS - 1);
+            if (tallyCount[i] == 0) {
+                if (tallyUsed >= TALLY_SLOTS / 2) {
+                    return;     // a window with this many keys has none hot enough to matter
+                }
+                tallyUsed++;
+                tallyLocation[i] = location;
+                tallyReason[i] = reason;
+                tallyCount[i] = 1;
+                return;
+            }
+            if (tallyLocation[i] == location && tallyReason[i] == reason) {
+                tallyCount[i]++;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Once a window of a second has passed: the key that dropped most in it, if it reached the
+     * threshold and a counter is free, becomes key j = {@link #promoted()} + 1 and the successor of
+     * the current generation. The caller then hands over on every CPU and calls
+     * {@link #handedOver()}. Starts the next window either way.
+     *
+     * @return j, or 0 when nothing is promoted now
+     */
+    public int promote(long nowNanos) {
+        if (windowStart == Long.MIN_VALUE) {
+            windowStart = nowNanos;
+            return 0;
+        }
+        long elapsed = nowNanos - windowStart;
+        if (elapsed < WINDOW_NANOS) {
+            return 0;
+        }
+        int best = -1;
+        for (int i = 0; i < TALLY_SLOTS; i++) {
+            // A promoted key still has samples in the window: those its old sampler wrote before
+            // the hand-over and the reader drained after it (up to a ring's worth).
+            if (tallyCount[i] != 0 && (best < 0 || tallyCount[i] > tallyCount[best])
+                    && !isPromoted(tallyLocation[i], tallyReason[i])) {
+                best = i;
+            }
+        }
+        int j = 0;
+        if (best >= 0 && refusals == 0 && keys < capacity && tallyCount[best] * (double) WINDOW_NANOS / elapsed >= threshold) {
+            j = ++keys;
+            keyLocation[j] = tallyLocation[best];
+            keyReason[j] = tallyReason[best];
+            successorKey[generation] = j;
+        }
+        java.util.Arrays.fill(tallyCount, 0);
+        tallyUsed = 0;
+        windowStart = nowNanos;
+        return j;
+    }
+
+    private boolean isPromoted(long location, int reason) {
+        for (int j = 1; j <= keys; j++) {
+            if (keyLocation[j] == location && keyReason[j] == reason) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The hand-over that {@link #promote} started is done on every CPU. */
+    public void handedOver() {
+        generation++;
+    }
+
+    /**
+     * The hand-over that {@link #promote} started could not be prepared (the kernel refused a
+     * filter): the key is taken back and nothing is promoted from now on.
+     */
+    public void refused() {
+        successorKey[generation] = 0;
+        keys--;
+        refusals++;
+    }
+
+    /** Hand-overs the kernel refused: 0, or 1 after which promotion stopped. */
+    public long refusals() {
+        return refusals;
+    }
+
+    /** The current sampler's generation, 0 to capacity. */
+    public int generation() {
+        return generation;
+    }
+
+    /** Keys promoted so far. */
+    public int promoted() {
+        return keys;
+    }
+
+    public long location(int j) {
+        return keyLocation[j];
+    }
+
+    public int reason(int j) {
+        return keyReason[j];
+    }
+
+    /**
+     * The tracepoint filter of counter C<sub>j</sub>: its key, within the user's kernel filter.
+     *
+     * @param user the kernel's part of the user's filter, or {@code null}
+     */
+    public String counterFilter(int j, String user) {
+        return user == null ? keyFilter(j) : "(" + user + ") && " + keyFilter(j);
+    }
+
+    /** The tracepoint filter of the next sampler: the user's filter without any promoted key. */
+    public String samplerFilter(String user) {
+        StringBuilder b = new StringBuilder();
+        if (user != null) {
+            b.append('(').append(user).append(") && ");
+        }
+        b.append("!(");
+        for (int j = 1; j <= keys; j++) {
+            b.append(j > 1 ? " || (" : "(").append(keyFilter(j)).append(')');
+        }
+        return b.append(')').toString();
+    }
+
+    private String keyFilter(int j) {
+        String location = "location == 0x" + Long.toHexString(keyLocation[j]);
+        // Before Linux 5.17 the event has no reason field, and every key has NO_REASON.
+        return keyReason[j] == DropSink.NO_REASON ? location : location + " && reason == " + keyReason[j];
+    }
+
+    /** Samples skipped because a successor had taken the same drop. */
+    public long duplicates() {
+        return duplicates;
+    }
+
+    /**
+     * Hands what each counter of one CPU counted since the last call to {@code sink}.
+     *
+     * @param group a group read of that CPU (u64 nr, then the values), native byte order
+     */
+    public void emitCounts(int cpu, java.nio.ByteBuffer group, DropSink sink) {
+        if (group.getLong(0) != groupSize()) {
+            throw new IllegalStateException("group read of " + group.getLong(0) + " values, expected " + groupSize());
+        }
+        for (int j = 1; j <= keys; j++) {
+            long v = group.getLong(8 + 8 * counterIndex(j));
+            long delta = v - emitted[cpu][j];
+            if (delta > 0) {
+                sink.drop(cpu, DropOrigin.SOFTWARE, keyLocation[j], keyReason[j], DropSink.NO_STACK, delta);
+                emitted[cpu][j] = v;
+            }
+        }
+    }
+
+    /**
+     * Samples of one CPU that the kernel could not write: every drop a sampler took is in its
+     * count, and every sample written was seen here, once the events are disabled and the ring
+     * drained. This includes the losses that PERF_RECORD_LOST records already reported.
+     */
+    public long lost(int cpu, java.nio.ByteBuffer group) {
+        long taken = 0;
+        long written = 0;
+        for (int g = 0; g <= capacity; g++) {
+            taken += group.getLong(8 + 8 * samplerIndex(g));
+            written += seen[cpu][g];
+        }
+        return taken - written;
+    }
+}
