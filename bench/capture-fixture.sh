@@ -18,10 +18,11 @@ mvn -B -q -DskipTests -Dcheckstyle.skip test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/capture.classpath
 CP="target/test-classes:target/classes:$(cat target/capture.classpath)"
 
-capture() { # NAME raw|callchain NOPORT_COUNT RCVBUF_COUNT
+capture() { # NAME raw|callchain|group NOPORT_COUNT RCVBUF_COUNT
     local cmd="sudo bench/capture-fixture.sh $CPU"
     taskset -c "$CPU" unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
         java -cp "$CP" org.dropscope.source.tracepoint.RingCapture "$OUT" "$1" "$2" "$3" "$4" "$CPU" "$cmd"
 }
 capture kfree_skb-6.18-udp-raw raw 1024 1024
 capture kfree_skb-6.18-udp-callchain callchain 256 256
+capture kfree_skb-6.18-group group 256 256

@@ -2,6 +2,8 @@
 package org.dropscope.source.tracepoint;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 
@@ -190,15 +192,29 @@ public final class HotKeys {
             }
         }
         int j = 0;
-        if (best >= 0 && refusals == 0 && keys < capacity && tallyCount[best] * (double) WINDOW_NANOS / elapsed >= threshold) {
-            j = ++keys;
-            keyLocation[j] = tallyLocation[best];
-            keyReason[j] = tallyReason[best];
-            successorKey[generation] = j;
+        if (best >= 0 && refusals == 0 && keys < capacity
+                && tallyCount[best] * (double) WINDOW_NANOS / elapsed >= threshold) {
+            j = promoteKey(tallyLocation[best], tallyReason[best]);
         }
-        java.util.Arrays.fill(tallyCount, 0);
+        Arrays.fill(tallyCount, 0);
         tallyUsed = 0;
         windowStart = nowNanos;
+        return j;
+    }
+
+    /**
+     * Makes (location, reason) key j = {@link #promoted()} + 1, the successor of the current
+     * generation; {@link #promote(long)} calls it for the key it chose, and a replay of a captured
+     * ring for the key that was handed over during the capture.
+     */
+    int promoteKey(long location, int reason) {
+        if (keys == capacity) {
+            throw new IllegalStateException("all " + capacity + " counters are in use");
+        }
+        int j = ++keys;
+        keyLocation[j] = location;
+        keyReason[j] = reason;
+        successorKey[generation] = j;
         return j;
     }
 
@@ -287,7 +303,7 @@ public final class HotKeys {
      *
      * @param group a group read of that CPU (u64 nr, then the values), native byte order
      */
-    public void emitCounts(int cpu, java.nio.ByteBuffer group, DropSink sink) {
+    public void emitCounts(int cpu, ByteBuffer group, DropSink sink) {
         if (group.getLong(0) != groupSize()) {
             throw new IllegalStateException("group read of " + group.getLong(0) + " values, expected " + groupSize());
         }
@@ -306,7 +322,7 @@ public final class HotKeys {
      * count, and every sample written was seen here, once the events are disabled and the ring
      * drained. This includes the losses that PERF_RECORD_LOST records already reported.
      */
-    public long lost(int cpu, java.nio.ByteBuffer group) {
+    public long lost(int cpu, ByteBuffer group) {
         long taken = 0;
         long written = 0;
         for (int g = 0; g <= capacity; g++) {

@@ -70,6 +70,8 @@ public final class TracepointSource implements DropSource {
     private volatile Throwable readerFailure;
     private boolean enabled;
     private boolean closed;
+    /** Why hot keys are not counted in the kernel although asked for, or null. */
+    private String hotUnavailable;
 
     private TracepointSource(TracepointSetup setup, PerfEvent[] events, HotCountGroup[] groups, HotKeys hot,
             Mapping[] mappings, PerfRing[] rings, EventFd wakeup, boolean lostReadable) {
@@ -91,29 +93,66 @@ public final class TracepointSource implements DropSource {
      */
     public static TracepointSource open(TracepointOptions options) throws SourceException {
         TracepointSetup setup = TracepointSetup.read(options);
+        if (options.countsHotKeys()) {
+            try {
+                return openGroups(setup, options);
+            } catch (SourceException e) {
+                if (e.kind() == SourceException.Kind.NO_PERMISSION) {
+                    throw e;
+                }
+                // A kernel that refuses part of the counting group (a tracepoint group leader,
+                // PERF_EVENT_IOC_SET_OUTPUT, PERF_SAMPLE_READ) still samples: every drop is
+                // counted, only at the cost of a sample each.
+                TracepointSource plain = openPlain(setup, options);
+                plain.hotUnavailable = e.getMessage();
+                return plain;
+            }
+        }
+        return openPlain(setup, options);
+    }
+
+    /** One counting group per CPU ({@link HotCountGroup}), its leader's ring mapped. */
+    private static TracepointSource openGroups(TracepointSetup setup, TracepointOptions options)
+            throws SourceException {
         int[] cpus = setup.onlineCpus();
         PerfEvent[] events = new PerfEvent[cpus.length];
-        HotCountGroup[] groups = options.countsHotKeys() ? new HotCountGroup[cpus.length] : null;
+        HotCountGroup[] groups = new HotCountGroup[cpus.length];
         Mapping[] mappings = new Mapping[cpus.length];
         PerfRing[] rings = new PerfRing[cpus.length];
         EventFd wakeup = null;
         boolean ok = false;
         try {
             long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
-            if (groups != null) {
-                HotKeys hot = new HotKeys(TracepointOptions.HOT_KEYS, options.hotThreshold(), setup.cpuIdCount());
-                for (int i = 0; i < cpus.length; i++) {
-                    groups[i] = HotCountGroup.open(setup, cpus[i], hot.capacity());
-                    events[i] = groups[i].leader();
-                    mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
-                    rings[i] = new PerfRing(mappings[i].buffer(), setup.pageSize());
-                    hot.samplers(cpus[i], groups[i].redirectSamplers());
-                }
-                wakeup = PerfErrors.eventFd();
-                ok = true;
-                // Losses come from the samplers' counts (HotKeys.lost), not PERF_FORMAT_LOST.
-                return new TracepointSource(setup, events, groups, hot, mappings, rings, wakeup, false);
+            HotKeys hot = new HotKeys(TracepointOptions.HOT_KEYS, options.hotThreshold(), setup.cpuIdCount());
+            for (int i = 0; i < cpus.length; i++) {
+                groups[i] = HotCountGroup.open(setup, cpus[i], hot.capacity());
+                events[i] = groups[i].leader();
+                mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
+                rings[i] = new PerfRing(mappings[i].buffer(), setup.pageSize());
+                hot.samplers(cpus[i], groups[i].redirectSamplers());
             }
+            wakeup = PerfErrors.eventFd();
+            ok = true;
+            // Losses come from the samplers' counts (HotKeys.lost), not PERF_FORMAT_LOST.
+            return new TracepointSource(setup, events, groups, hot, mappings, rings, wakeup, false);
+        } finally {
+            if (!ok) {
+                release(events, groups, mappings, rings, wakeup);
+            }
+        }
+    }
+
+    /** One sampling event per CPU, each with its own ring. */
+    private static TracepointSource openPlain(TracepointSetup setup, TracepointOptions options)
+            throws SourceException {
+        int[] cpus = setup.onlineCpus();
+        PerfEvent[] events = new PerfEvent[cpus.length];
+        Mapping[] mappings = new Mapping[cpus.length];
+        PerfRing[] rings = new PerfRing[cpus.length];
+        EventFd wakeup = null;
+        boolean ok = false;
+        try {
+            long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
             ByteBuffer attr = setup.perfEventAttr(true);
             boolean lostReadable = true;
             for (int i = 0; i < cpus.length; i++) {
@@ -134,14 +173,15 @@ public final class TracepointSource implements DropSource {
             return new TracepointSource(setup, events, null, null, mappings, rings, wakeup, lostReadable);
         } finally {
             if (!ok) {
-                release(events, groups, mappings, rings, wakeup);
+                release(events, null, mappings, rings, wakeup);
             }
         }
     }
 
     @Override
     public String description() {
-        return setup.description();
+        return hotUnavailable == null ? setup.description()
+                : setup.description() + "; sampling every drop (no in-kernel counting: " + hotUnavailable + ")";
     }
 
     @Override

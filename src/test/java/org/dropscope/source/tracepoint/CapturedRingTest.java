@@ -12,6 +12,8 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.Test;
 class CapturedRingTest {
     private static final String RAW = "kfree_skb-6.18-udp-raw";
     private static final String CALLCHAIN = "kfree_skb-6.18-udp-callchain";
+    private static final String GROUP = "kfree_skb-6.18-group";
     private static final Pattern ROW = Pattern.compile("(?m)^\\| ([\\w.]+) \\| (\\d+) \\|$");
 
     private static KfreeSkbLayout layout;
@@ -86,6 +89,53 @@ class CapturedRingTest {
             }
         }
         assertTrue(d.aggregator.stacks().size() >= 2, "one stack per drop site at least");
+    }
+
+    /**
+     * A counting group's ring, with the full-buffer key handed to counter 1 half way: the samples
+     * of sampler 0 (both kinds, first round) and sampler 1 (closed port only, second round) plus
+     * counter 1's final count are exactly the namespace's drops, and no sample is a duplicate (the
+     * capture's one thread sent nothing while handing over).
+     */
+    @Test
+    void groupImageWithAHandOverCountsEveryDropOnce() {
+        byte[] image = resource("/fixtures/perf/" + GROUP + ".bin");
+        Map<String, Long> g = sidecar(GROUP);
+        assertEquals(g.get("bytes"), image.length);
+        HotKeys hot = new HotKeys(TracepointOptions.HOT_KEYS, 1, 2);
+        long[] ids = new long[hot.capacity() + 1];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = g.get("sampler." + i + ".id");
+        }
+        hot.samplers(1, ids);
+        assertEquals(1, hot.promoteKey(g.get("key.location"), g.get("key.reason").intValue()));
+        hot.handedOver();
+        DropAggregator agg = new DropAggregator(2, 64, 16);
+        KfreeSkbDecoder decoder = new KfreeSkbDecoder(TracepointSetup.HOT_SAMPLE_FORMAT, layout.locationOffset(),
+                layout.reasonOffset(), null);
+        decoder.hotKeys(hot);
+        RingImage img = new RingImage(Integer.highestOneBit((image.length + RingImage.PAGE - 1) / RingImage.PAGE) * 2);
+        ByteBuffer group = ByteBuffer.allocate(8 * (hot.groupSize() + 1)).order(ByteOrder.nativeOrder());
+        for (int i = 0; i <= hot.groupSize(); i++) {
+            group.putLong(8 * i, g.get("group." + i));
+        }
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            img.write(image);
+            DropSink writer = agg.newWriter();
+            decoder.bind(1, writer);
+            writer.begin();
+            assertEquals(image.length, ring.drain(decoder, Integer.MAX_VALUE));
+            hot.emitCounts(1, group, writer);
+            writer.end();
+        }
+        assertEquals(0, decoder.malformed());
+        assertEquals(0, hot.duplicates());
+        assertEquals(0, hot.lost(1, group), "every drop a sampler took is a sample in the image");
+        Map<String, Long> expected = new TreeMap<>();
+        expected.put("__udp4_lib_rcv NO_SOCKET", g.get("snmp.Udp.NoPorts"));
+        expected.put("udp_queue_rcv_one_skb SOCKET_RCVBUFF", g.get("snmp.Udp.RcvbufErrors"));
+        assertEquals(expected, countsByPlace(agg.snapshot()));
+        assertEquals(g.get("noport.sent"), g.get("snmp.Udp.NoPorts"));
     }
 
     private record Decoded(Map<String, Long> generated, DropAggregator aggregator, Snapshot snapshot) {
@@ -148,7 +198,7 @@ class CapturedRingTest {
         Map<String, Long> m = new LinkedHashMap<>();
         Matcher matcher = ROW.matcher(md);
         while (matcher.find()) {
-            m.put(matcher.group(1), Long.parseLong(matcher.group(2)));
+            m.put(matcher.group(1), Long.parseUnsignedLong(matcher.group(2)));
         }
         return m;
     }

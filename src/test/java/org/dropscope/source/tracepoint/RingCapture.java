@@ -51,8 +51,11 @@ import org.dropscope.tracefs.TracepointFormat;
  * {@code lo} up (so that the namespace's /proc/net/snmp counts only these drops), pinned to the
  * CPU whose ring it writes. {@code bench/capture-fixture.sh} does all that.
  *
- * <p>Usage: {@code RingCapture OUT_DIR NAME raw|callchain NOPORT_COUNT RCVBUF_COUNT CPU COMMAND}
- * (COMMAND is the shell command line recorded in the sidecar).
+ * <p>Usage: {@code RingCapture OUT_DIR NAME raw|callchain|group NOPORT_COUNT RCVBUF_COUNT CPU COMMAND}
+ * (COMMAND is the shell command line recorded in the sidecar). {@code group} opens the hot-key
+ * counting groups instead ({@link HotCountGroup}, as {@link TracepointSource} does), sends the
+ * traffic twice, and hands the full-buffer key over to a counter in between; the sidecar then
+ * also holds the samplers' ids, the key and the capture CPU's final group read.
  */
 public final class RingCapture {
     private static final VarHandle U64 = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -72,22 +75,163 @@ public final class RingCapture {
         }
         Path dir = Path.of(args[0]);
         String name = args[1];
+        if (args[2].equals("group")) {
+            checkPrivateNetwork();
+            new RingCapture().captureGroup(Path.of(args[0]), args[1], Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5]), args[6]);
+            return;
+        }
         boolean stacks = switch (args[2]) {
             case "raw" -> false;
             case "callchain" -> true;
-            default -> throw new IllegalArgumentException("raw or callchain, not " + args[2]);
+            default -> throw new IllegalArgumentException("raw, callchain or group, not " + args[2]);
         };
         int noport = Integer.parseInt(args[3]);
         int rcvbuf = Integer.parseInt(args[4]);
         int cpu = Integer.parseInt(args[5]);
         String command = args[6];
+        checkPrivateNetwork();
+        new RingCapture().capture(dir, name, stacks, noport, rcvbuf, cpu, command);
+    }
+
+    private static void checkPrivateNetwork() throws IOException {
         List<String> devices = Files.readAllLines(Path.of("/proc/net/dev")).stream().skip(2)
                 .map(l -> l.substring(0, l.indexOf(':')).trim()).toList();
         if (!devices.equals(List.of("lo"))) {
             throw new IllegalStateException("network devices " + devices + ": run me in a private network namespace"
                     + " that has only lo (unshare -n), see bench/capture-fixture.sh");
         }
-        new RingCapture().capture(dir, name, stacks, noport, rcvbuf, cpu, command);
+    }
+
+    /** The {@code group} capture: see the class comment. */
+    private void captureGroup(Path dir, String name, int noport, int rcvbuf, int cpu, String command)
+            throws IOException, SourceException, NativeException, InterruptedException {
+        TracepointOptions options = new TracepointOptions(RING_PAGES, false, TracepointOptions.DEFAULT_POLL_MILLIS,
+                null, false, 1);
+        TracepointSetup setup = TracepointSetup.read(options);
+        int[] cpus = setup.onlineCpus();
+        HotKeys hot = new HotKeys(TracepointOptions.HOT_KEYS, 1, setup.cpuIdCount());
+        List<HotCountGroup> groups = new ArrayList<>();
+        List<Mapping> maps = new ArrayList<>();
+        Map<String, Long> generated = new LinkedHashMap<>();
+        byte[] image;
+        try {
+            int mine = -1;
+            for (int i = 0; i < cpus.length; i++) {
+                groups.add(HotCountGroup.open(setup, cpus[i], hot.capacity()));
+                maps.add(PerfErrors.mmap(groups.get(i).leader(), (long) (RING_PAGES + 1) * setup.pageSize(), cpus[i]));
+                long[] ids = groups.get(i).redirectSamplers();
+                hot.samplers(cpus[i], ids);
+                if (cpus[i] == cpu) {
+                    mine = i;
+                    for (int g = 0; g < ids.length; g++) {
+                        generated.put("sampler." + g + ".id", ids[g]);
+                    }
+                }
+            }
+            if (mine < 0) {
+                throw new IllegalArgumentException("CPU " + cpu + " is not online");
+            }
+            Map<String, Long> before = Snmp.udp();
+            for (HotCountGroup g : groups) {
+                g.start();
+            }
+            Map<String, Long> first = new LinkedHashMap<>();
+            generate(noport, rcvbuf, first);
+            // The last sample is a full-buffer drop: its key goes to counter C1 on every CPU.
+            long[] key = lastSampleKey(dataArea(maps.get(mine).buffer()), setup.layout());
+            int j = hot.promoteKey(key[0], (int) key[1]);
+            for (HotCountGroup g : groups) {
+                g.prepareHandOver(hot.generation(), j, hot.counterFilter(j, null), hot.samplerFilter(null));
+            }
+            for (HotCountGroup g : groups) {
+                g.handOver(hot.generation(), j);
+            }
+            hot.handedOver();
+            Map<String, Long> second = new LinkedHashMap<>();
+            generate(noport, rcvbuf, second);
+            for (HotCountGroup g : groups) {
+                g.stop();
+            }
+            TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
+            Map<String, Long> after = Snmp.udp();
+            first.forEach((k, v) -> generated.put(k, k.equals("rcvbuf.so_rcvbuf") ? v : v + second.get(k)));
+            for (String counter : List.of("NoPorts", "RcvbufErrors", "InErrors")) {
+                generated.put("snmp.Udp." + counter, after.get(counter) - before.get(counter));
+            }
+            generated.put("key.location", key[0]);
+            generated.put("key.reason", key[1]);
+            ByteBuffer counts = groups.get(mine).readCounts();
+            for (int i = 0; i <= hot.groupSize(); i++) {
+                generated.put("group." + i, counts.getLong(8 * i));
+            }
+            image = dataArea(maps.get(mine).buffer());
+        } finally {
+            maps.forEach(Mapping::close);
+            groups.forEach(HotCountGroup::close);
+        }
+        Map<Integer, Integer> types = walk(image);
+        generated.put("records", (long) types.getOrDefault(PerfConstants.PERF_RECORD_SAMPLE, 0));
+        generated.put("bytes", (long) image.length);
+        if (types.size() != 1) {
+            throw new IllegalStateException("CPU " + cpu + " ring holds records " + types + ": run it again");
+        }
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".bin"), image);
+        Files.writeString(dir.resolve(name + ".md"), groupSidecar(name, setup, cpu, command, generated),
+                StandardCharsets.UTF_8);
+        System.out.println(name + ": " + image.length + " bytes, " + generated);
+    }
+
+    /** (location, reason) of the last sample of a counting group's ring image. */
+    private static long[] lastSampleKey(byte[] image, KfreeSkbLayout layout) {
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        int last = -1;
+        for (int p = 0; p < image.length; p += Short.toUnsignedInt(b.getShort(p + 6))) {
+            last = p;
+        }
+        // header, IDENTIFIER, u64 nr, nr values, u32 raw size, raw entry
+        int raw = last + 24 + 8 * (int) b.getLong(last + 16) + 4;
+        return new long[] {b.getLong(raw + layout.locationOffset()), b.getInt(raw + layout.reasonOffset())};
+    }
+
+    private static String groupSidecar(String name, TracepointSetup setup, int cpu, String command,
+            Map<String, Long> generated) throws IOException {
+        String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim().replaceFirst("-.*", "");
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(name).append(".bin\n\n");
+        sb.append("A perf ring image of a hot-key counting group (`HotCountGroup`) on `skb:kfree_skb`, captured ")
+          .append("from the running kernel: the data area of CPU ").append(cpu).append("'s group leader's ring ")
+          .append("from offset 0 to `data_head`, unwrapped, nothing consumed. Written by `RingCapture` ")
+          .append("(src/test/java/org/dropscope/source/tracepoint), run by `bench/capture-fixture.sh`.\n\n");
+        sb.append("- **Kernel:** Linux ").append(release).append(" x86_64, little-endian.\n");
+        sb.append("- **Date:** ").append(LocalDate.now(ZoneOffset.UTC)).append(" (VM clock).\n");
+        sb.append("- **Command:** `").append(command).append("`, as root.\n");
+        sb.append("- **Events per CPU:** a counting leader (filter `").append(HotCountGroup.MATCH_NOTHING)
+          .append("`, read_format GROUP, owns the ring), ").append(TracepointOptions.HOT_KEYS + 1)
+          .append(" samplers (sample_period 1, sample_type 0x")
+          .append(Long.toHexString(TracepointSetup.HOT_SAMPLE_FORMAT.sampleType()))
+          .append(" = IDENTIFIER | READ | RAW, read_format GROUP, output set to the leader's ring), ")
+          .append(TracepointOptions.HOT_KEYS).append(" counters; sampler 0 enabled at start.\n");
+        sb.append("- **Record layout:** `perf_event_header`, u64 id (the sampler's PERF_EVENT_IOC_ID), u64 nr (")
+          .append(2 * TracepointOptions.HOT_KEYS + 2).append("), nr u64 values (leader, samplers, counters), ")
+          .append("u32 raw size, the raw entry (").append(setup.layout()).append("), padding.\n");
+        sb.append("- **Traffic:** in a private network namespace, pinned to CPU ").append(cpu)
+          .append(", twice: ").append(generated.get("noport.sent") / 2).append(" datagrams to a closed port, then ")
+          .append(generated.get("rcvbuf.sent") / 2).append(" to a fresh bound socket with SO_RCVBUF 1, never read ")
+          .append("before its drops. Between the two rounds, the key of the last sample (the full buffer's ")
+          .append("`udp_queue_rcv_one_skb`, SOCKET_RCVBUFF) was handed over on every CPU: counter 1 got the key ")
+          .append("as its filter, sampler 1 the negation, both were enabled, then sampler 0 was disabled. ")
+          .append("The second round's full-buffer drops are therefore in counter 1's count (`group.")
+          .append(TracepointOptions.HOT_KEYS + 3).append("`), not in the image.\n\n");
+        sb.append("## Generated\n\nRead by `CapturedRingTest`. `snmp` rows are deltas of the namespace's ")
+          .append("/proc/net/snmp around the capture; `group.0` is nr and `group.1` .. the values of the capture ")
+          .append("CPU's final group read; `records` counts the image's records.\n\n")
+          .append("| key | value |\n|---|---|\n");
+        for (Map.Entry<String, Long> e : generated.entrySet()) {
+            sb.append("| ").append(e.getKey()).append(" | ").append(Long.toUnsignedString(e.getValue())).append(" |\n");
+        }
+        return sb.toString();
     }
 
     private void capture(Path dir, String name, boolean stacks, int noport, int rcvbuf, int cpu, String command)
