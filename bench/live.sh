@@ -14,8 +14,10 @@
 #   -c   CPU the sender is pinned to, default 1 (the tracers' user space is not pinned)
 #   -m   modes of bench/dropsend.c, default "rcvbuf noport"
 #   -T   tools, default "alone perfstat dropscope perf bpftrace"; also "dropscope-pinned":
-#        dropscope with its JVM pinned away from the sender's CPU (taskset), and "ringcount":
-#        bench/ringcount.c, a minimal C reader of the same perf events as dropscope, and
+#        dropscope with its JVM pinned away from the sender's CPU (taskset); "dropscope-sampling":
+#        dropscope with --hot-threshold 0, a perf sample for every drop (no key counted in the
+#        kernel); and "ringcount":
+#        bench/ringcount.c, a minimal C reader of the same perf events as dropscope-sampling, and
 #        "record" / "record-g": dropscope record to a file (record-g: with kernel stacks), ended
 #        with SIGTERM, its count and losses read back from the file with dropscope report
 #   -D   extra dropscope arguments, e.g. "--ring-pages 512"
@@ -207,11 +209,13 @@ run_cell() { # MODE TOOL REP
             measure "$mode" $pid "$pfx"; stop_pid $pid
             COUNT=$(sed -n 's/^samples=\([0-9]*\) .*/\1/p' "$pfx.out")
             LOST=$(sed -n 's/.* lost=\([0-9]*\)$/\1/p' "$pfx.out") ;;
-        dropscope|dropscope-pinned)
-            local pin=(); [ "$tool" = dropscope-pinned ] && pin=(taskset -c "$OTHER_CPUS")
+        dropscope|dropscope-pinned|dropscope-sampling)
+            local pin=() extra=()
+            [ "$tool" = dropscope-pinned ] && pin=(taskset -c "$OTHER_CPUS")
+            [ "$tool" = dropscope-sampling ] && extra=(--hot-threshold 0)
             rm -f "$OUT/fifo"; mkfifo "$OUT/fifo"
             # shellcheck disable=SC2086
-            "${pin[@]}" "$ROOT/dropscope" $DS_ARGS < "$OUT/fifo" > "$pfx.out" 2>&1 &
+            "${pin[@]}" "$ROOT/dropscope" "${extra[@]}" $DS_ARGS < "$OUT/fifo" > "$pfx.out" 2>&1 &
             pid=$!; CUR_PID=$pid
             exec 3> "$OUT/fifo"
             echo start >&3

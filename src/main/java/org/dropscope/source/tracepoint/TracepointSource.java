@@ -87,7 +87,8 @@ public final class TracepointSource implements DropSource {
     }
 
     /**
-     * Reads the tracepoint's layout, opens and maps one event per online CPU, all disabled.
+     * Reads the tracepoint's layout, opens and maps per online CPU a counting group (when the
+     * options count hot keys and the kernel takes the group) or one sampling event, all disabled.
      *
      * @throws SourceException with a one-line cause and fix when anything is missing
      */
