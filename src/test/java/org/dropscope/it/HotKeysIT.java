@@ -55,6 +55,43 @@ class HotKeysIT {
                 "SOCKET_RCVBUFF drops at " + UDP_QUEUE + "\n" + o.transcript());
     }
 
+    /** What top's last block says after the mixed traffic, filtered to the full-buffer drops. */
+    private record Filtered(Netns.Traffic traffic, TopBlock last, String transcript) {
+    }
+
+    /**
+     * {@code top --no-stacks --filter} counts hot keys in the kernel too: the counters' and the
+     * samplers' filters carry the user's filter, so the closed-port drops, as hot as the others,
+     * appear nowhere and the full-buffer drops are all there.
+     */
+    @Test
+    void topsFilterHoldsForTheKernelsCountersToo() {
+        Filtered f = Interference.repeatWhileDisturbed("HotKeysIT top", HotKeysIT::runTop,
+                r -> Interference.of(r.last().count(UDP_QUEUE, "SOCKET_RCVBUFF"), r.traffic().rcvbufErrors(),
+                        r.last().lostTotal()));
+        assertEquals(0, f.last().lostTotal(), "events lost\n" + f.transcript());
+        assertEquals(0, f.last().count(UDP_RECEIVE, null), "closed-port drops kept by a filter that excludes them\n"
+                + f.transcript());
+        assertTrue(f.last().rows().stream().allMatch(r -> r.reason().equals("SOCKET_RCVBUFF")),
+                "rows the filter does not keep\n" + f.transcript());
+        assertEquals(f.traffic().rcvbufErrors(), f.last().count(UDP_QUEUE, "SOCKET_RCVBUFF"),
+                "SOCKET_RCVBUFF drops at " + UDP_QUEUE + " in the last block\n" + f.transcript());
+    }
+
+    private static Filtered runTop() {
+        try (Netns net = Netns.create();
+                ShellProcess top = ShellProcess.start(List.of(), "top", "--batch", "--no-stacks", "--interval", "300",
+                        "--source", "tracepoint", "--hot-threshold", "1000", "--filter", "reason == SOCKET_RCVBUFF")) {
+            top.awaitLine(TopBlock::isHeader, "a block header", 0);
+            Netns.Traffic traffic = net.send("mixed", DATAGRAMS);
+            // A last block after SIGTERM holds every drop, drained after the events were disabled.
+            top.signal("TERM");
+            assertEquals(0, top.awaitExit(), top.transcript());
+            assertEquals("", top.stderr(), "dropscope's stderr");
+            return new Filtered(traffic, TopBlock.last(top.stdout()), top.transcript());
+        }
+    }
+
     private static Observed runOnce() {
         try (Netns net = Netns.create();
                 MountNamespace mnt = MountNamespace.create(MountNamespace.TracefsState.UNMOUNTED);
