@@ -96,7 +96,7 @@ public final class TracepointSource implements DropSource {
         TracepointSetup setup = TracepointSetup.read(options);
         if (options.countsHotKeys()) {
             try {
-                return openGroups(setup, options);
+                return openAll(setup, options, true);
             } catch (SourceException e) {
                 if (e.kind() == SourceException.Kind.NO_PERMISSION) {
                     throw e;
@@ -104,77 +104,62 @@ public final class TracepointSource implements DropSource {
                 // A kernel that refuses part of the counting group (a tracepoint group leader,
                 // PERF_EVENT_IOC_SET_OUTPUT, PERF_SAMPLE_READ) still samples: every drop is
                 // counted, only at the cost of a sample each.
-                TracepointSource plain = openPlain(setup, options);
+                TracepointSource plain = openAll(setup, options, false);
                 plain.hotUnavailable = e.getMessage();
                 return plain;
             }
         }
-        return openPlain(setup, options);
+        return openAll(setup, options, false);
     }
 
-    /** One counting group per CPU ({@link HotCountGroup}), its leader's ring mapped. */
-    private static TracepointSource openGroups(TracepointSetup setup, TracepointOptions options)
+    /**
+     * Per online CPU, a counting group ({@link HotCountGroup}) whose leader's ring is mapped, or
+     * one sampling event with its ring; all disabled. A failure half way releases what was opened.
+     */
+    private static TracepointSource openAll(TracepointSetup setup, TracepointOptions options, boolean counting)
             throws SourceException {
         int[] cpus = setup.onlineCpus();
         PerfEvent[] events = new PerfEvent[cpus.length];
-        HotCountGroup[] groups = new HotCountGroup[cpus.length];
+        HotCountGroup[] groups = counting ? new HotCountGroup[cpus.length] : null;
         Mapping[] mappings = new Mapping[cpus.length];
         PerfRing[] rings = new PerfRing[cpus.length];
         EventFd wakeup = null;
         boolean ok = false;
         try {
             long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
-            HotKeys hot = new HotKeys(TracepointOptions.HOT_KEYS, options.hotThreshold(), setup.cpuIdCount());
+            HotKeys hot = counting
+                    ? new HotKeys(TracepointOptions.HOT_KEYS, options.hotThreshold(), setup.cpuIdCount()) : null;
+            ByteBuffer attr = counting ? null : setup.perfEventAttr(true);
+            // A counting group's losses come from its samplers' counts (HotKeys.lost).
+            boolean lostReadable = !counting;
             for (int i = 0; i < cpus.length; i++) {
-                groups[i] = HotCountGroup.open(setup, cpus[i], hot.capacity());
-                events[i] = groups[i].leader();
-                mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
-                rings[i] = new PerfRing(mappings[i].buffer(), setup.pageSize());
-                hot.samplers(cpus[i], groups[i].redirectSamplers());
-            }
-            wakeup = PerfErrors.eventFd();
-            ok = true;
-            // Losses come from the samplers' counts (HotKeys.lost), not PERF_FORMAT_LOST.
-            return new TracepointSource(setup, events, groups, hot, mappings, rings, wakeup, false);
-        } finally {
-            if (!ok) {
-                release(events, groups, mappings, rings, wakeup);
-            }
-        }
-    }
-
-    /** One sampling event per CPU, each with its own ring. */
-    private static TracepointSource openPlain(TracepointSetup setup, TracepointOptions options)
-            throws SourceException {
-        int[] cpus = setup.onlineCpus();
-        PerfEvent[] events = new PerfEvent[cpus.length];
-        Mapping[] mappings = new Mapping[cpus.length];
-        PerfRing[] rings = new PerfRing[cpus.length];
-        EventFd wakeup = null;
-        boolean ok = false;
-        try {
-            long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
-            ByteBuffer attr = setup.perfEventAttr(true);
-            boolean lostReadable = true;
-            for (int i = 0; i < cpus.length; i++) {
-                events[i] = i == 0 ? PerfErrors.openIfValid(attr, cpus[i], setup) : PerfErrors.open(attr, cpus[i], setup);
-                if (events[i] == null) {
-                    // PERF_FORMAT_LOST is Linux 6.0+; older kernels reject the read_format with
-                    // EINVAL. Without it, losses still arrive as PERF_RECORD_LOST records, except
-                    // those no later sample on that CPU brings out before stop.
-                    attr = setup.perfEventAttr(false);
-                    lostReadable = false;
-                    events[i] = PerfErrors.open(attr, cpus[i], setup);
+                if (counting) {
+                    groups[i] = HotCountGroup.open(setup, cpus[i], hot.capacity());
+                    events[i] = groups[i].leader();
+                } else {
+                    events[i] = i == 0 ? PerfErrors.openIfValid(attr, cpus[i], setup)
+                            : PerfErrors.open(attr, cpus[i], setup);
+                    if (events[i] == null) {
+                        // PERF_FORMAT_LOST is Linux 6.0+; older kernels reject the read_format with
+                        // EINVAL. Without it, losses still arrive as PERF_RECORD_LOST records, except
+                        // those no later sample on that CPU brings out before stop.
+                        attr = setup.perfEventAttr(false);
+                        lostReadable = false;
+                        events[i] = PerfErrors.open(attr, cpus[i], setup);
+                    }
                 }
                 mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
                 rings[i] = new PerfRing(mappings[i].buffer(), setup.pageSize());
+                if (counting) {
+                    hot.samplers(cpus[i], groups[i].redirectSamplers());
+                }
             }
             wakeup = PerfErrors.eventFd();
             ok = true;
-            return new TracepointSource(setup, events, null, null, mappings, rings, wakeup, lostReadable);
+            return new TracepointSource(setup, events, groups, hot, mappings, rings, wakeup, lostReadable);
         } finally {
             if (!ok) {
-                release(events, null, mappings, rings, wakeup);
+                release(events, groups, mappings, rings, wakeup);
             }
         }
     }

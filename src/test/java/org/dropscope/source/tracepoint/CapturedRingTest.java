@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -119,15 +120,7 @@ class CapturedRingTest {
         for (int i = 0; i <= hot.groupSize(); i++) {
             group.putLong(8 * i, g.get("group." + i));
         }
-        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
-            img.write(image);
-            DropSink writer = agg.newWriter();
-            decoder.bind(1, writer);
-            writer.begin();
-            assertEquals(image.length, ring.drain(decoder, Integer.MAX_VALUE));
-            hot.emitCounts(1, group, writer);
-            writer.end();
-        }
+        replay(img, image, decoder, agg, writer -> hot.emitCounts(1, group, writer));
         assertEquals(0, decoder.malformed());
         assertEquals(0, hot.duplicates());
         assertEquals(0, hot.lost(1, group), "every drop a sampler took is a sample in the image");
@@ -151,15 +144,7 @@ class CapturedRingTest {
         DropAggregator agg = new DropAggregator(2, 64, 16);
         KfreeSkbDecoder decoder = new KfreeSkbDecoder(new SampleFormat(sampleType), layout.locationOffset(),
                 layout.reasonOffset(), agg.stacks());
-        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
-            img.write(image);
-            DropSink writer = agg.newWriter();
-            decoder.bind(1, writer);
-            writer.begin();
-            assertEquals(image.length, ring.drain(decoder, Integer.MAX_VALUE));
-            writer.end();
-            assertEquals(0, ring.corrupt());
-        }
+        replay(img, image, decoder, agg, writer -> { });
         assertEquals(img.head(), img.tail());
         assertEquals(0, decoder.malformed());
         assertEquals(0, decoder.throttled());
@@ -168,6 +153,24 @@ class CapturedRingTest {
         assertEquals(0, s.lostTotal());
         assertEquals(0, s.overflowTotal());
         return new Decoded(generated, agg, s);
+    }
+
+    /**
+     * Writes the image into {@code img}, drains it as CPU 1 in one writer batch, and lets
+     * {@code more} add to the batch (a counting group's counter values).
+     */
+    private static void replay(RingImage img, byte[] image, KfreeSkbDecoder decoder, DropAggregator agg,
+            Consumer<DropSink> more) {
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            img.write(image);
+            DropSink writer = agg.newWriter();
+            decoder.bind(1, writer);
+            writer.begin();
+            assertEquals(image.length, ring.drain(decoder, Integer.MAX_VALUE));
+            more.accept(writer);
+            writer.end();
+            assertEquals(0, ring.corrupt());
+        }
     }
 
     /** What the generator caused, from the sidecar: symbol and reason name to drops. */
