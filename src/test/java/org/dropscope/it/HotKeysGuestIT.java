@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hot keys counted in the kernel on the other kernel the tests have: hotkeys.scenario ran the
+ * shell on the tracepoint in the NET_DM guest (Debian's 6.1, the boot {@link NetDmVm} shares with
+ * every NET_DM test) while datagrams went alternately to a closed port and to a full socket. As
+ * {@link HotKeysIT} on this machine's kernel: every drop counted once, both keys handed to the
+ * kernel's counters during the traffic.
+ */
+@Tag("kernel")
+class HotKeysGuestIT {
+    private static final String UDP_RECEIVE = "__udp4_lib_rcv";
+    private static final String UDP_QUEUE = "udp_queue_rcv_one_skb";
+
+    private static VmScenario scenario;
+
+    @BeforeAll
+    static void read() {
+        scenario = NetDmVm.results().scenario("hotkeys", "dropscope-cli").assertRan();
+    }
+
+    @Test
+    void keysHandedToTheKernelsCountersAreCountedExactlyOnceOn61() {
+        List<VmScenario.Traffic> traffic = scenario.traffic();
+        assertEquals(1, traffic.size(), "traffic steps of hotkeys.scenario");
+        long noPorts = traffic.get(0).delta("NoPorts");
+        long rcvbuf = traffic.get(0).delta("RcvbufErrors");
+        assertEquals(10_000, noPorts, "Udp NoPorts of the namespace");
+        assertTrue(rcvbuf > 9_000, "Udp RcvbufErrors of the namespace: " + rcvbuf);
+        List<String> out = scenario.output("hk");
+        String shown = String.join("\n", out);
+        List<DropLine> lines = DropLine.parse(out);
+        assertEquals(noPorts, sum(lines, UDP_RECEIVE, "NO_SOCKET"), shown);
+        assertEquals(rcvbuf, sum(lines, UDP_QUEUE, "SOCKET_RCVBUFF"), shown);
+        assertTrue(out.stream().anyMatch(l -> l.matches("all\\s+\\d+\\s+0")), "nothing lost:\n" + shown);
+        assertTrue(out.contains("keys counted in the kernel: 2"), "both keys in the kernel's counters:\n" + shown);
+        assertEquals(0, scenario.exitCode("hk"), "exit code");
+    }
+
+    /** The guest's addresses are not this machine's: lines are matched by function name. */
+    private static long sum(List<DropLine> lines, String function, String reason) {
+        return lines.stream().filter(l -> l.function().equals(function) && l.reason().equals(reason))
+                .mapToLong(DropLine::count).sum();
+    }
+}
