@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Lost samples are counted exactly: what the kernel could not put in a ring is reported by its
@@ -26,6 +28,10 @@ class LostEventsIT {
     /** A one-page ring holds about 70 kfree_skb samples; this many cannot fit. */
     private static final int WHILE_FROZEN = 3000;
     private static final String UDP_RECEIVE = "__udp4_lib_rcv";
+    private static final int CLOSED_FULL = 2000;
+    /** Where a destroyed UDP socket's queue is freed. */
+    private static final String UDP_DESTRUCT = "udp_destruct_common";
+    private static final long RCU_WAIT_MILLIS = 1000;
 
     @BeforeAll
     static void requirements() {
@@ -46,6 +52,56 @@ class LostEventsIT {
     }
 
     private record Observed(long caused, long counted, long lost, String transcript) {
+    }
+
+    /**
+     * A UDP socket closed with datagrams in its buffer: the kernel frees them later, from an RCU
+     * callback, in {@code udp_destruct_common} (reason NOT_SPECIFIED on 6.18), and on 6.18 a perf sampler sometimes counts such a drop
+     * without writing its sample or counting it lost (docs/performance.md). Whichever the kernel
+     * does in this run, dropscope must account for every one of them: the drops printed there
+     * plus samples reported lost equal the datagrams the buffer held (sent minus RcvbufErrors).
+     * With every drop sampled and with hot keys counted in the kernel.
+     */
+    @ParameterizedTest(name = "--hot-threshold {0}")
+    @ValueSource(strings = {"0", "1000"})
+    void dropsTheKernelCountedButNeverWroteAreReportedLost(String threshold) {
+        Observed o = Interference.repeatWhileDisturbed("LostEventsIT close", () -> runClose(threshold),
+                r -> r.counted() + r.lost() > r.caused()
+                        ? "counted " + (r.counted() + r.lost() - r.caused()) + " more drops and losses than caused"
+                        : null);
+        assertTrue(o.caused() > 0, "the full socket held datagrams when it was closed\n" + o.transcript());
+        assertEquals(o.caused(), o.counted() + o.lost(),
+                "drops at " + UDP_DESTRUCT + " plus lost samples vs the datagrams the closed socket held\n" + o.transcript());
+    }
+
+    private static Observed runClose(String threshold) {
+        try (Netns net = Netns.create();
+                MountNamespace mnt = MountNamespace.create(MountNamespace.TracefsState.UNMOUNTED);
+                ShellProcess shell = ShellProcess.start(mnt.prefix(), "--source", "tracepoint", "--hot-threshold",
+                        threshold)) {
+            shell.send("start");
+            int ready = shell.awaitLine(ShellProcess.ACTIVATED);
+            Netns.Traffic t = net.send("closefull", CLOSED_FULL);
+            // The queue is purged after an RCU grace period, some time after the sender exited.
+            sleep(RCU_WAIT_MILLIS);
+            shell.send("stop");
+            int stopped = shell.awaitLine(ShellProcess.STOPPED, ready);
+            long lost = shell.lostSamples(stopped);
+            shell.send("exit");
+            assertEquals(0, shell.awaitExit(), shell.transcript());
+            long closed = DropLine.parse(shell.stdout().subList(ready, stopped)).stream()
+                    .filter(l -> l.function().equals(UDP_DESTRUCT)).mapToLong(DropLine::count).sum();
+            return new Observed(t.sent() - t.rcvbufErrors(), closed, lost, shell.transcript());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Observed runOnce() {

@@ -52,8 +52,10 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private volatile long malformed;
     private volatile long throttled;
     private volatile long stackOverflow;
-    // Reader thread only: samples reported lost by PERF_RECORD_LOST(_SAMPLES) records so far.
+    // Reader thread only: samples reported lost by PERF_RECORD_LOST(_SAMPLES) records so far, and
+    // sample records read (malformed and filtered ones included).
     private long lost;
+    private long samples;
     // Filtering (the user-space part of --filter; the kernel has applied its part already) and
     // recording; the event is reused for every sample that goes this way.
     private final DropRouter route = new DropRouter();
@@ -133,6 +135,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     public void onRecord(ByteBuf buf, int offset, int type, int size) {
         switch (type) {
             case PerfConstants.PERF_RECORD_SAMPLE:
+                samples++;
                 sample(buf, offset, size);
                 break;
             case PerfConstants.PERF_RECORD_LOST:
@@ -156,6 +159,11 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         // LOST records carry no time without sample_id_all; System.nanoTime() is CLOCK_MONOTONIC,
         // the samples' clock when recording.
         route.lost(System.nanoTime(), cpu, n);
+    }
+
+    /** Sample records decoded so far, whatever became of them; for the reader thread only. */
+    public long samplesRead() {
+        return samples;
     }
 
     /** Samples reported lost by the records decoded so far; for the reader thread only. */
