@@ -91,6 +91,16 @@ final class Commands {
     }
 
     /** Whether {@code command} can be run and exits 0: for probing tools and their options. */
+    /** Thread.sleep, an interrupt turned into a failure of the test. */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static boolean succeeds(String... command) {
         try {
             return run(List.of(command)).exit() == 0;

@@ -83,7 +83,7 @@ class LostEventsIT {
             int ready = shell.awaitLine(ShellProcess.ACTIVATED);
             Netns.Traffic t = net.send("closefull", CLOSED_FULL);
             // The queue is purged after an RCU grace period, some time after the sender exited.
-            sleep(RCU_WAIT_MILLIS);
+            Commands.sleep(RCU_WAIT_MILLIS);
             shell.send("stop");
             int stopped = shell.awaitLine(ShellProcess.STOPPED, ready);
             long lost = shell.lostSamples(stopped);
@@ -92,15 +92,6 @@ class LostEventsIT {
             long closed = DropLine.parse(shell.stdout().subList(ready, stopped)).stream()
                     .filter(l -> l.function().equals(UDP_DESTRUCT)).mapToLong(DropLine::count).sum();
             return new Observed(t.sent() - t.rcvbufErrors(), closed, lost, shell.transcript());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -135,7 +135,7 @@ class RecordIT {
                         fail("the file never held the " + caused + " drops: " + read(file).counts() + "\n"
                                 + p.transcript());
                     }
-                    sleep(100);
+                    Commands.sleep(100);
                 }
                 p.signal("KILL");
                 p.awaitExit();
@@ -150,15 +150,6 @@ class RecordIT {
                 assertTrue(ReportJson.parse(r.stdout(), r.describe()).count("__udp4_lib_rcv", "NO_SOCKET") >= caused,
                         "report counts what was written before the kill\n" + r.describe());
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -265,7 +256,7 @@ class RecordIT {
             if (System.nanoTime() > deadline || !ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)) {
                 fail("no ready file " + path + "\n" + p.transcript());
             }
-            sleep(20);
+            Commands.sleep(20);
         }
     }
 }
