@@ -177,18 +177,14 @@ public final class PerfEvent extends OwnedFd {
         if (words < 1 || words > 64) {
             throw new IllegalArgumentException("words " + words + " (expected: 1 to 64)");
         }
-        ByteBuffer buf = Native.allocateDirect(8 * words);
-        long n = Native.read(fd(), Native.address(buf), 8L * words);
-        Reference.reachabilityFence(buf);
-        if (n < 0) {
-            throw new NativeException("read(2)", (int) -n, "perf event " + fd());
-        }
-        long[] out = new long[(int) (n / 8)];
+        ByteBuffer buf = readBuffer(words);
+        long[] out = new long[readInto(buf)];
         for (int i = 0; i < out.length; i++) {
             out[i] = buf.getLong(8 * i);
         }
         return out;
     }
+
 
     /**
      * Maps the event's ring: {@code length} is one metadata page plus 2<sup>n</sup> data pages

@@ -30,12 +30,12 @@ final class HotCountGroup implements AutoCloseable {
     private final PerfEvent[] counters;
     private final ByteBuffer read;
 
-    private HotCountGroup(int cpu, PerfEvent leader, PerfEvent[] samplers, PerfEvent[] counters, int groupSize) {
+    private HotCountGroup(int cpu, PerfEvent leader, PerfEvent[] samplers, PerfEvent[] counters) {
         this.cpu = cpu;
         this.leader = leader;
         this.samplers = samplers;
         this.counters = counters;
-        this.read = PerfEvent.readBuffer(1 + groupSize);
+        this.read = PerfEvent.readBuffer(2 + samplers.length + counters.length);     // nr, leader, members
     }
 
     /**
@@ -58,7 +58,7 @@ final class HotCountGroup implements AutoCloseable {
                 counters[j] = PerfErrors.openInGroup(counterAttr, cpu, leader, setup);
             }
             ok = true;
-            return new HotCountGroup(cpu, leader, samplers, counters, 2 * capacity + 2);
+            return new HotCountGroup(cpu, leader, samplers, counters);
         } finally {
             if (!ok) {
                 closeAll(leader, samplers, counters);

@@ -37,8 +37,6 @@ public final class HotKeys {
     private final int capacity;
     private final long threshold;
     private final long[][] samplerIds;
-    /** Samples seen per CPU and generation, duplicates and malformed ones included. */
-    private final long[][] seen;
     /** Counter values already handed to the aggregator, per CPU and key. */
     private final long[][] emitted;
     private final long[] keyLocation;
@@ -72,7 +70,6 @@ public final class HotKeys {
         this.capacity = capacity;
         this.threshold = threshold;
         this.samplerIds = new long[cpuIds][];
-        this.seen = new long[cpuIds][capacity + 1];
         this.emitted = new long[cpuIds][capacity + 1];
         this.keyLocation = new long[capacity + 1];
         this.keyReason = new int[capacity + 1];
@@ -107,15 +104,14 @@ public final class HotKeys {
         samplerIds[cpu] = ids.clone();
     }
 
-    /** The generation of the sampler that wrote a sample, counted as seen; -1 for an unknown id. */
-    public int seen(int cpu, long id) {
+    /** The generation of the sampler that wrote a sample; -1 for an unknown id. */
+    public int generationOf(int cpu, long id) {
         long[] ids = samplerIds[cpu];
         if (ids == null) {
             return -1;
         }
         for (int g = 0; g < ids.length; g++) {
             if (ids[g] == id) {
-                seen[cpu][g]++;
                 return g;
             }
         }
@@ -319,16 +315,17 @@ public final class HotKeys {
 
     /**
      * Samples of one CPU that the kernel could not write: every drop a sampler took is in its
-     * count, and every sample written was seen here, once the events are disabled and the ring
-     * drained. This includes the losses that PERF_RECORD_LOST records already reported.
+     * count, once the events are disabled and the ring drained. This includes the losses that
+     * PERF_RECORD_LOST records already reported.
+     *
+     * @param group the CPU's group read
+     * @param samplesRead the sample records read from the CPU's ring
      */
-    public long lost(int cpu, ByteBuffer group) {
+    public long lost(ByteBuffer group, long samplesRead) {
         long taken = 0;
-        long written = 0;
         for (int g = 0; g <= capacity; g++) {
             taken += group.getLong(8 + 8 * samplerIndex(g));
-            written += seen[cpu][g];
         }
-        return taken - written;
+        return taken - samplesRead;
     }
 }

@@ -183,7 +183,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
                 malformed++;
                 return;
             }
-            generation = hot.seen(cpu, buf.getLongLE(offset + format.identifierOffset()));
+            generation = hot.generationOf(cpu, buf.getLongLE(offset + format.identifierOffset()));
             long nr = buf.getLongLE(p);
             values = p + 8;
             if (generation < 0 || nr != hot.groupSize() || nr > (end - values) / 8) {
@@ -229,8 +229,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     }
 
     /**
-     * Fills the reused event and routes it: filter, count, recorder. Kept out of {@link #sample}: with the recorder's values in the counting path, they stayed
-     * live across the inlined count and cost that path a fifth of its speed (HotPathBenchmark,
+     * Fills the reused event and routes it: filter, count, recorder. Kept out of {@link #sample}:
+     * with the recorder's values in the counting path, they stayed live across the inlined count and cost that path a fifth of its speed (HotPathBenchmark,
      * docs/performance.md).
      */
     private void dropFilteredOrRecorded(ByteBuf buf, int offset, int raw, int rawSize, long location, int reason,

@@ -134,16 +134,10 @@ final class TracepointSetup {
      *     lost (Linux 6.0+)
      */
     ByteBuffer perfEventAttr(boolean readLost) {
-        int ringBytes = options.ringPages() * pageSize;
-        PerfEventAttr.Builder b = PerfEventAttr.builder()
-                .type(PerfConstants.PERF_TYPE_TRACEPOINT)
-                .config(layout.eventId())
+        PerfEventAttr.Builder b = ringEvent()
                 .samplePeriod(1)
                 .sampleType(sampleFormat.sampleType())
-                .readFormat(readLost ? PerfConstants.PERF_FORMAT_LOST : 0)
-                .disabled(true)
-                // Wake the reader once a quarter of the ring is full, not per event.
-                .wakeupWatermark(Math.max(ringBytes / 4, 1));
+                .readFormat(readLost ? PerfConstants.PERF_FORMAT_LOST : 0);
         if (options.stacks()) {
             b.excludeCallchainUser(true).sampleMaxStack(KfreeSkbDecoder.MAX_STACK);
         }
@@ -161,35 +155,34 @@ final class TracepointSetup {
      * counters only count.
      */
     ByteBuffer groupLeaderAttr() {
-        return PerfEventAttr.builder()
-                .type(PerfConstants.PERF_TYPE_TRACEPOINT)
-                .config(layout.eventId())
-                .readFormat(PerfConstants.PERF_FORMAT_GROUP)
-                .disabled(true)
-                .wakeupWatermark(Math.max(options.ringPages() * pageSize / 4, 1))
-                .build().encode();
+        return ringEvent().readFormat(PerfConstants.PERF_FORMAT_GROUP).build().encode();
     }
 
     /** A sampler of a hot-key counting group; see {@link #groupLeaderAttr()}. */
     ByteBuffer groupSamplerAttr() {
-        return PerfEventAttr.builder()
-                .type(PerfConstants.PERF_TYPE_TRACEPOINT)
-                .config(layout.eventId())
+        return ringEvent()
                 .samplePeriod(1)
                 .sampleType(HOT_SAMPLE_FORMAT.sampleType())
                 .readFormat(HOT_SAMPLE_FORMAT.readFormat())
-                .disabled(true)
-                .wakeupWatermark(Math.max(options.ringPages() * pageSize / 4, 1))
                 .build().encode();
     }
 
     /** A counter of a hot-key counting group; see {@link #groupLeaderAttr()}. */
     ByteBuffer groupCounterAttr() {
+        return tracepointEvent().build().encode();
+    }
+
+    /** skb:kfree_skb, opened disabled. */
+    private PerfEventAttr.Builder tracepointEvent() {
         return PerfEventAttr.builder()
                 .type(PerfConstants.PERF_TYPE_TRACEPOINT)
                 .config(layout.eventId())
-                .disabled(true)
-                .build().encode();
+                .disabled(true);
+    }
+
+    /** {@link #tracepointEvent()} writing to a ring: the reader wakes once a quarter of it is full, not per event. */
+    private PerfEventAttr.Builder ringEvent() {
+        return tracepointEvent().wakeupWatermark(Math.max(options.ringPages() * pageSize / 4, 1));
     }
 
     /** The samples of a hot-key counting group's samplers. */

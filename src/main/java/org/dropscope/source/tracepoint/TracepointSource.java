@@ -426,32 +426,28 @@ public final class TracepointSource implements DropSource {
      * ({@link HotKeys#lost}).
      */
     private void countUnreportedLosses(DropSink writer, int[] cpus) throws NativeException, SourceException {
-        if (groups != null) {
-            writer.begin();
-            try {
-                for (int i = 0; i < groups.length; i++) {
-                    long unreported = hot.lost(cpus[i], groups[i].readCounts()) - lostReported[i];
-                    if (unreported > 0) {
-                        writer.lost(cpus[i], unreported);
-                    }
-                }
-            } finally {
-                writer.end();
-            }
-            return;
-        }
-        if (!lostReadable) {
+        if (groups == null && !lostReadable) {
             return;
         }
         writer.begin();
         try {
             for (int i = 0; i < events.length; i++) {
-                long[] words = events[i].read(2);
-                long unreported = 0;
-                if (words.length == 2) {
-                    long unwritten = words[0] - samplesRead[i] - words[1];
-                    unreported = words[1] - lostReported[i] + Math.max(unwritten, 0);
+                // Samples lost that the kernel counted (PERF_FORMAT_LOST; a group has no such
+                // count), and drops an event took without writing or counting a sample.
+                long counted;
+                long unwritten;
+                if (groups != null) {
+                    counted = 0;
+                    unwritten = hot.lost(groups[i].readCounts(), samplesRead[i]);
+                } else {
+                    long[] words = events[i].read(2);
+                    if (words.length != 2) {
+                        continue;
+                    }
+                    counted = words[1];
+                    unwritten = words[0] - samplesRead[i] - words[1];
                 }
+                long unreported = counted - lostReported[i] + Math.max(unwritten, 0);
                 if (unreported > 0) {
                     writer.lost(cpus[i], unreported);
                     if (recorder != null) {
@@ -496,17 +492,6 @@ public final class TracepointSource implements DropSource {
     private static void release(PerfEvent[] events, HotCountGroup[] groups, Mapping[] mappings, PerfRing[] rings,
             EventFd wakeup) {
         for (int i = 0; i < events.length; i++) {
-            if (groups != null && groups[i] != null) {
-                // Unmapped first below; the group closes its leader, which is events[i].
-                if (rings[i] != null) {
-                    rings[i].close();
-                }
-                if (mappings[i] != null) {
-                    mappings[i].close();
-                }
-                groups[i].close();
-                continue;
-            }
             if (rings[i] != null) {
                 rings[i].close();
             }
@@ -515,6 +500,9 @@ public final class TracepointSource implements DropSource {
             }
             if (events[i] != null) {
                 events[i].close();
+            }
+            if (groups != null && groups[i] != null) {
+                groups[i].close();     // its leader is events[i]: closing twice is harmless
             }
         }
         if (wakeup != null) {

@@ -211,7 +211,7 @@ class HotKeysTest {
         assertEquals(List.of(500L, 1000L), List.of(drops.get(0)[3], drops.get(1)[3]));
         assertEquals(UDP_QUEUE, drops.get(0)[1]);
         // 1000 samples of S0 were decoded above, none of S1: 9 of S1's drops never reached the ring.
-        assertEquals(9, hot.lost(CPU, read(group(1000, 9, 0, 1500, 0))));
+        assertEquals(9, hot.lost(read(group(1000, 9, 0, 1500, 0)), 1000));
     }
 
     @Test
