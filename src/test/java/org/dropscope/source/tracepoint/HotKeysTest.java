@@ -88,14 +88,22 @@ class HotKeysTest {
     /** Fills the tally with {@code n} samples of one key from S0, then closes the window. */
     private static int promoteAfter(HotKeys hot, DropAggregator agg, int n, long location, int reason) {
         hot.promote(0);
+        decodeFromS0(hot, agg, 0, n, location, reason);
+        return hot.promote(SECOND);
+    }
+
+    /**
+     * Decodes {@code n} samples of one key from S0, whose own count in them runs on from
+     * {@code before}; no successor has counted anything.
+     */
+    private static void decodeFromS0(HotKeys hot, DropAggregator agg, long before, int n, long location, int reason) {
         for (int done = 0; done < n; done += 100) {
             byte[][] records = new byte[Math.min(100, n - done)][];
             for (int i = 0; i < records.length; i++) {
-                records[i] = sample(0, group(done + i + 1, 0, 0, 0, 0), location, reason);
+                records[i] = sample(0, group(before + done + i + 1, 0, 0, 0, 0), location, reason);
             }
             decode(hot, agg, records);
         }
-        return hot.promote(SECOND);
     }
 
     @Test
@@ -120,13 +128,7 @@ class HotKeysTest {
         assertEquals(1, promoteAfter(hot, agg, 1000, UDP_QUEUE, RCVBUFF));
         hot.handedOver();
         // What S0 wrote before the hand-over and the reader drains after it: no successor took it.
-        for (int done = 0; done < 2000; done += 100) {
-            byte[][] records = new byte[100][];
-            for (int i = 0; i < records.length; i++) {
-                records[i] = sample(0, group(1001 + done + i, 0, 0, 0, 0), UDP_QUEUE, RCVBUFF);
-            }
-            decode(hot, agg, records);
-        }
+        decodeFromS0(hot, agg, 1000, 2000, UDP_QUEUE, RCVBUFF);
         assertEquals(0, hot.promote(2 * SECOND));
         assertEquals(1, hot.promoted());
         assertEquals(3000, count(agg.snapshot(), UDP_QUEUE, RCVBUFF));
