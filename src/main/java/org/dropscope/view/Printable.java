@@ -20,13 +20,15 @@ package org.dropscope.view;
  *     U+2066 to U+2069, the marks U+200E, U+200F and U+061C, zero-width characters, soft hyphen,
  *     BOM), the line and paragraph separators U+2028 and U+2029, noncharacters (U+FFFE, U+FFFF,
  *     U+FDD0 to U+FDEF and their kin in every plane) and unpaired surrogates;</li>
- * <li>the backslash, as {@code \\}, so that an escape in the output always stands for the
- *     character it names, never for itself;</li>
  * <li>with {@link #word}, also every space character (ASCII space as {@code \x20}, NBSP as
  *     {@code \xa0}, the other Unicode spaces), so the name stays one field.</li>
  * </ul>
  * Everything else, ordinary non-ASCII letters included, is printed as it is; a string with
  * nothing to escape is returned itself, so kernel names cost one scan of their characters.
+ *
+ * <p>The backslash is left as it is. A name that holds the four characters {@code \x1b} prints
+ * like one that holds ESC, but escaping is idempotent: a message that quotes an already escaped
+ * name (as kallsyms errors do) can be passed through again without doubling its backslashes.
  */
 public final class Printable {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -47,7 +49,7 @@ public final class Printable {
     /**
      * Whether {@code codePoint} is a character a terminal may act on or that prints as nothing:
      * a control (Cc), a format character (Cf), a line or paragraph separator, a noncharacter or a
-     * surrogate code unit. These are what {@link #text} escapes besides the backslash; JSON
+     * surrogate code unit. These are what {@link #text} escapes; JSON
      * output escapes the same set with its own <code>&#92;uHHHH</code>.
      */
     public static boolean unsafe(int codePoint) {
@@ -67,7 +69,7 @@ public final class Printable {
     }
 
     private static boolean escaped(int codePoint, boolean word) {
-        return codePoint == '\\' || unsafe(codePoint) || word && (codePoint == ' ' || Character.isSpaceChar(codePoint)
+        return unsafe(codePoint) || word && (codePoint == ' ' || Character.isSpaceChar(codePoint)
                 || Character.isWhitespace(codePoint));
     }
 
@@ -77,10 +79,10 @@ public final class Printable {
         }
         int i = 0;
         int n = s.length();
-        // The common case: printable ASCII other than the backslash (and, for a word, the space).
+        // The common case: printable ASCII (for a word, other than the space).
         while (i < n) {
             char c = s.charAt(i);
-            if (c > (word ? ' ' : 0x1f) && c < 0x7f && c != '\\') {
+            if (c > (word ? ' ' : 0x1f) && c < 0x7f) {
                 i++;
             } else if (c >= 0x7f && !escaped(s.codePointAt(i), word)) {
                 i += Character.charCount(s.codePointAt(i));
@@ -97,8 +99,6 @@ public final class Printable {
             i += Character.charCount(cp);
             if (!escaped(cp, word)) {
                 sb.appendCodePoint(cp);
-            } else if (cp == '\\') {
-                sb.append("\\\\");
             } else if (cp <= 0xff) {
                 sb.append("\\x").append(HEX[cp >> 4]).append(HEX[cp & 0xf]);
             } else if (cp <= 0xffff) {

@@ -40,9 +40,12 @@ class PrintableTest {
     }
 
     @Test
-    void theBackslashIsEscapedSoThatEscapesAreNeverAmbiguous() {
-        assertEquals("\\\\x1b", Printable.text("\\x1b"));
-        assertEquals("\\x1b", Printable.text("\033"));
+    void escapingTwiceChangesNothingMore() {
+        String once = Printable.text("a\\b " + HostileText.ALL);
+        assertSame(once, Printable.text(once));
+        String word = Printable.word("a\\b " + HostileText.ALL);
+        assertSame(word, Printable.word(word));
+        assertEquals("a\\b\\x20\\x1b", Printable.word("a\\b \033"));
     }
 
     @Test
