@@ -21,10 +21,15 @@ public final class HostileText {
     public static final String CR = "\r";
     /** U+202E RIGHT-TO-LEFT OVERRIDE: what follows reads backwards. */
     public static final String BIDI = "\u202e";
-    /** All four, in a string a name could be made of. */
-    public static final String ALL = CLEAR + TITLE + CR + BIDI;
+    /** U+009B, the 8-bit CSI, then [2J: clear the screen where C1 controls are obeyed. */
+    public static final String CSI = "\u009b[2J";
+    /** DEL. */
+    public static final String DEL = "\177";
+    /** All of them, in a string a name could be made of. */
+    public static final String ALL = CLEAR + TITLE + CR + BIDI + CSI + DEL;
     /** How {@link #ALL} is printed. */
-    public static final List<String> ESCAPED = List.of("\\x1b[2J", "\\x1b]0;owned\\x07", "\\x0d", "\\u202e");
+    public static final List<String> ESCAPED = List.of("\\x1b[2J", "\\x1b]0;owned\\x07", "\\x0d", "\\u202e",
+            "\\x9b[2J", "\\x7f");
 
     private HostileText() {
     }
