@@ -29,6 +29,7 @@ import org.dropscope.source.netdm.NetDmConnection;
 import org.dropscope.source.netdm.NetDmDump;
 import org.dropscope.source.netdm.NetDmSockets;
 import org.dropscope.view.DropwatchReplies;
+import org.dropscope.view.Printable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -261,7 +262,7 @@ public final class DumpCommand implements Callable<Integer> {
         NetDmDump.Result r;
         try {
             r = dump.run(pcap, () -> {
-                err.println(startLine(where, o));
+                err.println(Printable.text(startLine(where, o)));
                 err.flush();
             });
         } catch (SourceException e) {
@@ -275,7 +276,7 @@ public final class DumpCommand implements Callable<Integer> {
             return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + Failures.reason(r.writeFailure())
                     + " (after " + (r.familyRecords() + r.netDmRecords()) + " records; monitoring stopped)");
         }
-        err.println("dropscope: " + where + ": " + (r.familyRecords() + r.netDmRecords()) + " records, "
+        err.println("dropscope: " + Printable.text(where) + ": " + (r.familyRecords() + r.netDmRecords()) + " records, "
                 + r.familyRecords() + " of the family list and " + r.netDmRecords() + " NET_DM messages; lost: "
                 + r.socketDrops() + " on the socket (/proc/net/netlink Drops; ENOBUFS " + r.overruns() + " times)"
                 + (r.tailDrops() < 0 ? "" : ", " + r.tailDrops() + " tail-dropped by the kernel (queue full)"));

@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import org.dropscope.shell.ExitCodes;
+import org.dropscope.view.Printable;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -17,12 +18,13 @@ import picocli.CommandLine.ParseResult;
 /**
  * dropscope's errors as one line each. Last line of defence: an exception no command handled is a
  * bug. The user gets one line saying so; the stack trace only with {@code DROPSCOPE_DEBUG=1}. A
- * command line that does not parse, or an option value a command rejects, is one line too.
+ * command line that does not parse, or an option value a command rejects, is one line too. Messages
+ * quote file names, files and the kernel, so they are printed through {@link Printable#text}.
  */
 final class Failures implements IExecutionExceptionHandler, IParameterExceptionHandler {
     /** Prints {@code message} as dropscope's one error line and returns the exit code {@code code}. */
     static int line(PrintWriter err, int code, String message) {
-        err.println("dropscope: " + message);
+        err.println("dropscope: " + Printable.text(message));
         err.flush();
         return code;
     }
@@ -63,7 +65,7 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         if (ex instanceof IllegalArgumentException) {
             return line(cl.getErr(), ExitCodes.USAGE, ex.getMessage());
         }
-        cl.getErr().println("dropscope: internal error: " + ex
+        cl.getErr().println("dropscope: internal error: " + Printable.text(String.valueOf(ex))
                 + " (this is a bug; rerun with DROPSCOPE_DEBUG=1 for details and report it)");
         if ("1".equals(System.getenv("DROPSCOPE_DEBUG"))) {
             ex.printStackTrace(cl.getErr());

@@ -15,6 +15,7 @@ import org.dropscope.record.RecordFiles;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
+import org.dropscope.view.Printable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,7 +129,7 @@ public final class RecordCommand implements Callable<Integer> {
         }
         Runnable releaseChoice = choice.releaser(err);
         if (choice.note() != null) {
-            err.println("dropscope: " + choice.note());
+            err.println("dropscope: " + Printable.text(choice.note()));
             err.flush();
         }
         Recording recording;

@@ -33,6 +33,7 @@ import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
 import org.dropscope.source.netdm.NetDmConnection;
 import org.dropscope.source.tracepoint.TracepointSource;
+import org.dropscope.view.Printable;
 
 /**
  * One run of {@code record}: an opened, filtered source whose reader thread hands every drop to a
@@ -171,8 +172,8 @@ final class Recording {
         } catch (SourceException e) {
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }
-        err.println("dropscope: recording drops from " + source.description() + " to " + where
-                + (kernelFilter == null ? "" : "; the kernel filters: " + kernelFilter) + "; Ctrl-C stops");
+        err.println(Printable.text("dropscope: recording drops from " + source.description() + " to " + where
+                + (kernelFilter == null ? "" : "; the kernel filters: " + kernelFilter) + "; Ctrl-C stops"));
         err.flush();
         int code = ExitCodes.OK;
         try {

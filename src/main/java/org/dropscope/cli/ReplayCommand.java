@@ -28,6 +28,7 @@ import org.dropscope.view.DropwatchLines;
 import org.dropscope.view.DropwatchReplies;
 import org.dropscope.view.LocationNames;
 import org.dropscope.view.PacketBlock;
+import org.dropscope.view.Printable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -113,13 +114,14 @@ public final class ReplayCommand implements Callable<Integer> {
 
                         @Override
                         public void note(String message) {
-                            err.println("dropscope: " + file + ": " + message);
+                            err.println(Printable.text("dropscope: " + file + ": " + message));
                         }
 
                         @Override
                         public void malformed(int record, String why) {
                             malformed[0]++;
-                            err.println("dropscope: " + file + ": record " + record + ": " + why + " (skipped)");
+                            err.println(Printable.text("dropscope: " + file + ": record " + record + ": " + why
+                                    + " (skipped)"));
                         }
                     });
         } catch (PcapFormatException e) {

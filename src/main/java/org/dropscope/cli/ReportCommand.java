@@ -27,6 +27,7 @@ import org.dropscope.report.ReportQuery;
 import org.dropscope.report.ReportReader;
 import org.dropscope.report.TimeBound;
 import org.dropscope.shell.ExitCodes;
+import org.dropscope.view.Printable;
 import org.dropscope.view.report.CsvReport;
 import org.dropscope.view.report.DropwatchReport;
 import org.dropscope.view.report.FlameGraphSvg;
@@ -136,8 +137,8 @@ public final class ReportCommand implements Callable<Integer> {
             return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
         }
         Report report = result.report();
-        result.notes().forEach(n -> err.println("dropscope: " + name + ": " + n));
-        result.skipped().forEach(n -> err.println("dropscope: " + name + ": " + n));
+        result.notes().forEach(n -> err.println(Printable.text("dropscope: " + name + ": " + n)));
+        result.skipped().forEach(n -> err.println(Printable.text("dropscope: " + name + ": " + n)));
         if (stacks && !report.stacks()) {
             return Failures.line(err, ExitCodes.BAD_INPUT, name + ": no drop " + (query.filter() != null
                     || query.since() != null || query.until() != null ? "kept " : "") + "has a recorded call chain,"

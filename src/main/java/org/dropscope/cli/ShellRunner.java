@@ -10,6 +10,7 @@ import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
 import org.dropscope.source.SourceException;
 import org.dropscope.view.LocationNames;
+import org.dropscope.view.Printable;
 import picocli.CommandLine;
 
 /**
@@ -41,7 +42,7 @@ final class ShellRunner {
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }
         if (choice.note() != null) {
-            out.println(choice.note());
+            out.println(Printable.text(choice.note()));
             out.flush();
         }
         Shell.Settings settings = new Shell.Settings(choice.name(), options.lookupMethod, options.intervalMillis);

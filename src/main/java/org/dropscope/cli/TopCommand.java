@@ -23,6 +23,7 @@ import org.dropscope.source.IntervalSession;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
 import org.dropscope.view.DropPredicate;
+import org.dropscope.view.Printable;
 import org.dropscope.view.TopControls;
 import org.dropscope.view.TopModel;
 import org.dropscope.view.TopNames;
@@ -127,7 +128,7 @@ public final class TopCommand implements Callable<Integer> {
         boolean terminal = !batch && System.console() != null;
         Top top = new Top(source, choice, lookup.symbols(), grouping, order, out, err);
         if (!terminal && choice.note() != null) {
-            err.println(choice.note());
+            err.println(Printable.text(choice.note()));
             err.flush();
         }
         Runnable release = () -> {

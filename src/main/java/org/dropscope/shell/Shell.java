@@ -13,6 +13,7 @@ import org.dropscope.source.SourceFactory;
 import org.dropscope.view.DropwatchLines;
 import org.dropscope.view.DropwatchReplies;
 import org.dropscope.view.LocationNames;
+import org.dropscope.view.Printable;
 
 /**
  * The interactive shell: dropwatch's commands and printed lines over any dropscope source.
@@ -153,7 +154,7 @@ public final class Shell {
                 stats();
                 return true;
             default:
-                println("Unknown command: " + cmd + " (type help for the list)");
+                println("Unknown command: " + Printable.text(cmd) + " (type help for the list)");
                 return true;
         }
     }
@@ -251,7 +252,7 @@ public final class Shell {
                         + " them (stats shows where)");
             }
         } catch (SourceException e) {
-            println("Stop request failed, error: " + e.getMessage());
+            println("Stop request failed, error: " + Printable.text(e.getMessage()));
         }
         lastSession = m;
     }
@@ -279,7 +280,7 @@ public final class Shell {
                 setNetDm(what, words.length > 2 ? words[2] : "");
             }
         } else {
-            println("Unknown setting: " + words[1] + " (type help)");
+            println("Unknown setting: " + Printable.text(words[1]) + " (type help)");
         }
     }
 
@@ -331,7 +332,7 @@ public final class Shell {
                     return;
             }
         } catch (SourceException e) {
-            println("Failed config request, error: " + e.getMessage());
+            println("Failed config request, error: " + Printable.text(e.getMessage()));
         }
     }
 
@@ -356,7 +357,7 @@ public final class Shell {
                 NetDmSettings.Config c = netDm.config();
                 DropwatchReplies.config(c.packetMode(), c.truncLength(), c.queueLength()).forEach(this::println);
             } catch (SourceException e) {
-                println("Failed configuration query, error: " + e.getMessage());
+                println("Failed configuration query, error: " + Printable.text(e.getMessage()));
             }
             // Exactly dropwatch's lines: scripts read them.
             return;
@@ -374,7 +375,7 @@ public final class Shell {
                 NetDmSettings.Stats st = netDm.stats();
                 DropwatchReplies.stats(st.softwareTailDropped(), st.hardwareTailDropped()).forEach(this::println);
             } catch (SourceException e) {
-                println("Failed statistics query, error: " + e.getMessage());
+                println("Failed statistics query, error: " + Printable.text(e.getMessage()));
             }
         }
         Monitor m = monitor != null ? monitor : lastSession;
@@ -385,7 +386,8 @@ public final class Shell {
             return;
         }
         Snapshot s = m.lastSnapshot();
-        println("Statistics of the " + (monitor != null ? "running" : "last") + " session: " + m.source().description());
+        println("Statistics of the " + (monitor != null ? "running" : "last") + " session: "
+                + Printable.text(m.source().description()));
         if (s == null) {
             println("no interval completed yet");
             return;
@@ -424,7 +426,7 @@ public final class Shell {
 
     private void fail(SourceException e) {
         synchronized (err) {
-            err.println("dropscope: " + e.getMessage());
+            err.println("dropscope: " + Printable.text(e.getMessage()));
             err.flush();
         }
         failure = ExitCodes.of(e.kind());

@@ -21,6 +21,7 @@ import org.dropscope.event.ReasonNames;
  * device's rx_dropped rose, prints as glibc's {@code (nil)}). dropscope appends
  * {@code " reason: NAME"} when the source gives a reason; dropwatch's summary mode has none.
  * Hardware drops print as dropwatch's {@code "%d drops at %s [hardware]"} with the trap name.
+ * Names are printed through {@link Printable#word}: one word each, nothing a terminal obeys.
  */
 public final class DropwatchLines {
     private final LocationNames locations;
@@ -46,11 +47,11 @@ public final class DropwatchLines {
         StringBuilder sb = new StringBuilder(96).append(count).append(" drops at ");
         if (origin == DropOrigin.HARDWARE) {
             String trap = traps.name(location);
-            sb.append(trap != null ? trap : "trap#" + location).append(" [hardware]");
+            sb.append(trap != null ? Printable.word(trap) : "trap#" + location).append(" [hardware]");
         } else {
             String sym = location == 0 ? null : locations.dropwatch(location);
             if (sym != null) {
-                sb.append(sym).append(" (").append(pointer(location)).append(')');
+                sb.append(Printable.word(sym)).append(" (").append(pointer(location)).append(')');
             } else {
                 sb.append("location ").append(pointer(location));
             }
@@ -58,14 +59,14 @@ public final class DropwatchLines {
         }
         if (reason != DropSink.NO_REASON) {
             String name = reasons.name(reason);
-            sb.append(" reason: ").append(name != null ? name : Integer.toString(reason));
+            sb.append(" reason: ").append(name != null ? Printable.word(name) : Integer.toString(reason));
         }
         return sb.toString();
     }
 
     /** dropwatch's hardware summary line: {@code "%d drops at %s [hardware]"} with the trap name. */
     public String hardwareLine(long count, String trapName) {
-        return count + " drops at " + trapName + " [hardware]";
+        return count + " drops at " + Printable.word(trapName) + " [hardware]";
     }
 
     /**

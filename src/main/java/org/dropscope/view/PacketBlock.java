@@ -22,7 +22,8 @@ import org.dropscope.event.PacketDrop;
  * original length: 44
  * drop reason: NO_SOCKET
  * </pre>
- * The timestamp is C's {@code asctime(localtime())} of the seconds, in the given time zone.
+ * The timestamp is C's {@code asctime(localtime())} of the seconds, in the given time zone. The
+ * message's strings (symbol, trap, device, reason) are printed through {@link Printable#word}.
  */
 public final class PacketBlock {
     /** asctime(3): "Www Mmm dd hh:mm:ss yyyy", the day of month padded with a space. */
@@ -38,9 +39,9 @@ public final class PacketBlock {
     public List<String> lines(PacketDrop p) {
         List<String> out = new ArrayList<>(12);
         if (p.pc() != PacketDrop.ABSENT && p.symbol() != null) {
-            out.add("drop at: " + p.symbol() + " (0x" + Long.toHexString(p.pc()) + ")");
+            out.add("drop at: " + Printable.word(p.symbol()) + " (0x" + Long.toHexString(p.pc()) + ")");
         } else if (p.trapGroup() != null && p.trapName() != null) {
-            out.add("drop at: " + p.trapName() + " (" + p.trapGroup() + ")");
+            out.add("drop at: " + Printable.word(p.trapName()) + " (" + Printable.word(p.trapGroup()) + ")");
         }
         if (p.originCode() != PacketDrop.ABSENT_INT) {
             out.add("origin: " + (p.origin() == null ? "unknown" : p.origin().label()));
@@ -50,7 +51,7 @@ public final class PacketBlock {
             out.add("input port ifindex: " + (int) p.inIfindex());
         }
         if (p.inIfname() != null) {
-            out.add("input port name: " + p.inIfname());
+            out.add("input port name: " + Printable.word(p.inIfname()));
         }
         if (p.cookie() != null) {
             StringBuilder sb = new StringBuilder("cookie: ");
@@ -75,7 +76,7 @@ public final class PacketBlock {
             out.add("original length: " + p.originalLength());
         }
         if (p.reason() != null) {
-            out.add("drop reason: " + p.reason());
+            out.add("drop reason: " + Printable.word(p.reason()));
         }
         out.add("");
         return out;

@@ -11,7 +11,9 @@ import java.util.Locale;
 /**
  * {@code top}'s text: a full screen of a given width and height, or a plain block per interval
  * for batch mode ({@code top -b}). Pure formatting over a {@link TopModel}; the terminal layer
- * only draws the lines.
+ * only draws the lines. Names (from kallsyms, the tracepoint's format, NET_DM) are printed through
+ * {@link Printable#word}, one word each; the source, the kernel and the filter through
+ * {@link Printable#text}.
  *
  * <pre>
  * dropscope top 12:34:56  tracepoint skb:kfree_skb (id 2310, 6.11+ layout, 127 reasons), 2 CPUs
@@ -63,17 +65,17 @@ public final class TopScreen {
     /** A screen of {@code width} columns and {@code height} lines: every line fits, none more than height. */
     public List<String> screen(TopModel m, View v, Run run, int width, int height) {
         List<String> lines = new ArrayList<>();
-        lines.add("dropscope top " + time(m.updatedMillis()) + "  " + run.source());
-        lines.add("kernel " + run.kernel() + "  events/s " + rate(m.eventsPerSecond()) + "  lost " + m.lostDelta()
+        lines.add("dropscope top " + time(m.updatedMillis()) + "  " + Printable.text(run.source()));
+        lines.add("kernel " + Printable.text(run.kernel()) + "  events/s " + rate(m.eventsPerSecond()) + "  lost " + m.lostDelta()
                 + "/interval " + m.lostTotal() + " total  drops " + m.dropsTotal() + " total"
                 + (m.overflowTotal() > 0 ? "  (" + m.overflowTotal() + " in no row: key table full)" : ""));
         StringBuilder settings = new StringBuilder("group ").append(v.grouping().label()).append("  sort ")
                 .append(v.sort().label());
         if (!v.filterText().isEmpty()) {
-            settings.append("  filter ").append(v.filterText());
+            settings.append("  filter ").append(Printable.text(v.filterText()));
         }
         if (v.filterError() != null) {
-            settings.append("  filter not applied: ").append(v.filterError());
+            settings.append("  filter not applied: ").append(Printable.text(v.filterError()));
         }
         if (v.paused()) {
             settings.append("  PAUSED");
@@ -100,7 +102,8 @@ public final class TopScreen {
         while (lines.size() < height - 1) {
             lines.add("");
         }
-        lines.add(v.prompt() != null ? "filter (name part or expression, Enter applies, empty clears): " + v.prompt()
+        lines.add(v.prompt() != null ? "filter (name part or expression, Enter applies, empty clears): "
+                + Printable.text(v.prompt())
                 : KEYS);
         List<String> fitted = new ArrayList<>();
         for (int i = 0; i < Math.min(height, lines.size()); i++) {
@@ -117,7 +120,7 @@ public final class TopScreen {
      */
     public List<String> block(TopModel m, View v, Run run) {
         List<String> lines = new ArrayList<>();
-        lines.add(time(m.updatedMillis()) + "  " + run.source() + "  events/s " + rate(m.eventsPerSecond())
+        lines.add(time(m.updatedMillis()) + "  " + Printable.text(run.source()) + "  events/s " + rate(m.eventsPerSecond())
                 + "  lost " + m.lostDelta() + "/interval " + m.lostTotal() + " total  drops " + m.dropsTotal()
                 + " total" + (m.overflowTotal() > 0 ? " (" + m.overflowTotal() + " in no row: key table full)" : "")
                 + (v.grouping() == TopModel.Grouping.STACK && run.stacksMissing() != null
@@ -158,8 +161,8 @@ public final class TopScreen {
             int s = "SYMBOL".length();
             int r = "REASON".length();
             for (TopModel.Row row : rows) {
-                s = Math.max(s, row.symbol() == null ? 0 : row.symbol().length());
-                r = Math.max(r, row.reason() == null ? 0 : row.reason().length());
+                s = Math.max(s, row.symbol() == null ? 0 : Printable.word(row.symbol()).length());
+                r = Math.max(r, row.reason() == null ? 0 : Printable.word(row.reason()).length());
             }
             this.symbolWidth = Math.min(s, maxSymbol);
             this.reasonWidth = r;
@@ -171,10 +174,18 @@ public final class TopScreen {
 
         String line(TopModel.Row r) {
             String share = allDrops > 0 ? String.format(Locale.ROOT, "%.1f", 100.0 * r.total() / allDrops) : "-";
-            String stack = r.stack() == null ? null : r.stack().isEmpty() ? "(no stack)" : String.join(" < ", r.stack());
+            String stack = r.stack() == null ? null : r.stack().isEmpty() ? "(no stack)" : frames(r.stack());
             return numbers(rate(r.rate()), Long.toString(r.total()), share,
                     r.firstSeen() < 0 ? "-" : time(r.firstSeen()), r.lastSeen() < 0 ? "-" : time(r.lastSeen()))
-                    + names(r.symbol(), r.reason(), stack);
+                    + names(Printable.word(r.symbol()), Printable.word(r.reason()), stack);
+        }
+
+        private String frames(List<String> stack) {
+            StringBuilder sb = new StringBuilder();
+            for (String f : stack) {
+                sb.append(sb.length() == 0 ? "" : " < ").append(Printable.word(f));
+            }
+            return sb.toString();
         }
 
         private String numbers(String rate, String total, String share, String first, String last) {

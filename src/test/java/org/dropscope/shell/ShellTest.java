@@ -8,11 +8,14 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.dropscope.source.SourceException;
+import org.dropscope.testing.HostileText;
 import org.dropscope.view.LocationNames;
+import org.dropscope.view.Printable;
 import org.junit.jupiter.api.Test;
 
 class ShellTest {
@@ -144,6 +147,24 @@ class ShellTest {
         assertTrue(o.contains("Unknown command: frobnicate"));
         assertTrue(o.endsWith("Terminating dropscope...\n"));
         assertEquals(0, src.starts.get());
+    }
+
+    @Test
+    void namesAndKernelMessagesArePrintedEscaped() throws Exception {
+        String sym = HostileText.name("__udp4_lib_rcv") + "+9a2";
+        Shell sh = new Shell(piped("set alertlimit 1\nstart\nstop\nexit\n"), new PrintWriter(out), new PrintWriter(err),
+                () -> new FakeSource(5, 0, 0), null, pc -> sym, SETTINGS);
+        assertEquals(0, sh.run());
+        HostileText.assertSafe(out.toString().getBytes(StandardCharsets.UTF_8), "the shell's lines");
+        assertTrue(lines().contains("5 drops at " + Printable.word(sym) + " (0xffffffff81c3a9a2) [software] reason: NO_SOCKET"),
+                out::toString);
+
+        out.getBuffer().setLength(0);
+        Shell failing = new Shell(piped("start\n"), new PrintWriter(out), new PrintWriter(err), () -> {
+            throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE, "extack: " + HostileText.ALL);
+        }, null, NAMES, SETTINGS);
+        assertEquals(ExitCodes.NO_KERNEL_FEATURE, failing.run());
+        HostileText.assertSafe(err.toString().getBytes(StandardCharsets.UTF_8), "the shell's error line");
     }
 
     private void waitFor(String text) throws InterruptedException {

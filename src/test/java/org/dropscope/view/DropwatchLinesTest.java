@@ -11,6 +11,8 @@ import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
+import java.nio.charset.StandardCharsets;
+import org.dropscope.testing.HostileText;
 import org.junit.jupiter.api.Test;
 
 class DropwatchLinesTest {
@@ -61,5 +63,23 @@ class DropwatchLinesTest {
                 "7 drops at __udp4_lib_rcv+9a2 (0xffffffff81c3a9a2) [software] reason: NO_SOCKET",
                 "1 drops at location 0x1234 [software] reason: NO_SOCKET"), f.lines(agg.snapshot()));
         assertEquals(List.of(), f.lines(agg.snapshot()), "nothing new, nothing printed");
+    }
+
+    @Test
+    void namesFromTheKernelOrAFileArePrintedEscapedAndOneWordEach() {
+        String sym = HostileText.name("__udp4_lib_rcv") + "+9a2";
+        DropwatchLines f = new DropwatchLines(pc -> sym, code -> HostileText.name("NO_SOCKET"),
+                id -> HostileText.name("ingress_vlan_filter"));
+        String software = f.line(12, DropOrigin.SOFTWARE, PC, 3);
+        String hardware = f.line(3, DropOrigin.HARDWARE, 4, DropSink.NO_REASON);
+        String summary = f.hardwareLine(5, HostileText.name("blackhole_route"));
+        for (String line : List.of(software, hardware, summary)) {
+            HostileText.assertSafe(line.getBytes(StandardCharsets.UTF_8), line);
+        }
+        Matcher m = DROPWATCH.matcher(software);
+        assertTrue(m.find(), software);
+        assertEquals(Printable.word(sym), m.group(2));
+        assertEquals(8, software.split(" ").length, "a script's fields: " + software);
+        assertEquals(5, hardware.split(" ").length, hardware);
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.dropscope.event.PacketDrop;
+import java.nio.charset.StandardCharsets;
+import org.dropscope.testing.HostileText;
 import org.junit.jupiter.api.Test;
 
 class PacketBlockTest {
@@ -47,5 +49,22 @@ class PacketBlockTest {
     void unknownOriginAndNothingElse() {
         PacketDrop p = new PacketDrop(9, ABSENT, null, null, ABSENT, null, null, ABSENT, NO, ABSENT, ABSENT, null, null);
         assertEquals(List.of("origin: unknown", ""), new PacketBlock(ZoneOffset.UTC).lines(p));
+    }
+
+    @Test
+    void theMessagesStringsArePrintedEscaped() {
+        PacketDrop sw = new PacketDrop(0, 0xffffffff9a8a8f42L, HostileText.name("__udp4_lib_rcv+0x9a2/0xe60"),
+                HostileText.name("NO_SOCKET"), 1, HostileText.name("eth0"), null, TS, 0x800, 64, 44, null, null);
+        PacketDrop hw = new PacketDrop(1, ABSENT, null, null, 7, "swp1", null, ABSENT, NO, ABSENT, ABSENT,
+                HostileText.name("l2_drops"), HostileText.name("ingress_vlan_filter"));
+        PacketBlock block = new PacketBlock(ZoneOffset.UTC);
+        for (PacketDrop p : List.of(sw, hw)) {
+            List<String> lines = block.lines(p);
+            byte[] printed = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+            HostileText.assertSafe(printed, lines.toString());
+            assertEquals(4, lines.get(0).split(" ").length, "drop at: NAME (WHERE) stays four words: " + lines.get(0));
+        }
+        assertEquals("drop reason: " + Printable.word(sw.reason()), block.lines(sw).get(8));
+        assertEquals("input port name: " + Printable.word(sw.inIfname()), block.lines(sw).get(3));
     }
 }

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.dropscope.event.DropSink;
+import java.nio.charset.StandardCharsets;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.testing.HostileText;
 import org.junit.jupiter.api.Test;
 
 class TopScreenTest {
@@ -144,5 +148,53 @@ class TopScreenTest {
                 block.get(2));
         assertTrue(block.get(3).contains(longName + "  NO_SOCKET"), block.get(3));
         assertEquals("", block.get(4));
+    }
+
+    /** A model whose names (kallsyms, the tracepoint's reasons, NET_DM's traps) are hostile. */
+    private static TopModel hostileModel() {
+        TopModel m = new TopModel(new TopNames() {
+            @Override
+            public String symbol(DropOrigin origin, long location) {
+                return HostileText.name(origin == DropOrigin.HARDWARE ? "ingress_vlan_filter" : "__udp4_lib_rcv");
+            }
+
+            @Override
+            public String reason(int code) {
+                return HostileText.name("NO_SOCKET");
+            }
+
+            @Override
+            public List<String> stack(int id) {
+                return List.of(HostileText.name("kfree_skb_reason"), "udp_rcv");
+            }
+        });
+        DropAggregator agg = new DropAggregator(2, 64, 16);
+        DropSink w = agg.newWriter();
+        w.begin();
+        w.drop(0, DropOrigin.SOFTWARE, TopModelTest.UDP_A, TopModelTest.NO_SOCKET, 5, 30);
+        w.drop(0, DropOrigin.HARDWARE, 2, DropSink.NO_REASON, 5, 10);
+        w.end();
+        m.update(agg.snapshot(), 1000, 1_000_000_000L);
+        return m;
+    }
+
+    @Test
+    void hostileNamesAreEscapedOnTheScreenAndOneWordEachInBatchBlocks() {
+        TopModel m = hostileModel();
+        TopScreen.Run run = new TopScreen.Run("netdm " + HostileText.ALL, HostileText.name("6.18.0"), null);
+        TopScreen.View filtered = new TopScreen.View(TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE,
+                DropPredicate.ALL, "udp" + HostileText.ALL, false, HostileText.ALL, null);
+        List<String> screen = SCREEN.screen(m, filtered, run, 400, 10);
+        HostileText.assertSafe(String.join("\n", screen).getBytes(StandardCharsets.UTF_8), screen.toString());
+        for (TopModel.Grouping g : TopModel.Grouping.values()) {
+            List<String> block = SCREEN.block(m, view(g, "", false, null), run);
+            HostileText.assertSafe(String.join("\n", block).getBytes(StandardCharsets.UTF_8), block.toString());
+            int names = g == TopModel.Grouping.SYMBOL_REASON ? 2 : 1;
+            for (String row : block.subList(2, block.size() - 1)) {
+                String[] fields = row.trim().split("\\s+");
+                // Rate, total, share, first, last, then the names (a stack: frames joined by " < ").
+                assertEquals(5 + (g == TopModel.Grouping.STACK ? 1 + 3 : names), fields.length, row);
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.dropscope.view.Printable;
 
 /**
  * A flame graph of folded call chains as one self-contained SVG file, in the manner of
@@ -13,7 +14,8 @@ import java.util.TreeMap;
  * as its share of the drops, siblings in alphabetical order; hovering shows the frame with its
  * count and percentage (the SVG {@code title} element, which browsers show as a tooltip) and
  * outlines it. Colours are flamegraph.pl's "hot" palette, picked by a hash of the name so that a
- * function has the same colour everywhere. No script, no external resources.
+ * function has the same colour everywhere. No script, no external resources. Names and the title
+ * are printed through {@link Printable#text}, then XML's own escaping ({@link #escape}).
  */
 public final class FlameGraphSvg {
     static final double WIDTH = 1200;
@@ -86,9 +88,10 @@ public final class FlameGraphSvg {
                 x, y, w, FRAME_HEIGHT - 1, colour(n.name));
         int chars = (int) ((w - 6) / CHAR_WIDTH);
         if (chars >= 3) {
-            String label = n.name.length() <= chars ? n.name : n.name.substring(0, chars - 2) + "..";
+            String shown = Printable.text(n.name);
+            String label = shown.length() <= chars ? shown : cut(shown, chars - 2) + "..";
             out.printf(Locale.ROOT, "<text x=\"%.3f\" y=\"%.1f\">%s</text>", x + 3, y + FRAME_HEIGHT - 4,
-                    escape(label));
+                    xml(label));
         }
         out.println("</g>");
         double cx = x;
@@ -97,6 +100,11 @@ public final class FlameGraphSvg {
             frame(out, c, total, cx, y - FRAME_HEIGHT, cw);
             cx += cw;
         }
+    }
+
+    /** The first {@code n} characters of {@code s}, one fewer rather than half a surrogate pair. */
+    private static String cut(String s, int n) {
+        return s.substring(0, n > 0 && Character.isHighSurrogate(s.charAt(n - 1)) ? n - 1 : n);
     }
 
     /** flamegraph.pl's "hot" palette, its three random values taken from a hash of the name. */
@@ -108,7 +116,17 @@ public final class FlameGraphSvg {
         return String.format(Locale.ROOT, "rgb(%d,%d,%d)", 205 + (int) (50 * v3), (int) (230 * v1), (int) (55 * v2));
     }
 
+    /**
+     * {@code s} as XML character data or a quoted attribute value: {@link Printable#text} first,
+     * which leaves no character that XML 1.0 forbids (controls, unpaired surrogates, U+FFFE and
+     * U+FFFF), then the markup characters as entities.
+     */
     static String escape(String s) {
+        return xml(Printable.text(s));
+    }
+
+    /** Markup characters of {@code s}, already printable, as entities. */
+    private static String xml(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -125,9 +143,11 @@ public final class FlameGraphSvg {
                 case '"':
                     sb.append("&quot;");
                     break;
+                case '\'':
+                    sb.append("&apos;");
+                    break;
                 default:
-                    // XML 1.0 has no place for other control characters: shown as '?'.
-                    sb.append(c < 0x20 && c != '\t' ? '?' : c);
+                    sb.append(c);
                     break;
             }
         }

@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.dropscope.report.Report;
+import org.dropscope.view.Printable;
 
 /**
  * Call chains in Brendan Gregg's "folded" form, as stackcollapse-perf.pl writes it and
  * flamegraph.pl, inferno-flamegraph and speedscope read it: one line per distinct chain,
  * {@code root;...;leaf count}, frames as function names (offsets dropped, so that calls from one
  * function merge). A drop recorded without a chain is a chain of its location's function alone.
- * Lines are sorted by chain, as stackcollapse sorts them.
+ * Lines are sorted by chain, as stackcollapse sorts them. Frames are printed through
+ * {@link Printable#text} (folded frames may hold spaces: the count is the last word).
  */
 public final class FoldedStacks {
     /**
@@ -50,7 +52,11 @@ public final class FoldedStacks {
 
     public static void write(List<Stack> stacks, PrintWriter out) {
         for (Stack s : stacks) {
-            out.println(String.join(";", s.frames()) + " " + s.count());
+            StringBuilder sb = new StringBuilder();
+            for (String f : s.frames()) {
+                sb.append(sb.length() == 0 ? "" : ";").append(Printable.text(f));
+            }
+            out.println(sb.append(' ').append(s.count()));
         }
     }
 

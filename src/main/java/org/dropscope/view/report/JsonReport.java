@@ -2,20 +2,56 @@
 package org.dropscope.view.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Locale;
 import org.dropscope.report.GroupKey;
 import org.dropscope.report.Report;
 import org.dropscope.report.ReportFacts;
+import org.dropscope.view.Printable;
 
 /**
  * {@code report --format json}: one object, as docs/report.schema.json specifies, written by
- * Jackson's streaming generator (escaping is its business). Rows always carry {@code symbol},
- * {@code reason} and {@code count}; the other grouped fields only when grouped by.
+ * Jackson's streaming generator. Rows always carry {@code symbol}, {@code reason} and
+ * {@code count}; the other grouped fields only when grouped by.
+ *
+ * <p>Strings keep their exact value, but not every character is written as itself: JSON requires
+ * C0 controls to be escaped, and the other characters {@link Printable#unsafe} names (DEL, C1
+ * controls, bidi controls, line separators) are written as <code>&#92;uHHHH</code> too, so that a report
+ * shown on a terminal carries nothing the terminal would obey.
  */
 public final class JsonReport {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder().characterEscapes(new TerminalSafe()).build();
+
+    /** Jackson's standard escapes, plus <code>&#92;uHHHH</code> for what a terminal would act on. */
+    private static final class TerminalSafe extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        TerminalSafe() {
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            // Jackson asks per UTF-16 unit: a surrogate here may be half of a valid pair. Upper-case
+            // hex, as Jackson writes its own escapes.
+            if (Character.isSurrogate((char) ch) || !Printable.unsafe(ch)) {
+                return null;
+            }
+            return new SerializedString(String.format(Locale.ROOT, "\\u%04X", ch));
+        }
+    }
 
     private JsonReport() {
     }

@@ -2,10 +2,16 @@
 package org.dropscope.view.report;
 
 import java.time.Instant;
+import java.util.List;
 import org.dropscope.report.GroupKey;
 import org.dropscope.report.Report;
+import org.dropscope.view.Printable;
 
-/** How the text and CSV formats spell a row's grouped values; one place for both. */
+/**
+ * How the text and CSV formats spell a row's grouped values; one place for both. Names come from
+ * the file, so they are printed through {@link Printable#word}: one word, nothing a terminal obeys
+ * (Commons CSV quotes a field but would leave its control characters as they are).
+ */
 final class ReportColumns {
     /** What an absent name (no reason, no stack) prints as. */
     static final String NONE = "-";
@@ -28,7 +34,7 @@ final class ReportColumns {
             case REASON:
                 return orNone(r.reason());
             case STACK:
-                return r.stack() == null ? NONE : String.join(";", r.stack());
+                return r.stack() == null ? NONE : frames(r.stack());
             case CPU:
                 return Integer.toString(r.cpu());
             case PROTO:
@@ -49,6 +55,14 @@ final class ReportColumns {
     }
 
     private static String orNone(String s) {
-        return s == null ? NONE : s;
+        return s == null ? NONE : Printable.word(s);
+    }
+
+    private static String frames(List<String> stack) {
+        StringBuilder sb = new StringBuilder();
+        for (String f : stack) {
+            sb.append(sb.length() == 0 ? "" : ";").append(Printable.word(f));
+        }
+        return sb.toString();
     }
 }

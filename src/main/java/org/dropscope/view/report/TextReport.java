@@ -8,11 +8,13 @@ import java.util.Locale;
 import org.dropscope.report.GroupKey;
 import org.dropscope.report.Report;
 import org.dropscope.report.ReportFacts;
+import org.dropscope.view.Printable;
 
 /**
  * {@code report --format text}: a few header lines (source, kernel, host, start, duration, total
  * drops, lost), then a table of aligned columns, count first; with {@code --group stack} each
- * row's call chain follows it, one frame a line, innermost first.
+ * row's call chain follows it, one frame a line, innermost first. What came from the file is
+ * printed through {@link Printable}.
  */
 public final class TextReport {
     private TextReport() {
@@ -55,7 +57,7 @@ public final class TextReport {
             if (stacks && n > 0) {
                 List<String> frames = report.rows().get(n - 1).stack();
                 for (String f : frames == null ? List.of("(no stack recorded)") : frames) {
-                    out.println("        " + f);
+                    out.println("        " + Printable.word(f));
                 }
             }
         }
@@ -63,19 +65,20 @@ public final class TextReport {
 
     private static void header(Report report, PrintWriter out) {
         ReportFacts f = report.facts();
-        out.println("source:   " + f.source() + ": " + f.sourceDescription() + " (" + f.input() + ")");
+        out.println("source:   " + f.source() + ": " + Printable.text(f.sourceDescription()) + " ("
+                + Printable.text(f.input()) + ")");
         out.println("kernel:   " + orUnknown(f.kernel()) + "    host: " + orUnknown(f.hostname()));
         out.println("start:    " + ReportColumns.time(f.startEpochNanos()) + "    duration: "
                 + String.format(Locale.ROOT, "%.3f s", (report.endEpochNanos() - f.startEpochNanos()) / 1e9));
         out.println("drops:    " + report.total() + "    lost: " + report.lost()
                 + (report.complete() ? "" : "    (incomplete: see the message on standard error)"));
         if (f.recordingFilter() != null) {
-            out.println("recorded with filter: " + f.recordingFilter());
+            out.println("recorded with filter: " + Printable.text(f.recordingFilter()));
         }
         out.println();
     }
 
     private static String orUnknown(String s) {
-        return s == null ? "unknown" : s;
+        return s == null ? "unknown" : Printable.word(s);
     }
 }
