@@ -268,6 +268,37 @@ class ReportCommandTest {
         assertFalse(err.toString().contains("Exception"), err::toString);
     }
 
+    /** Offsets past the end of time saturate: since selects nothing, until everything; none wraps. */
+    @Test
+    void offsetsPastTheEndSelectNothingSinceAndEverythingUntil() throws IOException {
+        List<DropEvent> three = ReportFiles.events(3, false);
+        long all = three.stream().mapToLong(DropEvent::count).sum();
+        Path f = file(ReportFiles.write(three, 64));
+        assertEquals(0, json(f.toString(), "--format", "json", "--since", "8000000000000000000ns").get("total").asLong());
+        out.getBuffer().setLength(0);
+        assertEquals(all, json(f.toString(), "--format", "json", "--until", "9000000000s").get("total").asLong());
+        out.getBuffer().setLength(0);
+        assertEquals(all, json(f.toString(), "--format", "json", "--until", "9223372036854775807ns").get("total")
+                .asLong());
+    }
+
+    @Test
+    void aTimeOrOffsetBeyondSixtyFourBitsIsOneUsageLineNamingTheOption() throws IOException {
+        Path f = file(FILE);
+        String[][] bad = {{"--since", "9999999999h"}, {"--until", "99999999999999999999s"},
+            {"--since", "3000-01-01T00:00:00Z"}, {"--until", "1600-01-01T00:00:00"}};
+        for (String[] b : bad) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, report(f.toString(), b[0], b[1]), err::toString);
+            String e = err.toString();
+            assertTrue(e.startsWith("dropscope: " + b[0] + ": ") && e.contains("'" + b[1] + "'")
+                    && e.contains("(expected: "), e);
+            assertEquals(1, e.lines().count(), e);
+            assertFalse(e.contains("internal error") || e.contains("Exception") || e.contains("For input string"), e);
+        }
+        assertEquals("", out.toString());
+    }
+
     @Test
     void foldedStacksAreRootFirstWithFunctionNames() throws IOException {
         assertEquals(ExitCodes.OK, report(file(FILE).toString(), "--folded"), err::toString);
