@@ -39,6 +39,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.record.ReadResult;
@@ -404,6 +405,24 @@ class ReportCommandTest {
         assertTrue(errors.get(0).contains("stopped reading: " + direct.damage().getMessage()), err::toString);
         assertTrue(errors.get(0).contains("in block " + direct.damage().block() + " at byte "
                 + direct.damage().offset()), err::toString);
+    }
+
+    /** A count of 2^63 or more (here u64 -7) is damage: the report of the events before it, never a negative total. */
+    @Test
+    void aCountPastSixtyThreeBitsIsDamageNotANegativeTotal() throws IOException {
+        List<DropEvent> events = ReportFiles.events(6, false);
+        long before = events.get(0).count() + events.get(1).count() + events.get(2).count() + events.get(3).count();
+        events.get(4).set(events.get(4).timeNanos(), 0, DropOrigin.SOFTWARE, ReportFiles.PCS[0], ReportFiles.NO_SOCKET,
+                DropSink.NO_STACK, -7);
+        assertEquals(ExitCodes.BAD_INPUT, report(file(ReportFiles.write(events, 2)).toString(), "--format", "json"));
+        JsonNode r = JSON.readTree(out.toString());
+        assertValid(r);
+        assertEquals(before, r.get("total").asLong(), "the two whole blocks before the damaged one");
+        assertFalse(r.get("complete").asBoolean());
+        assertEquals(2, r.get("damage").get("block").asLong());
+        List<String> errors = err.toString().lines().toList();
+        assertEquals(1, errors.size(), err::toString);
+        assertTrue(errors.get(0).contains("event with count 18446744073709551609, past 2^63 - 1"), err::toString);
     }
 
     @Test
