@@ -516,6 +516,28 @@ class ReportCommandTest {
                 + " \\d+ at byte \\d+: file ends after .*; the report covers everything before it\n"), err::toString);
     }
 
+    /** A packet alert timestamp of 2^63 or more is no time: that alert is skipped and named, not counted in 1969. */
+    @Test
+    void anAlertTimestampPastSixtyThreeBitsSkipsThatAlertNamingItsRecord() throws IOException {
+        Path pcap = Path.of("src/test/resources/fixtures/netlink/netdm-6.1.pcap");
+        JsonNode all = json(pcap.toString(), "--format", "json", "--group", "second");
+        long whole = all.get("total").asLong();
+        Set<Long> seconds = new HashSet<>();
+        all.get("rows").forEach(row -> seconds.add(row.get("second").asLong()));
+        byte[] bad = Files.readAllBytes(pcap);
+        int record = Captures.setFirstAlertTimestamp(bad, -1);
+        out.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, report(file(bad).toString(), "--format", "json", "--group", "second"));
+        JsonNode r = JSON.readTree(out.toString());
+        assertValid(r);
+        assertEquals(whole - 1, r.get("total").asLong());
+        for (JsonNode row : r.get("rows")) {
+            assertTrue(seconds.contains(row.get("second").asLong()), () -> row + ": a second of the capture");
+        }
+        assertTrue(err.toString().contains(": record " + record + ": NET_DM_CMD_PACKET_ALERT: NET_DM_ATTR_TIMESTAMP"
+                + " 18446744073709551615 ns is past 2^63 - 1"), err::toString);
+    }
+
     /** Without kallsyms a capture names only what its packet alerts name: summary pcs stay raw. */
     @Test
     void aCaptureWithoutKallsymsNamesWhatItsPacketAlertsName() throws IOException {
