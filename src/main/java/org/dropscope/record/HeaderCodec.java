@@ -85,9 +85,9 @@ final class HeaderCodec {
             }
         }
         byte[] source = need(seen, RecordFormat.TAG_SOURCE, 1, base, "source");
-        SourceKind kind = SourceKind.ofCode(source[0]);
+        SourceKind kind = SourceKind.ofCode(source[0] & 0xff);
         if (kind == null) {
-            throw corrupt(base, "unknown source " + source[0] + " (expected: 1 tracepoint, 2 netdm)");
+            throw corrupt(base, "unknown source " + (source[0] & 0xff) + " (expected: 1 tracepoint, 2 netdm)");
         }
         ByteBuffer clock = ByteBuffer.wrap(need(seen, RecordFormat.TAG_CLOCK, CLOCK_BYTES, base, "clock"))
                 .order(ByteOrder.LITTLE_ENDIAN);

@@ -247,8 +247,8 @@ public final class RecordReader {
     }
 
     private String event(RecordVisitor v, ByteBuffer b, int p, Counts c) {
-        int originCode = payload[p + 44];
-        if (originCode < 0 || originCode >= ORIGINS.length) {
+        int originCode = payload[p + 44] & 0xff;
+        if (originCode >= ORIGINS.length) {
             return "event of unknown origin " + originCode;
         }
         String bad = fields("event", b, p, p + 16, p + 40, c.drops);
@@ -340,7 +340,7 @@ public final class RecordReader {
         if (8 + len > body) {
             return "name runs past its record";
         }
-        NameKind kind = NameKind.ofCode(payload[p]);
+        NameKind kind = NameKind.ofCode(payload[p] & 0xff);
         if (kind != null) {
             v.name(kind, b.getInt(p + 4), text(p + 8, len));
         }

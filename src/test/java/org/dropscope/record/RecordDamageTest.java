@@ -24,7 +24,11 @@ class RecordDamageTest {
     private static final byte[] FILE = RecordFixtures.small(5);
 
     private static int headerEnd() {
-        ByteBuffer b = ByteBuffer.wrap(FILE).order(ByteOrder.LITTLE_ENDIAN);
+        return headerEnd(FILE);
+    }
+
+    private static int headerEnd(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         return 8 + 8 + b.getInt(12) + 4;
     }
 
@@ -255,6 +259,30 @@ class RecordDamageTest {
         sealHeader(cpus);
         e = assertThrows(RecordFormatException.class, () -> new RecordReader(new ByteArrayInputStream(cpus)).header());
         assertTrue(e.getMessage().startsWith("cpus field is 4294967295 (expected: 1 to 65536"), e.getMessage());
+    }
+
+    /** u8 fields print as the file has them: an origin or source of 200 is 200, not -56. */
+    @Test
+    void byteFieldsAreReadUnsigned() throws IOException {
+        byte[] f = events(new long[] {1}, new int[] {0});
+        // The event: time 2,000, then its location; the origin is byte 44 of the body.
+        ByteBuffer key = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(2_000)
+                .putLong(RecordFixtures.UDP_RCV_PC);
+        f[indexOf(f, key.array()) + 44] = (byte) 200;
+        int block = headerEnd(f);
+        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] payload = Arrays.copyOfRange(f, block + RecordFormat.BLOCK_HEADER_BYTES,
+                block + RecordFormat.BLOCK_HEADER_BYTES + b.getInt(block + 8));
+        b.putInt(block + 16, crc(b, block, payload));
+        assertTrue(damage(f, 0, 0).startsWith("event of unknown origin 200 at payload byte "));
+
+        byte[] source = FILE.clone();
+        // The source item: tag 4, length 1, then the source (1), which becomes 200.
+        source[indexOf(source, new byte[] {4, 0, 1, 0, 0, 0, 1}) + 6] = (byte) 200;
+        sealHeader(source);
+        RecordFormatException e = assertThrows(RecordFormatException.class,
+                () -> new RecordReader(new ByteArrayInputStream(source)).header());
+        assertTrue(e.getMessage().startsWith("unknown source 200 (expected: 1 tracepoint, 2 netdm)"), e.getMessage());
     }
 
     private static int indexOf(byte[] in, byte[] what) {
