@@ -110,10 +110,12 @@ public final class ReportCommand implements Callable<Integer> {
                     : format == Format.dropwatch ? List.of(GroupKey.LOCATION)
                     : groups == null ? GroupKey.DEFAULT : GroupKey.parse(groups);
             Expr expr = filter == null ? null : FilterParser.parse(filter);
-            query = new ReportQuery(keys, expr, since == null ? null : TimeBound.parse(since),
-                    until == null ? null : TimeBound.parse(until), ZoneId.systemDefault());
+            query = new ReportQuery(keys, expr, since == null ? null : TimeBound.parse("--since", since),
+                    until == null ? null : TimeBound.parse("--until", until), ZoneId.systemDefault());
         } catch (FilterException e) {
             return Failures.line(err, ExitCodes.USAGE, "--filter: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return Failures.line(err, ExitCodes.USAGE, e.getMessage());
         }
         LongFunction<KernelSymbol> symbols;
         try {

@@ -16,6 +16,8 @@ import java.util.Map;
 final class HeaderCodec {
     private static final int ITEM_HEADER = 6;
     private static final int CLOCK_BYTES = 20;
+    /** CPU ids an event can name: its CPU field is a u16. */
+    private static final long MAX_CPUS = 1 << 16;
 
     private HeaderCodec() {
     }
@@ -83,24 +85,33 @@ final class HeaderCodec {
             }
         }
         byte[] source = need(seen, RecordFormat.TAG_SOURCE, 1, base, "source");
-        SourceKind kind = SourceKind.ofCode(source[0]);
+        SourceKind kind = SourceKind.ofCode(source[0] & 0xff);
         if (kind == null) {
-            throw corrupt(base, "unknown source " + source[0] + " (expected: 1 tracepoint, 2 netdm)");
+            throw corrupt(base, "unknown source " + (source[0] & 0xff) + " (expected: 1 tracepoint, 2 netdm)");
         }
         ByteBuffer clock = ByteBuffer.wrap(need(seen, RecordFormat.TAG_CLOCK, CLOCK_BYTES, base, "clock"))
                 .order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer cpus = ByteBuffer.wrap(need(seen, RecordFormat.TAG_CPUS, 4, base, "cpus"))
                 .order(ByteOrder.LITTLE_ENDIAN);
-        int cpuCount = cpus.getInt();
-        if (cpuCount < 1) {
-            throw corrupt(base, "cpus field is " + cpuCount + " (expected: 1+)");
+        long cpuCount = Integer.toUnsignedLong(cpus.getInt());
+        if (cpuCount < 1 || cpuCount > MAX_CPUS) {
+            throw corrupt(base, "cpus field is " + cpuCount + " (expected: 1 to " + MAX_CPUS
+                    + ", as events name their CPU in a u16)");
+        }
+        int clockId = clock.getInt();
+        long start = clock.getLong();
+        long realtimeStart = clock.getLong();
+        if (start < 0 || realtimeStart < 0) {
+            throw corrupt(base, "the clock field's " + (start < 0 ? "start " + Long.toUnsignedString(start)
+                    : "wall-clock start " + Long.toUnsignedString(realtimeStart)) + " ns is past 2^63 - 1 (2262-04-11),"
+                    + " the last time 64-bit nanoseconds hold");
         }
         return new RecordHeader(text(seen, RecordFormat.TAG_KERNEL_RELEASE, base, "kernel release"),
                 text(seen, RecordFormat.TAG_HOSTNAME, base, "hostname"),
                 text(seen, RecordFormat.TAG_BOOT_ID, base, "boot id"), kind,
                 text(seen, RecordFormat.TAG_SOURCE_DESCRIPTION, base, "source description"),
                 optionalText(seen, RecordFormat.TAG_TRACEPOINT_FORMAT),
-                new RecordHeader.Clock(clock.getInt(), clock.getLong(), clock.getLong()), cpuCount,
+                new RecordHeader.Clock(clockId, start, realtimeStart), (int) cpuCount,
                 optionalText(seen, RecordFormat.TAG_FILTER), properties);
     }
 

@@ -34,6 +34,8 @@ public final class RecordReader {
     private RecordHeader header;
     private int minor;
     private long position;
+    /** The latest event time whose wall-clock time fits in 64-bit nanoseconds. */
+    private long lastTime;
 
     /** @param in the file's bytes from its first; the caller closes it */
     public RecordReader(InputStream in) {
@@ -91,6 +93,9 @@ public final class RecordReader {
         }
         header = HeaderCodec.decode(ByteBuffer.wrap(fields, 0, (int) len).slice(), fixed.length);
         position = fixed.length + fields.length;
+        // Both clock readings are at most 2^63 - 1 (HeaderCodec): the difference cannot overflow.
+        long toEpoch = header.clock().toEpochNanos(0);
+        lastTime = toEpoch > 0 ? Long.MAX_VALUE - toEpoch : Long.MAX_VALUE;
         return header;
     }
 
@@ -214,9 +219,12 @@ public final class RecordReader {
                 if (body < RecordFormat.LOST_BODY) {
                     return "lost record of " + body + " bytes (expected: " + RecordFormat.LOST_BODY + "+)";
                 }
-                c.lost += b.getLong(p + 8);
-                v.lost(b.getLong(p), Short.toUnsignedInt(b.getShort(p + 16)), b.getLong(p + 8));
-                return null;
+                String bad = fields("lost record", b, p, p + 8, p + 16, c.lost);
+                if (bad == null) {
+                    c.lost += b.getLong(p + 8);
+                    v.lost(b.getLong(p), Short.toUnsignedInt(b.getShort(p + 16)), b.getLong(p + 8));
+                }
+                return bad;
             case RecordFormat.REC_SYMBOL:
                 return symbol(v, b, p, body);
             case RecordFormat.REC_STACK:
@@ -228,7 +236,8 @@ public final class RecordReader {
                     return "end record of " + body + " bytes (expected: " + RecordFormat.END_BODY + "+)";
                 }
                 if (b.getLong(p + 8) != c.events) {
-                    return "end marker counts " + b.getLong(p + 8) + " events, the file has " + c.events;
+                    return "end marker counts " + Long.toUnsignedString(b.getLong(p + 8)) + " events, the file has "
+                            + c.events;
                 }
                 c.ended = true;
                 return null;
@@ -238,9 +247,13 @@ public final class RecordReader {
     }
 
     private String event(RecordVisitor v, ByteBuffer b, int p, Counts c) {
-        int originCode = payload[p + 44];
-        if (originCode < 0 || originCode >= ORIGINS.length) {
+        int originCode = payload[p + 44] & 0xff;
+        if (originCode >= ORIGINS.length) {
             return "event of unknown origin " + originCode;
+        }
+        String bad = fields("event", b, p, p + 16, p + 40, c.drops);
+        if (bad != null) {
+            return bad;
         }
         event.set(b.getLong(p), Short.toUnsignedInt(b.getShort(p + 40)), ORIGINS[originCode], b.getLong(p + 8),
                 b.getInt(p + 24), b.getInt(p + 28), b.getLong(p + 16))
@@ -248,6 +261,36 @@ public final class RecordReader {
         c.events++;
         c.drops += event.count();
         v.drop(event);
+        return null;
+    }
+
+    /**
+     * What is wrong with an event's or lost record's u64 time, u64 count and u16 CPU, or null. The
+     * reader's longs are signed: a time or count of 2^63 or more, a total of counts that passes
+     * 2^63 - 1, a time whose wall-clock time does, and a CPU the header does not declare are
+     * damage, never numbers to wrap.
+     *
+     * @param timeAt where the time is in {@code b}; {@code countAt} the count, {@code cpuAt} the CPU
+     * @param total the counts of this kind so far, which the count adds to
+     */
+    private String fields(String what, ByteBuffer b, int timeAt, int countAt, int cpuAt, long total) {
+        long time = b.getLong(timeAt);
+        long count = b.getLong(countAt);
+        int cpu = Short.toUnsignedInt(b.getShort(cpuAt));
+        if (time < 0 || time > lastTime) {
+            return what + " at " + Long.toUnsignedString(time) + " ns on the header's clock, past 2262-04-11,"
+                    + " the last time 64-bit nanoseconds hold";
+        }
+        if (count < 0) {
+            return what + " with count " + Long.toUnsignedString(count) + ", past 2^63 - 1";
+        }
+        if (total + count < 0) {
+            return what + " with count " + count + ", which takes the file's total of " + total + " past 2^63 - 1";
+        }
+        if (cpu >= header.cpus()) {
+            return what + " on CPU " + cpu + ", but the header declares " + header.cpus() + " CPUs (0 to "
+                    + (header.cpus() - 1) + ")";
+        }
         return null;
     }
 
@@ -266,7 +309,7 @@ public final class RecordReader {
         }
         long size = b.getLong(p + 8);
         if (size < 0) {
-            return "symbol of negative size";
+            return "symbol of size " + Long.toUnsignedString(size) + ", past 2^63 - 1";
         }
         String module = moduleLen == 0 ? null : text(p + 20 + nameLen, moduleLen);
         v.symbol(new KernelSymbol(text(p + 18, nameLen), module, b.getLong(p), size));
@@ -297,7 +340,7 @@ public final class RecordReader {
         if (8 + len > body) {
             return "name runs past its record";
         }
-        NameKind kind = NameKind.ofCode(payload[p]);
+        NameKind kind = NameKind.ofCode(payload[p] & 0xff);
         if (kind != null) {
             v.name(kind, b.getInt(p + 4), text(p + 8, len));
         }

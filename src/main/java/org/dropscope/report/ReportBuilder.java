@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.report;
 
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,6 +49,8 @@ public final class ReportBuilder implements RecordVisitor {
     private long total;
     private long lost;
     private boolean stacks;
+    /** Where a total would have passed 2^63 - 1; nothing is counted after it. */
+    private Report.Damage overflow;
 
     public ReportBuilder(ReportQuery query) {
         this.query = query;
@@ -101,7 +104,7 @@ public final class ReportBuilder implements RecordVisitor {
         if (t > lastEpochNanos) {
             lastEpochNanos = t;
         }
-        if (t < since || t >= until || filter != null && !filter.test(e)) {
+        if (t < since || t >= until || filter != null && !filter.test(e) || !fits(total, e.count(), t)) {
             return;
         }
         total += e.count();
@@ -118,9 +121,25 @@ public final class ReportBuilder implements RecordVisitor {
         if (t > lastEpochNanos) {
             lastEpochNanos = t;
         }
-        if (t >= since && t < until) {
+        if (t >= since && t < until && fits(lost, count, t)) {
             lost += count;
         }
+    }
+
+    /**
+     * Whether {@code count} may be added to {@code sum}: counts are u64, and a record file's reader
+     * refuses any past 2^63 - 1, but a capture's (u32 summary counts) are added up here. The
+     * first that would pass it ends the counting, as damage does.
+     */
+    private boolean fits(long sum, long count, long epochNanos) {
+        if (overflow == null && count >= 0 && sum + count >= 0) {
+            return true;
+        }
+        if (overflow == null) {
+            overflow = new Report.Damage("the count of " + Long.toUnsignedString(count) + " at "
+                    + Instant.ofEpochSecond(0, epochNanos) + " takes the total of " + sum + " past 2^63 - 1", -1, -1);
+        }
+        return false;
     }
 
     /**
@@ -130,6 +149,7 @@ public final class ReportBuilder implements RecordVisitor {
      * @param damage why reading stopped early, or {@code null}
      */
     public Report finish(boolean complete, Report.Damage damage) {
+
         Map<Report.Row, long[]> merged = new LinkedHashMap<>();
         table.forEach((location, origin, reason, stack, cpu, protocol, second, count) -> {
             Report.Row key = row(location, DropOrigin.ofCode(origin), reason, stack, cpu, protocol, second);
@@ -140,8 +160,9 @@ public final class ReportBuilder implements RecordVisitor {
                 k.reason(), k.stack(), k.cpu(), k.protocol(), k.second(), c[0])));
         rows.sort(order(query.groups()));
         long start = facts.startEpochNanos();
-        return new Report(facts, query.groups(), rows, total, lost, Math.max(start, lastEpochNanos), complete, damage,
-                stacks);
+        // An overflow came before any damage that stopped the reading.
+        return new Report(facts, query.groups(), rows, total, lost, Math.max(start, lastEpochNanos),
+                complete && overflow == null, overflow != null ? overflow : damage, stacks);
     }
 
     /** A row's resolved key, count 0: rows whose keys resolve alike are one row. */

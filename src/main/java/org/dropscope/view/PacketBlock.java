@@ -61,9 +61,9 @@ public final class PacketBlock {
             out.add(sb.toString());
         }
         if (p.timestampNanos() != PacketDrop.ABSENT) {
-            long ts = p.timestampNanos();
-            String when = ASCTIME.format(Instant.ofEpochSecond(Long.divideUnsigned(ts, 1_000_000_000L)).atZone(zone));
-            out.add("timestamp: " + when + " " + String.format(Locale.ROOT, "%09d", Long.remainderUnsigned(ts, 1_000_000_000L))
+            // Signed, as every time here: the decoder refuses a NET_DM_ATTR_TIMESTAMP of 2^63 or more.
+            Instant at = Instant.ofEpochSecond(0, p.timestampNanos());
+            out.add("timestamp: " + ASCTIME.format(at.atZone(zone)) + " " + String.format(Locale.ROOT, "%09d", at.getNano())
                     + " nsec");
         }
         if (p.protocol() != PacketDrop.ABSENT_INT) {

@@ -31,4 +31,30 @@ final class Captures {
         }
         return cut.toByteArray();
     }
+
+    /**
+     * Sets the NET_DM_ATTR_TIMESTAMP of {@code pcap}'s first packet alert to {@code nanos}, in place.
+     *
+     * @param pcap a little-endian LINKTYPE_NETLINK capture
+     * @return the number of the record changed, from 1
+     */
+    static int setFirstAlertTimestamp(byte[] pcap, long nanos) {
+        ByteBuffer b = ByteBuffer.wrap(pcap).order(ByteOrder.LITTLE_ENDIAN);
+        int number = 1;
+        for (int at = 24; at + 16 <= pcap.length; at += 16 + b.getInt(at + 8), number++) {
+            int msg = at + 16 + 16;  // after the record header and the cooked header
+            // A generic netlink family's message (type above GENL_ID_CTRL) of command NET_DM_CMD_PACKET_ALERT.
+            if (Short.toUnsignedInt(b.getShort(msg + 4)) <= 0x10 || b.get(msg + 16) != 5) {
+                continue;
+            }
+            int end = msg + b.getInt(msg);
+            for (int a = msg + 20; a + 4 <= end; a += (Short.toUnsignedInt(b.getShort(a)) + 3) & ~3) {
+                if ((b.getShort(a + 2) & 0x3fff) == 5) {  // NET_DM_ATTR_TIMESTAMP
+                    b.putLong(a + 4, nanos);
+                    return number;
+                }
+            }
+        }
+        throw new AssertionError("the capture has no packet alert with a timestamp");
+    }
 }

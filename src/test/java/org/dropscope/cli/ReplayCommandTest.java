@@ -166,6 +166,25 @@ class ReplayCommandTest {
         assertTrue(errors.stream().allMatch(l -> line.matcher(l).matches()), err::toString);
     }
 
+    /** A packet alert timestamp of 2^63 or more is no time: the alert is skipped with a line naming it, not shown as 2554. */
+    @Test
+    void anAlertTimestampPastSixtyThreeBitsSkipsThatAlertNamingItsRecord() throws IOException {
+        assertEquals(ExitCodes.OK, replay(PCAP.toString(), "-l", "none"), err::toString);
+        List<String> whole = outLines();
+        byte[] bad = Files.readAllBytes(PCAP);
+        int record = Captures.setFirstAlertTimestamp(bad, Long.MIN_VALUE);
+        Path f = tmp.resolve("bad-time.pcap");
+        Files.write(f, bad);
+        out.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, replay(f.toString(), "-l", "none"));
+        assertEquals("dropscope: " + f + ": record " + record + ": NET_DM_CMD_PACKET_ALERT: NET_DM_ATTR_TIMESTAMP"
+                + " 9223372036854775808 ns is past 2^63 - 1 (2262-04-11), the last time the kernel's ktime_t holds"
+                + " (skipped)\n", err.toString());
+        assertEquals(whole.stream().filter(l -> l.startsWith("drop at: ")).count() - 1,
+                outLines().stream().filter(l -> l.startsWith("drop at: ")).count(), "that one alert is left out");
+        assertFalse(out.toString().contains(" 2554 ") || out.toString().contains(" 1969 "), out::toString);
+    }
+
     @Test
     void aFileThatIsNoCaptureIsRefusedWithItsName() throws IOException {
         Path text = tmp.resolve("notes.txt");

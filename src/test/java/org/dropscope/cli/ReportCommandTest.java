@@ -39,6 +39,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.record.ReadResult;
@@ -268,6 +269,37 @@ class ReportCommandTest {
         assertFalse(err.toString().contains("Exception"), err::toString);
     }
 
+    /** Offsets past the end of time saturate: since selects nothing, until everything; none wraps. */
+    @Test
+    void offsetsPastTheEndSelectNothingSinceAndEverythingUntil() throws IOException {
+        List<DropEvent> three = ReportFiles.events(3, false);
+        long all = three.stream().mapToLong(DropEvent::count).sum();
+        Path f = file(ReportFiles.write(three, 64));
+        assertEquals(0, json(f.toString(), "--format", "json", "--since", "8000000000000000000ns").get("total").asLong());
+        out.getBuffer().setLength(0);
+        assertEquals(all, json(f.toString(), "--format", "json", "--until", "9000000000s").get("total").asLong());
+        out.getBuffer().setLength(0);
+        assertEquals(all, json(f.toString(), "--format", "json", "--until", "9223372036854775807ns").get("total")
+                .asLong());
+    }
+
+    @Test
+    void aTimeOrOffsetBeyondSixtyFourBitsIsOneUsageLineNamingTheOption() throws IOException {
+        Path f = file(FILE);
+        String[][] bad = {{"--since", "9999999999h"}, {"--until", "99999999999999999999s"},
+            {"--since", "3000-01-01T00:00:00Z"}, {"--until", "1600-01-01T00:00:00"}};
+        for (String[] b : bad) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, report(f.toString(), b[0], b[1]), err::toString);
+            String e = err.toString();
+            assertTrue(e.startsWith("dropscope: " + b[0] + ": ") && e.contains("'" + b[1] + "'")
+                    && e.contains("(expected: "), e);
+            assertEquals(1, e.lines().count(), e);
+            assertFalse(e.contains("internal error") || e.contains("Exception") || e.contains("For input string"), e);
+        }
+        assertEquals("", out.toString());
+    }
+
     @Test
     void foldedStacksAreRootFirstWithFunctionNames() throws IOException {
         assertEquals(ExitCodes.OK, report(file(FILE).toString(), "--folded"), err::toString);
@@ -375,6 +407,24 @@ class ReportCommandTest {
                 + direct.damage().offset()), err::toString);
     }
 
+    /** A count of 2^63 or more (here u64 -7) is damage: the report of the events before it, never a negative total. */
+    @Test
+    void aCountPastSixtyThreeBitsIsDamageNotANegativeTotal() throws IOException {
+        List<DropEvent> events = ReportFiles.events(6, false);
+        long before = events.get(0).count() + events.get(1).count() + events.get(2).count() + events.get(3).count();
+        events.get(4).set(events.get(4).timeNanos(), 0, DropOrigin.SOFTWARE, ReportFiles.PCS[0], ReportFiles.NO_SOCKET,
+                DropSink.NO_STACK, -7);
+        assertEquals(ExitCodes.BAD_INPUT, report(file(ReportFiles.write(events, 2)).toString(), "--format", "json"));
+        JsonNode r = JSON.readTree(out.toString());
+        assertValid(r);
+        assertEquals(before, r.get("total").asLong(), "the two whole blocks before the damaged one");
+        assertFalse(r.get("complete").asBoolean());
+        assertEquals(2, r.get("damage").get("block").asLong());
+        List<String> errors = err.toString().lines().toList();
+        assertEquals(1, errors.size(), err::toString);
+        assertTrue(errors.get(0).contains("event with count 18446744073709551609, past 2^63 - 1"), err::toString);
+    }
+
     @Test
     void aFileOfANewerMajorVersionSaysWhichAndThatANewerDropscopeIsNeeded() throws IOException {
         byte[] newer = FILE.clone();
@@ -464,6 +514,28 @@ class ReportCommandTest {
         assertTrue(r.get("total").asLong() > 0, out::toString);
         assertTrue(err.toString().matches("dropscope: " + Pattern.quote(cut.toString()) + ": stopped reading: record"
                 + " \\d+ at byte \\d+: file ends after .*; the report covers everything before it\n"), err::toString);
+    }
+
+    /** A packet alert timestamp of 2^63 or more is no time: that alert is skipped and named, not counted in 1969. */
+    @Test
+    void anAlertTimestampPastSixtyThreeBitsSkipsThatAlertNamingItsRecord() throws IOException {
+        Path pcap = Path.of("src/test/resources/fixtures/netlink/netdm-6.1.pcap");
+        JsonNode all = json(pcap.toString(), "--format", "json", "--group", "second");
+        long whole = all.get("total").asLong();
+        Set<Long> seconds = new HashSet<>();
+        all.get("rows").forEach(row -> seconds.add(row.get("second").asLong()));
+        byte[] bad = Files.readAllBytes(pcap);
+        int record = Captures.setFirstAlertTimestamp(bad, -1);
+        out.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, report(file(bad).toString(), "--format", "json", "--group", "second"));
+        JsonNode r = JSON.readTree(out.toString());
+        assertValid(r);
+        assertEquals(whole - 1, r.get("total").asLong());
+        for (JsonNode row : r.get("rows")) {
+            assertTrue(seconds.contains(row.get("second").asLong()), () -> row + ": a second of the capture");
+        }
+        assertTrue(err.toString().contains(": record " + record + ": NET_DM_CMD_PACKET_ALERT: NET_DM_ATTR_TIMESTAMP"
+                + " 18446744073709551615 ns is past 2^63 - 1"), err::toString);
     }
 
     /** Without kallsyms a capture names only what its packet alerts name: summary pcs stay raw. */

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
 import org.junit.jupiter.api.Test;
 
 class RecordDamageTest {
@@ -22,7 +24,11 @@ class RecordDamageTest {
     private static final byte[] FILE = RecordFixtures.small(5);
 
     private static int headerEnd() {
-        ByteBuffer b = ByteBuffer.wrap(FILE).order(ByteOrder.LITTLE_ENDIAN);
+        return headerEnd(FILE);
+    }
+
+    private static int headerEnd(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         return 8 + 8 + b.getInt(12) + 4;
     }
 
@@ -161,15 +167,147 @@ class RecordDamageTest {
         assertTrue(empty.getMessage().contains("it is empty"), empty.getMessage());
     }
 
+    /** A tracepoint recording (2 CPUs, 2 events a block) of events at 2,000 ns with these counts and CPUs. */
+    private static byte[] events(long[] counts, int[] cpus) {
+        return RecordFixtures.record(RecordFixtures.tracepointHeader(), new RecordWriter.Limits(2, 1_000), (w, e) -> {
+            for (int i = 0; i < counts.length; i++) {
+                w.drop(e.set(2_000, cpus[i], DropOrigin.SOFTWARE, RecordFixtures.UDP_RCV_PC, RecordFixtures.NO_SOCKET,
+                        DropSink.NO_STACK, counts[i]));
+            }
+        });
+    }
+
+    /** Reads {@code file}, expecting damage in {@code block} after {@code before} events; returns its message. */
+    private static String damage(byte[] file, int before, long block) throws IOException {
+        RecordFixtures.Collect c = new RecordFixtures.Collect();
+        ReadResult result = new RecordReader(new ByteArrayInputStream(file)).read(c);
+        assertFalse(result.complete());
+        assertNotNull(result.damage(), "damage expected");
+        assertEquals(RecordFormatException.Kind.CORRUPT, result.damage().kind());
+        assertEquals(block, result.damage().block(), result.damage().getMessage());
+        assertEquals(before, c.events.size(), "every event before the damage is handed over");
+        assertEquals(before, result.events());
+        assertTrue(result.drops() >= 0, "no total is ever negative");
+        return result.damage().getMessage();
+    }
+
+    /** Counts are u64: one of 2^63 or more, or a total that passes 2^63 - 1, is damage where it is. */
+    @Test
+    void aCountBeyondSixtyThreeBitsOrATotalThatOverflowsIsDamage() throws IOException {
+        String m = damage(events(new long[] {1, 1, -7, 1}, new int[] {0, 1, 0, 1}), 2, 1);
+        assertTrue(m.startsWith("event with count 18446744073709551609, past 2^63 - 1 at payload byte "), m);
+        m = damage(events(new long[] {Long.MAX_VALUE, 1}, new int[] {0, 0}), 1, 0);
+        assertTrue(m.startsWith("event with count 1, which takes the file's total of 9223372036854775807 past"
+                + " 2^63 - 1 at payload byte "), m);
+        ReadResult whole = new RecordReader(new ByteArrayInputStream(events(new long[] {Long.MAX_VALUE - 1, 1},
+                new int[] {0, 0}))).read(new RecordFixtures.Collect());
+        assertTrue(whole.complete(), () -> String.valueOf(whole.damage()));
+        assertEquals(Long.MAX_VALUE, whole.drops(), "up to 2^63 - 1 is a count");
+    }
+
+    @Test
+    void anEventOrLossOnACpuTheHeaderDoesNotDeclareIsDamage() throws IOException {
+        String m = damage(events(new long[] {1, 1, 1}, new int[] {1, 0, 65535}), 2, 1);
+        assertTrue(m.startsWith("event on CPU 65535, but the header declares 2 CPUs (0 to 1) at payload byte "), m);
+        byte[] lost = RecordFixtures.record(RecordFixtures.tracepointHeader(), new RecordWriter.Limits(2, 1_000),
+                (w, e) -> w.lost(2_000, 2, 5));
+        m = damage(lost, 0, 0);
+        assertTrue(m.startsWith("lost record on CPU 2, but the header declares 2 CPUs"), m);
+        byte[] negative = RecordFixtures.record(RecordFixtures.tracepointHeader(), new RecordWriter.Limits(2, 1_000),
+                (w, e) -> w.lost(2_000, 1, -1));
+        m = damage(negative, 0, 0);
+        assertTrue(m.startsWith("lost record with count 18446744073709551615, past 2^63 - 1"), m);
+    }
+
+    /** Times are u64 on the header's clock; one whose wall-clock time passes 2^63 - 1 ns (2262) is damage. */
+    @Test
+    void aTimeBeyondSixtyFourBitNanosecondsIsDamage() throws IOException {
+        RecordHeader h = RecordFixtures.tracepointHeader();
+        long lastTime = Long.MAX_VALUE - (h.clock().realtimeStartNanos() - h.clock().startNanos());
+        for (long t : new long[] {-1, lastTime + 1}) {
+            byte[] f = RecordFixtures.record(h, new RecordWriter.Limits(2, 1_000), (w, e) -> {
+                w.drop(e.set(2_000, 0, DropOrigin.SOFTWARE, RecordFixtures.UDP_RCV_PC, 0, DropSink.NO_STACK, 1));
+                w.drop(e.set(t, 0, DropOrigin.SOFTWARE, RecordFixtures.UDP_RCV_PC, 0, DropSink.NO_STACK, 1));
+            });
+            String m = damage(f, 1, 0);
+            assertTrue(m.startsWith("event at " + Long.toUnsignedString(t) + " ns on the header's clock, past"
+                    + " 2262-04-11"), m);
+        }
+        byte[] last = RecordFixtures.record(h, new RecordWriter.Limits(2, 1_000), (w, e) ->
+                w.drop(e.set(lastTime, 0, DropOrigin.SOFTWARE, RecordFixtures.UDP_RCV_PC, 0, DropSink.NO_STACK, 1)));
+        assertTrue(new RecordReader(new ByteArrayInputStream(last)).read(new RecordFixtures.Collect()).complete());
+    }
+
+    /** The header's u32 CPU count and u64 clock readings are read unsigned; out of range, the header is damaged. */
+    @Test
+    void headerFieldsBeyondTheirRangeAreHeaderDamage() {
+        RecordHeader h = RecordFixtures.tracepointHeader();
+        byte[] clock = RecordFixtures.record(new RecordHeader(h.kernelRelease(), h.hostname(), h.bootId(),
+                h.source(), h.sourceDescription(), h.tracepointFormat(),
+                new RecordHeader.Clock(RecordFormat.CLOCK_MONOTONIC, -2, 5), h.cpus(), null, h.properties()),
+                new RecordWriter.Limits(2, 1_000), (w, e) -> { });
+        RecordFormatException e = assertThrows(RecordFormatException.class,
+                () -> new RecordReader(new ByteArrayInputStream(clock)).header());
+        assertEquals(RecordFormatException.HEADER, e.block());
+        assertTrue(e.getMessage().startsWith("the clock field's start 18446744073709551614 ns is past 2^63 - 1"),
+                e.getMessage());
+
+        byte[] cpus = FILE.clone();
+        // The cpus item: tag 8, length 4, then the count (2), which becomes 2^32 - 1.
+        int at = indexOf(cpus, new byte[] {8, 0, 4, 0, 0, 0, 2, 0, 0, 0}) + 6;
+        ByteBuffer.wrap(cpus).order(ByteOrder.LITTLE_ENDIAN).putInt(at, -1);
+        sealHeader(cpus);
+        e = assertThrows(RecordFormatException.class, () -> new RecordReader(new ByteArrayInputStream(cpus)).header());
+        assertTrue(e.getMessage().startsWith("cpus field is 4294967295 (expected: 1 to 65536"), e.getMessage());
+    }
+
+    /** u8 fields print as the file has them: an origin or source of 200 is 200, not -56. */
+    @Test
+    void byteFieldsAreReadUnsigned() throws IOException {
+        byte[] f = events(new long[] {1}, new int[] {0});
+        // The event: time 2,000, then its location; the origin is byte 44 of the body.
+        ByteBuffer key = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(2_000)
+                .putLong(RecordFixtures.UDP_RCV_PC);
+        f[indexOf(f, key.array()) + 44] = (byte) 200;
+        int block = headerEnd(f);
+        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] payload = Arrays.copyOfRange(f, block + RecordFormat.BLOCK_HEADER_BYTES,
+                block + RecordFormat.BLOCK_HEADER_BYTES + b.getInt(block + 8));
+        b.putInt(block + 16, crc(b, block, payload));
+        assertTrue(damage(f, 0, 0).startsWith("event of unknown origin 200 at payload byte "));
+
+        byte[] source = FILE.clone();
+        // The source item: tag 4, length 1, then the source (1), which becomes 200.
+        source[indexOf(source, new byte[] {4, 0, 1, 0, 0, 0, 1}) + 6] = (byte) 200;
+        sealHeader(source);
+        RecordFormatException e = assertThrows(RecordFormatException.class,
+                () -> new RecordReader(new ByteArrayInputStream(source)).header());
+        assertTrue(e.getMessage().startsWith("unknown source 200 (expected: 1 tracepoint, 2 netdm)"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] in, byte[] what) {
+        for (int i = 0; i + what.length <= in.length; i++) {
+            if (Arrays.equals(in, i, i + what.length, what, 0, what.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
     private static byte[] withVersion(int major, int minor) {
         byte[] f = FILE.clone();
+        ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putShort(8, (short) major).putShort(10, (short) minor);
+        sealHeader(f);
+        return f;
+    }
+
+    /** Writes the header checksum of a header changed in place. */
+    private static void sealHeader(byte[] f) {
         ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort(8, (short) major).putShort(10, (short) minor);
         int len = b.getInt(12);
         CRC32C crc = new CRC32C();
         crc.update(f, 8, 8 + len);
         b.putInt(16 + len, (int) crc.getValue());
-        return f;
     }
 
     private static byte[] block(int sequence, byte[] payload) {

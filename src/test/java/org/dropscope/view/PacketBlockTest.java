@@ -67,4 +67,16 @@ class PacketBlockTest {
         assertEquals("drop reason: " + Printable.word(sw.reason()), block.lines(sw).get(8));
         assertEquals("input port name: " + Printable.word(sw.inIfname()), block.lines(sw).get(3));
     }
+
+    /** Times are read signed, as report reads them: the last 64-bit time is 2262, and -1 ns is 1969, not 2554. */
+    @Test
+    void timestampsAreSignedNanosecondsLikeEveryTime() {
+        assertEquals("timestamp: Fri Apr 11 23:47:16 2262 854775807 nsec", timestampLine(Long.MAX_VALUE));
+        assertEquals("timestamp: Wed Dec 31 23:59:59 1969 999999999 nsec", timestampLine(-1));
+    }
+
+    private static String timestampLine(long nanos) {
+        PacketDrop p = new PacketDrop(0, ABSENT, null, null, ABSENT, null, null, nanos, NO, ABSENT, ABSENT, null, null);
+        return new PacketBlock(ZoneOffset.UTC).lines(p).get(1);
+    }
 }

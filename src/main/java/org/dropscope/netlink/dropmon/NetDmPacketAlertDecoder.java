@@ -46,7 +46,7 @@ public final class NetDmPacketAlertDecoder {
             .string(NET_DM_ATTR_SYMBOL.intValue(), NET_DM_ATTR_SYMBOL.name(), (b, s) -> b.symbol = s)
             .string(NET_DM_ATTR_REASON.intValue(), NET_DM_ATTR_REASON.name(), (b, s) -> b.reason = s)
             .nested(NET_DM_ATTR_IN_PORT.intValue(), NET_DM_ATTR_IN_PORT.name(), IN_PORT)
-            .u64(NET_DM_ATTR_TIMESTAMP.intValue(), NET_DM_ATTR_TIMESTAMP.name(), (b, v) -> b.timestamp = v)
+            .u64(NET_DM_ATTR_TIMESTAMP.intValue(), NET_DM_ATTR_TIMESTAMP.name(), (b, v) -> b.timestamp = timestamp(v))
             .u16(NET_DM_ATTR_PROTO.intValue(), NET_DM_ATTR_PROTO.name(), (b, v) -> b.protocol = v)
             .binary(NET_DM_ATTR_PAYLOAD.intValue(), NET_DM_ATTR_PAYLOAD.name(), 0, (b, a) -> b.payload = view(a))
             .u32(NET_DM_ATTR_ORIG_LEN.intValue(), NET_DM_ATTR_ORIG_LEN.name(),
@@ -83,6 +83,19 @@ public final class NetDmPacketAlertDecoder {
     /** The attribute table, for tools that name attributes (and for tests). */
     public static NlPolicy<?> policy() {
         return PACKET_ALERT;
+    }
+
+    /**
+     * NET_DM_ATTR_TIMESTAMP, checked: the kernel puts {@code ktime_to_ns(skb->tstamp)}, a signed
+     * {@code ktime_t} of the wall clock, into the u64 (net_dm_packet_report_fill), so a value of
+     * 2^63 or more is no time it sent; it is refused, not read as 1969 or 2554.
+     */
+    private static long timestamp(long nanos) {
+        if (nanos < 0) {
+            throw new NetlinkDecoderException(NET_DM_ATTR_TIMESTAMP.name() + " " + Long.toUnsignedString(nanos)
+                    + " ns is past 2^63 - 1 (2262-04-11), the last time the kernel's ktime_t holds");
+        }
+        return nanos;
     }
 
     /** A view of the payload, valid during decoding; the record copies it. */

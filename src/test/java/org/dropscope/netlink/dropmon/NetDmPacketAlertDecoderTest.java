@@ -167,6 +167,28 @@ class NetDmPacketAlertDecoderTest {
         assertDrained(buf);
     }
 
+    /** The u64 holds the kernel's signed ktime_t: 2^63 and more is malformed, never 1969 or 2554. */
+    @Test
+    void aTimestampOfTwoToTheSixtyThreeOrMoreIsMalformed() {
+        for (long ts : new long[] {Long.MIN_VALUE, -1}) {
+            ByteBuf buf = buffer();
+            NetDmFixtures.softwarePacketAlert(buf, at);
+            buf.setLongLE(at.get("timestamp"), ts);
+            NlMsg msg = NlMsgDecoder.decode(buf);
+            NetlinkDecoderException e = assertThrows(NetlinkDecoderException.class,
+                    () -> NetDmPacketAlertDecoder.decode(msg));
+            assertEquals("NET_DM_CMD_PACKET_ALERT: NET_DM_ATTR_TIMESTAMP " + Long.toUnsignedString(ts) + " ns is past"
+                    + " 2^63 - 1 (2262-04-11), the last time the kernel's ktime_t holds", e.getMessage());
+            assertDrained(buf);
+        }
+        ByteBuf buf = buffer();
+        NetDmFixtures.softwarePacketAlert(buf, at);
+        buf.setLongLE(at.get("timestamp"), Long.MAX_VALUE);
+        NetDmPacketAlert last = NetDmPacketAlertDecoder.decode(NlMsgDecoder.decode(buf));
+        assertEquals(Instant.parse("2262-04-11T23:47:16.854775807Z"), last.timestamp());
+        assertDrained(buf);
+    }
+
     @Test
     void aBrokenPortNestIsNamed() {
         ByteBuf buf = buffer();
