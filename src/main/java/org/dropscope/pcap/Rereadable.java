@@ -39,8 +39,14 @@ public abstract class Rereadable implements Closeable {
     public void close() throws IOException {
     }
 
-    /** A file, opened again for each pass. */
-    public static Rereadable of(Path file) {
+    /**
+     * A file: a regular file is opened again for each pass; anything else (a FIFO, a process
+     * substitution's /dev/fd/N, a device) is opened once and spooled, as a pipe is.
+     */
+    public static Rereadable of(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return new Spool(Files.newInputStream(file), true);
+        }
         return new Rereadable() {
             @Override
             public InputStream open() throws IOException {
@@ -56,19 +62,22 @@ public abstract class Rereadable implements Closeable {
      * pass reads what the passes before it kept, then the stream on from where they stopped.
      */
     public static Rereadable spooling(InputStream in) {
-        return new Spool(in);
+        return new Spool(in, false);
     }
 
     private static final class Spool extends Rereadable {
         private final InputStream in;
+        private final boolean ownsIn;
         private byte[] head = new byte[4096];
         private int headLength;
         private FileChannel tail;
         private long tailLength;
         private boolean last;
 
-        Spool(InputStream in) {
+        /** {@code ownsIn}: close {@code in} with the spool (a file it opened, not standard input). */
+        Spool(InputStream in, boolean ownsIn) {
             this.in = in;
+            this.ownsIn = ownsIn;
         }
 
         @Override
@@ -124,8 +133,10 @@ public abstract class Rereadable implements Closeable {
 
         @Override
         public void close() throws IOException {
-            if (tail != null) {
-                tail.close();
+            try (InputStream owned = ownsIn ? in : null) {
+                if (tail != null) {
+                    tail.close();
+                }
             }
         }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A pipe read in passes: each pass sees the stream from its first byte, whatever the passes before read. */
@@ -53,6 +55,33 @@ class RereadableTest {
                     .toList());
         }
         assertEquals(List.of(), spoolFiles(), "closed");
+    }
+
+    /** A FIFO (or a process substitution's /dev/fd/N) can be opened only once: it is spooled as a pipe. */
+    @Test
+    @Timeout(60)
+    void aFileThatIsNoRegularFileIsOpenedOnceAndSpooled() throws Exception {
+        byte[] data = bytes(100_000);
+        Path fifo = tmp.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = new Thread(() -> {
+            try {
+                Files.write(fifo, data);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        try (Rereadable r = Rereadable.of(fifo)) {
+            try (InputStream in = r.open()) {
+                assertArrayEquals(Arrays.copyOf(data, 8), in.readNBytes(8));
+            }
+            try (InputStream in = r.openLast()) {
+                assertArrayEquals(data, in.readAllBytes());
+            }
+        } finally {
+            writer.join();
+        }
     }
 
     /** What this process's open spool files are, as /proc/self/fd names them. */
