@@ -196,4 +196,20 @@ class ReplayCommandTest {
             }
         }
     }
+
+    /** Damage before any family reply is what is named first; the missing reply follows from it. */
+    @Test
+    void damageBeforeTheFamilyReplyIsNamedFirst() throws IOException {
+        Path cut = tmp.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(PCAP), 24 + 10));
+        assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString()));
+        assertTrue(err.toString().startsWith("dropscope: " + cut + ": record 1 at byte 24: file ends inside the record"
+                + " header (10 of 16 bytes); the records before it hold no CTRL_CMD_NEWFAMILY reply for NET_DM, so"
+                + " the family id of its messages is unknown"), err::toString);
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString(), "--family-id", "32"));
+        assertEquals("dropscope: " + cut + ": record 1 at byte 24: file ends inside the record header (10 of 16"
+                + " bytes); the lines printed are those of the records before it\n", err.toString());
+        assertEquals("", out.toString());
+    }
 }

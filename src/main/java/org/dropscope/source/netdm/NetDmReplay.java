@@ -24,10 +24,10 @@ import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.netlink.dropmon.NetDmMessageDecoder;
 import org.dropscope.netlink.dropmon.NetDmPacketAlert;
 import org.dropscope.netlink.dropmon.NetDmSummaryAlert;
-import org.dropscope.pcap.Rereadable;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapFormatException;
 import org.dropscope.pcap.PcapReader;
+import org.dropscope.pcap.Rereadable;
 
 /**
  * Replays the NET_DM messages of a LINKTYPE_NETLINK pcap: captured on an nlmon device while
@@ -204,8 +204,8 @@ public final class NetDmReplay {
                     + " (--family-id overrides)");
             return id;
         }
-        throw new PcapFormatException((damage == null ? "the capture" : damage.getMessage() + "; the records before it")
-                + " hold no CTRL_CMD_NEWFAMILY reply for " + NetDmConstants.NET_DM_FAMILY_NAME
+        throw new PcapFormatException((damage == null ? "the capture holds" : damage.getMessage()
+                + "; the records before it hold") + " no CTRL_CMD_NEWFAMILY reply for " + NetDmConstants.NET_DM_FAMILY_NAME
                 + ", so the family id of its messages is unknown: capture from before the client starts (it"
                 + " resolves the family then), or give the id with --family-id" + (firstCut == null ? ""
                 : "; it may be in a record the capture cut: record " + firstCut.number() + " was " + cut(firstCut)));
