@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OfflineProcessTest {
     private static final Path PCAP = Path.of("src/test/resources/fixtures/netlink/netdm-6.1.pcap");
     /** The child's heap: a fifth of the large captures below, which a whole-file read could not hold. */
-    private static final String HEAP = "-Xmx24m";
-    private static final long LARGE = 120L << 20;
+    private static final String HEAP = "-Xmx16m";
+    private static final long LARGE = 80L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
