@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dropscope", mixinStandardHelpOptions = true, version = "dropscope 0.1.0",
         description = "Where, and why, is the Linux kernel dropping my packets?%n"
                 + "With no command, starts the dropwatch-compatible shell.",
-        subcommands = {ShellCommand.class, TopCommand.class, RecordCommand.class, ReportCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, ShellCommand.class, TopCommand.class, RecordCommand.class, ReportCommand.class,
             ReplayCommand.class, DumpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -22,7 +25,7 @@ import picocli.CommandLine.Spec;
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a file that cannot be read or written, or is corrupt (kallsyms, tracepoint format, a record file, a capture,"
-                + " dump's -w FILE)",
+                + " dump's -w FILE, report's --svg FILE, the standard output of replay, report and dump)",
             "6:a system call failed (memory, file descriptors), or record cannot write its output",
             "130:Ctrl-C while not monitoring"})
 public final class DropscopeCommand implements Callable<Integer> {
@@ -32,9 +35,24 @@ public final class DropscopeCommand implements Callable<Integer> {
     @Mixin
     ShellOptions shell = new ShellOptions();
 
-    /** The command line with dropscope's exception handling installed. */
+    /**
+     * The command line with dropscope's exception handling installed, and a standard output that
+     * keeps why a write failed ({@link CheckedWriter}), for every command.
+     */
     public static CommandLine newCommandLine() {
-        return withFailures(new CommandLine(new DropscopeCommand()));
+        CommandLine cl = withFailures(new CommandLine(new DropscopeCommand()));
+        cl.setOut(new CheckedWriter(new FileOutputStream(FileDescriptor.out), stdoutCharset(), true));
+        return cl;
+    }
+
+    /** The charset System.out writes in: the terminal's when it is one, else the default. */
+    private static Charset stdoutCharset() {
+        String name = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+        try {
+            return name != null ? Charset.forName(name) : Charset.defaultCharset();
+        } catch (IllegalArgumentException e) {
+            return Charset.defaultCharset();
+        }
     }
 
     /** {@code cl} with dropscope's one-line errors ({@link Failures}) installed. */

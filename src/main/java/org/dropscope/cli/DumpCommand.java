@@ -146,41 +146,41 @@ public final class DumpCommand implements Callable<Integer> {
     /**
      * Checks the options against each other and their ranges.
      *
-     * @throws IllegalArgumentException (one line, exit code 2) when they do not fit
+     * @throws UsageException (one line, exit code 2) when they do not fit
      */
     NetDmDump.Options validate() {
         if (file.equals("-") && stdout == null && System.console() != null && !(query || stats || exit)) {
             // As tcpdump -w - does not either: a pcap is not for reading on a terminal.
-            throw new IllegalArgumentException("standard output is a terminal: write the pcap to a file with -w FILE,"
+            throw new UsageException("standard output is a terminal: write the pcap to a file with -w FILE,"
                     + " or pipe it (dropscope dump | tshark -r -)");
         }
         int actions = (query ? 1 : 0) + (stats ? 1 : 0) + (exit ? 1 : 0) + (passive ? 1 : 0);
         if (actions > 1) {
-            throw new IllegalArgumentException("-q/--query, -s/--stats, -e/--exit and -p/--passive exclude each"
+            throw new UsageException("-q/--query, -s/--stats, -e/--exit and -p/--passive exclude each"
                     + " other: choose one");
         }
         String action = query ? "-q/--query" : stats ? "-s/--stats" : exit ? "-e/--exit" : passive ? "-p/--passive"
                 : null;
         if (action != null && (trunc != null || limit != null)) {
-            throw new IllegalArgumentException((trunc != null ? "-t/--trunc" : "-l/--limit")
+            throw new UsageException((trunc != null ? "-t/--trunc" : "-l/--limit")
                     + " configures NET_DM, which " + action + " leaves as it is");
         }
         if (action != null && !exit && origin != null) {
-            throw new IllegalArgumentException("-o/--origin chooses what monitoring starts and stops, which " + action
+            throw new UsageException("-o/--origin chooses what monitoring starts and stops, which " + action
                     + " does not do");
         }
         if ((query || stats || exit) && (!file.equals("-") || bufsize != null)) {
-            throw new IllegalArgumentException((bufsize != null ? "-b/--bufsize" : "-w/--write") + " is for"
+            throw new UsageException((bufsize != null ? "-b/--bufsize" : "-w/--write") + " is for"
                     + " dumping; " + action + " writes no pcap");
         }
         long t = check("-t/--trunc", trunc, 0, 0, MAX_TRUNC);
         long l = check("-l/--limit", limit, NetDmDump.DEFAULT_QUEUE_LENGTH, 1, MAX_U32);
         long b = check("-b/--bufsize", bufsize, NetDmDump.DEFAULT_RECEIVE_BUFFER, 1, MAX_BUFSIZE);
         if (origin != null && !origin.equals("sw") && !origin.equals("hw")) {
-            throw new IllegalArgumentException("-o/--origin takes sw or hw, not '" + origin + "'");
+            throw new UsageException("-o/--origin takes sw or hw, not '" + origin + "'");
         }
         if (file.isEmpty()) {
-            throw new IllegalArgumentException("-w/--write needs a file name, or - for standard output");
+            throw new UsageException("-w/--write needs a file name, or - for standard output");
         }
         boolean software = origin == null || origin.equals("sw");
         boolean hardware = origin == null || origin.equals("hw");
@@ -192,7 +192,7 @@ public final class DumpCommand implements Callable<Integer> {
             return absent;
         }
         if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " takes " + min + " to " + max + ", not " + value);
+            throw new UsageException(name + " takes " + min + " to " + max + ", not " + value);
         }
         return value;
     }
@@ -256,7 +256,7 @@ public final class DumpCommand implements Callable<Integer> {
         try {
             pcap = new PcapWriter(output, NetlinkConstants.NETLINK_GENERIC);
         } catch (IOException e) {
-            return isBrokenPipe(e) ? ExitCodes.OK : Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where
+            return Failures.isBrokenPipe(e) ? ExitCodes.OK : Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where
                     + ": " + Failures.reason(e));
         }
         NetDmDump.Result r;
@@ -272,7 +272,7 @@ public final class DumpCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Failures.line(err, ExitCodes.SYSTEM, "reading NET_DM's alerts failed: " + e.getMessage());
         }
-        if (r.writeFailure() != null && !isBrokenPipe(r.writeFailure())) {
+        if (r.writeFailure() != null && !Failures.isBrokenPipe(r.writeFailure())) {
             return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + Failures.reason(r.writeFailure())
                     + " (after " + (r.familyRecords() + r.netDmRecords()) + " records; monitoring stopped)");
         }
@@ -314,10 +314,5 @@ public final class DumpCommand implements Callable<Integer> {
             throw e;
         }
         return Channels.newOutputStream(ch);
-    }
-
-    /** The writer's reader went away (tshark ended): the dump ends, as dwdump's does on SIGPIPE. */
-    private static boolean isBrokenPipe(IOException e) {
-        return e.getMessage() != null && e.getMessage().contains("Broken pipe");
     }
 }

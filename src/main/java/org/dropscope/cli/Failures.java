@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.view.Printable;
 import picocli.CommandLine;
@@ -18,8 +20,9 @@ import picocli.CommandLine.ParseResult;
 /**
  * dropscope's errors as one line each. Last line of defence: an exception no command handled is a
  * bug. The user gets one line saying so; the stack trace only with {@code DROPSCOPE_DEBUG=1}. A
- * command line that does not parse, or an option value a command rejects, is one line too. Messages
- * quote file names, files and the kernel, so they are printed through {@link Printable#text}.
+ * command line that does not parse, or an option value a command rejects ({@link UsageException}),
+ * is one line too, exit code 2. Messages quote file names, files and the kernel, so they are
+ * printed through {@link Printable#text}.
  */
 final class Failures implements IExecutionExceptionHandler, IParameterExceptionHandler {
     /** Prints {@code message} as dropscope's one error line and returns the exit code {@code code}. */
@@ -29,18 +32,54 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
         return code;
     }
 
-    /** Why a file operation failed, in a few words ("no such directory", "No space left on device"). */
+    /**
+     * Why a file operation failed, in a few lowercase words the same for every command: "no such
+     * file or directory", "permission denied", "is a directory", "no space left on device". The
+     * file's name is not part of it: the caller says which file, and whether reading or writing.
+     */
     static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
-            return "no such directory";
+            return "no such file or directory";
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
+        if (e instanceof NotDirectoryException) {
+            return "not a directory";
         }
-        return e.getMessage();
+        if (e instanceof FileAlreadyExistsException) {
+            return "file exists";
+        }
+        // The operating system's words (strerror), as "Is a directory" or "No space left on device".
+        String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+        if (why == null || why.isEmpty()) {
+            return e.getClass().getSimpleName();
+        }
+        return why.length() > 1 && Character.isUpperCase(why.charAt(0)) && Character.isLowerCase(why.charAt(1))
+                ? Character.toLowerCase(why.charAt(0)) + why.substring(1) : why;
+    }
+
+    /** Prints "cannot {@code verb} {@code what}: reason" as the one error line; returns {@code code}. */
+    static int cannot(PrintWriter err, int code, String verb, Object what, IOException e) {
+        return line(err, code, "cannot " + verb + " " + what + ": " + reason(e));
+    }
+
+    /**
+     * Flushes a command's standard output and, when writing it failed, says why in the one error
+     * line and returns exit code 5 (a file that cannot be written), or 0 when the reader of a pipe
+     * went away ({@code | head}: it has what it wanted). Null when everything was written.
+     */
+    static Integer output(PrintWriter out, PrintWriter err) {
+        IOException e = CheckedWriter.failure(out);
+        if (e == null) {
+            return null;
+        }
+        return isBrokenPipe(e) ? ExitCodes.OK : cannot(err, ExitCodes.BAD_INPUT, "write", "standard output", e);
+    }
+
+    /** The reader of a pipe went away ({@code | head}): an end, not an error. */
+    static boolean isBrokenPipe(IOException e) {
+        return e.getMessage() != null && e.getMessage().contains("Broken pipe");
     }
 
     /** Closes {@code out} on a path that already failed or is ending: what it cannot flush is lost anyway. */
@@ -62,7 +101,9 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-        if (ex instanceof IllegalArgumentException) {
+        // Only a command's own word on its options is a usage error: any other exception, an
+        // IllegalArgumentException from decoding a file included, is a bug.
+        if (ex instanceof UsageException) {
             return line(cl.getErr(), ExitCodes.USAGE, ex.getMessage());
         }
         cl.getErr().println("dropscope: internal error: " + Printable.text(String.valueOf(ex))

@@ -23,13 +23,13 @@ final class FilterOption {
      * Parses the expression, before any kernel resource is opened.
      *
      * @param symbols kallsyms, or {@code null} under {@code -l none}
-     * @throws IllegalArgumentException (one line with the column, exit code 2) if it does not parse
+     * @throws UsageException (one line with the column, exit code 2) if it does not parse
      */
     SourceFilter parse(Symbolizer symbols) {
         try {
             return SourceFilter.parse(expression, symbols == null ? null : SourceFilter.Symbols.of(symbols));
         } catch (FilterException e) {
-            throw new IllegalArgumentException("--filter: " + e.getMessage());
+            throw new UsageException("--filter: " + e.getMessage());
         }
     }
 }

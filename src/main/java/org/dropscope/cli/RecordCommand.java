@@ -157,23 +157,23 @@ public final class RecordCommand implements Callable<Integer> {
     /**
      * Checks the options; returns the duration in milliseconds, 0 for none.
      *
-     * @throws IllegalArgumentException (one line, exit code 2) when they do not fit
+     * @throws UsageException (one line, exit code 2) when they do not fit
      */
     long validate() {
         source.validate();
         if (output.isEmpty()) {
-            throw new IllegalArgumentException("-o/--output needs a file name, or - for standard output");
+            throw new UsageException("-o/--output needs a file name, or - for standard output");
         }
         if (output.equals("-") && stdout == null && System.console() != null) {
-            throw new IllegalArgumentException("standard output is a terminal: record to a file with -o FILE, or pipe"
+            throw new UsageException("standard output is a terminal: record to a file with -o FILE, or pipe"
                     + " it (dropscope record -o - | dropscope report -)");
         }
         if (!lookupMethod.equals("kas") && !lookupMethod.equals("none")) {
-            throw new IllegalArgumentException("-l/--lmethod takes kas or none, not '" + lookupMethod + "'");
+            throw new UsageException("-l/--lmethod takes kas or none, not '" + lookupMethod + "'");
         }
         if (callGraph) {
             if (source.source == SourceOptions.Kind.netdm) {
-                throw new IllegalArgumentException("-g/--call-graph needs the tracepoint source: NET_DM reports no"
+                throw new UsageException("-g/--call-graph needs the tracepoint source: NET_DM reports no"
                         + " kernel stacks");
             }
             source.source = SourceOptions.Kind.tracepoint;
@@ -185,12 +185,12 @@ public final class RecordCommand implements Callable<Integer> {
     static long durationMillis(String text) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("--duration takes seconds, or a number with ms, s, m or h (500ms, 10s,"
+            throw new UsageException("--duration takes seconds, or a number with ms, s, m or h (500ms, 10s,"
                     + " 2m), not '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         if (n == 0) {
-            throw new IllegalArgumentException("--duration must be longer than 0, not '" + text + "'");
+            throw new UsageException("--duration must be longer than 0, not '" + text + "'");
         }
         String unit = m.group(2) == null ? "s" : m.group(2);
         switch (unit) {

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.pcap.PcapFormatException;
+import org.dropscope.pcap.Rereadable;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.netdm.NetDmReplay;
 import org.dropscope.view.DropwatchLines;
@@ -67,30 +67,31 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        byte[] pcap;
-        try {
-            pcap = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
-        } catch (NoSuchFileException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, "no such file: " + file);
-        }
         LocationNames names;
         try {
             names = locationNames();
         } catch (KallsymsUnavailableException e) {
             return Failures.line(err, ExitCodes.NO_PERMISSION, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return Failures.line(err, ExitCodes.USAGE, e.getMessage());
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, (kallsyms != null ? kallsyms : Path.of("/proc/kallsyms")) + ": "
-                    + e.getMessage());
+            return Failures.cannot(err, ExitCodes.BAD_INPUT, "read", kallsyms != null ? "--kallsyms " + kallsyms
+                    : "/proc/kallsyms", e);
         }
         DropwatchLines lines = new DropwatchLines(names, code -> null, DropwatchLines.TrapNames.NONE);
         DropwatchReplies replies = new DropwatchReplies(lines);
         PacketBlock blocks = new PacketBlock(ZoneId.systemDefault());
         int[] malformed = {0};
-        try {
+        String name = file.equals("-") ? "standard input" : file;
+        try (Rereadable pcap = file.equals("-") ? Rereadable.spooling(System.in) : Rereadable.of(Path.of(file))) {
             NetDmReplay.replay(pcap, familyId == null ? OptionalInt.empty() : OptionalInt.of(familyId),
                     new NetDmReplay.Handler() {
+                        @Override
+                        public void record(int number, long epochNanos) {
+                            if (out.checkError()) {
+                                // Standard output is gone or full: what follows could not be written either.
+                                throw new OutputFailed();
+                            }
+                        }
+
                         @Override
                         public void summary(List<AlertListener.SummaryEntry> entries) {
                             replies.summary(entries).forEach(out::println);
@@ -114,26 +115,32 @@ public final class ReplayCommand implements Callable<Integer> {
 
                         @Override
                         public void note(String message) {
-                            err.println(Printable.text("dropscope: " + file + ": " + message));
+                            err.println(Printable.text("dropscope: " + name + ": " + message));
                         }
 
                         @Override
                         public void malformed(int record, String why) {
                             malformed[0]++;
-                            err.println(Printable.text("dropscope: " + file + ": record " + record + ": " + why
+                            err.println(Printable.text("dropscope: " + name + ": record " + record + ": " + why
                                     + " (skipped)"));
                         }
                     });
+        } catch (OutputFailed e) {
+            return Failures.output(out, err);
         } catch (PcapFormatException e) {
-            out.flush();
+            Integer failed = Failures.output(out, err);
             // Damage inside a record: what came before it has been printed, and is all there is.
-            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage() + (e.getMessage().startsWith("record ")
-                    ? "; the lines printed are those of the records before it" : ""));
+            return failed != null ? failed : Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage()
+                    + (e.getMessage().startsWith("record ") ? "; the lines printed are those of the records before it"
+                    : ""));
         } catch (IOException e) {
-            out.flush();
-            return Failures.line(err, ExitCodes.BAD_INPUT, file + ": " + e.getMessage());
+            Integer failed = Failures.output(out, err);
+            return failed != null ? failed : Failures.cannot(err, ExitCodes.BAD_INPUT, "read", name, e);
         }
-        out.flush();
+        Integer failed = Failures.output(out, err);
+        if (failed != null) {
+            return failed;
+        }
         err.flush();
         return malformed[0] == 0 ? ExitCodes.OK : ExitCodes.BAD_INPUT;
     }
@@ -147,7 +154,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 Symbolizer s = kallsyms != null ? new Symbolizer(() -> open(kallsyms), () -> null) : Symbolizer.fromProc();
                 return s::dropwatch;
             default:
-                throw new IllegalArgumentException("unknown lookup method " + method + " (use kas or none)");
+                throw new UsageException("unknown lookup method " + method + " (use kas or none)");
         }
     }
 
@@ -162,5 +169,14 @@ public final class ReplayCommand implements Callable<Integer> {
             in = new GZIPInputStream(in);
         }
         return new InputStreamReader(in, StandardCharsets.UTF_8);
+    }
+
+    /** Ends a replay whose standard output failed; {@link Failures#output} says why. */
+    private static final class OutputFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutputFailed() {
+            super(null, null, false, false);
+        }
     }
 }

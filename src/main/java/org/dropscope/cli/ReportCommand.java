@@ -2,12 +2,9 @@
 package org.dropscope.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
@@ -20,6 +17,8 @@ import org.dropscope.filter.FilterParser;
 import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.pcap.PcapFormatException;
+import org.dropscope.pcap.Rereadable;
 import org.dropscope.record.RecordFormatException;
 import org.dropscope.report.GroupKey;
 import org.dropscope.report.Report;
@@ -115,6 +114,7 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (FilterException e) {
             return Failures.line(err, ExitCodes.USAGE, "--filter: " + e.getMessage());
         } catch (IllegalArgumentException e) {
+            // GroupKey and TimeBound say which value of which option they cannot read.
             return Failures.line(err, ExitCodes.USAGE, e.getMessage());
         }
         LongFunction<KernelSymbol> symbols;
@@ -123,20 +123,16 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (KallsymsUnavailableException e) {
             return Failures.line(err, ExitCodes.NO_PERMISSION, kallsyms + ": " + e.getMessage());
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, kallsyms + ": " + e.getMessage());
+            return Failures.cannot(err, ExitCodes.BAD_INPUT, "read", "--kallsyms " + kallsyms, e);
         }
         ReportReader.Result result;
-        try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+        try (Rereadable in = file.equals("-") ? Rereadable.spooling(System.in) : Rereadable.of(Path.of(file))) {
             result = ReportReader.read(in, query, symbols,
                     familyId == null ? OptionalInt.empty() : OptionalInt.of(familyId));
-        } catch (NoSuchFileException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, "no such file: " + file);
-        } catch (AccessDeniedException e) {
-            return Failures.line(err, ExitCodes.NO_PERMISSION, name + ": permission denied");
-        } catch (RecordFormatException e) {
+        } catch (RecordFormatException | PcapFormatException e) {
             return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
+            return Failures.cannot(err, ExitCodes.BAD_INPUT, "read", name, e);
         }
         Report report = result.report();
         result.notes().forEach(n -> err.println(Printable.text("dropscope: " + name + ": " + n)));
@@ -146,12 +142,27 @@ public final class ReportCommand implements Callable<Integer> {
                     || query.since() != null || query.until() != null ? "kept " : "") + "has a recorded call chain,"
                     + " so there is no flame graph to draw (record with call chains: dropscope record -g)");
         }
-        try {
-            write(report, out);
-        } catch (IOException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, svg + ": " + e.getMessage());
+        List<FoldedStacks.Stack> chains = stacks ? FoldedStacks.of(report) : List.of();
+        if (svg != null) {
+            try (PrintWriter w = new CheckedWriter(Files.newOutputStream(svg), StandardCharsets.UTF_8, false)) {
+                FlameGraphSvg.write(chains, "dropscope: drops by call chain, " + file, w);
+                IOException e = CheckedWriter.failure(w);
+                if (e != null) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                return Failures.cannot(err, ExitCodes.BAD_INPUT, "write", "--svg " + svg, e);
+            }
         }
-        out.flush();
+        try {
+            write(report, chains, out);
+        } catch (IOException e) {
+            return Failures.cannot(err, ExitCodes.BAD_INPUT, "write", "standard output", e);
+        }
+        Integer failed = Failures.output(out, err);
+        if (failed != null) {
+            return failed;
+        }
         if (report.damage() != null) {
             return Failures.line(err, ExitCodes.BAD_INPUT, name + ": stopped reading: " + report.damage().message()
                     + "; the report covers everything before it");
@@ -160,17 +171,13 @@ public final class ReportCommand implements Callable<Integer> {
         return result.skipped().isEmpty() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
     }
 
-    private void write(Report report, PrintWriter out) throws IOException {
-        if (folded || svg != null) {
-            List<FoldedStacks.Stack> chains = FoldedStacks.of(report);
-            if (folded) {
-                FoldedStacks.write(chains, out);
-            }
-            if (svg != null) {
-                try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(svg, StandardCharsets.UTF_8))) {
-                    FlameGraphSvg.write(chains, "dropscope: drops by call chain, " + file, w);
-                }
-            }
+    /** Writes the report to standard output in the chosen format: folded stacks, or nothing beside --svg. */
+    private void write(Report report, List<FoldedStacks.Stack> chains, PrintWriter out) throws IOException {
+        if (folded) {
+            FoldedStacks.write(chains, out);
+            return;
+        }
+        if (svg != null) {
             return;
         }
         switch (format) {

@@ -21,12 +21,12 @@ public final class ShellOptions {
     /**
      * Checks the values against their ranges.
      *
-     * @throws IllegalArgumentException (one line, exit code 2) when one is out of range
+     * @throws UsageException (one line, exit code 2) when one is out of range
      */
     void validate() {
         source.validate();
         if (intervalMillis < 10) {
-            throw new IllegalArgumentException("--interval must be at least 10 ms, got " + intervalMillis);
+            throw new UsageException("--interval must be at least 10 ms, got " + intervalMillis);
         }
     }
 }

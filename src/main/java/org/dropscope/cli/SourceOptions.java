@@ -99,17 +99,17 @@ public final class SourceOptions {
 
     void validate() {
         if (alertMode != null && source == Kind.tracepoint) {
-            throw new IllegalArgumentException("--alert-mode sets NET_DM's alerts; the tracepoint source has none");
+            throw new UsageException("--alert-mode sets NET_DM's alerts; the tracepoint source has none");
         }
         if (hotThreshold < 0) {
-            throw new IllegalArgumentException("--hot-threshold must be 0 or more drops a second, got " + hotThreshold);
+            throw new UsageException("--hot-threshold must be 0 or more drops a second, got " + hotThreshold);
         }
         if (netDmBufferBytes < 4096) {
-            throw new IllegalArgumentException("--netdm-bufsize must be at least 4096 bytes, got " + netDmBufferBytes);
+            throw new UsageException("--netdm-bufsize must be at least 4096 bytes, got " + netDmBufferBytes);
         }
         int max = maxRingPages(PerfMmapPage.pageSize());
         if (ringPages < 1 || Integer.bitCount(ringPages) != 1 || ringPages > max) {
-            throw new IllegalArgumentException("--ring-pages must be a power of two from 1 to " + max + ", got "
+            throw new UsageException("--ring-pages must be a power of two from 1 to " + max + ", got "
                     + ringPages);
         }
     }

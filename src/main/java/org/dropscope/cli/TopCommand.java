@@ -102,7 +102,7 @@ public final class TopCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         options.validate();
         if (iterations < 0) {
-            throw new IllegalArgumentException("-n/--iterations takes 1 or more (0: no limit), not " + iterations);
+            throw new UsageException("-n/--iterations takes 1 or more (0: no limit), not " + iterations);
         }
         TopModel.Grouping grouping = grouping(group);
         TopModel.Sort order = sort(sort);
@@ -149,7 +149,7 @@ public final class TopCommand implements Callable<Integer> {
                 return g;
             }
         }
-        throw new IllegalArgumentException("--group takes symbol+reason, symbol, reason or stack, not '" + label + "'");
+        throw new UsageException("--group takes symbol+reason, symbol, reason or stack, not '" + label + "'");
     }
 
     static TopModel.Sort sort(String label) {
@@ -158,7 +158,7 @@ public final class TopCommand implements Callable<Integer> {
                 return s;
             }
         }
-        throw new IllegalArgumentException("--sort takes drops/s, total or name, not '" + label + "'");
+        throw new UsageException("--sort takes drops/s, total or name, not '" + label + "'");
     }
 
     /** The kernel release, as uname -r prints it. */

@@ -16,8 +16,12 @@ import java.util.regex.Pattern;
  *     sizes): the distance to the next symbol, capped
  */
 public record KernelSymbol(String name, String module, long address, long size) {
-    /** {@link #percentPS}'s form: name, offset, size, module. */
-    private static final Pattern PERCENT_PS = Pattern.compile("(\\S+)\\+0x([0-9a-f]+)/0x([0-9a-f]+)(?: \\[(\\S+)\\])?");
+    /**
+     * {@link #percentPS}'s form: name, offset, size, module. An offset or size is a u64, so 1 to 16
+     * hex digits: a longer one is no %pS text (a damaged file's), not a number to overflow on.
+     */
+    private static final Pattern PERCENT_PS = Pattern.compile(
+            "(\\S+)\\+0x([0-9a-f]{1,16})/0x([0-9a-f]{1,16})(?: \\[(\\S+)\\])?");
 
     public KernelSymbol {
         Objects.requireNonNull(name, "name");
@@ -69,8 +73,9 @@ public record KernelSymbol(String name, String module, long address, long size) 
     /**
      * The symbol a {@link #percentPS} text describes, given the address it was printed for:
      * {@code name+0xoff/0xsize} with an optional {@code " [module]"}, as NET_DM sends in
-     * {@code NET_DM_ATTR_SYMBOL}. {@code null} when the text is not of that form or does not fit
-     * {@code pc} (an offset past the size).
+     * {@code NET_DM_ATTR_SYMBOL}. {@code null} when the text is not of that form (a number of more
+     * than 16 hex digits included) or does not fit {@code pc} (an offset past the size): it comes
+     * from a file or the kernel, so it never throws.
      */
     public static KernelSymbol ofPercentPS(String text, long pc) {
         if (text == null) {

@@ -24,7 +24,8 @@ public final class NetlinkPcap {
     /** pcap-savefile(5) magic numbers, as read little-endian: microsecond and nanosecond files. */
     static final int MAGIC_MICROS = 0xa1b2c3d4;
     static final int MAGIC_NANOS = 0xa1b23c4d;
-    static final int FILE_HEADER_SIZE = 24;
+    /** The pcap file header's size: magic, version, thiszone, sigfigs, snaplen, linktype. */
+    public static final int FILE_HEADER_SIZE = 24;
     static final int RECORD_HEADER_SIZE = 16;
     /** A record larger than this is not a netlink message: the file is damaged. */
     static final int MAX_RECORD = 1 << 24;

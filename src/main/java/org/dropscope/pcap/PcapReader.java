@@ -3,7 +3,6 @@ package org.dropscope.pcap;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -57,9 +56,15 @@ public final class PcapReader implements AutoCloseable {
 
     public PcapReader(InputStream in) throws IOException {
         this.in = in;
-        byte[] h = readFully(NetlinkPcap.FILE_HEADER_SIZE, "the pcap file header");
+        byte[] h = new byte[NetlinkPcap.FILE_HEADER_SIZE];
+        int n = in.readNBytes(h, 0, h.length);
+        offset = n;
+        if (n == 0) {
+            throw new PcapFormatException("the file is empty");
+        }
         ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
-        int magic = b.getInt(0);
+        // The magic first: a file that is no pcap at all is that, however short it is.
+        int magic = n >= 4 ? b.getInt(0) : 0;
         if (magic == NetlinkPcap.MAGIC_MICROS || magic == NetlinkPcap.MAGIC_NANOS) {
             order = ByteOrder.LITTLE_ENDIAN;
         } else if (Integer.reverseBytes(magic) == NetlinkPcap.MAGIC_MICROS
@@ -68,8 +73,13 @@ public final class PcapReader implements AutoCloseable {
         } else if (magic == 0x0a0d0d0a) {
             throw new PcapFormatException("this is a pcapng file; convert it to pcap first:"
                     + " editcap -F pcap IN OUT (from Wireshark)");
+        } else if (n < 4) {
+            throw new PcapFormatException("not a pcap file: it holds only " + n + " bytes");
         } else {
             throw new PcapFormatException(String.format("not a pcap file: magic 0x%08x", magic));
+        }
+        if (n < h.length) {
+            throw new PcapFormatException("the pcap file header: file ends after " + n + " of " + h.length + " bytes");
         }
         b.order(order);
         nanos = b.getInt(0) == NetlinkPcap.MAGIC_NANOS;
@@ -118,9 +128,6 @@ public final class PcapReader implements AutoCloseable {
         int n = in.readNBytes(b, 0, len);
         offset += n;
         if (n < len) {
-            if (what.startsWith("the pcap file header") && n == 0) {
-                throw new EOFException("empty file: no pcap file header");
-            }
             throw new PcapFormatException(what + ": file ends after " + n + " of " + len + " bytes");
         }
         return b;

@@ -42,7 +42,10 @@ final class CaptureEvents implements NetDmReplay.Handler {
     private final NameTable traps = new NameTable();
     private final Set<Long> named = new HashSet<>();
     private final int[] namesWritten = new int[NameKind.values().length];
+    /** The undecodable messages named one line each; past this many they are counted. */
+    static final int MAX_MALFORMED_LINES = 1000;
     private final List<String> malformed = new ArrayList<>();
+    private long malformedCount;
     private final List<String> notes = new ArrayList<>();
     private long recordTime;
 
@@ -137,7 +140,11 @@ final class CaptureEvents implements NetDmReplay.Handler {
 
     @Override
     public void malformed(int record, String why) {
-        malformed.add("record " + record + ": " + why + " (skipped)");
+        // One line each up to a bound, then a count: a capture of nothing but damage is as big as any.
+        if (malformed.size() < MAX_MALFORMED_LINES) {
+            malformed.add("record " + record + ": " + why + " (skipped)");
+        }
+        malformedCount++;
     }
 
     @Override
@@ -145,9 +152,18 @@ final class CaptureEvents implements NetDmReplay.Handler {
         notes.add(message);
     }
 
-    /** NET_DM messages that could not be decoded: one line each. */
+    /**
+     * NET_DM messages that could not be decoded: one line each for the first
+     * {@link #MAX_MALFORMED_LINES}, then one line counting the rest.
+     */
     List<String> malformed() {
-        return malformed;
+        if (malformedCount <= malformed.size()) {
+            return malformed;
+        }
+        List<String> lines = new ArrayList<>(malformed);
+        lines.add("and " + (malformedCount - malformed.size()) + " more NET_DM messages that could not be decoded"
+                + " (skipped)");
+        return lines;
     }
 
     /** How the capture was read, where the user should know (the family id's origin). */

@@ -10,6 +10,7 @@ import java.util.function.LongFunction;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapFormatException;
+import org.dropscope.pcap.Rereadable;
 import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordFormatException;
@@ -22,7 +23,8 @@ import org.dropscope.source.netdm.NetDmReplay;
  * name): a dropscope record file (docs/file-format.md), read block by block through
  * {@link RecordReader} in constant memory, so it may be a pipe; or a LINKTYPE_NETLINK pcap of
  * NET_DM messages (nlmon captures, dwdump's and {@code dropscope dump}'s files), decoded by
- * {@link NetDmReplay}, which holds the capture's bytes (not its events) to find the family id.
+ * {@link NetDmReplay}, record by record, which may read it twice to find the family id
+ * (a pipe's first pass is spooled, {@link Rereadable}).
  *
  * <p>Damage after the start is not an exception: the report holds everything before it and says
  * where and why reading stopped ({@link Report#damage()}).
@@ -43,33 +45,51 @@ public final class ReportReader {
     }
 
     /**
-     * Reads {@code in} to its end, or to damage.
+     * Reads {@code in} to its end, or to damage, as {@link #read(Rereadable, ReportQuery, LongFunction,
+     * OptionalInt)} does; what a capture's second pass needs of it is spooled.
      *
      * @param in the file; the caller closes it
+     */
+    public static Result read(InputStream in, ReportQuery query, LongFunction<KernelSymbol> kallsyms,
+            OptionalInt familyId) throws IOException {
+        try (Rereadable input = Rereadable.spooling(in)) {
+            return read(input, query, kallsyms, familyId);
+        }
+    }
+
+    /**
+     * Reads {@code input} to its end, or to damage, in memory that does not grow with the file: a
+     * record file block by block, a capture record by record (twice when the family id is to be
+     * found in it).
+     *
+     * @param input the file
      * @param query grouping, filter, time window
      * @param kallsyms names capture pcs the capture itself does not name (summary alerts), or null
      * @param familyId NET_DM's generic netlink family id in a capture, or empty to find it there
      * @throws RecordFormatException a record file whose header is damaged or of a newer major
      *     version
-     * @throws IOException a file of neither kind, a capture without a NET_DM family id, or a
-     *     failing stream
+     * @throws PcapFormatException a file of neither kind, a capture that is damaged before its
+     *     first NET_DM message or holds no NET_DM family id
+     * @throws IOException a failing stream
      */
-    public static Result read(InputStream in, ReportQuery query, LongFunction<KernelSymbol> kallsyms,
+    public static Result read(Rereadable input, ReportQuery query, LongFunction<KernelSymbol> kallsyms,
             OptionalInt familyId) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
         byte[] first = new byte[8];
-        buffered.mark(first.length);
-        int n = buffered.readNBytes(first, 0, first.length);
-        buffered.reset();
+        int n;
+        try (InputStream in = input.open()) {
+            n = in.readNBytes(first, 0, first.length);
+        }
         if (RecordFormat.isRecordFile(first, n)) {
-            return recordFile(buffered, query);
+            try (InputStream in = new BufferedInputStream(input.openLast(), 1 << 16)) {
+                return recordFile(in, query);
+            }
         }
         if (NetlinkPcap.isCaptureMagic(first, n)) {
-            return capture(buffered.readAllBytes(), query, kallsyms, familyId);
+            return capture(input, query, kallsyms, familyId);
         }
-        throw new IOException(n == 0 ? "the file is empty" : "neither a dropscope record file nor a pcap capture:"
-                + " it starts with " + hex(first, n) + " (a record file starts with 89 44 53 52 45 43 0d 0a, a pcap"
-                + " with d4 c3 b2 a1 or 4d 3c b2 a1)");
+        throw new PcapFormatException(n == 0 ? "the file is empty" : "neither a dropscope record file nor a pcap"
+                + " capture: it starts with " + hex(first, n) + " (a record file starts with 89 44 53 52 45 43 0d 0a,"
+                + " a pcap with d4 c3 b2 a1 or 4d 3c b2 a1)");
     }
 
     private static Result recordFile(InputStream in, ReportQuery query) throws IOException {
@@ -84,7 +104,7 @@ public final class ReportReader {
         return new Result(builder.finish(r.complete(), damage), List.of(), List.of());
     }
 
-    private static Result capture(byte[] pcap, ReportQuery query, LongFunction<KernelSymbol> kallsyms,
+    private static Result capture(Rereadable pcap, ReportQuery query, LongFunction<KernelSymbol> kallsyms,
             OptionalInt familyId) throws IOException {
         ReportBuilder builder = new ReportBuilder(query);
         CaptureEvents events = new CaptureEvents(builder, kallsyms);

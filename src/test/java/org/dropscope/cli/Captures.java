@@ -4,10 +4,17 @@ package org.dropscope.cli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dropscope.nativeio.NetlinkConstants;
 import org.dropscope.pcap.PcapReader;
+import org.dropscope.pcap.PcapWriter;
 
 /** Captures made from the committed genuine one, as other capture tools would have written them. */
 final class Captures {
@@ -56,5 +63,53 @@ final class Captures {
             }
         }
         throw new AssertionError("the capture has no packet alert with a timestamp");
+    }
+
+    /**
+     * {@code pcap} as dwdump 1.5.4 may have written it: only the kernel's multicast alerts, no
+     * controller message (so no family reply) and no reply to a request.
+     */
+    static byte[] alertsOnly(byte[] pcap) throws IOException {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap));
+                PcapWriter w = new PcapWriter(kept, NetlinkConstants.NETLINK_GENERIC)) {
+            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
+                // nlmsg_pid 0 (from the kernel, to a multicast group), not nlctrl (0x10), not NLMSG_ERROR.
+                if (rec.message().getIntLE(12) == 0 && rec.message().getUnsignedShortLE(4) != 0x10
+                        && rec.message().getUnsignedShortLE(4) != 2) {
+                    w.write(rec.epochNanos() / 1000, rec.packetType(), rec.message());
+                }
+                rec.message().release();
+            }
+        }
+        return kept.toByteArray();
+    }
+
+    /**
+     * Writes {@code pcap}'s file header, then its records again and again until the file holds at
+     * least {@code bytes}: a capture as large as a test needs, of genuine records.
+     */
+    static void repeated(byte[] pcap, long bytes, Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(pcap, 0, 24);
+            for (long written = 24; written < bytes; written += pcap.length - 24) {
+                out.write(pcap, 24, pcap.length - 24);
+            }
+        }
+    }
+
+    /**
+     * Files that are no capture, each with the reason replay and report give (after the file's
+     * name), made from the start of {@code pcap}.
+     */
+    static Map<String, byte[]> noCaptures(byte[] pcap) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("the file is empty", new byte[0]);
+        files.put("the pcap file header: file ends after 4 of 24 bytes", Arrays.copyOf(pcap, 4));
+        files.put("the capture holds no records: it ends after its 24-byte file header", Arrays.copyOf(pcap, 24));
+        // A pcapng Section Header Block's first 16 bytes: block type, length, byte-order magic, version.
+        files.put("this is a pcapng file; convert it to pcap first: editcap -F pcap IN OUT (from Wireshark)",
+                new byte[] {0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0});
+        return files;
     }
 }

@@ -175,9 +175,10 @@ class DumpCommandTest {
     void anUnwritableFileIsExitFiveBeforeNetDmIsTouched() {
         net.resolves();
         FakeNetDm.Run r = net.run("-w", dir.resolve("no/such/dir.pcap").toString());
-        assertOneLine(r, ExitCodes.BAD_INPUT, "cannot write " + dir.resolve("no/such/dir.pcap"), "no such directory");
+        assertOneLine(r, ExitCodes.BAD_INPUT, "cannot write " + dir.resolve("no/such/dir.pcap"),
+                "no such file or directory");
         FakeNetDm d = new FakeNetDm().resolves();
-        assertOneLine(d.run("-w", dir.toString()), ExitCodes.BAD_INPUT, "cannot write " + dir, "Is a directory");
+        assertOneLine(d.run("-w", dir.toString()), ExitCodes.BAD_INPUT, "cannot write " + dir, "is a directory");
         assertEquals(List.of("ctrl:3"), net.requests(), "only the family lookup");
     }
 
@@ -197,7 +198,7 @@ class DumpCommandTest {
         FakeNetDm.Run r = dumpIntoOutputThatFailsAfterTheFamilyList("No space left on device");
         assertEquals(ExitCodes.BAD_INPUT, r.exit(), r.err());
         assertEquals(2, r.errLines().size(), "the start line, then the error");
-        assertEquals("dropscope: cannot write standard output: No space left on device (after 3 records; monitoring"
+        assertEquals("dropscope: cannot write standard output: no space left on device (after 3 records; monitoring"
                 + " stopped)", r.errLines().get(1));
         assertEquals(ACTIVE, net.requests(), "STOP, then the configuration put back");
     }

@@ -121,7 +121,7 @@ class RecordNetDmTest {
         OutputStream full = FakeNetDm.failingAfter(400, "No space left on device");
         assertEquals(ExitCodes.SYSTEM, record(full, "-o", "-"), err.toString());
         List<String> lines = err.toString().lines().toList();
-        assertTrue(lines.get(lines.size() - 1).startsWith("dropscope: cannot write standard output: No space left on"
+        assertTrue(lines.get(lines.size() - 1).startsWith("dropscope: cannot write standard output: no space left on"
                 + " device (after "), err.toString());
         assertTrue(net.alerts.closed, "the alert socket was closed");
         assertEquals(List.of("ctrl:3", cmd(NetDmCmd.NET_DM_CMD_CONFIG_GET), cmd(NetDmCmd.NET_DM_CMD_START),

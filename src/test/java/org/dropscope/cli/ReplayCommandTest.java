@@ -13,10 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
-import org.dropscope.pcap.PcapReader;
-import org.dropscope.pcap.PcapWriter;
 import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,17 +97,7 @@ class ReplayCommandTest {
                 && !l.startsWith("Truncation length: ") && !l.startsWith("Queue length: ")
                 && !l.endsWith(" statistics:") && !l.startsWith("Tail dropped: ")).toList();
         Path noFamily = tmp.resolve("no-family.pcap");
-        try (PcapReader r = new PcapReader(Files.newInputStream(PCAP));
-                PcapWriter w = new PcapWriter(Files.newOutputStream(noFamily), 16)) {
-            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
-                // Keep only the kernel's multicast alerts: no controller message, no reply.
-                if (rec.message().getIntLE(12) == 0 && rec.message().getUnsignedShortLE(4) != 0x10
-                        && rec.message().getUnsignedShortLE(4) != 2) {
-                    w.write(rec.epochNanos() / 1000, rec.packetType(), rec.message());
-                }
-                rec.message().release();
-            }
-        }
+        Files.write(noFamily, Captures.alertsOnly(Files.readAllBytes(PCAP)));
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
         assertEquals(ExitCodes.OK, replay(noFamily.toString(), "-l", "none"), err::toString);
@@ -195,8 +184,51 @@ class ReplayCommandTest {
     }
 
     @Test
-    void aMissingFileIsNamed() {
-        assertEquals(ExitCodes.BAD_INPUT, replay(tmp.resolve("absent.pcap").toString()));
-        assertEquals("dropscope: no such file: " + tmp.resolve("absent.pcap") + "\n", err.toString());
+    void aFileThatCannotBeReadIsNamedWithTheReasonInWords() throws IOException {
+        Path absent = tmp.resolve("absent.pcap");
+        assertEquals(ExitCodes.BAD_INPUT, replay(absent.toString()));
+        assertEquals("dropscope: cannot read " + absent + ": no such file or directory\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, replay(tmp.toString()));
+        assertEquals("dropscope: cannot read " + tmp + ": is a directory\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, replay(PCAP.toString(), "--kallsyms", absent.toString()));
+        assertEquals("dropscope: cannot read --kallsyms " + absent + ": no such file or directory\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, replay(PCAP.toString(), "--kallsyms", tmp.toString()));
+        assertEquals("dropscope: cannot read --kallsyms " + tmp + ": is a directory\n", err.toString());
+        assertEquals("", out.toString());
+    }
+
+    /** What is wrong with a file that is no capture comes first, not the family id it lacks. */
+    @Test
+    void aFileThatIsNoCaptureSaysWhyWithOrWithoutFamilyId() throws IOException {
+        for (Map.Entry<String, byte[]> f : Captures.noCaptures(Files.readAllBytes(PCAP)).entrySet()) {
+            Path file = tmp.resolve("capture.pcap");
+            Files.write(file, f.getValue());
+            for (String[] args : List.of(new String[] {file.toString()}, new String[] {file.toString(), "--family-id",
+                "32"})) {
+                err.getBuffer().setLength(0);
+                assertEquals(ExitCodes.BAD_INPUT, replay(args), err::toString);
+                assertEquals("dropscope: " + file + ": " + f.getKey() + "\n", err.toString());
+                assertEquals("", out.toString());
+            }
+        }
+    }
+
+    /** Damage before any family reply is what is named first; the missing reply follows from it. */
+    @Test
+    void damageBeforeTheFamilyReplyIsNamedFirst() throws IOException {
+        Path cut = tmp.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(PCAP), 24 + 10));
+        assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString()));
+        assertTrue(err.toString().startsWith("dropscope: " + cut + ": record 1 at byte 24: file ends inside the record"
+                + " header (10 of 16 bytes); the records before it hold no CTRL_CMD_NEWFAMILY reply for NET_DM, so"
+                + " the family id of its messages is unknown"), err::toString);
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.BAD_INPUT, replay(cut.toString(), "--family-id", "32"));
+        assertEquals("dropscope: " + cut + ": record 1 at byte 24: file ends inside the record header (10 of 16"
+                + " bytes); the lines printed are those of the records before it\n", err.toString());
+        assertEquals("", out.toString());
     }
 }

@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -443,7 +445,95 @@ class ReportCommandTest {
         assertTrue(err.toString().startsWith("dropscope: " + f + ": neither a dropscope record file nor a pcap"),
                 err::toString);
         assertEquals(ExitCodes.BAD_INPUT, report(tmp.resolve("absent").toString()));
-        assertTrue(err.toString().contains("no such file: "), err::toString);
+        assertTrue(err.toString().endsWith("dropscope: cannot read " + tmp.resolve("absent")
+                + ": no such file or directory\n"), err::toString);
+    }
+
+    /** The input, --kallsyms and --svg: one line naming the file and the reason in words, exit code 5. */
+    @Test
+    void aFileThatCannotBeReadOrWrittenIsNamedWithTheReasonInWords() throws IOException {
+        Path dsr = file(FILE);
+        Path absent = tmp.resolve("absent");
+        Map<List<String>, String> cases = new LinkedHashMap<>();
+        cases.put(List.of(tmp.toString()), "cannot read " + tmp + ": is a directory");
+        cases.put(List.of(dsr.toString(), "--kallsyms", absent.toString()), "cannot read --kallsyms " + absent
+                + ": no such file or directory");
+        cases.put(List.of(dsr.toString(), "--svg", absent.resolve("x.svg").toString()), "cannot write --svg "
+                + absent.resolve("x.svg") + ": no such file or directory");
+        cases.put(List.of(dsr.toString(), "--svg", tmp.toString()), "cannot write --svg " + tmp + ": is a directory");
+        cases.put(List.of(dsr.toString(), "--svg", "/dev/full"), "cannot write --svg /dev/full: no space left on device");
+        for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.BAD_INPUT, report(c.getKey().toArray(String[]::new)), err::toString);
+            assertEquals("dropscope: " + c.getValue() + "\n", err.toString());
+        }
+    }
+
+    /** What is wrong with a file that is no capture comes first, not the family id it lacks. */
+    @Test
+    void aFileThatIsNoCaptureSaysWhyWithOrWithoutFamilyId() throws IOException {
+        byte[] pcap = Files.readAllBytes(Path.of("src/test/resources/fixtures/netlink/netdm-6.1.pcap"));
+        Path file = tmp.resolve("capture.pcap");
+        for (Map.Entry<String, byte[]> f : Captures.noCaptures(pcap).entrySet()) {
+            Files.write(file, f.getValue());
+            for (List<String> args : List.of(List.of(file.toString()), List.of(file.toString(), "--family-id", "32"))) {
+                err.getBuffer().setLength(0);
+                assertEquals(ExitCodes.BAD_INPUT, report(args.toArray(String[]::new)), err::toString);
+                assertEquals("dropscope: " + file + ": " + f.getKey() + "\n", err.toString());
+                assertEquals("", out.toString());
+            }
+        }
+    }
+
+    /**
+     * A damaged NET_DM_ATTR_SYMBOL whose %pS offset has 17 hex digits is no symbol: the drop
+     * counts at its raw address, and nothing calls it a bad command line.
+     */
+    @Test
+    void aSymbolAttributeWithAnOverlongOffsetIsNoSymbol() throws IOException {
+        byte[] pcap = Files.readAllBytes(Path.of("src/test/resources/fixtures/netlink/netdm-6.1.pcap"));
+        byte[] good = "__udp4_lib_rcv+0x9a2/0xc30".getBytes(StandardCharsets.US_ASCII);
+        // The same length, so that every netlink and pcap length still holds.
+        byte[] bad = "x+0x000000000000009a2/0xc3".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(good.length, bad.length);
+        int replaced = 0;
+        for (int i = 0; i + good.length <= pcap.length; i++) {
+            if (Arrays.equals(pcap, i, i + good.length, good, 0, good.length)) {
+                System.arraycopy(bad, 0, pcap, i, bad.length);
+                replaced++;
+            }
+        }
+        assertEquals(6, replaced, "the fixture's packet alerts");
+        Path damaged = tmp.resolve("damaged.pcap");
+        Files.write(damaged, pcap);
+        assertEquals(ExitCodes.OK, report(damaged.toString(), "--format", "dropwatch"), err::toString);
+        assertEquals("", err.toString());
+        assertTrue(out.toString().lines().anyMatch(l -> l.matches("\\d+ drops at location 0xffffffff90cbcae2"
+                + " \\[software\\]")), out::toString);
+        assertFalse(out.toString().contains("x+"), out::toString);
+    }
+
+    /**
+     * A pipe holding a capture without its family reply: finding the id takes the whole capture,
+     * which is spooled for the second pass; the report is the file's.
+     */
+    @Test
+    void readsACaptureWithoutItsFamilyReplyFromAPipe() throws IOException {
+        byte[] alerts = Captures.alertsOnly(Files.readAllBytes(Path.of("src/test/resources/fixtures/netlink/"
+                + "netdm-6.1.pcap")));
+        String fromFile = json(file(alerts).toString(), "--format", "json").toString();
+        String noteFromFile = err.toString();
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        InputStream stdin = System.in;
+        System.setIn(new ByteArrayInputStream(alerts));
+        try {
+            assertEquals(fromFile, json("-", "--format", "json").toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertTrue(noteFromFile.contains("generic netlink family id 32"), noteFromFile);
+        assertEquals(noteFromFile.replace(file(alerts).toString(), "standard input"), err.toString());
     }
 
     @Test

@@ -84,4 +84,16 @@ class KernelSymbolTest {
             }
         }
     }
+
+    /** A damaged capture's symbol attribute: never an exception, no symbol. */
+    @Test
+    void aPercentPsTextWithNumbersOfMoreThan16HexDigitsIsNoSymbol() {
+        long pc = 0xffffffff81000010L;
+        assertEquals(new KernelSymbol("f", null, 0xffffffff81000000L, 0x20), KernelSymbol.ofPercentPS("f+0x10/0x20", pc));
+        assertEquals(null, KernelSymbol.ofPercentPS("f+0x10000000000000000/0x20", pc));
+        assertEquals(null, KernelSymbol.ofPercentPS("f+0x10/0x" + "f".repeat(17), pc));
+        assertEquals(null, KernelSymbol.ofPercentPS("f+0x0/0x", pc));
+        // 16 digits are a u64: an offset past a size of 2^63 and more is still compared unsigned.
+        assertEquals(null, KernelSymbol.ofPercentPS("f+0xffffffffffffffff/0x8000000000000000", pc));
+    }
 }

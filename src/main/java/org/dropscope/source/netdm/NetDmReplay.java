@@ -2,8 +2,9 @@
 package org.dropscope.source.netdm;
 
 import io.netty.buffer.ByteBuf;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,10 @@ import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.netlink.dropmon.NetDmMessageDecoder;
 import org.dropscope.netlink.dropmon.NetDmPacketAlert;
 import org.dropscope.netlink.dropmon.NetDmSummaryAlert;
+import org.dropscope.pcap.NetlinkPcap;
+import org.dropscope.pcap.PcapFormatException;
 import org.dropscope.pcap.PcapReader;
+import org.dropscope.pcap.Rereadable;
 
 /**
  * Replays the NET_DM messages of a LINKTYPE_NETLINK pcap: captured on an nlmon device while
@@ -66,17 +70,26 @@ public final class NetDmReplay {
     }
 
     /**
-     * Replays {@code pcap} (the whole file's bytes) into {@code handler}.
+     * Replays {@code pcap} into {@code handler}, one record at a time: memory holds a record, never
+     * the capture. Without {@code familyId} the capture is read twice, first as far as the family
+     * reply (to its end when there is none).
      *
      * @param familyId the NET_DM family id to use, or empty to read it from the capture
      * @return the family id used
-     * @throws IOException for a damaged file: every record before the damage has been replayed;
-     *     or when the capture has no NET_DM family reply and none was given
+     * @throws PcapFormatException for a file that is no pcap (empty, pcapng, cut inside its file
+     *     header) or holds no record, said before anything else; for a damaged file, after every
+     *     record before the damage has been replayed; or when the capture has no NET_DM family
+     *     reply and none was given
+     * @throws IOException when the capture cannot be read
      */
-    public static int replay(byte[] pcap, OptionalInt familyId, Handler handler) throws IOException {
+    public static int replay(Rereadable pcap, OptionalInt familyId, Handler handler) throws IOException {
         int id = familyId.isPresent() ? familyId.getAsInt() : familyId(pcap, handler);
-        try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
-            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
+        try (PcapReader r = new PcapReader(buffered(pcap.openLast()))) {
+            PcapReader.Record rec = r.next();
+            if (rec == null) {
+                throw noRecords();
+            }
+            for (; rec != null; rec = r.next()) {
                 try {
                     if (rec.protocol() != NetlinkConstants.NETLINK_GENERIC) {
                         continue;
@@ -144,30 +157,42 @@ public final class NetDmReplay {
      * netlink family id (other than the controller's) that has alerts in the capture and all of
      * whose messages from the kernel decode as NET_DM alerts, which {@code handler} is told.
      */
-    static int familyId(byte[] pcap, Handler handler) throws IOException {
+    static int familyId(Rereadable pcap, Handler handler) throws IOException {
         Map<Integer, Boolean> alertsOnly = new TreeMap<>();
         PcapReader.Record firstCut = null;
-        try (PcapReader r = new PcapReader(new ByteArrayInputStream(pcap))) {
-            for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
-                try {
-                    if (rec.cut()) {
-                        firstCut = firstCut != null ? firstCut : rec;
-                        continue;
+        PcapFormatException damage = null;
+        int records = 0;
+        // A file that is no pcap (its file header) or holds no record says so here, before
+        // anything else: that, not a missing family reply, is what is wrong with it.
+        try (PcapReader r = new PcapReader(buffered(pcap.open()))) {
+            try {
+                for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {
+                    records++;
+                    try {
+                        if (rec.cut()) {
+                            firstCut = firstCut != null ? firstCut : rec;
+                            continue;
+                        }
+                        // A duplicate: framing moves the reader index, and classify reads the record again.
+                        OptionalInt replied = familyIdIn(rec.message().duplicate());
+                        if (replied.isPresent()) {
+                            return replied.getAsInt();
+                        }
+                        if (rec.protocol() == NetlinkConstants.NETLINK_GENERIC) {
+                            classify(rec.message(), alertsOnly);
+                        }
+                    } finally {
+                        rec.message().release();
                     }
-                    // A duplicate: framing moves the reader index, and classify reads the record again.
-                    OptionalInt replied = familyIdIn(rec.message().duplicate());
-                    if (replied.isPresent()) {
-                        return replied.getAsInt();
-                    }
-                    if (rec.protocol() == NetlinkConstants.NETLINK_GENERIC) {
-                        classify(rec.message(), alertsOnly);
-                    }
-                } finally {
-                    rec.message().release();
                 }
+            } catch (PcapFormatException e) {
+                // A damaged tail: the replay proper reports it after the records before it, unless
+                // the records before it do not name the family.
+                damage = e;
             }
-        } catch (IOException e) {
-            // A damaged tail: the replay proper reports it after the records before it.
+        }
+        if (records == 0 && damage == null) {
+            throw noRecords();
         }
         List<Integer> candidates = alertsOnly.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
                 .toList();
@@ -179,10 +204,21 @@ public final class NetDmReplay {
                     + " (--family-id overrides)");
             return id;
         }
-        throw new IOException("the capture holds no CTRL_CMD_NEWFAMILY reply for " + NetDmConstants.NET_DM_FAMILY_NAME
+        throw new PcapFormatException((damage == null ? "the capture holds" : damage.getMessage()
+                + "; the records before it hold") + " no CTRL_CMD_NEWFAMILY reply for " + NetDmConstants.NET_DM_FAMILY_NAME
                 + ", so the family id of its messages is unknown: capture from before the client starts (it"
                 + " resolves the family then), or give the id with --family-id" + (firstCut == null ? ""
                 : "; it may be in a record the capture cut: record " + firstCut.number() + " was " + cut(firstCut)));
+    }
+
+    /** Reads in large blocks: PcapReader asks for a record header, then a record, at a time. */
+    private static InputStream buffered(InputStream in) {
+        return new BufferedInputStream(in, 1 << 16);
+    }
+
+    private static PcapFormatException noRecords() {
+        return new PcapFormatException("the capture holds no records: it ends after its "
+                + NetlinkPcap.FILE_HEADER_SIZE + "-byte file header");
     }
 
     /** Marks each message type of the datagram as holding only NET_DM alerts so far, or not. */
