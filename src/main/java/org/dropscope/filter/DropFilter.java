@@ -49,15 +49,11 @@ public final class DropFilter {
     }
 
     private static Node node(Expr expr, FilterContext names) {
-        if (expr instanceof Expr.Or) {
-            Node l = node(((Expr.Or) expr).left(), names);
-            Node r = node(((Expr.Or) expr).right(), names);
-            return e -> l.test(e) || r.test(e);
+        if (expr instanceof Expr.Or o) {
+            return new ChainNode(nodes(o.terms(), names), true);
         }
-        if (expr instanceof Expr.And) {
-            Node l = node(((Expr.And) expr).left(), names);
-            Node r = node(((Expr.And) expr).right(), names);
-            return e -> l.test(e) && r.test(e);
+        if (expr instanceof Expr.And a) {
+            return new ChainNode(nodes(a.terms(), names), false);
         }
         if (expr instanceof Expr.Not) {
             Node n = node(((Expr.Not) expr).operand(), names);
@@ -69,6 +65,38 @@ public final class DropFilter {
             return e -> !n.test(e);
         }
         return compare(c, names);
+    }
+
+    private static Node[] nodes(List<Expr> terms, FilterContext names) {
+        Node[] out = new Node[terms.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = node(terms.get(i), names);
+        }
+        return out;
+    }
+
+    /**
+     * An {@code ||} chain ({@code any}) or an {@code &&} chain: a loop over its terms, not a nest
+     * of lambdas, however long it is; it stops at the first term that decides it.
+     */
+    private static final class ChainNode implements Node {
+        private final Node[] terms;
+        private final boolean any;
+
+        ChainNode(Node[] terms, boolean any) {
+            this.terms = terms;
+            this.any = any;
+        }
+
+        @Override
+        public boolean test(DropEvent e) {
+            for (Node n : terms) {
+                if (n.test(e) == any) {
+                    return any;
+                }
+            }
+            return !any;
+        }
     }
 
     private static Node compare(Expr.Compare c, FilterContext names) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.filter;
 
+import java.util.List;
+
 /**
  * A filter expression over the rows of an aggregated table, as {@code top}'s {@code /} key applies
  * it (docs/filter.md): a row has a symbol name and a reason name, nothing more; the counts behind
@@ -25,15 +27,18 @@ public final class RowFilter {
 
     /** Compiles {@code expr}; throws for a term a row cannot answer. */
     public static Test compile(Expr expr) throws FilterException {
-        if (expr instanceof Expr.Or o) {
-            Test l = compile(o.left());
-            Test r = compile(o.right());
-            return (s, reason) -> l.test(s, reason) || r.test(s, reason);
-        }
-        if (expr instanceof Expr.And a) {
-            Test l = compile(a.left());
-            Test r = compile(a.right());
-            return (s, reason) -> l.test(s, reason) && r.test(s, reason);
+        if (expr instanceof Expr.Or || expr instanceof Expr.And) {
+            // A loop over the chain, as DropFilter's, stopping at the first term that decides it.
+            boolean any = expr instanceof Expr.Or;
+            Test[] terms = compile(any ? ((Expr.Or) expr).terms() : ((Expr.And) expr).terms());
+            return (s, reason) -> {
+                for (Test t : terms) {
+                    if (t.test(s, reason) == any) {
+                        return any;
+                    }
+                }
+                return !any;
+            };
         }
         if (expr instanceof Expr.Not n) {
             Test t = compile(n.operand());
@@ -58,5 +63,13 @@ public final class RowFilter {
                 throw new FilterException(c.column(), "'" + c.field().word() + "' is not a property of a row (rows"
                         + " add up every CPU, protocol and port): start top with --filter for it");
         }
+    }
+
+    private static Test[] compile(List<Expr> terms) throws FilterException {
+        Test[] out = new Test[terms.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = compile(terms.get(i));
+        }
+        return out;
     }
 }

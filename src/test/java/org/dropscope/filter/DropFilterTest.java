@@ -115,4 +115,51 @@ class DropFilterTest {
         f.test(tcp);
         assertEquals(3, lookups.get(), "the reason no longer matches; the symbol is not asked");
     }
+
+    /** 3,000 and 50,000 symbols joined by ||: the named one anywhere in the chain passes, no other. */
+    @ParameterizedTest
+    @CsvSource({"3000", "50000"})
+    void longOrChainsOfSymbolsEvaluate(int n) throws FilterException {
+        String chain = LongFilters.chain(n, i -> "symbol == f" + i, " || ");
+        DropFilter last = DropFilter.compile(FilterParser.parse(chain + " || symbol == __udp4_lib_rcv"), NAMES);
+        assertEquals(true, last.test(event(1, UDP, 3, 0x0800, 7)));
+        assertEquals(false, last.test(event(1, TCP, 3, 0x0800, 7)));
+        DropFilter first = DropFilter.compile(FilterParser.parse("symbol == tcp_v4_rcv || " + chain), NAMES);
+        assertEquals(true, first.test(event(1, TCP, 3, 0x0800, 7)));
+        assertEquals(false, first.test(event(1, UDP, 3, 0x0800, 7)));
+        assertEquals(false, first.test(event(1, UNKNOWN, 3, 0x0800, 7)));
+    }
+
+    /** 5,000 and 50,000 terms joined by &&: true only when every one is. */
+    @ParameterizedTest
+    @CsvSource({"5000", "50000"})
+    void longAndChainsEvaluate(int n) throws FilterException {
+        DropFilter f = DropFilter.compile(FilterParser.parse(
+                LongFilters.chain(n, i -> "cpu != " + (i + 2), " && ") + " && reason == NO_SOCKET"), NAMES);
+        assertEquals(true, f.test(event(1, UDP, 3, 0x0800, 7)));
+        assertEquals(false, f.test(event(1, UDP, 6, 0x0800, 7)), "the last term is false");
+        assertEquals(false, f.test(event(n + 1, UDP, 3, 0x0800, 7)), "the last cpu term is false");
+        assertEquals(false, f.test(event(2, UDP, 3, 0x0800, 7)), "the first term is false");
+    }
+
+    /**
+     * {@code !(cpu == 0 || !(cpu == 1 || ... !(cpu == k)))} at the deepest nesting the parser
+     * takes: cpu c passes when the number of '!' around its term is even, and a cpu named by no
+     * term (false innermost) when the number of '!' in all is odd.
+     */
+    @Test
+    void theDeepestNestingEvaluates() throws FilterException {
+        int levels = FilterParser.MAX_DEPTH / 2;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < levels; i++) {
+            sb.append("!(cpu == ").append(i).append(" || ");
+        }
+        sb.append("cpu == ").append(levels).append(")".repeat(levels));
+        DropFilter f = DropFilter.compile(FilterParser.parse(sb.toString()), NAMES);
+        for (int cpu = 0; cpu <= levels + 1; cpu++) {
+            int nots = Math.min(cpu + 1, levels);
+            boolean expected = cpu > levels ? levels % 2 == 1 : nots % 2 == 0;
+            assertEquals(expected, f.test(event(cpu, UDP, 3, 0x0800, 7)), "cpu " + cpu);
+        }
+    }
 }
