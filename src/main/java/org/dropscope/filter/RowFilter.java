@@ -30,7 +30,7 @@ public final class RowFilter {
         if (expr instanceof Expr.Or || expr instanceof Expr.And) {
             // A loop over the chain, as DropFilter's, stopping at the first term that decides it.
             boolean any = expr instanceof Expr.Or;
-            Test[] terms = compile(any ? ((Expr.Or) expr).terms() : ((Expr.And) expr).terms());
+            Test[] terms = compile(DropFilter.merged(any ? ((Expr.Or) expr).terms() : ((Expr.And) expr).terms(), any));
             return (s, reason) -> {
                 for (Test t : terms) {
                     if (t.test(s, reason) == any) {
@@ -49,15 +49,14 @@ public final class RowFilter {
             Test t = compile(new Expr.Compare(c.field(), c.op().negated(), c.values(), c.column()));
             return (s, reason) -> !t.test(s, reason);
         }
-        boolean glob = c.op() == Op.MATCH;
         switch (c.field()) {
             case REASON: {
-                String[] words = DropFilter.words(c, true);
-                return (s, reason) -> reason != null && DropFilter.matches(words, glob, reason, true);
+                Words words = Words.of(c, true);
+                return (s, reason) -> reason != null && words.matches(reason);
             }
             case SYMBOL: {
-                String[] words = DropFilter.words(c, false);
-                return (s, reason) -> DropFilter.matches(words, glob, s, false);
+                Words words = Words.of(c, false);
+                return (s, reason) -> words.matches(s);
             }
             default:
                 throw new FilterException(c.column(), "'" + c.field().word() + "' is not a property of a row (rows"
