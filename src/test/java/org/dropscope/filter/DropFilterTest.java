@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -219,5 +220,33 @@ class DropFilterTest {
         for (int i = 0; i < events.length; i++) {
             assertEquals(expected[i], f.test(events[i]), "event " + i);
         }
+    }
+
+    /**
+     * 256 levels alternating || and && (so that no level joins the one around it) parse, compile
+     * and evaluate on a thread with a 256 KiB stack, a quarter of Java's default: the depth the
+     * limit allows is far from any stack's end. Only cpu 0 passes.
+     */
+    @Test
+    void theDeepestNestingFitsInASmallStack() throws InterruptedException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < FilterParser.MAX_DEPTH; i++) {
+            sb.append("cpu == ").append(i).append(i % 2 == 0 ? " || (" : " && (");
+        }
+        sb.append("cpu == 999").append(")".repeat(FilterParser.MAX_DEPTH));
+        List<Object> answers = new ArrayList<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                DropFilter f = DropFilter.compile(FilterParser.parse(sb.toString()), NAMES);
+                for (int cpu : new int[] {0, 1, 2, 255, 999}) {
+                    answers.add(f.test(event(cpu, UDP, 3, 0x0800, 7)));
+                }
+            } catch (FilterException | StackOverflowError e) {
+                answers.add(e);
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join();
+        assertEquals(List.of(true, false, false, false, false), answers);
     }
 }
