@@ -2,8 +2,10 @@
 package org.dropscope.filter;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropSink;
 
@@ -15,17 +17,21 @@ import org.dropscope.event.DropSink;
  * the {@code SKB_DROP_REASON_} prefix; symbol names exactly; {@code =~} and {@code !~} take globs.
  * A name comparison on an event without that name (no reason, an unresolvable location) is
  * false, and {@code !=}, {@code !~} are the negations of {@code ==}, {@code =~}, so they are true
- * there. Numbers compare as they are; an unknown protocol or ifindex is 0, as in the kernel. Names are looked up once per distinct value in a row: each comparison remembers its
- * last code or location and answer, since drops come in bursts from one place. Testing allocates
- * nothing. Not thread-safe: one instance per thread.
+ * there. Numbers compare as they are; an unknown protocol or ifindex is 0, as in the kernel.
+ *
+ * <p>Names are looked up once per distinct value in a row: each comparison remembers its last
+ * code or location and answer, since drops come in bursts from one place. A chain of
+ * {@code ||} or {@code &&} is a loop over its terms, its equality tests of one field merged into
+ * one set ({@link #merged}). Testing allocates nothing. Not thread-safe: one instance per thread.
  */
 public final class DropFilter {
-    private static final String REASON_PREFIX = "SKB_DROP_REASON_";
-
     /** One compiled node. */
     private interface Node {
         boolean test(DropEvent e);
     }
+
+    /** The longest chain compiled as nested lambdas rather than a loop ({@link #chain}). */
+    private static final int SHORT_CHAIN = 8;
 
     private final Node root;
 
@@ -49,15 +55,11 @@ public final class DropFilter {
     }
 
     private static Node node(Expr expr, FilterContext names) {
-        if (expr instanceof Expr.Or) {
-            Node l = node(((Expr.Or) expr).left(), names);
-            Node r = node(((Expr.Or) expr).right(), names);
-            return e -> l.test(e) || r.test(e);
+        if (expr instanceof Expr.Or o) {
+            return chain(o.terms(), true, names);
         }
-        if (expr instanceof Expr.And) {
-            Node l = node(((Expr.And) expr).left(), names);
-            Node r = node(((Expr.And) expr).right(), names);
-            return e -> l.test(e) && r.test(e);
+        if (expr instanceof Expr.And a) {
+            return chain(a.terms(), false, names);
         }
         if (expr instanceof Expr.Not) {
             Node n = node(((Expr.Not) expr).operand(), names);
@@ -71,14 +73,106 @@ public final class DropFilter {
         return compare(c, names);
     }
 
+    private static Node chain(List<Expr> chain, boolean any, FilterContext names) {
+        List<Expr> terms = merged(chain, any);
+        Node[] nodes = new Node[terms.size()];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = node(terms.get(i), names);
+        }
+        return chain(nodes, 0, nodes.length, any);
+    }
+
+    /**
+     * The chain of {@code terms[from..to)}: {@code ||} if {@code any}, else {@code &&}. Up to
+     * {@value #SHORT_CHAIN} terms, a balanced nest of two-term lambdas (at most three deep), whose
+     * call sites each see few node classes, so the JIT inlines them as it did binary nodes; longer
+     * chains, a {@link ChainNode} loop, so that depth never grows with a chain's length.
+     */
+    private static Node chain(Node[] terms, int from, int to, boolean any) {
+        if (to - from == 1) {
+            return terms[from];
+        }
+        if (to - from > SHORT_CHAIN) {
+            return new ChainNode(Arrays.copyOfRange(terms, from, to), any);
+        }
+        int mid = (from + to) >>> 1;
+        Node l = chain(terms, from, mid, any);
+        Node r = chain(terms, mid, to, any);
+        return any ? e -> l.test(e) || r.test(e) : e -> l.test(e) && r.test(e);
+    }
+
+    /**
+     * An {@code ||} chain ({@code any}) or an {@code &&} chain: a loop over its terms, not a nest
+     * of lambdas, however long it is; it stops at the first term that decides it.
+     */
+    private static final class ChainNode implements Node {
+        private final Node[] terms;
+        private final boolean any;
+
+        ChainNode(Node[] terms, boolean any) {
+            this.terms = terms;
+            this.any = any;
+        }
+
+        @Override
+        public boolean test(DropEvent e) {
+            for (Node n : terms) {
+                if (n.test(e) == any) {
+                    return any;
+                }
+            }
+            return !any;
+        }
+    }
+
+    /**
+     * The terms of a chain with the equality tests of each field made one {@code in} test, which
+     * {@link Words} answers with one lookup: in an {@code ||} chain the {@code f == a} and
+     * {@code f in {...}} terms, in an {@code &&} chain the {@code f != a} terms (as
+     * {@code !(f in {...})}, the same answer on an event without the name). So a chain naming
+     * 50,000 symbols costs one hash lookup per distinct location, not 50,000 tests.
+     */
+    static List<Expr> merged(List<Expr> terms, boolean or) {
+        Map<Field, List<Expr.Value>> values = new EnumMap<>(Field.class);
+        Map<Field, Integer> at = new EnumMap<>(Field.class);
+        List<Expr> out = new ArrayList<>(terms.size());
+        for (Expr t : terms) {
+            if (t instanceof Expr.Compare c && (or ? c.op() == Op.EQ || c.op() == Op.IN : c.op() == Op.NE)) {
+                List<Expr.Value> v = values.get(c.field());
+                if (v != null) {
+                    v.addAll(c.values());
+                    continue;
+                }
+                values.put(c.field(), new ArrayList<>(c.values()));
+                at.put(c.field(), out.size());
+            }
+            out.add(t);
+        }
+        for (Map.Entry<Field, Integer> e : at.entrySet()) {
+            Expr.Compare c = (Expr.Compare) out.get(e.getValue());
+            List<Expr.Value> v = values.get(e.getKey());
+            if (v.size() > c.values().size()) {
+                Expr.Compare in = new Expr.Compare(c.field(), Op.IN, v, c.column());
+                out.set(e.getValue(), or ? in : new Expr.Not(in));
+            }
+        }
+        return out;
+    }
+
     private static Node compare(Expr.Compare c, FilterContext names) {
         switch (c.field()) {
-            case CPU:
-                return e -> number(c, e.cpu());
-            case IFINDEX:
-                return e -> number(c, Integer.toUnsignedLong(e.ifindex()));
-            case PROTOCOL:
-                return e -> number(c, e.protocol());
+            case CPU: {
+                Numbers n = new Numbers(c);
+                return e -> n.test(e.cpu());
+            }
+            case IFINDEX: {
+                Numbers n = new Numbers(c);
+                return e -> n.test(Integer.toUnsignedLong(e.ifindex()));
+            }
+            case PROTOCOL: {
+                Numbers n = new Numbers(c);
+                return e -> n.test(e.protocol());
+            }
             case REASON:
                 return new ReasonNode(c, names);
             default:
@@ -86,60 +180,34 @@ public final class DropFilter {
         }
     }
 
-    private static boolean number(Expr.Compare c, long v) {
-        long x = c.value().number();
-        switch (c.op()) {
-            case EQ:
-                return v == x;
-            case LT:
-                return v < x;
-            case LE:
-                return v <= x;
-            case GT:
-                return v > x;
-            case GE:
-                return v >= x;
-            default:
-                // Indexed, not for-each: an iterator per test would be the filter's only allocation.
-                List<Expr.Value> in = c.values();
-                for (int i = 0; i < in.size(); i++) {
-                    if (in.get(i).number() == v) {
-                        return true;
-                    }
-                }
-                return false;
-        }
-    }
+    /** A number comparison (never {@code !=}: {@link #node} negates {@code ==}). */
+    private static final class Numbers {
+        private final Op op;
+        private final long x;
+        private final Words in;
 
-    /**
-     * The comparison's words as they are matched: a reason's without the {@code SKB_DROP_REASON_}
-     * prefix and upper case, so that matching a name allocates nothing.
-     */
-    static String[] words(Expr.Compare c, boolean ignoreCase) {
-        List<String> out = new ArrayList<>();
-        for (Expr.Value v : c.values()) {
-            if (v.isNumber()) {
-                continue;
-            }
-            String w = v.text();
-            if (ignoreCase && w.regionMatches(true, 0, REASON_PREFIX, 0, REASON_PREFIX.length())) {
-                w = w.substring(REASON_PREFIX.length());
-            }
-            out.add(ignoreCase ? w.toUpperCase(Locale.ROOT) : w);
+        Numbers(Expr.Compare c) {
+            this.op = c.op();
+            this.x = c.value().number();
+            this.in = Words.of(c, false);
         }
-        return out.toArray(new String[0]);
-    }
 
-    /** Whether {@code name} (never null) matches one of {@code words} (from {@link #words(Expr.Compare, boolean)}). */
-    static boolean matches(String[] words, boolean glob, String name, boolean ignoreCase) {
-        for (String w : words) {
-            boolean hit = glob ? Glob.matches(w, name, ignoreCase)
-                    : (ignoreCase ? w.equalsIgnoreCase(name) : w.equals(name));
-            if (hit) {
-                return true;
+        boolean test(long v) {
+            switch (op) {
+                case EQ:
+                    return v == x;
+                case LT:
+                    return v < x;
+                case LE:
+                    return v <= x;
+                case GT:
+                    return v > x;
+                case GE:
+                    return v >= x;
+                default:
+                    return in.hasNumber(v);
             }
         }
-        return false;
     }
 
     /**
@@ -149,8 +217,7 @@ public final class DropFilter {
     private abstract static class Remembering implements Node {
         final Expr.Compare c;
         final FilterContext names;
-        final boolean glob;
-        final String[] words;
+        final Words words;
         private boolean seen;
         private long lastKey;
         private int lastTag;
@@ -159,8 +226,7 @@ public final class DropFilter {
         Remembering(Expr.Compare c, FilterContext names, boolean ignoreCase) {
             this.c = c;
             this.names = names;
-            this.glob = c.op() == Op.MATCH;
-            this.words = words(c, ignoreCase);
+            this.words = Words.of(c, ignoreCase);
         }
 
         @Override
@@ -198,14 +264,11 @@ public final class DropFilter {
             if (code == DropSink.NO_REASON) {
                 return false;
             }
-            List<Expr.Value> values = c.values();
-            for (int i = 0; i < values.size(); i++) {
-                if (values.get(i).isNumber() && values.get(i).number() == code) {
-                    return true;
-                }
+            if (words.hasNumber(code)) {
+                return true;
             }
             String name = names.reason(code);
-            return name != null && matches(words, glob, name, true);
+            return name != null && words.matches(name);
         }
     }
 
@@ -223,7 +286,7 @@ public final class DropFilter {
         @Override
         boolean answer(DropEvent e) {
             String name = names.symbol(e.origin(), e.location());
-            return name != null && matches(words, glob, name, false);
+            return name != null && words.matches(name);
         }
     }
 }

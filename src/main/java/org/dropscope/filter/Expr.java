@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.filter;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,20 +10,54 @@ import java.util.stream.Collectors;
  * form, fully parenthesised where precedence needs it.
  */
 public sealed interface Expr {
-    /** {@code left || right}. */
-    record Or(Expr left, Expr right) implements Expr {
+    /**
+     * {@code terms[0] || terms[1] || ...}: one node however long the chain, so that nothing which
+     * walks the tree recurses once per term. Never directly inside another {@code Or}.
+     */
+    record Or(List<Expr> terms) implements Expr {
+        public Or {
+            terms = List.copyOf(terms);
+        }
+
         @Override
         public String toString() {
-            return left + " || " + right;
+            return join(terms, " || ");
         }
     }
 
-    /** {@code left && right}. */
-    record And(Expr left, Expr right) implements Expr {
+    /** {@code terms[0] && terms[1] && ...}, as {@link Or}. Never directly inside another {@code And}. */
+    record And(List<Expr> terms) implements Expr {
+        public And {
+            terms = List.copyOf(terms);
+        }
+
         @Override
         public String toString() {
-            return wrap(left) + " && " + wrap(right);
+            return join(terms, " && ");
         }
+    }
+
+    /**
+     * The disjunction of {@code terms}: the one term itself, or an {@link Or} whose terms that
+     * are themselves {@code Or}s are spliced in ({@code a || (b || c)} is {@code a || b || c}).
+     */
+    static Expr or(List<Expr> terms) {
+        return chain(terms, true);
+    }
+
+    /** The conjunction of {@code terms}, as {@link #or}. */
+    static Expr and(List<Expr> terms) {
+        return chain(terms, false);
+    }
+
+    /** The terms of {@code e} if it is an {@code And}, else {@code e} alone. */
+    static List<Expr> conjuncts(Expr e) {
+        return e instanceof And a ? a.terms() : List.of(e);
+    }
+
+    /** The terms of {@code e} if it is an {@code Or}, else {@code e} alone. */
+    static List<Expr> disjuncts(Expr e) {
+        return e instanceof Or o ? o.terms() : List.of(e);
     }
 
     /** {@code !operand}. */
@@ -83,8 +118,27 @@ public sealed interface Expr {
         }
     }
 
-    private static String wrap(Expr e) {
-        return e instanceof Or ? "(" + e + ")" : e.toString();
+    private static Expr chain(List<Expr> terms, boolean or) {
+        if (terms.isEmpty()) {
+            throw new IllegalArgumentException("no terms");
+        }
+        if (terms.size() == 1) {
+            return terms.get(0);
+        }
+        List<Expr> flat = new ArrayList<>(terms.size());
+        for (Expr t : terms) {
+            flat.addAll(or ? disjuncts(t) : conjuncts(t));
+        }
+        return or ? new Or(flat) : new And(flat);
+    }
+
+    /** The terms joined by {@code op}, each in parentheses where {@code &&} would otherwise bind it. */
+    private static String join(List<Expr> terms, String op) {
+        StringBuilder sb = new StringBuilder();
+        for (Expr t : terms) {
+            sb.append(sb.length() == 0 ? "" : op).append(t instanceof Or ? "(" + t + ")" : t.toString());
+        }
+        return sb.toString();
     }
 
     private static String wrapAll(Expr e) {

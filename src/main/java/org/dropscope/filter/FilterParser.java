@@ -17,12 +17,24 @@ import java.util.List;
  * value      = number | word | string
  * </pre>
  *
+ * Chains of {@code ||} and {@code &&} become one n-ary {@link Expr.Or} or {@link Expr.And} each;
+ * {@code (} and {@code !} may nest at most {@value #MAX_DEPTH} deep.
+ *
  * Each field takes only the operators and values that mean something for it ({@link Field});
  * anything else is a {@link FilterException} naming the column and what was expected.
  */
 public final class FilterParser {
+    /**
+     * How deep {@code (} and {@code !} may nest, together (docs/filter.md). Deeper is refused at
+     * the column of the first token past it, so that neither the parser nor anything that walks
+     * the tree (evaluation, translation for the kernel) can overflow its stack; chains of
+     * {@code ||} and {@code &&} are not nesting and have no limit.
+     */
+    public static final int MAX_DEPTH = 256;
+
     private final FilterLexer lexer;
     private FilterLexer.Token token;
+    private int depth;
 
     private FilterParser(String text) throws FilterException {
         lexer = new FilterLexer(text);
@@ -43,35 +55,47 @@ public final class FilterParser {
     }
 
     private Expr or() throws FilterException {
-        Expr e = and();
+        List<Expr> terms = new ArrayList<>();
+        terms.add(and());
         while (token.kind() == FilterLexer.Kind.OR) {
             advance();
-            e = new Expr.Or(e, and());
+            terms.add(and());
         }
-        return e;
+        return Expr.or(terms);
     }
 
     private Expr and() throws FilterException {
-        Expr e = unary();
+        List<Expr> terms = new ArrayList<>();
+        terms.add(unary());
         while (token.kind() == FilterLexer.Kind.AND) {
             advance();
-            e = new Expr.And(e, unary());
+            terms.add(unary());
         }
-        return e;
+        return Expr.and(terms);
     }
 
     private Expr unary() throws FilterException {
-        if (token.kind() == FilterLexer.Kind.NOT) {
-            advance();
-            return new Expr.Not(unary());
+        boolean not = token.kind() == FilterLexer.Kind.NOT;
+        if (!not && token.kind() != FilterLexer.Kind.LPAREN) {
+            return comparison();
         }
-        if (token.kind() == FilterLexer.Kind.LPAREN) {
-            advance();
-            Expr e = or();
+        // The only recursion, and so the only place the parser's depth grows: each level costs
+        // three stack frames whatever the length of the chains around it.
+        if (depth == MAX_DEPTH) {
+            throw new FilterException(token.column(), "nesting deeper than " + MAX_DEPTH + " levels of '(' and '!'"
+                    + " (expected: at most " + MAX_DEPTH + "; chains of || and && need no parentheses)");
+        }
+        depth++;
+        advance();
+        Expr e;
+        if (not) {
+            e = new Expr.Not(unary());
+        } else {
+            e = or();
             expect(FilterLexer.Kind.RPAREN, "')'");
-            return e;
         }
-        return comparison();
+        depth--;
+        return e;
     }
 
     private Expr comparison() throws FilterException {

@@ -27,8 +27,15 @@ import org.dropscope.tracefs.DropReasons;
  * </ul>
  * Negations are pushed down to the comparisons ({@code !(a && b)} becomes {@code !a || !b}, with
  * the operators inverted), so the string uses no {@code !} and suits every kernel's filter parser.
- * A string longer than {@value #MAX_LENGTH} characters (the kernel copies at most a page) keeps
- * its last terms in user space.
+ * The kernel takes at most a page: {@code PERF_EVENT_IOC_SET_FILTER} copies the string with
+ * {@code strndup_user(arg, PAGE_SIZE)} (kernel/events/core.c, EINVAL if longer, so 4,095
+ * characters and the NUL on 4 KiB pages), and the tracefs {@code filter} file refuses a write of
+ * {@code PAGE_SIZE} bytes or more (event_filter_write, kernel/trace/trace_events.c); its parser
+ * (predicate_parse, kernel/trace/trace_events_filter.c) keeps parentheses on a stack sized by
+ * counting them, so nesting has no limit of its own there. So the string is kept to
+ * {@value #MAX_LENGTH} characters: top-level terms that do not fit, and any term (an {@code ||}
+ * chain, a long {@code in} list) longer than that by itself, stay in user space and the run goes
+ * on with them there.
  *
  * @param tracefs the filter string for the kernel, or {@code null} if no term can go there
  * @param residual what user space must still test, or {@code null} if the kernel does it all
@@ -36,6 +43,7 @@ import org.dropscope.tracefs.DropReasons;
 public record KernelFilter(String tracefs, Expr residual) {
     static final int MAX_RANGES = 32;
     static final int MAX_LENGTH = 4000;
+    private static final String AND = " && ";
 
     /** Address ranges of the symbols a name or glob names, from the recording kernel's kallsyms. */
     public interface SymbolRanges {
@@ -56,29 +64,20 @@ public record KernelFilter(String tracefs, Expr residual) {
      */
     public static KernelFilter translate(Expr expr, DropReasons reasons, SymbolRanges symbols)
             throws FilterException {
-        List<Expr> terms = new ArrayList<>();
-        conjuncts(expr, terms);
         Translator t = new Translator(reasons, symbols);
         StringBuilder kernel = new StringBuilder();
-        Expr residual = null;
-        for (Expr term : terms) {
+        List<Expr> residual = new ArrayList<>();
+        for (Expr term : Expr.conjuncts(expr)) {
             String k = t.kernel(term, false);
-            if (k != null && kernel.length() + k.length() + 4 <= MAX_LENGTH) {
-                kernel.append(kernel.length() == 0 ? "" : " && ").append(k);
+            int length = kernel.length() == 0 ? 0 : kernel.length() + AND.length();
+            if (k != null && length + k.length() <= MAX_LENGTH) {
+                kernel.append(kernel.length() == 0 ? "" : AND).append(k);
             } else {
-                residual = residual == null ? term : new Expr.And(residual, term);
+                residual.add(term);
             }
         }
-        return new KernelFilter(kernel.length() == 0 ? null : kernel.toString(), residual);
-    }
-
-    private static void conjuncts(Expr e, List<Expr> out) {
-        if (e instanceof Expr.And) {
-            conjuncts(((Expr.And) e).left(), out);
-            conjuncts(((Expr.And) e).right(), out);
-        } else {
-            out.add(e);
-        }
+        return new KernelFilter(kernel.length() == 0 ? null : kernel.toString(),
+                residual.isEmpty() ? null : Expr.and(residual));
     }
 
     /** One translation: the kernel's tables. */
@@ -98,11 +97,23 @@ public record KernelFilter(String tracefs, Expr residual) {
             }
             if (e instanceof Expr.Or || e instanceof Expr.And) {
                 boolean or = e instanceof Expr.Or != neg;
-                Expr l = e instanceof Expr.Or ? ((Expr.Or) e).left() : ((Expr.And) e).left();
-                Expr r = e instanceof Expr.Or ? ((Expr.Or) e).right() : ((Expr.And) e).right();
-                String a = kernel(l, neg);
-                String b = a == null ? null : kernel(r, neg);
-                return b == null ? null : join(List.of(a, b), or);
+                List<Expr> terms = e instanceof Expr.Or o ? o.terms() : ((Expr.And) e).terms();
+                List<String> out = new ArrayList<>(terms.size());
+                int length = 0;
+                for (Expr term : terms) {
+                    // Names are still looked up once the string has outgrown the kernel's page (a
+                    // name this kernel lacks is an error wherever the term is tested), but the
+                    // string stops growing: a 50,000-term chain costs no 50,000-term string.
+                    String k = kernel(term, neg);
+                    if (k == null) {
+                        return null;
+                    }
+                    length += k.length() + AND.length();
+                    if (length <= MAX_LENGTH) {
+                        out.add(k);
+                    }
+                }
+                return length > MAX_LENGTH ? null : join(out, or);
             }
             Expr.Compare c = (Expr.Compare) e;
             switch (c.field()) {

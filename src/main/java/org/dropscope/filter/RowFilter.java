@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.filter;
 
+import java.util.List;
+
 /**
  * A filter expression over the rows of an aggregated table, as {@code top}'s {@code /} key applies
  * it (docs/filter.md): a row has a symbol name and a reason name, nothing more; the counts behind
@@ -25,15 +27,18 @@ public final class RowFilter {
 
     /** Compiles {@code expr}; throws for a term a row cannot answer. */
     public static Test compile(Expr expr) throws FilterException {
-        if (expr instanceof Expr.Or o) {
-            Test l = compile(o.left());
-            Test r = compile(o.right());
-            return (s, reason) -> l.test(s, reason) || r.test(s, reason);
-        }
-        if (expr instanceof Expr.And a) {
-            Test l = compile(a.left());
-            Test r = compile(a.right());
-            return (s, reason) -> l.test(s, reason) && r.test(s, reason);
+        if (expr instanceof Expr.Or || expr instanceof Expr.And) {
+            // A loop over the chain, as DropFilter's, stopping at the first term that decides it.
+            boolean any = expr instanceof Expr.Or;
+            Test[] terms = compile(DropFilter.merged(any ? ((Expr.Or) expr).terms() : ((Expr.And) expr).terms(), any));
+            return (s, reason) -> {
+                for (Test t : terms) {
+                    if (t.test(s, reason) == any) {
+                        return any;
+                    }
+                }
+                return !any;
+            };
         }
         if (expr instanceof Expr.Not n) {
             Test t = compile(n.operand());
@@ -44,19 +49,26 @@ public final class RowFilter {
             Test t = compile(new Expr.Compare(c.field(), c.op().negated(), c.values(), c.column()));
             return (s, reason) -> !t.test(s, reason);
         }
-        boolean glob = c.op() == Op.MATCH;
         switch (c.field()) {
             case REASON: {
-                String[] words = DropFilter.words(c, true);
-                return (s, reason) -> reason != null && DropFilter.matches(words, glob, reason, true);
+                Words words = Words.of(c, true);
+                return (s, reason) -> reason != null && words.matches(reason);
             }
             case SYMBOL: {
-                String[] words = DropFilter.words(c, false);
-                return (s, reason) -> DropFilter.matches(words, glob, s, false);
+                Words words = Words.of(c, false);
+                return (s, reason) -> words.matches(s);
             }
             default:
                 throw new FilterException(c.column(), "'" + c.field().word() + "' is not a property of a row (rows"
                         + " add up every CPU, protocol and port): start top with --filter for it");
         }
+    }
+
+    private static Test[] compile(List<Expr> terms) throws FilterException {
+        Test[] out = new Test[terms.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = compile(terms.get(i));
+        }
+        return out;
     }
 }

@@ -2,7 +2,9 @@
 package org.dropscope.source;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.DropFilter;
@@ -33,9 +35,16 @@ public final class SourceFilter {
         /** The name of the symbol containing {@code pc}, or {@code null}; allocates nothing. */
         String name(long pc);
 
-        /** Over the current table of {@code symbolizer}. */
+        /**
+         * Over the current table of {@code symbolizer}. Exact names are found through an index
+         * built once per table, so that a filter naming thousands of symbols costs one pass over
+         * kallsyms, not one per name; globs still scan.
+         */
         static Symbols of(Symbolizer symbolizer) {
             return new Symbols() {
+                private SymbolTable indexed;
+                private Map<String, List<long[]>> byName;
+
                 @Override
                 public String name(long pc) {
                     SymbolTable t = symbolizer.table();
@@ -46,13 +55,31 @@ public final class SourceFilter {
                 @Override
                 public List<long[]> ranges(String pattern, boolean glob) {
                     SymbolTable t = symbolizer.table();
+                    if (!glob) {
+                        return index(t).getOrDefault(pattern, List.of());
+                    }
                     List<long[]> out = new ArrayList<>();
                     for (int i = 0; i < t.size(); i++) {
-                        if (glob ? Glob.matches(pattern, t.name(i)) : pattern.equals(t.name(i))) {
-                            out.add(new long[] {t.address(i), t.address(i) + t.size(i)});
+                        if (Glob.matches(pattern, t.name(i))) {
+                            out.add(range(t, i));
                         }
                     }
                     return out;
+                }
+
+                private Map<String, List<long[]>> index(SymbolTable t) {
+                    if (t != indexed) {
+                        byName = new HashMap<>();
+                        for (int i = 0; i < t.size(); i++) {
+                            byName.computeIfAbsent(t.name(i), n -> new ArrayList<>()).add(range(t, i));
+                        }
+                        indexed = t;
+                    }
+                    return byName;
+                }
+
+                private long[] range(SymbolTable t, int i) {
+                    return new long[] {t.address(i), t.address(i) + t.size(i)};
                 }
             };
         }
@@ -91,11 +118,14 @@ public final class SourceFilter {
 
     /** The column of the first {@code symbol} comparison, or 0. */
     private static int symbolColumn(Expr e) {
-        if (e instanceof Expr.Or o) {
-            return Math.max(symbolColumn(o.left()), symbolColumn(o.right()));
-        }
-        if (e instanceof Expr.And a) {
-            return Math.max(symbolColumn(a.left()), symbolColumn(a.right()));
+        if (e instanceof Expr.Or || e instanceof Expr.And) {
+            for (Expr term : e instanceof Expr.Or o ? o.terms() : ((Expr.And) e).terms()) {
+                int column = symbolColumn(term);
+                if (column > 0) {
+                    return column;
+                }
+            }
+            return 0;
         }
         if (e instanceof Expr.Not n) {
             return symbolColumn(n.operand());

@@ -14,8 +14,9 @@ class FilterParserTest {
     void andBindsTighterThanOr() throws FilterException {
         Expr e = FilterParser.parse("reason == NO_SOCKET && symbol =~ udp_* || cpu in {0,1}");
         Expr.Or or = assertInstanceOf(Expr.Or.class, e);
-        assertInstanceOf(Expr.And.class, or.left());
-        Expr.Compare cpu = assertInstanceOf(Expr.Compare.class, or.right());
+        assertEquals(2, or.terms().size());
+        assertInstanceOf(Expr.And.class, or.terms().get(0));
+        Expr.Compare cpu = assertInstanceOf(Expr.Compare.class, or.terms().get(1));
         assertEquals(Field.CPU, cpu.field());
         assertEquals(Op.IN, cpu.op());
         assertEquals(2, cpu.values().size());
@@ -64,5 +65,74 @@ class FilterParserTest {
         FilterException e = assertThrows(FilterException.class, () -> FilterParser.parse(filter));
         assertEquals(message, e.getMessage());
         assertEquals(Integer.parseInt(message.substring(7, message.indexOf(':'))), e.column());
+    }
+
+    @Test
+    void longChainsOfOrAndAndAreOneNodeEach() throws FilterException {
+        String or = LongFilters.chain(50_000, i -> "symbol == f" + i, " || ");
+        Expr.Or o = assertInstanceOf(Expr.Or.class, FilterParser.parse(or));
+        assertEquals(50_000, o.terms().size());
+        Expr.Compare last = assertInstanceOf(Expr.Compare.class, o.terms().get(49_999));
+        assertEquals("f49999", last.value().text());
+        assertEquals(or.lastIndexOf("symbol") + 1, last.column());
+        assertEquals(or, o.toString());
+
+        String and = LongFilters.chain(50_000, i -> "cpu != " + i, " && ");
+        Expr.And a = assertInstanceOf(Expr.And.class, FilterParser.parse(and));
+        assertEquals(50_000, a.terms().size());
+        assertEquals(and, a.toString());
+
+        String mixed = LongFilters.chain(5_000, i -> "cpu == " + i + " && ifindex != " + i, " || ");
+        Expr.Or m = assertInstanceOf(Expr.Or.class, FilterParser.parse(mixed));
+        assertEquals(5_000, m.terms().size());
+        assertEquals(2, assertInstanceOf(Expr.And.class, m.terms().get(4_999)).terms().size());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "cpu == 0 || (cpu == 1 || cpu == 2) => 3 => cpu == 0 || cpu == 1 || cpu == 2",
+        "(cpu == 0 && cpu == 1) && cpu == 2 => 3 => cpu == 0 && cpu == 1 && cpu == 2",
+        "(cpu == 0 || cpu == 1) && cpu == 2 => 2 => (cpu == 0 || cpu == 1) && cpu == 2",
+        "((((cpu == 0)))) || ((cpu == 1)) => 2 => cpu == 0 || cpu == 1",
+    })
+    void parenthesesAroundAChainOfTheSameOperatorJoinIt(String filter, int terms, String canonical)
+            throws FilterException {
+        Expr e = FilterParser.parse(filter);
+        assertEquals(terms, e instanceof Expr.Or o ? o.terms().size() : ((Expr.And) e).terms().size());
+        assertEquals(canonical, e.toString());
+    }
+
+    @Test
+    void nestingUpToTheLimitParses() throws FilterException {
+        assertEquals("cpu == 1", FilterParser.parse(LongFilters.nested(FilterParser.MAX_DEPTH, "(", "cpu == 1", ")"))
+                .toString());
+        Expr e = FilterParser.parse(LongFilters.nested(FilterParser.MAX_DEPTH / 2, "!(", "cpu == 1 || cpu == 2", ")"));
+        int nots = 0;
+        while (e instanceof Expr.Not n) {
+            nots++;
+            e = n.operand();
+        }
+        assertEquals(FilterParser.MAX_DEPTH / 2, nots);
+        assertEquals("cpu == 1 || cpu == 2", e.toString());
+    }
+
+    /** 3,000 parentheses, 3,000 '!', and nesting that passes the limit after a long chain. */
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "3000 ( => 0 => 257",
+        "3000 ! => 0 => 257",
+        "1500 !( => 0 => 257",
+        "257 ( => 0 => 257",
+        "3000 ( => 2000 => 29147",
+    })
+    void nestingPastTheLimitIsRefusedAtItsColumn(String shape, int chained, int column) {
+        String[] s = shape.split(" ");
+        String close = s[1].contains("(") ? ")" : "";
+        String prefix = chained == 0 ? "" : LongFilters.chain(chained, i -> "cpu == " + i, " || ") + " || ";
+        String filter = prefix + LongFilters.nested(Integer.parseInt(s[0]), s[1], "cpu == 1", close);
+        FilterException e = assertThrows(FilterException.class, () -> FilterParser.parse(filter));
+        assertEquals("column " + column + ": " + LongFilters.TOO_DEEP, e.getMessage());
+        assertEquals(column, e.column());
+        assertEquals(prefix.length() + FilterParser.MAX_DEPTH + 1, column, "the first token past the limit");
     }
 }

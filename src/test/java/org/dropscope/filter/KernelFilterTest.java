@@ -3,7 +3,9 @@ package org.dropscope.filter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -116,5 +118,70 @@ class KernelFilterTest {
         assertEquals("column 11: no kernel symbol matches 'nope'", e.getMessage());
         e = assertThrows(FilterException.class, () -> translate("reason == 3", DropReasons.none()));
         assertEquals("column 1: this kernel's skb:kfree_skb has no drop reasons (Linux 5.17+)", e.getMessage());
+    }
+
+    /** 50,000 reason names joined by ||: one term, too long for the kernel, so all of it in user space. */
+    @Test
+    void anOrChainTooLongForTheKernelStaysInUserSpaceWhole() throws FilterException {
+        List<String> names = new ArrayList<>();
+        for (int code : linux618.codes()) {
+            names.add(linux618.name(code));
+        }
+        Expr chain = FilterParser.parse(LongFilters.chain(50_000, i -> "reason == " + names.get(i % names.size()),
+                " || "));
+        KernelFilter k = KernelFilter.translate(chain, linux618, SYMBOLS);
+        assertNull(k.tracefs());
+        assertSame(chain, k.residual());
+
+        KernelFilter symbols = translate(LongFilters.chain(3_000, i -> "symbol == " + (i % 2 == 0 ? "__udp4_lib_rcv"
+                : "udp_queue_rcv_one_skb"), " || "), linux618);
+        assertNull(symbols.tracefs());
+        assertEquals(3_000, ((Expr.Or) symbols.residual()).terms().size());
+
+        assertEquals("(reason == 3 || reason == 6 || reason == 3)",
+                translate("reason == NO_SOCKET || reason == SOCKET_RCVBUFF || reason == 3", linux618).tracefs(),
+                "a short chain goes to the kernel");
+    }
+
+    /**
+     * 5,000 and 50,000 terms joined by &&: the kernel gets the first ones, as many as its page
+     * takes, user space the rest, in order.
+     */
+    @ParameterizedTest
+    @CsvSource({"5000", "50000"})
+    void anAndChainFillsTheKernelsPageAndLeavesTheRestToUserSpace(int n) throws FilterException {
+        KernelFilter k = translate(LongFilters.chain(n, i -> "protocol != " + i, " && "), linux618);
+        StringBuilder expected = new StringBuilder();
+        int fit = 0;
+        while (expected.length() + (fit == 0 ? 0 : 4) + ("protocol != 0x" + Integer.toHexString(fit)).length()
+                <= KernelFilter.MAX_LENGTH) {
+            expected.append(fit == 0 ? "" : " && ").append("protocol != 0x").append(Integer.toHexString(fit));
+            fit++;
+        }
+        assertEquals(expected.toString(), k.tracefs());
+        assertTrue(k.tracefs().length() <= KernelFilter.MAX_LENGTH);
+        List<Expr> rest = ((Expr.And) k.residual()).terms();
+        assertEquals(n - fit, rest.size());
+        assertEquals(String.format("protocol != 0x%04x", fit), rest.get(0).toString());
+        assertEquals(String.format("protocol != 0x%04x", n - 1), rest.get(rest.size() - 1).toString());
+
+        KernelFilter cpus = translate("reason == NO_SOCKET && " + LongFilters.chain(n, i -> "cpu != " + i, " && "),
+                linux618);
+        assertEquals("reason == 3", cpus.tracefs());
+        assertEquals(n, ((Expr.And) cpus.residual()).terms().size());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiterString = " => ", value = {
+        "256 ( => reason == 3",
+        "128 !( => (reason == 3 || protocol < 0x86dd)",
+        "127 !( => reason != 3 && protocol >= 0x86dd",
+    })
+    void theDeepestNestingTranslates(String shape, String kernel) throws FilterException {
+        String[] s = shape.split(" ");
+        String inner = s[1].equals("(") ? "reason == NO_SOCKET" : "reason == NO_SOCKET || protocol < ipv6";
+        KernelFilter k = translate(LongFilters.nested(Integer.parseInt(s[0]), s[1], inner, ")"), linux618);
+        assertEquals(kernel, k.tracefs());
+        assertNull(k.residual());
     }
 }

@@ -2,8 +2,11 @@
 package org.dropscope.filter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,5 +40,28 @@ class RowFilterTest {
     void termsARowCannotAnswerAreRefusedWithTheirColumn(String expr, String start) {
         FilterException e = assertThrows(FilterException.class, () -> test(expr, "f", "NO_SOCKET"));
         assertEquals(start, e.getMessage().substring(0, start.length()), e.getMessage());
+    }
+
+    /** top's '/' key with what a script would type: 50,000 terms of || or of &&. */
+    @Test
+    void longChainsTestRows() throws FilterException {
+        String or = LongFilters.chain(50_000, i -> "symbol == f" + i, " || ") + " || reason == NO_SOCKET";
+        assertTrue(test(or, "f49999", null));
+        assertTrue(test(or, "g", "NO_SOCKET"));
+        assertFalse(test(or, "g", "OTHERHOST"));
+        String and = LongFilters.chain(50_000, i -> "symbol != f" + i, " && ") + " && reason =~ SOCKET_*";
+        assertTrue(test(and, "g", "SOCKET_RCVBUFF"));
+        assertFalse(test(and, "f25000", "SOCKET_RCVBUFF"));
+        assertFalse(test(and, "g", "NO_SOCKET"));
+    }
+
+    @Test
+    void nestingIsLimitedAsEverywhere() throws FilterException {
+        String deep = LongFilters.nested(FilterParser.MAX_DEPTH, "!", "(symbol == f)", "");
+        FilterException e = assertThrows(FilterException.class, () -> test(deep, "f", null));
+        assertEquals("column 257: " + LongFilters.TOO_DEEP, e.getMessage());
+        String limit = LongFilters.nested(FilterParser.MAX_DEPTH - 1, "!", "(symbol == f)", "");
+        assertFalse(test(limit, "f", null), "255 negations of true");
+        assertTrue(test(limit, "g", null));
     }
 }

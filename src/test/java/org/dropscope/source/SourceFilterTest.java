@@ -4,6 +4,7 @@ package org.dropscope.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,13 +14,16 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.DropFilter;
+import org.dropscope.filter.Expr;
 import org.dropscope.filter.FilterException;
 import org.dropscope.filter.KernelFilter;
+import org.dropscope.filter.LongFilters;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.tracefs.DropReasons;
 import org.dropscope.tracefs.TracepointFormat;
@@ -37,6 +41,7 @@ class SourceFilterTest {
     private static SourceFilter.Symbols symbols;
     private static long udpRcv;
     private static long nftDoChain;
+    private static long vethXmit;
 
     @BeforeAll
     static void load() throws IOException, TracefsFormatException {
@@ -48,6 +53,7 @@ class SourceFilterTest {
                 () -> resource("kallsyms-fixtures/with-modules.modules")));
         udpRcv = address(kallsyms, "__udp4_lib_rcv");
         nftDoChain = address(kallsyms, "nft_do_chain");
+        vethXmit = address(kallsyms, "veth_xmit");
     }
 
     private static Reader resource(String path) {
@@ -106,5 +112,55 @@ class SourceFilterTest {
                 () -> SourceFilter.parse("reason == NO_SOCKET || !(symbol == f)", null));
         assertEquals(26, e.column());
         assertTrue(SourceFilter.parse(null, null).isNone());
+    }
+
+    /** Kernel and module functions of the fixture, neither __udp4_lib_rcv nor nft_do_chain. */
+    private static final String[] OTHERS = {"veth_xmit", "veth_poll", "nft_last_eval", "br_nf_pre_routing",
+        "udp_v4_early_demux", "veth_get_drvinfo"};
+
+    /**
+     * 50,000 symbols joined by ||: every name is looked up in kallsyms (they exist), the chain is
+     * too long for the kernel and is tested in user space, where it keeps exactly the named ones.
+     */
+    @Test
+    void aFiftyThousandSymbolChainIsTestedInUserSpace() throws Exception {
+        SourceFilter f = SourceFilter.parse(LongFilters.chain(50_000, i -> "symbol == " + OTHERS[i % OTHERS.length],
+                " || "), symbols);
+        KernelFilter k = f.translate(reasons);
+        assertNull(k.tracefs());
+        assertSame(f.expr(), k.residual());
+        DropFilter d = f.compile(k.residual(), ReasonNames.NONE, ReasonNames.NONE);
+        DropEvent e = new DropEvent();
+        assertTrue(d.test(e.set(0, 0, DropOrigin.SOFTWARE, vethXmit + 16, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
+        assertFalse(d.test(e.set(0, 0, DropOrigin.SOFTWARE, udpRcv, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
+        assertFalse(d.test(e.set(0, 0, DropOrigin.SOFTWARE, nftDoChain, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
+
+        String chain = LongFilters.chain(5_000, i -> "symbol == " + OTHERS[i % OTHERS.length], " || ") + " || ";
+        SourceException missing = assertThrows(SourceException.class,
+                () -> SourceFilter.parse(chain + "symbol == nope", symbols).translate(reasons));
+        assertEquals("--filter: column " + (chain.length() + "symbol == ".length() + 1)
+                + ": no kernel symbol matches 'nope'", missing.getMessage(), "looked up, though the chain is too long");
+    }
+
+    /**
+     * A reason and 5,000 symbols joined by &&: the kernel gets the reason and the symbol ranges
+     * its page takes, user space the other symbol terms, and the two together keep what the
+     * filter says.
+     */
+    @Test
+    void aLongAndChainIsSplitAtTheKernelsPage() throws Exception {
+        SourceFilter f = SourceFilter.parse("reason == NO_SOCKET && " + LongFilters.chain(5_000,
+                i -> "symbol != " + OTHERS[i % OTHERS.length], " && "), symbols);
+        KernelFilter k = f.translate(reasons);
+        assertTrue(k.tracefs().startsWith("reason == " + reasons.codeOf("NO_SOCKET") + " && (location < 0x"),
+                k.tracefs());
+        assertTrue(k.tracefs().length() <= 4000, k.tracefs().length() + " characters");
+        int inKernel = k.tracefs().split("location < ", -1).length - 1;
+        List<Expr> rest = ((Expr.And) k.residual()).terms();
+        assertEquals(5_000, inKernel + rest.size());
+        DropFilter d = f.compile(k.residual(), ReasonNames.NONE, ReasonNames.NONE);
+        DropEvent e = new DropEvent();
+        assertTrue(d.test(e.set(0, 0, DropOrigin.SOFTWARE, udpRcv, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
+        assertFalse(d.test(e.set(0, 0, DropOrigin.SOFTWARE, vethXmit, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
     }
 }
