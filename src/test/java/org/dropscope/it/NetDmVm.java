@@ -46,6 +46,8 @@ final class NetDmVm {
     static final String REUSE_PROPERTY = "dropscope.netdm.results";
     private static Results results;
     private static String unmet;
+    /** Why this JVM's boot failed: every later test fails with it instead of booting again (25 min each). */
+    private static String failed;
 
     private NetDmVm() {
     }
@@ -54,6 +56,9 @@ final class NetDmVm {
     static synchronized Results results() {
         if (unmet != null) {
             KernelTestSupport.require(false, unmet);
+        }
+        if (failed != null) {
+            fail("the NET_DM guest's one boot in this JVM failed (see the first test that needed it): " + failed);
         }
         String reuse = System.getProperty(REUSE_PROPERTY, "");
         if (results == null && !reuse.isEmpty()) {
@@ -67,6 +72,9 @@ final class NetDmVm {
             } catch (UnmetNeed e) {
                 unmet = e.getMessage();
                 KernelTestSupport.require(false, unmet);
+            } catch (AssertionError e) {
+                failed = e.getMessage();
+                throw e;
             }
         }
         return results;
