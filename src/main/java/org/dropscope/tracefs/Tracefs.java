@@ -15,14 +15,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Finds tracefs, or mounts it for as long as dropscope needs to read tracepoint ids and formats.
+ * Finds tracefs, or mounts a private view of it for as long as dropscope needs to read tracepoint
+ * ids and formats.
  *
  * <p>perf_event_open(2) needs only a tracepoint's numeric id, so the intended use is short:
  * <pre>{@code
  * try (Tracefs tracefs = Tracefs.open(mounter)) {
  *     int id = tracefs.eventId("skb", "kfree_skb");
  *     TracepointFormat format = tracefs.eventFormat("skb", "kfree_skb");
- * } // unmounts tracefs again if, and only if, this object mounted it
+ * } // releases the private mount if, and only if, this object made one
  * }</pre>
  * after which the tracing state of the machine is as it was. Nothing here enables events or
  * writes to tracefs.
@@ -35,9 +36,12 @@ import java.util.Set;
  * <li>{@code debugfs} mounted at {@code /sys/kernel/debug} with a {@code tracing/} directory
  *     (on kernels 4.1 and later the kernel itself automounts tracefs there on first access; that
  *     mount belongs to the kernel and is left alone);</li>
- * <li>otherwise tracefs is mounted at {@code /sys/kernel/tracing} (the directory the kernel
- *     creates for it), after checking that {@code /proc/filesystems} lists it, and
- *     {@link #close()} unmounts it.</li>
+ * <li>otherwise, after checking that {@code /proc/filesystems} lists tracefs, a <em>detached</em>
+ *     mount of it ({@link Mounter#mountDetached}): attached to no directory, in no mount table.
+ *     It is this process's alone, so two dropscope processes started at the same moment never
+ *     read through a tracefs the other unmounts (which mounting at {@code /sys/kernel/tracing}
+ *     and unmounting it again allowed), and the kernel releases it with the process however that
+ *     ends, SIGKILL included; {@link #close()} releases it at once.</li>
  * </ol>
  * Every input is injectable: the mount table and filesystem list are readers, mounting goes
  * through a {@link Mounter}, and {@code /sys/kernel} can be replaced by a test directory.
@@ -59,15 +63,14 @@ public final class Tracefs implements Closeable {
     }
 
     private final Path root;
-    private final boolean mountedByUs;
-    private final Mounter mounter;
+    /** The private mount this object made, or null when it uses a mount it found. */
+    private final Mounter.Mount mount;
     private final TextOpener opener;
     private boolean closed;
 
-    private Tracefs(Path root, boolean mountedByUs, Mounter mounter, TextOpener opener) {
+    private Tracefs(Path root, Mounter.Mount mount, TextOpener opener) {
         this.root = root;
-        this.mountedByUs = mountedByUs;
-        this.mounter = mounter;
+        this.mount = mount;
         this.opener = opener;
     }
 
@@ -76,21 +79,10 @@ public final class Tracefs implements Closeable {
      * mounted somewhere unusual (a container, a chroot) that the user names.
      *
      * @param root a directory holding {@code events/}
-     * @return the tracefs at {@code root}; closing it unmounts nothing
+     * @return the tracefs at {@code root}; closing it releases nothing
      */
     public static Tracefs at(Path root) {
-        Mounter none = new Mounter() {
-            @Override
-            public void mount(String source, String target, String fstype) throws IOException {
-                throw new IOException("not mounting: tracefs root given explicitly");
-            }
-
-            @Override
-            public void unmount(String target) throws IOException {
-                throw new IOException("not unmounting: tracefs root given explicitly");
-            }
-        };
-        return new Tracefs(root, false, none, file -> Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        return new Tracefs(root, null, file -> Files.newBufferedReader(file, StandardCharsets.UTF_8));
     }
 
     /**
@@ -164,12 +156,12 @@ public final class Tracefs implements Closeable {
             }
         }
         if (found != null) {
-            return new Tracefs(found, false, mounter, opener);
+            return new Tracefs(found, null, opener);
         }
         for (MountTable.Entry m : mounts) {
             if (m.fstype().equals("debugfs") && Path.of(m.target()).equals(debug)
                     && Files.isDirectory(debug.resolve("tracing"))) {
-                return new Tracefs(debug.resolve("tracing"), false, mounter, opener);
+                return new Tracefs(debug.resolve("tracing"), null, opener);
             }
         }
 
@@ -180,25 +172,20 @@ public final class Tracefs implements Closeable {
                     + " CONFIG_TRACING=y (or the NET_DM source, if drop_monitor is available)",
                     null);
         }
-        if (!Files.isDirectory(tracing)) {
-            throw new TracefsException(TracefsException.Kind.MOUNT_FAILED, "cannot mount tracefs:"
-                    + " mount point " + tracing + " does not exist (is sysfs mounted on "
-                    + sysKernel.getParent() + "?); mount tracefs elsewhere by hand"
-                    + " (mount -t tracefs nodev DIR) and retry", null);
-        }
+        Mounter.Mount mount;
         try {
-            mounter.mount("nodev", tracing.toString(), "tracefs");
+            mount = mounter.mountDetached("tracefs");
         } catch (AccessDeniedException e) {
             throw new TracefsException(TracefsException.Kind.NOT_PERMITTED, "cannot mount tracefs"
-                    + " at " + tracing + ": operation not permitted (EPERM): mounting needs"
+                    + " (it is mounted nowhere): operation not permitted (EPERM): mounting needs"
                     + " CAP_SYS_ADMIN; run dropscope as root, or have root mount it first:"
                     + " mount -t tracefs nodev " + tracing, e);
         } catch (IOException e) {
             throw new TracefsException(TracefsException.Kind.MOUNT_FAILED, "cannot mount tracefs"
-                    + " at " + tracing + ": " + e.getMessage() + "; mount it by hand"
+                    + " (it is mounted nowhere): " + e.getMessage() + "; mount it by hand"
                     + " (mount -t tracefs nodev " + tracing + ") and retry", e);
         }
-        return new Tracefs(tracing, true, mounter, opener);
+        return new Tracefs(mount.root(), mount, opener);
     }
 
     /**
@@ -211,12 +198,12 @@ public final class Tracefs implements Closeable {
     }
 
     /**
-     * Whether this object mounted tracefs and will unmount it on {@link #close()}.
+     * Whether this object made a private mount of tracefs, which {@link #close()} releases.
      *
      * @return true if mounted by this object
      */
     public boolean mountedByUs() {
-        return mountedByUs;
+        return mount != null;
     }
 
     /**
@@ -273,25 +260,17 @@ public final class Tracefs implements Closeable {
     }
 
     /**
-     * Unmounts tracefs if this object mounted it; otherwise only marks this object closed.
-     * Calling it again does nothing.
-     *
-     * @throws TracefsException if unmounting fails (the message says how to unmount by hand)
+     * Releases the private mount if this object made one; otherwise only marks this object
+     * closed. Calling it again does nothing.
      */
     @Override
-    public void close() throws TracefsException {
+    public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        if (mountedByUs) {
-            try {
-                mounter.unmount(root.toString());
-            } catch (IOException e) {
-                throw new TracefsException(TracefsException.Kind.UNMOUNT_FAILED, "cannot unmount"
-                        + " the tracefs dropscope mounted at " + root + ": " + e.getMessage()
-                        + "; unmount it by hand: umount " + root, e);
-            }
+        if (mount != null) {
+            mount.close();
         }
     }
 

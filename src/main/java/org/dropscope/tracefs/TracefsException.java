@@ -18,10 +18,8 @@ public final class TracefsException extends IOException {
         NOT_PERMITTED,
         /** {@code tracefs} is not in {@code /proc/filesystems}: no kernel feature. */
         NOT_SUPPORTED,
-        /** The mount point is missing or mount(2) failed for another reason: system error. */
+        /** Mounting failed for another reason (e.g. no fsopen(2) before Linux 5.2): system error. */
         MOUNT_FAILED,
-        /** Unmounting the tracefs dropscope mounted failed: system error. */
-        UNMOUNT_FAILED,
         /** The {@code events/<system>/<event>} directory does not exist: no kernel feature. */
         EVENT_NOT_FOUND,
         /** An {@code id} or {@code format} file cannot be read (root-only): no permission. */

@@ -101,7 +101,7 @@ class ErrorsIT {
     void tracefsThatCannotBeMountedIsNamedWithTheFix() {
         try (MountNamespace mnt = MountNamespace.create(TracefsState.UNMOUNTED)) {
             OneLineError.assertOneLine(run(Commands.concat(mnt.prefix(), rootWithout("sys_admin")), List.of()),
-                    NO_PERMISSION, "cannot mount tracefs at " + MountNamespace.TRACING, "CAP_SYS_ADMIN",
+                    NO_PERMISSION, "cannot mount tracefs (it is mounted nowhere)", "CAP_SYS_ADMIN",
                     "mount -t tracefs nodev " + MountNamespace.TRACING);
         }
     }

@@ -46,6 +46,8 @@ final class NetDmVm {
     static final String REUSE_PROPERTY = "dropscope.netdm.results";
     private static Results results;
     private static String unmet;
+    /** Why this JVM's boot failed: every later test fails with it instead of booting again (25 min each). */
+    private static String failed;
 
     private NetDmVm() {
     }
@@ -54,6 +56,9 @@ final class NetDmVm {
     static synchronized Results results() {
         if (unmet != null) {
             KernelTestSupport.require(false, unmet);
+        }
+        if (failed != null) {
+            fail("the NET_DM guest's one boot in this JVM failed (see the first test that needed it): " + failed);
         }
         String reuse = System.getProperty(REUSE_PROPERTY, "");
         if (results == null && !reuse.isEmpty()) {
@@ -67,6 +72,9 @@ final class NetDmVm {
             } catch (UnmetNeed e) {
                 unmet = e.getMessage();
                 KernelTestSupport.require(false, unmet);
+            } catch (AssertionError e) {
+                failed = e.getMessage();
+                throw e;
             }
         }
         return results;
@@ -152,14 +160,17 @@ final class NetDmVm {
         }
     }
 
-    private static Results boot() throws UnmetNeed {
+    /** Skips (or fails, under CI=true) unless this machine can boot the guest: root and the host programs. */
+    static void requireHost() {
         KernelTestSupport.requireRoot();
         for (String tool : HOST_TOOLS) {
-            if (!onPath(tool)) {
-                throw new UnmetNeed(tool + " is not installed (sudo scripts/install-deps installs what the NET_DM"
-                        + " guest needs)");
-            }
+            KernelTestSupport.require(onPath(tool), tool + " is not installed (scripts/install-deps, as root,"
+                    + " installs what the NET_DM guest needs)");
         }
+    }
+
+    private static Results boot() throws UnmetNeed {
+        requireHost();
         Path project = project();
         Path work = project.resolve("target/netdm-vm");
         Path out = work.resolve("results");
@@ -193,7 +204,11 @@ final class NetDmVm {
         return new Results(out);
     }
 
-    private static int run(List<String> command, Path dir, Path log) {
+    /**
+     * Runs scripts/netdm-vm/boot's {@code command} in {@code dir}, its output into {@code log}; fails
+     * the test if it outlives the guest's timeout and the preparation's.
+     */
+    static int run(List<String> command, Path dir, Path log) {
         try {
             Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -231,7 +246,7 @@ final class NetDmVm {
         }
     }
 
-    private static String tail(Path file, int lines) {
+    static String tail(Path file, int lines) {
         if (!Files.exists(file)) {
             return "(no " + file + ")";
         }
@@ -239,7 +254,7 @@ final class NetDmVm {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -248,7 +263,7 @@ final class NetDmVm {
                 Files.delete(p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the previous results " + dir, e);
+            throw new UncheckedIOException("cannot remove " + dir, e);
         }
     }
 }

@@ -2,17 +2,17 @@
 package org.dropscope.tracefs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
+import java.io.Reader;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import org.dropscope.source.tracepoint.KernelMounter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -28,42 +28,6 @@ import org.junit.jupiter.api.Test;
 class TracefsIT {
     /** The kernel the 6.18 fixture was captured on (see its .md sidecar). */
     private static final String FIXTURE_KERNEL = "6.18.44-fc-v657";
-
-    /** Test-only {@link Mounter} that runs mount(8) and umount(8). */
-    static final class CommandMounter implements Mounter {
-        @Override
-        public void mount(String source, String target, String fstype) throws IOException {
-            run(target, "mount", "-t", fstype, source, target);
-        }
-
-        @Override
-        public void unmount(String target) throws IOException {
-            run(target, "umount", target);
-        }
-
-        private static void run(String target, String... command) throws IOException {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out;
-            try {
-                out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IOException(String.join(" ", command) + ": timed out");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(String.join(" ", command) + ": interrupted", e);
-            }
-            if (p.exitValue() != 0) {
-                String lower = out.toLowerCase(Locale.ROOT);
-                if (lower.contains("permission denied") || lower.contains("not permitted")
-                        || lower.contains("must be superuser")) {
-                    throw new AccessDeniedException(target, null, out);
-                }
-                throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
-            }
-        }
-    }
 
     @BeforeAll
     static void requireRoot() throws IOException {
@@ -91,12 +55,9 @@ class TracefsIT {
         int id;
         TracepointFormat format;
         String liveText;
-        try (Tracefs t = Tracefs.open(new CommandMounter())) {
+        try (Tracefs t = Tracefs.open(new KernelMounter())) {
             assertEquals(!tracefsWasMounted, t.mountedByUs(), "mounts tracefs only when absent");
-            if (t.mountedByUs()) {
-                assertTrue(mounts().stream().anyMatch(l -> l.contains(" " + t.root() + " tracefs ")),
-                        "tracefs appears in the mount table while open");
-            }
+            assertEquals(before, mounts(), "mount table while open (a private mount is in none)");
             id = t.eventId("skb", "kfree_skb");
             format = t.eventFormat("skb", "kfree_skb");
             liveText = Files.readString(t.root().resolve("events/skb/kfree_skb/format"));
@@ -116,6 +77,36 @@ class TracefsIT {
         if (release.equals(FIXTURE_KERNEL)) {
             // same kernel as the fixture: the committed file must be what this kernel prints
             assertEquals(withoutId(Fixtures.text(Fixtures.KFREE_6_18)), withoutId(liveText));
+        }
+    }
+
+    /**
+     * Two private mounts made at once, as two dropscope processes make them: neither is in the
+     * mount table, and releasing one leaves the other readable (mounting at /sys/kernel/tracing and
+     * unmounting it again pulled tracefs from under a process started at the same moment).
+     */
+    @Test
+    void privateMountsAreInNoMountTableAndReleasingOneLeavesTheOtherReadable() throws Exception {
+        List<String> before = mounts();
+        Tracefs first = openPrivate();
+        try (Tracefs second = openPrivate()) {
+            assertTrue(first.mountedByUs() && second.mountedByUs(), "both mounted tracefs themselves");
+            assertNotEquals(first.root(), second.root());
+            assertEquals(before, mounts(), "mount table while two private mounts are open");
+            int id = first.eventId("skb", "kfree_skb");
+            first.close();
+            assertEquals(id, second.eventId("skb", "kfree_skb"), "the second's id after the first was released");
+            assertEquals("kfree_skb", second.eventFormat("skb", "kfree_skb").name());
+        } finally {
+            first.close();
+        }
+        assertEquals(before, mounts(), "mount table after both closed");
+    }
+
+    /** Tracefs as if nothing were mounted: an empty mount table makes it mount a private one. */
+    private static Tracefs openPrivate() throws IOException {
+        try (Reader filesystems = Files.newBufferedReader(Path.of("/proc/filesystems"))) {
+            return Tracefs.open(new StringReader(""), filesystems, new KernelMounter());
         }
     }
 

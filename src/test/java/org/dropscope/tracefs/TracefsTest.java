@@ -33,34 +33,45 @@ class TracefsTest {
     private Path debug;
     private FakeMounter mounter;
 
-    /** Records calls; on mount, fills the target with a kfree_skb event as tracefs would. */
+    /**
+     * Records calls; each mount is a new directory {@code private-N} under {@code dir}, filled with a
+     * kfree_skb event as tracefs would be, and emptied on close.
+     */
     static final class FakeMounter implements Mounter {
         final List<String> calls = new ArrayList<>();
+        final Path dir;
         IOException mountError;
-        IOException unmountError;
 
-        @Override
-        public void mount(String source, String target, String fstype) throws IOException {
-            calls.add("mount " + source + " " + target + " " + fstype);
-            if (mountError != null) {
-                throw mountError;
-            }
-            populate(Path.of(target));
+        FakeMounter(Path dir) {
+            this.dir = dir;
         }
 
         @Override
-        public void unmount(String target) throws IOException {
-            calls.add("unmount " + target);
-            if (unmountError != null) {
-                throw unmountError;
+        public Mount mountDetached(String fstype) throws IOException {
+            calls.add("mount " + fstype);
+            if (mountError != null) {
+                throw mountError;
             }
-            try (Stream<Path> files = Files.walk(Path.of(target))) {
-                for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
-                    if (!p.equals(Path.of(target))) {
-                        Files.delete(p);
+            Path root = Files.createDirectories(dir.resolve("private-" + calls.size()));
+            populate(root);
+            return new Mount() {
+                @Override
+                public Path root() {
+                    return root;
+                }
+
+                @Override
+                public void close() {
+                    calls.add("release " + root.getFileName());
+                    try (Stream<Path> files = Files.walk(root)) {
+                        for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
+                            Files.delete(p);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
                     }
                 }
-            }
+            };
         }
     }
 
@@ -76,7 +87,7 @@ class TracefsTest {
         sysKernel = Files.createDirectories(tmp.resolve("sys/kernel"));
         tracing = Files.createDirectories(sysKernel.resolve("tracing"));
         debug = Files.createDirectories(sysKernel.resolve("debug"));
-        mounter = new FakeMounter();
+        mounter = new FakeMounter(Files.createDirectories(tmp.resolve("detached")));
     }
 
     private Tracefs open(String mounts) throws IOException {
@@ -139,30 +150,45 @@ class TracefsTest {
     }
 
     @Test
-    void withNothingMountedTracefsIsMountedAndUnmountedOnClose() throws Exception {
+    void withNothingMountedAPrivateMountIsMadeAndReleasedOnClose() throws Exception {
         // debugfs without tracing/ does not count
         Tracefs t = open(line("debugfs", debug, "debugfs") + line("sysfs", sysKernel.getParent(), "sysfs"));
         assertTrue(t.mountedByUs());
-        assertEquals(tracing, t.root());
-        assertEquals(List.of("mount nodev " + tracing + " tracefs"), mounter.calls);
+        assertEquals(mounter.dir.resolve("private-1"), t.root());
+        assertEquals(List.of("mount tracefs"), mounter.calls);
         KfreeSkbLayout layout = KfreeSkbLayout.from(t.eventFormat("skb", "kfree_skb"));
         assertEquals(t.eventId("skb", "kfree_skb"), layout.eventId());
 
         t.close();
         t.close();
-        assertEquals(List.of("mount nodev " + tracing + " tracefs", "unmount " + tracing), mounter.calls);
-        try (Stream<Path> left = Files.list(tracing)) {
-            assertEquals(0, left.count());
-        }
+        assertEquals(List.of("mount tracefs", "release private-1"), mounter.calls);
+        assertFalse(Files.exists(t.root()));
         assertThrows(IllegalStateException.class, () -> t.eventId("skb", "kfree_skb"));
+        try (Stream<Path> left = Files.list(tracing)) {
+            assertEquals(0, left.count(), "nothing is mounted at " + tracing);
+        }
+    }
+
+    @Test
+    void twoOpenedTogetherHaveMountsOfTheirOwnAndClosingOneLeavesTheOtherReadable() throws Exception {
+        Tracefs first = open("");
+        try (Tracefs second = open("")) {
+            assertEquals(List.of("mount tracefs", "mount tracefs"), mounter.calls);
+            first.close();
+            assertThrows(IllegalStateException.class, () -> first.eventId("skb", "kfree_skb"));
+            assertEquals(Fixtures.id(Fixtures.text(Fixtures.KFREE_6_18)), second.eventId("skb", "kfree_skb"));
+            assertTrue(Files.exists(second.root()), "the second's mount after the first closed");
+        }
+        assertEquals(List.of("mount tracefs", "mount tracefs", "release private-1", "release private-2"),
+                mounter.calls);
     }
 
     @Test
     void epermFromTheMounterSaysWhatIsNeeded() {
-        mounter.mountError = new AccessDeniedException(tracing.toString(), null, "Operation not permitted");
+        mounter.mountError = new AccessDeniedException("tracefs", null, "Operation not permitted");
         TracefsException e = assertThrows(TracefsException.class, () -> open(""));
         assertEquals(TracefsException.Kind.NOT_PERMITTED, e.kind());
-        assertEquals("cannot mount tracefs at " + tracing + ": operation not permitted (EPERM): mounting"
+        assertEquals("cannot mount tracefs (it is mounted nowhere): operation not permitted (EPERM): mounting"
                 + " needs CAP_SYS_ADMIN; run dropscope as root, or have root mount it first:"
                 + " mount -t tracefs nodev " + tracing, e.getMessage());
         assertEquals(mounter.mountError, e.getCause());
@@ -173,8 +199,8 @@ class TracefsTest {
         mounter.mountError = new IOException("ENODEV (No such device)");
         TracefsException e = assertThrows(TracefsException.class, () -> open(""));
         assertEquals(TracefsException.Kind.MOUNT_FAILED, e.kind());
-        assertTrue(e.getMessage().startsWith("cannot mount tracefs at " + tracing
-                + ": ENODEV (No such device); mount it by hand"), e.getMessage());
+        assertEquals("cannot mount tracefs (it is mounted nowhere): ENODEV (No such device); mount it by hand"
+                + " (mount -t tracefs nodev " + tracing + ") and retry", e.getMessage());
     }
 
     @Test
@@ -188,12 +214,12 @@ class TracefsTest {
     }
 
     @Test
-    void aMissingMountPointIsReported() throws Exception {
+    void aPrivateMountNeedsNoMountPoint() throws Exception {
         Files.delete(tracing);
-        TracefsException e = assertThrows(TracefsException.class, () -> open(""));
-        assertEquals(TracefsException.Kind.MOUNT_FAILED, e.kind());
-        assertTrue(e.getMessage().contains("mount point " + tracing + " does not exist"), e.getMessage());
-        assertEquals(List.of(), mounter.calls);
+        try (Tracefs t = open("")) {
+            assertTrue(t.mountedByUs());
+            assertEquals(List.of("mount tracefs"), mounter.calls);
+        }
     }
 
     @Test
@@ -249,13 +275,4 @@ class TracefsTest {
         }
     }
 
-    @Test
-    void aFailedUnmountSaysHowToUnmountByHand() throws Exception {
-        mounter.unmountError = new IOException("EBUSY (Device or resource busy)");
-        Tracefs t = open("");
-        TracefsException e = assertThrows(TracefsException.class, t::close);
-        assertEquals(TracefsException.Kind.UNMOUNT_FAILED, e.kind());
-        assertEquals("cannot unmount the tracefs dropscope mounted at " + tracing
-                + ": EBUSY (Device or resource busy); unmount it by hand: umount " + tracing, e.getMessage());
-    }
 }

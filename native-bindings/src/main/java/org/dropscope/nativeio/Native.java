@@ -264,6 +264,23 @@ final class Native {
         return (int) fd;
     }
 
+    /**
+     * syscall(2) with three arguments (the rest 0) for calls glibc may not wrap (fsopen, fsconfig,
+     * fsmount), retried on EINTR.
+     *
+     * @return the call's non-negative result
+     */
+    static long syscall(long number, String call, String context, long a1, long a2, long a3) throws NativeException {
+        long rc;
+        do {
+            rc = LIBC.syscall(number, a1, a2, a3, 0, 0);
+        } while (rc < 0 && errno() == Errno.EINTR);
+        if (rc < 0) {
+            throw fail(call, context);
+        }
+        return rc;
+    }
+
     private static String target(int pid, int cpu) {
         String p = pid == -1 ? "" : "pid " + pid;
         String c = cpu == -1 ? "" : "cpu " + cpu;

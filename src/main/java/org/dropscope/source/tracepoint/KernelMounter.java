@@ -3,36 +3,43 @@ package org.dropscope.source.tracepoint;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import org.dropscope.nativeio.DetachedMount;
 import org.dropscope.nativeio.Errno;
-import org.dropscope.nativeio.Mounts;
 import org.dropscope.nativeio.NativeException;
 import org.dropscope.tracefs.Mounter;
 
-/** {@link Mounter} over mount(2) and umount2(2), with the error contract {@link Mounter} asks for. */
-final class KernelMounter implements Mounter {
+/** {@link Mounter} over fsopen(2) and fsmount(2), with the error contract {@link Mounter} asks for. */
+public final class KernelMounter implements Mounter {
     @Override
-    public void mount(String source, String target, String fstype) throws IOException {
+    public Mount mountDetached(String fstype) throws IOException {
+        DetachedMount mount;
         try {
-            Mounts.mount(source, target, fstype, Mounts.MS_NOSUID | Mounts.MS_NODEV | Mounts.MS_NOEXEC, null);
+            mount = DetachedMount.create(fstype);
         } catch (NativeException e) {
-            throw translate(e, target);
+            throw translate(e, fstype);
         }
+        return new Mount() {
+            @Override
+            public Path root() {
+                return mount.root();
+            }
+
+            @Override
+            public void close() {
+                mount.close();
+            }
+        };
     }
 
-    @Override
-    public void unmount(String target) throws IOException {
-        try {
-            Mounts.umount(target, 0);
-        } catch (NativeException e) {
-            throw translate(e, target);
-        }
-    }
-
-    private static IOException translate(NativeException e, String target) {
+    private static IOException translate(NativeException e, String fstype) {
         if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) {
-            AccessDeniedException denied = new AccessDeniedException(target, null, e.getMessage());
+            AccessDeniedException denied = new AccessDeniedException(fstype, null, e.getMessage());
             denied.initCause(e);
             return denied;
+        }
+        if (e.errno() == Errno.ENOSYS) {
+            return new IOException(e.getMessage() + ": a private mount needs fsopen(2), Linux 5.2 or later", e);
         }
         return e;
     }
