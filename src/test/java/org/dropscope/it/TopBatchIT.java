@@ -27,6 +27,11 @@ class TopBatchIT {
      */
     private static final int INTERVALS = 40;
     private static final int INTERVAL_MILLIS = 300;
+    /**
+     * 4 MiB rings: top samples stacks, about 240 bytes a drop here (64 KiB held 273), so that all
+     * the drops of a run fit even if the reader never ran, and nothing lost is the test's to assert.
+     */
+    private static final String RING_PAGES = "1024";
 
     @BeforeAll
     static void requirements() {
@@ -75,7 +80,7 @@ class TopBatchIT {
         int n = intervals(attempt);
         try (Netns net = Netns.create();
                 ShellProcess top = ShellProcess.start(List.of(), "top", "--batch", "-n", Integer.toString(n),
-                        "--interval", Integer.toString(INTERVAL_MILLIS), "--source", "tracepoint")) {
+                        "--interval", Integer.toString(INTERVAL_MILLIS), "--source", "tracepoint", "--ring-pages", RING_PAGES)) {
             // The first block is printed once the kernel has been delivering for an interval.
             top.awaitLine(TopBatchIT::isHeader, "a block header", 0);
             Netns.Traffic traffic = net.send("noport", DATAGRAMS);
@@ -137,7 +142,7 @@ class TopBatchIT {
     private static Kinds runKinds(int attempt, String... extra) {
         int n = intervals(attempt);
         List<String> args = new ArrayList<>(List.of("top", "--batch", "-n", Integer.toString(n),
-                "--interval", Integer.toString(INTERVAL_MILLIS), "--source", "tracepoint"));
+                "--interval", Integer.toString(INTERVAL_MILLIS), "--source", "tracepoint", "--ring-pages", RING_PAGES));
         args.addAll(List.of(extra));
         try (KnownDrops drops = KnownDrops.create();
                 ShellProcess top = ShellProcess.start(List.of(), args.toArray(new String[0]))) {
