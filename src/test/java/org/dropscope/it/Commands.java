@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Short external commands (ip, mount, kill, setpriv, java) run to completion with a bounded wait,
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeoutException;
 final class Commands {
     /** How long any command or awaited line may take before the test fails. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How often {@link #waitUntil} looks. */
+    static final long POLL_MILLIS = 100;
 
     /** A finished command. */
     record Result(List<String> command, int exit, String stdout, String stderr) {
@@ -90,7 +94,6 @@ final class Commands {
         }
     }
 
-    /** Whether {@code command} can be run and exits 0: for probing tools and their options. */
     /** Thread.sleep, an interrupt turned into a failure of the test. */
     static void sleep(long millis) {
         try {
@@ -101,6 +104,34 @@ final class Commands {
         }
     }
 
+    /**
+     * Waits until {@code happened} holds, checking it every {@value #POLL_MILLIS} ms, instead of
+     * sleeping for a time that a slower or busier machine would need longer for. Fails the test
+     * if it has not happened within {@code bound}: "waited BOUND for WHAT", then {@code context}
+     * (a transcript). {@code happened} may fail the test itself, when waiting longer is useless.
+     */
+    static void waitUntil(BooleanSupplier happened, Duration bound, String what, Supplier<String> context) {
+        if (!within(happened, bound)) {
+            fail("waited " + bound.toSeconds() + " s for " + what + ", in vain\n" + context.get());
+        }
+    }
+
+    /**
+     * As {@link #waitUntil}, for what may legitimately never happen: whether {@code happened} held
+     * within {@code bound}.
+     */
+    static boolean within(BooleanSupplier happened, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!happened.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            sleep(POLL_MILLIS);
+        }
+        return true;
+    }
+
+    /** Whether {@code command} can be run and exits 0: for probing tools and their options. */
     static boolean succeeds(String... command) {
         try {
             return run(List.of(command)).exit() == 0;

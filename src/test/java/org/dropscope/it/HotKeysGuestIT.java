@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * Hot keys counted in the kernel on the other kernel the tests have: hotkeys.scenario ran the
  * shell on the tracepoint in the NET_DM guest (Debian's 6.1, the boot {@link NetDmVm} shares with
  * every NET_DM test) while datagrams went alternately to a closed port and to a full socket. As
- * {@link HotKeysIT} on this machine's kernel: every drop counted once, both keys handed to the
+ * {@link HotKeysIT} on this machine's kernel: every drop counted once or reported lost (the guest's
+ * vCPUs are threads of a busy host, and its reader may fall behind), both keys handed to the
  * kernel's counters during the traffic.
  */
 @Tag("kernel")
@@ -39,9 +40,15 @@ class HotKeysGuestIT {
         List<String> out = scenario.output("hk");
         String shown = String.join("\n", out);
         List<DropLine> lines = DropLine.parse(out);
-        assertEquals(noPorts, sum(lines, UDP_RECEIVE, "NO_SOCKET"), shown);
-        assertEquals(rcvbuf, sum(lines, UDP_QUEUE, "SOCKET_RCVBUFF"), shown);
-        assertTrue(out.stream().anyMatch(l -> l.matches("all\\s+\\d+\\s+0")), "nothing lost:\n" + shown);
+        long noSocket = sum(lines, UDP_RECEIVE, "NO_SOCKET");
+        long rcvbuff = sum(lines, UDP_QUEUE, "SOCKET_RCVBUFF");
+        long lost = out.stream().filter(l -> l.matches("all\\s+\\d+\\s+\\d+")).mapToLong(l -> Long.parseLong(
+                l.substring(l.lastIndexOf(' ') + 1))).reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError("no 'all EVENTS LOST' line of stats:\n" + shown));
+        assertTrue(noSocket <= noPorts && rcvbuff <= rcvbuf, "more drops printed than the namespace counted:\n" + shown);
+        // With nothing lost, this and the line above make both counts exact; the guest has no other traffic.
+        assertEquals(noPorts + rcvbuf, noSocket + rcvbuff + lost, "drops printed plus samples lost vs the namespace's"
+                + " Udp NoPorts + RcvbufErrors:\n" + shown);
         assertTrue(out.contains("keys counted in the kernel: 2"), "both keys in the kernel's counters:\n" + shown);
         assertEquals(0, scenario.exitCode("hk"), "exit code");
     }

@@ -69,11 +69,55 @@ final class Netns implements AutoCloseable {
     /** Runs {@link UdpTraffic} {@code mode count} in the namespace and reads the counters around it. */
     Traffic send(String mode, int count) {
         Map<String, Long> before = udpCounters();
-        Commands.Result r = exec(ChildJvm.java("-cp", ChildJvm.testClasses().toString(), UdpTraffic.class.getName(),
-                mode, Integer.toString(count))).checked();
+        Commands.Result r = exec(UdpTraffic.command(mode, Integer.toString(count))).checked();
+        return traffic(before, r.stdoutLines(), r.describe());
+    }
+
+    /**
+     * Starts {@link UdpTraffic} {@code --until-eof mode atMost} in the namespace: it sends until
+     * {@link Flow#finish()}, or {@code atMost} datagrams, whichever comes first.
+     */
+    Flow startSending(String mode, int atMost) {
+        Map<String, Long> before = udpCounters();
+        List<String> c = Commands.concat(List.of("ip", "netns", "exec", name), UdpTraffic.command("--until-eof", mode,
+                Integer.toString(atMost)));
+        return new Flow(before, ShellProcess.startCommand(c));
+    }
+
+    /** Traffic that goes on, in the background, until the test has seen what it is for. */
+    final class Flow implements AutoCloseable {
+        private final Map<String, Long> before;
+        private final ShellProcess sender;
+
+        private Flow(Map<String, Long> before, ShellProcess sender) {
+            this.before = before;
+            this.sender = sender;
+        }
+
+        /** The sender's command, whether it still runs (it stops by itself at its upper bound) and its output. */
+        String describe() {
+            return sender.transcript();
+        }
+
+        /** Stops the sender and returns what it sent and the counter changes since it started. */
+        Traffic finish() {
+            sender.closeInput();
+            assertEquals(0, sender.awaitExit(), sender.transcript());
+            return traffic(before, sender.stdout(), sender.transcript());
+        }
+
+        /** Kills the sender if it still runs (a test that failed before {@link #finish()}). */
+        @Override
+        public void close() {
+            sender.close();
+        }
+    }
+
+    /** The traffic UdpTraffic reported (its line {@code sent N}) and the counters since {@code before}. */
+    private Traffic traffic(Map<String, Long> before, List<String> stdout, String describe) {
         Map<String, Long> after = udpCounters();
-        String sent = r.stdoutLines().stream().filter(l -> l.startsWith("sent ")).findFirst()
-                .orElseThrow(() -> new AssertionError("UdpTraffic printed no 'sent' line: " + r.describe()));
+        String sent = stdout.stream().filter(l -> l.startsWith("sent ")).findFirst()
+                .orElseThrow(() -> new AssertionError("UdpTraffic printed no 'sent' line: " + describe));
         return new Traffic(Integer.parseInt(sent.substring("sent ".length())),
                 delta(before, after, "NoPorts"), delta(before, after, "RcvbufErrors"));
     }

@@ -19,6 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.dropscope.event.DropEvent;
 import org.dropscope.it.KnownDrops.DropKey;
 import org.dropscope.record.ReadResult;
@@ -59,9 +61,19 @@ class RecordIT {
      * and how dropscope ran.
      *
      * @param perfWhileRecording perf event fds and ring mappings dropscope held while recording
+     * @param outlasted why the traffic may have missed the recording (it outlasted {@code --duration}), or null
      */
     record Recorded(Path file, Map<DropKey, Long> expected, int exit, List<String> stdout, String stderr,
-            int[] perfWhileRecording, String transcript) {
+            int[] perfWhileRecording, String outlasted, String transcript) {
+    }
+
+    /**
+     * The {@code --duration} of an attempt, in seconds: it fixes the recording's length in advance,
+     * and the traffic (child JVMs) must end within it. A run the traffic outlasted is repeated with
+     * twice the duration.
+     */
+    private static int durationSeconds(int attempt) {
+        return 8 << (attempt - 1);
     }
 
     /**
@@ -129,14 +141,9 @@ class RecordIT {
                 awaitFile(ready, p);
                 long caused = drops.cause(new KnownDrops.Datagrams(1000, 0, 0)).get(KnownDrops.NO_SOCKET);
                 // A block is written once it is a second old: wait until the file holds the drops.
-                long deadline = System.nanoTime() + Commands.TIMEOUT.toNanos();
-                while (read(file).counts().getOrDefault(KnownDrops.NO_SOCKET, 0L) < caused) {
-                    if (System.nanoTime() > deadline) {
-                        fail("the file never held the " + caused + " drops: " + read(file).counts() + "\n"
-                                + p.transcript());
-                    }
-                    Commands.sleep(100);
-                }
+                Commands.waitUntil(() -> read(file).counts().getOrDefault(KnownDrops.NO_SOCKET, 0L) >= caused,
+                        Commands.TIMEOUT, "the file to hold the " + caused + " drops",
+                        () -> read(file).counts() + "\n" + p.transcript());
                 p.signal("KILL");
                 p.awaitExit();
                 FileDrops f = read(file);
@@ -158,15 +165,18 @@ class RecordIT {
      * of its own; a run that other processes disturbed is repeated ({@link Interference}).
      */
     static Recorded recordKnownDrops(Path dir, KnownDrops.Datagrams datagrams, Ending ending, String... extraArgs) {
-        int[] attempt = {0};
-        return Interference.repeatWhileDisturbed("RecordIT", () -> recordOnce(dir.resolve("run" + ++attempt[0]),
-                datagrams, ending, extraArgs), r -> {
+        return Interference.repeatWhileDisturbed("RecordIT", attempt -> recordOnce(dir.resolve("run" + attempt),
+                datagrams, ending, attempt, extraArgs), r -> {
+                    if (r.outlasted() != null) {
+                        return r.outlasted();
+                    }
                     FileDrops f = read(r.file());
                     return KnownDrops.disturbance(r.expected(), f.counts(), f.result().lost());
                 });
     }
 
-    private static Recorded recordOnce(Path dir, KnownDrops.Datagrams datagrams, Ending ending, String... extraArgs) {
+    private static Recorded recordOnce(Path dir, KnownDrops.Datagrams datagrams, Ending ending, int attempt,
+            String... extraArgs) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -176,9 +186,9 @@ class RecordIT {
         Path ready = dir.resolve("ready");
         List<String> args = new ArrayList<>(List.of("record", "-o", file.toString(), "--source", "tracepoint",
                 "--ready-file", ready.toString()));
+        int seconds = durationSeconds(attempt);
         if (ending == Ending.DURATION) {
-            // Long enough for the traffic's child JVM on a busy machine; checked below.
-            args.addAll(List.of("--duration", "12s"));
+            args.addAll(List.of("--duration", seconds + "s"));
         }
         args.addAll(List.of(extraArgs));
         int cpus = ProcFacts.onlineCpus().size();
@@ -191,20 +201,21 @@ class RecordIT {
             assertEquals(cpus, perf[0], "perf event descriptors while recording, one per CPU\n" + p.transcript());
             assertEquals(cpus, perf[1], "perf ring mappings while recording, one per CPU\n" + p.transcript());
             Map<DropKey, Long> expected = drops.cause(datagrams);
+            String outlasted = null;
             if (ending == Ending.SIGTERM) {
                 p.signal("TERM");
-            } else {
-                assertTrue(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false),
-                        "the recording ended before the traffic did: raise --duration\n" + p.transcript());
+            } else if (!p.isAlive()) {
+                outlasted = "the traffic outlasted --duration " + seconds + "s (a slow machine); a longer duration";
             }
-            int exit = p.awaitExit();
+            int exit = p.awaitExit(Commands.TIMEOUT.plusSeconds(seconds));
             Map<DropKey, Long> placed = exit == 0 ? KnownDrops.placed(expected, read(file).counts()) : expected;
-            return new Recorded(file, placed, exit, p.stdout(), p.stderr(), perf, p.transcript());
+            return new Recorded(file, placed, exit, p.stdout(), p.stderr(), perf, outlasted, p.transcript());
         }
     }
 
     /** The checks every recording passes; returns what the file holds. */
     static FileDrops assertCleanRecording(Recorded r) throws IOException {
+        assertNull(r.outlasted(), r.transcript());
         assertEquals(0, r.exit(), r.transcript());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(r.file())), "file mode");
         FileDrops f = read(r.file());
@@ -249,14 +260,21 @@ class RecordIT {
         }
     }
 
-    /** Waits until {@code path} exists; fails if dropscope ends first or takes too long. */
+    /** Waits until dropscope's {@code --ready-file} exists; fails if dropscope ends first or takes too long. */
     private static void awaitFile(Path path, ShellProcess p) {
-        long deadline = System.nanoTime() + Commands.TIMEOUT.toNanos();
-        while (!Files.exists(path)) {
-            if (System.nanoTime() > deadline || !ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)) {
-                fail("no ready file " + path + "\n" + p.transcript());
+        awaitReadyFile(path, p::isAlive, p::transcript);
+    }
+
+    /** As {@link #awaitFile}, for a dropscope process that {@code running} tells about. */
+    static void awaitReadyFile(Path path, BooleanSupplier running, Supplier<String> context) {
+        Commands.waitUntil(() -> {
+            if (Files.exists(path)) {
+                return true;
             }
-            Commands.sleep(20);
-        }
+            if (!running.getAsBoolean() && !Files.exists(path)) {
+                fail("dropscope ended without creating its ready file " + path + "\n" + context.get());
+            }
+            return false;
+        }, Commands.TIMEOUT, "the ready file " + path, context);
     }
 }

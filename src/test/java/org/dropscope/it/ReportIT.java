@@ -109,7 +109,7 @@ class ReportIT {
         }
         try (KnownDrops drops = KnownDrops.create()) {
             CompletableFuture<String> json = Commands.readAll(pipeline.get(1).getInputStream());
-            awaitReady(ready, pipeline.get(0), dir);
+            RecordIT.awaitReadyFile(ready, pipeline.get(0)::isAlive, () -> errors(dir));
             Map<DropKey, Long> expected = drops.cause(KnownDrops.DEFAULT);
             pipeline.get(0).destroy(); // SIGTERM, as a script ends it
             for (Process p : pipeline) {
@@ -125,16 +125,6 @@ class ReportIT {
             throw new IllegalStateException(e);
         } finally {
             pipeline.forEach(Process::destroyForcibly);
-        }
-    }
-
-    private static void awaitReady(Path ready, Process record, Path dir) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(ready)) {
-            if (!record.isAlive() || System.nanoTime() > end) {
-                fail("record did not create its --ready-file\n" + errors(dir));
-            }
-            Thread.sleep(50);
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -132,6 +133,14 @@ final class ShellProcess implements AutoCloseable {
         return start(probeCommand(prefix, List.of(args)));
     }
 
+    /**
+     * Starts any {@code command} as this class runs dropscope: a pipe to its standard input, its
+     * output lines kept (a sender of traffic that runs until its input ends, {@link Netns.Flow}).
+     */
+    static ShellProcess startCommand(List<String> command) {
+        return start(command);
+    }
+
     private static ShellProcess start(List<String> c) {
         try {
             return new ShellProcess(c, new ProcessBuilder(c).start());
@@ -214,11 +223,35 @@ final class ShellProcess implements AutoCloseable {
         return Long.parseLong(f[f.length - 1]);
     }
 
+    /**
+     * Sends {@code stats} and returns the value its line {@code NAME: VALUE} gives (a counter of
+     * the source, such as "keys counted in the kernel"), or -1 before an interval has completed,
+     * when stats prints no counters.
+     */
+    long stat(String name) {
+        String noInterval = "no interval completed yet";
+        int from = stdout().size();
+        send("stats");
+        int at = awaitLine(l -> l.startsWith(name + ": ") || l.equals(noInterval), "'" + name + ": N'", from);
+        String line = stdout().get(at);
+        return line.equals(noInterval) ? -1 : Long.parseLong(line.substring(name.length() + 2).strip());
+    }
+
+    /** Whether the process still runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Waits for the process to end; returns its exit code. */
     int awaitExit() {
+        return awaitExit(Commands.TIMEOUT);
+    }
+
+    /** Waits at most {@code bound} for the process to end; returns its exit code. */
+    int awaitExit(Duration bound) {
         try {
-            if (!process.waitFor(Commands.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                fail("dropscope did not exit within " + Commands.TIMEOUT + "\n" + transcript());
+            if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail("the process did not exit within " + bound.toSeconds() + " s\n" + transcript());
             }
             outReader.join(Commands.TIMEOUT.toMillis());
         } catch (InterruptedException e) {

@@ -29,8 +29,18 @@ class TerminalShellIT {
         KernelTestSupport.require(Commands.succeeds("tmux", "-V"), "needs tmux (scripts/install-deps installs it)");
     }
 
+    /** One run: the closed-port drops the namespace counted, those typed out, and the screen. */
+    private record Typed(long noPorts, long printed, String screen) {
+    }
+
     @Test
     void ctrlCStopsMonitoringAndTheShellGoesOn() {
+        Typed t = Interference.repeatWhileDisturbed("TerminalShellIT", TerminalShellIT::ctrlCOnce,
+                r -> Interference.of(r.printed(), r.noPorts(), 0));
+        assertEquals(t.noPorts(), t.printed(), "drops typed out at the terminal\n" + t.screen());
+    }
+
+    private static Typed ctrlCOnce() {
         try (Netns net = Netns.create(); Tmux tmux = Tmux.start(ShellProcess.command(List.of(), List.of()))) {
             tmux.await(screen -> screen.contains(PROMPT), "the prompt");
             tmux.type("start");
@@ -41,10 +51,11 @@ class TerminalShellIT {
             tmux.await(screen -> screen.contains(ShellProcess.STOPPED), "Ctrl-C stopping monitoring");
             tmux.type("stats");
             tmux.await(screen -> screen.lines().anyMatch(l -> l.startsWith("all ")), "the stats table");
-            assertEquals(traffic.noPorts(), udpDrops(tmux.screen()), "drops typed out at the terminal\n" + tmux.screen());
+            Typed typed = new Typed(traffic.noPorts(), udpDrops(tmux.screen()), tmux.screen());
             tmux.type("exit");
             assertEquals(0, tmux.awaitExit(), tmux.screen());
             assertTrue(tmux.screen().contains("Shutting down ..."), tmux.screen());
+            return typed;
         }
     }
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.it;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -59,14 +57,7 @@ final class Tmux implements AutoCloseable {
     }
 
     void await(Predicate<String> ready, String what) {
-        long deadline = System.nanoTime() + Commands.TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (ready.test(screen())) {
-                return;
-            }
-            pause();
-        }
-        fail("waited " + Commands.TIMEOUT + " for " + what + "; the terminal shows:\n" + screen());
+        Commands.waitUntil(() -> ready.test(screen()), Commands.TIMEOUT, what, () -> "the terminal shows:\n" + screen());
     }
 
     /** The exit code of dropscope, once the wrapping shell has printed it. */
@@ -74,15 +65,6 @@ final class Tmux implements AutoCloseable {
         await(screen -> screen.contains(EXITED), "dropscope to exit");
         String line = screen().lines().filter(l -> l.startsWith(EXITED)).findFirst().orElseThrow();
         return Integer.parseInt(line.substring(EXITED.length()).strip());
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -8,10 +8,13 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Causes known UDP drops on 127.0.0.1; run inside a test's network namespace
- * ({@code ip netns exec NS java -cp TEST_CLASSES org.dropscope.it.UdpTraffic MODE COUNT [BYTES]}).
+ * ({@code ip netns exec NS java -cp TEST_CLASSES org.dropscope.it.UdpTraffic [--until-eof] MODE COUNT [BYTES]}).
  *
  * <ul>
  *   <li>{@code noport COUNT}: COUNT datagrams to a port nothing listens on, which the kernel drops
@@ -28,6 +31,11 @@ import java.nio.charset.StandardCharsets;
  *       sends them, so that both kinds of drops go on together for as long as the loop runs.</li>
  * </ul>
  *
+ * <p>With {@code --until-eof} before MODE, COUNT is only an upper bound: sending stops as soon as
+ * standard input ends. A test drives traffic that way until it has seen what the traffic is for
+ * ({@link Netns#startSending}); if the test's JVM dies, its end of the pipe closes and the
+ * sender stops too.
+ *
  * <p>Each datagram carries BYTES bytes of payload (default 9, the word {@code dropscope}; longer
  * payloads repeat it), so that a drop monitor's truncation can be seen.
  *
@@ -40,8 +48,10 @@ public final class UdpTraffic {
     static final int CLOSED_PORT = 9;
     /** The port of {@code filtered}: a test's nftables rule drops datagrams to it (see {@link NftDrop}). */
     static final int FILTERED_PORT = 7;
-    /** Upper bound on COUNT: the loop is always bounded. */
-    static final int MAX_COUNT = 1_000_000;
+    /** Upper bound on COUNT: the loop is always bounded (about a minute at 1.5 million a second). */
+    static final int MAX_COUNT = 100_000_000;
+    /** Set once standard input ended, with {@code --until-eof}. */
+    private static volatile boolean inputEnded;
     /** Upper bound on BYTES: what one IPv4 UDP datagram can carry. */
     static final int MAX_BYTES = 65_507;
     private static final byte[] WORD = "dropscope".getBytes(StandardCharsets.US_ASCII);
@@ -49,12 +59,24 @@ public final class UdpTraffic {
     private UdpTraffic() {
     }
 
-    public static void main(String[] args) throws IOException {
+    /** The command running this class in a child JVM with {@code args}, for {@code ip netns exec}. */
+    static List<String> command(String... args) {
+        List<String> c = new ArrayList<>(ChildJvm.java("-cp", ChildJvm.testClasses().toString(), UdpTraffic.class.getName()));
+        c.addAll(List.of(args));
+        return c;
+    }
+
+    public static void main(String[] arguments) throws IOException {
+        boolean untilEof = arguments.length > 0 && arguments[0].equals("--until-eof");
+        String[] args = untilEof ? Arrays.copyOfRange(arguments, 1, arguments.length) : arguments;
         if (args.length < 2 || args.length > 3 || !bounded(args[1], MAX_COUNT)
                 || args.length == 3 && !bounded(args[2], MAX_BYTES)) {
-            System.err.println("usage: UdpTraffic noport|rcvbuf|filtered|mixed|closefull COUNT [BYTES] (COUNT <= " + MAX_COUNT
+            System.err.println("usage: UdpTraffic [--until-eof] noport|rcvbuf|filtered|mixed|closefull COUNT [BYTES] (COUNT <= " + MAX_COUNT
                     + ", BYTES <= " + MAX_BYTES + ")");
             System.exit(2);
+        }
+        if (untilEof) {
+            watchInput();
         }
         int count = Integer.parseInt(args[1]);
         ByteBuffer payload = ByteBuffer.wrap(payload(args.length == 3 ? Integer.parseInt(args[2]) : WORD.length));
@@ -100,7 +122,23 @@ public final class UdpTraffic {
     }
 
     private static boolean bounded(String number, int max) {
-        return number.matches("\\d{1,7}") && Integer.parseInt(number) <= max;
+        return number.matches("\\d{1,9}") && Integer.parseInt(number) <= max;
+    }
+
+    /** Sets {@link #inputEnded} when standard input ends; whatever comes before is ignored. */
+    private static void watchInput() {
+        Thread t = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // only the end matters
+                }
+            } catch (IOException e) {
+                // a broken pipe ends the input as well
+            }
+            inputEnded = true;
+        }, "until-eof");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** {@code bytes} bytes of the word repeated. */
@@ -121,7 +159,7 @@ public final class UdpTraffic {
     private static int send(InetSocketAddress[] to, int count, ByteBuffer payload) throws IOException {
         int sent = 0;
         try (DatagramChannel sender = DatagramChannel.open(StandardProtocolFamily.INET)) {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < count && !inputEnded; i++) {
                 payload.rewind();
                 if (sender.send(payload, to[i % to.length]) == payload.capacity()) {
                     sent++;
