@@ -34,10 +34,12 @@ final class NetDmVm {
     static final String SCENARIO_DIR = "src/test/netdm-vm";
     /**
      * The guest may run this long; preparing the cache (a 70 MB download) comes on top. The
-     * scenarios take 9–16 minutes on this kind of machine (emulated CPU, JVM starts of 10–20 s);
-     * a stuck step ends on its own NETDM_STEP_TIMEOUT long before this.
+     * scenarios take 9–16 minutes on this kind of machine (emulated CPU, JVM starts of 10–20 s)
+     * alone, and about twice that while a second test run boots its own guest on the same two
+     * cores (11 of 19 runs took 808 s so); a stuck step ends on its own NETDM_STEP_TIMEOUT long
+     * before this.
      */
-    static final Duration GUEST_TIMEOUT = Duration.ofMinutes(25);
+    static final Duration GUEST_TIMEOUT = Duration.ofMinutes(45);
     static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(10);
     private static final List<String> HOST_TOOLS = List.of("qemu-system-x86_64", "dpkg-deb", "apt-get", "depmod",
             "dropwatch", "tcpdump", "stdbuf", "nsenter", "taskset", "chrt", "ip");
@@ -46,7 +48,7 @@ final class NetDmVm {
     static final String REUSE_PROPERTY = "dropscope.netdm.results";
     private static Results results;
     private static String unmet;
-    /** Why this JVM's boot failed: every later test fails with it instead of booting again (25 min each). */
+    /** Why this JVM's boot failed: every later test fails with it instead of booting again (up to GUEST_TIMEOUT each). */
     private static String failed;
 
     private NetDmVm() {
