@@ -67,7 +67,14 @@ public final class TimeBound {
         long total = 0;
         Matcher m = OFFSET_PART.matcher(t);
         while (m.find()) {
-            long n = Long.parseLong(m.group(1));
+            // Past Long.MAX_VALUE ns (292 years) an offset selects nothing or everything: saturate.
+            long n;
+            try {
+                n = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                // Digits only: too many of them.
+                n = Long.MAX_VALUE;
+            }
             long unit;
             switch (m.group(2)) {
                 case "h":
@@ -89,7 +96,7 @@ public final class TimeBound {
                     unit = 1L;
                     break;
             }
-            total = Math.addExact(total, Math.multiplyExact(n, unit));
+            total = saturatedAdd(total, n > Long.MAX_VALUE / unit ? Long.MAX_VALUE : n * unit);
         }
         return total;
     }
@@ -110,9 +117,26 @@ public final class TimeBound {
             LocalDate day = LocalDate.ofInstant(Instant.ofEpochSecond(0, startEpochNanos), zone);
             at = day.atTime(localTime).atZone(zone).toInstant();
         } else {
-            return startEpochNanos + offsetNanos;
+            return saturatedAdd(startEpochNanos, offsetNanos);
         }
-        return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
+        // Outside 1677-2262 a time is before or after every drop: the bound saturates.
+        long seconds = at.getEpochSecond();
+        if (seconds >= Long.MAX_VALUE / 1_000_000_000L) {
+            return Long.MAX_VALUE;
+        }
+        if (seconds <= Long.MIN_VALUE / 1_000_000_000L) {
+            return Long.MIN_VALUE;
+        }
+        return seconds * 1_000_000_000L + at.getNano();
+    }
+
+    /** {@code a + b}, or Long.MAX_VALUE / MIN_VALUE where that overflows. */
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
     }
 
     @Override

@@ -54,4 +54,17 @@ class TimeBoundTest {
         assertThrows(IllegalArgumentException.class, () -> TimeBound.parse("5x"));
         assertThrows(IllegalArgumentException.class, () -> TimeBound.parse(""));
     }
+
+    /** Found by TimeBoundFuzzTest: these threw ArithmeticException (long overflow) or wrapped. */
+    @Test
+    void offsetsAndTimesPastWhatNanosecondsHoldSaturateInsteadOfWrapping() {
+        assertEquals(Long.MAX_VALUE, resolve("2h2333888888888888893s"));
+        assertEquals(Long.MAX_VALUE, resolve("99999999999999999999s"));
+        assertEquals(Long.MAX_VALUE, resolve("8000000000000000000ns"));
+        assertEquals(Long.MAX_VALUE, resolve("9000000000s"));
+        assertEquals(Long.MAX_VALUE, resolve("9999999999h"));
+        assertEquals(Long.MAX_VALUE, resolve("4052-11-22T06:00:00Z"));
+        assertEquals(Long.MIN_VALUE, resolve("1400-01-01T00:00:00"));
+        assertEquals(nanos(Instant.parse("2262-04-11T23:47:16.854775807Z")), resolve("2262-04-11T23:47:16.854775807Z"));
+    }
 }
