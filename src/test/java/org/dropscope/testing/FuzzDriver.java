@@ -15,13 +15,16 @@ import java.util.List;
  * <p>{@link #main}: {@code FuzzDriver TARGET_CLASS DIR} writes the target's seeds into DIR.
  */
 public final class FuzzDriver {
-    private static final FuzzTarget TARGET = target(System.getProperty("dropscope.fuzz.target"));
-
     private FuzzDriver() {
     }
 
     public static void fuzzerTestOneInput(byte[] data) {
-        TARGET.fuzzOne(data);
+        Fuzzed.TARGET.fuzzOne(data);
+    }
+
+    /** The target being fuzzed, made on the first input (main needs no property). */
+    private static final class Fuzzed {
+        static final FuzzTarget TARGET = target(System.getProperty("dropscope.fuzz.target"));
     }
 
     public static void main(String[] args) throws Exception {
