@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -34,8 +33,9 @@ import picocli.CommandLine;
  * arguments are not expanded. Inputs whose arguments run past {@value #MAX_ARGUMENT_CHARS}
  * characters are skipped: deep filter nesting is a known fault (issue 10), fixed apart from this.
  *
- * <p>Oracle: a documented exit code other than 1 ("a bug"), nothing thrown, and on standard error
- * only "dropscope: " lines, none an internal error or a stack trace.
+ * <p>Oracle: a documented exit code other than 1 ("a bug", which an internal error is), nothing
+ * thrown, and on standard error only "dropscope: " lines (so no stack trace). Arguments may echo
+ * in those lines: the fuzzer's own words are not checked for.
  */
 public class OfflineCommandFuzzTest extends FuzzTarget {
     private static final Set<Integer> DOCUMENTED = Set.of(ExitCodes.OK, ExitCodes.USAGE, ExitCodes.NO_PERMISSION,
@@ -44,6 +44,11 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
     private static final Path INPUT = DIR.resolve("input");
     private static final Path SVG = DIR.resolve("out.svg");
     private static final Path KALLSYMS = DIR.resolve("kallsyms");
+    /**
+     * One command line for all inputs, as picocli allows (it resets every option before parsing):
+     * building one costs more than most runs of a command.
+     */
+    private static final CommandLine COMMAND_LINE = DropscopeCommand.newCommandLine().setExpandAtFiles(false);
 
     /** The longest argument text tried; see the class comment. */
     private static final int MAX_ARGUMENT_CHARS = 512;
@@ -79,8 +84,7 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
         try {
             Files.write(INPUT, Arrays.copyOfRange(data, nul + 1, data.length));
             Files.deleteIfExists(SVG);
-            CommandLine cl = DropscopeCommand.newCommandLine();
-            cl.setExpandAtFiles(false);
+            CommandLine cl = COMMAND_LINE;
             cl.setOut(new PrintWriter(out));
             cl.setErr(new PrintWriter(err));
             code = cl.execute(args.toArray(String[]::new));
@@ -88,8 +92,8 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
             throw new UncheckedIOException(e);
         }
         String said = err.toString();
+        // An internal error is exit code 1; a stack trace is lines without "dropscope: ".
         assertTrue(DOCUMENTED.contains(code), () -> "exit code " + code + " for " + args + ":\n" + said);
-        assertFalse(said.contains("internal error") || said.contains("\tat "), () -> args + ":\n" + said);
         for (String line : said.split("\n", -1)) {
             assertTrue(line.isEmpty() || line.startsWith("dropscope: "), () -> args + ": stray line on stderr: " + line);
         }
