@@ -3,6 +3,7 @@ package org.dropscope.source.netdm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,7 +42,8 @@ public class PcapFuzzTest extends FuzzTarget {
                 } finally {
                     rec.message().release();
                 }
-                assertEquals(0, rec.message().refCnt());
+                // A record of the cooked header alone has Netty's shared empty buffer, which counts no references.
+                assertTrue(rec.message().refCnt() == 0 || rec.message().capacity() == 0, "record's message released");
             }
         } catch (IOException e) {
             assertNotNull(e.getMessage());
