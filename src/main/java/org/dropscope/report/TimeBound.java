@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  */
 public final class TimeBound {
     private static final Pattern OFFSET_PART = Pattern.compile("(\\d+)(h|ms|us|ns|m|s)");
-    private static final Pattern OFFSET = Pattern.compile("(?:\\d+(?:h|ms|us|ns|m|s))+");
 
     private final String text;
     private final long offsetNanos;
@@ -45,7 +44,7 @@ public final class TimeBound {
      */
     public static TimeBound parse(String text) {
         String t = text.trim();
-        if (OFFSET.matcher(t).matches()) {
+        if (isOffset(t)) {
             return new TimeBound(text, offset(t), null, null, null);
         }
         try {
@@ -61,6 +60,23 @@ public final class TimeBound {
                     + " recording's start such as 5s, 1m30s, 250ms; or a time such as 2026-11-22T06:00:00Z,"
                     + " 2026-11-22T06:00:00 or 06:00:00)");
         }
+    }
+
+    /**
+     * Whether {@code t} is offset parts and nothing else. Part by part: a regex repeating the
+     * part, {@code (?:\\d+(?:h|ms|us|ns|m|s))+}, recurses once per part and overflowed the stack
+     * at 1,000 parts.
+     */
+    private static boolean isOffset(String t) {
+        Matcher m = OFFSET_PART.matcher(t);
+        int at = 0;
+        while (at < t.length()) {
+            if (!m.region(at, t.length()).lookingAt()) {
+                return false;
+            }
+            at = m.end();
+        }
+        return at > 0;
     }
 
     private static long offset(String t) {

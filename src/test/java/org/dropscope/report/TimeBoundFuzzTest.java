@@ -37,10 +37,12 @@ public class TimeBoundFuzzTest extends FuzzTarget {
             assertNotNull(e.getMessage());
             return;
         }
+        // Digits and unit letters only: an offset (a time has '-', ':' or 'T'). No regex: see TimeBound.isOffset.
+        boolean offset = text.trim().chars().allMatch(c -> Character.isDigit(c) || "hmsun".indexOf(c) >= 0);
         for (ZoneId zone : ZONES) {
             long start = ReportFiles.START_EPOCH_NANOS;
             long at = b.resolve(start, zone);
-            if (text.trim().matches("(?:\\d+(?:h|ms|us|ns|m|s))+")) {
+            if (offset) {
                 assertTrue(at >= start, () -> "offset '" + text + "' resolves to " + at + ", before the start " + start);
             }
         }

@@ -67,4 +67,11 @@ class TimeBoundTest {
         assertEquals(Long.MIN_VALUE, resolve("1400-01-01T00:00:00"));
         assertEquals(nanos(Instant.parse("2262-04-11T23:47:16.854775807Z")), resolve("2262-04-11T23:47:16.854775807Z"));
     }
+
+    /** Found by TimeBoundFuzzTest: the offset regex recursed once per part (StackOverflowError at 1,000 parts). */
+    @Test
+    void anOffsetOfManyPartsIsReadWithoutRecursion() {
+        assertEquals(nanos(START.plusSeconds(50_000)), resolve("1s".repeat(50_000)));
+        assertThrows(IllegalArgumentException.class, () -> TimeBound.parse("1s".repeat(50_000) + "x"));
+    }
 }
