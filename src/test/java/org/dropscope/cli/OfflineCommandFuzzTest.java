@@ -70,7 +70,6 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
         return seeds;
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         int nul = indexOf(data, (byte) 0);

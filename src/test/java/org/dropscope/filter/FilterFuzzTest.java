@@ -74,7 +74,6 @@ public class FilterFuzzTest extends FuzzTarget {
                 "(reason == 2 || reason == 3) && !(symbol == ingress_vlan_filter)").map(Fuzzing::utf8).toList();
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         if (data.length > MAX_CHARS) {

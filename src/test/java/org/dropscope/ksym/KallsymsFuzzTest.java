@@ -38,7 +38,6 @@ public class KallsymsFuzzTest extends FuzzTarget {
         return seeds;
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         SymbolTable table;

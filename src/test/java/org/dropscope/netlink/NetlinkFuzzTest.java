@@ -30,7 +30,6 @@ public class NetlinkFuzzTest extends FuzzTarget {
         return FIXTURES.stream().map(f -> Fuzzing.resource("/fixtures/netlink/" + f)).toList();
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         Fuzzing.inBuffer(data, buf -> {

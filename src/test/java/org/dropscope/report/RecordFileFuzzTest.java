@@ -37,7 +37,6 @@ public class RecordFileFuzzTest extends FuzzTarget {
         return seeds;
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         if (data.length < 1) {

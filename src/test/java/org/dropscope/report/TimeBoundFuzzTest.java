@@ -26,7 +26,6 @@ public class TimeBoundFuzzTest extends FuzzTarget {
                 "2026-11-22T06:00:00", "06:00:00", "06:00:00.123456789").map(Fuzzing::utf8).toList();
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);

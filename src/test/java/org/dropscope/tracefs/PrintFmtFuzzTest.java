@@ -26,7 +26,6 @@ public class PrintFmtFuzzTest extends FuzzTarget {
         }).toList();
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         List<SymbolicTable> tables;

@@ -27,7 +27,6 @@ public class TracepointFormatFuzzTest extends FuzzTarget {
         return FIXTURES.stream().map(f -> Fuzzing.resource("/fixtures/tracefs/" + f)).toList();
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         String text = new String(data, StandardCharsets.ISO_8859_1);

@@ -43,7 +43,6 @@ public class NetDmFuzzTest extends FuzzTarget {
         return seeds;
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         Fuzzing.inBuffer(data, buf -> {

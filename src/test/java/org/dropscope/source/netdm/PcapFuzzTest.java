@@ -32,7 +32,6 @@ public class PcapFuzzTest extends FuzzTarget {
                 Fuzzing.concat(new byte[] {0x0a, 0x0d, 0x0d, 0x0a}, Arrays.copyOfRange(capture, 4, 64)));
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         try (PcapReader r = new PcapReader(new ByteArrayInputStream(data))) {

@@ -43,7 +43,6 @@ public class PerfRingFuzzTest extends FuzzTarget {
                 }).toList();
     }
 
-
     @Override
     public void fuzzOne(byte[] data) {
         if (data.length < HEADER) {
