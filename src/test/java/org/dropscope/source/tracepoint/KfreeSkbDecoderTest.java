@@ -261,4 +261,32 @@ class KfreeSkbDecoderTest {
         assertEquals(2, dec.malformed());
         assertEquals(1, agg.snapshot().dropsDelta());
     }
+
+    /**
+     * Found with PerfRingFuzzTest: a LOST record of the header alone, ending the data area, was read
+     * 16 bytes past its end (IndexOutOfBoundsException); inside the ring, its count was the next
+     * record's bytes.
+     */
+    @Test
+    void lostRecordsTooShortForTheirCountAreMalformedNotReadPastTheirEnd() {
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
+        RingImage img = new RingImage(1).startAt(RingImage.PAGE - 16);
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_LOST_SAMPLES).bytes());
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_LOST).bytes());    // ends the data area
+            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_LOST).u64(42).bytes());
+            img.write(sample(UDP_RCV, 3));
+            DropSink w = agg.newWriter();
+            dec.bind(0, w);
+            w.begin();
+            ring.drain(dec, Integer.MAX_VALUE);
+            w.end();
+        }
+        assertEquals(3, dec.malformed());
+        assertEquals(0, dec.lostReported());
+        Snapshot s = agg.snapshot();
+        assertEquals(0, s.cpuLostDelta(0));
+        assertEquals(1, s.dropsDelta());
+    }
 }
