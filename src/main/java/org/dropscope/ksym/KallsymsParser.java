@@ -185,11 +185,16 @@ public final class KallsymsParser {
         }
         int nameStart = i + 3;
         int nameEnd = nameStart;
-        while (nameEnd < to && b[nameEnd] != '\t' && b[nameEnd] != ' ') {
+        while (nameEnd < to && b[nameEnd] != ' ' && !Character.isISOControl(b[nameEnd])) {
             nameEnd++;
         }
         if (nameEnd == nameStart || (nameEnd < to && b[nameEnd] == ' ')) {
             throw bad("expected one symbol name without spaces", b, from, to);
+        }
+        if (nameEnd < to && b[nameEnd] != '\t') {
+            // Kernel symbol names are C identifiers: a control character is damage, and would
+            // reach the terminal in every place the name is printed.
+            throw bad("control character in the symbol name", b, from, to);
         }
         String module = null;
         if (nameEnd < to) {
@@ -226,7 +231,7 @@ public final class KallsymsParser {
         int me = to - 1;
         for (int k = ms; k < me; k++) {
             char c = b[k];
-            if (c == ' ' || c == '\t' || c == '[' || c == ']') {
+            if (c == ' ' || Character.isISOControl(c) || c == '[' || c == ']') {
                 throw bad("expected \"\\t[<module>]\" after the name", b, lineStart, to);
             }
         }

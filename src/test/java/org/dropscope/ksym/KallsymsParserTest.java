@@ -122,6 +122,16 @@ class KallsymsParserTest {
         assertTrue(e.getMessage().endsWith("\"" + bad.replace("\t", "\\t") + "\""), e.getMessage());
     }
 
+    /** Found by KallsymsFuzzTest: a vertical tab made "veth_init\u000b[veth]" one name, unprintable as %pS. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ffffffffc0a00c00 T veth_init\u000b[veth]", "ffffffff81000000 T foo\u001b[2Jbar",
+        "ffffffff81000000 T foo\u009b2J", "ffffffff81000000 T foo\t[mo\u0007d]"})
+    void controlCharactersInANameOrModuleAreAFormatError(String bad) {
+        String in = "ffffffff81000000 T _stext\nffffffff81000010 T first\n" + bad + "\nffffffff81000100 T last\n";
+        KallsymsFormatException e = assertThrows(KallsymsFormatException.class, () -> parse(in));
+        assertEquals(3, e.lineNumber());
+    }
+
     @Test
     void malformedFixtureNamesTheTruncatedLine() {
         String[] raw = Fixtures.text("malformed.txt").split("\n");

@@ -97,4 +97,27 @@ class TimeBoundTest {
         assertEquals(Long.MAX_VALUE, TimeBound.parse("--until", room + "ns").resolve(start, ZONE));
         assertEquals(Long.MAX_VALUE - 1, TimeBound.parse("--until", (room - 1) + "ns").resolve(start, ZONE));
     }
+
+    /**
+     * Found by TimeBoundFuzzTest: these threw ArithmeticException (long overflow) or wrapped. What
+     * 64-bit nanoseconds cannot hold is refused naming the option; an offset that holds but reaches
+     * past the last nanosecond from the start saturates.
+     */
+    @Test
+    void offsetsAndTimesPastWhatNanosecondsHoldAreRefusedOrSaturate() {
+        for (String v : new String[] {"2h2333888888888888893s", "99999999999999999999s", "9999999999h",
+            "4052-11-22T06:00:00Z", "1400-01-01T00:00:00"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TimeBound.parse("--since", v));
+            assertTrue(e.getMessage().startsWith("--since: "), e.getMessage());
+        }
+        assertEquals(Long.MAX_VALUE, resolve("8000000000000000000ns"));
+        assertEquals(Long.MAX_VALUE, resolve("9000000000s"));
+    }
+
+    /** Found by TimeBoundFuzzTest: the offset regex recursed once per part (StackOverflowError at 1,000 parts). */
+    @Test
+    void anOffsetOfManyPartsIsReadWithoutRecursion() {
+        assertEquals(nanos(START.plusSeconds(50_000)), resolve("1s".repeat(50_000)));
+        assertThrows(IllegalArgumentException.class, () -> TimeBound.parse("--since", "1s".repeat(50_000) + "x"));
+    }
 }

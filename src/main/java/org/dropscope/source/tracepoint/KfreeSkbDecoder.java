@@ -138,11 +138,21 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
                 samples++;
                 sample(buf, offset, size);
                 break;
+            // The count is u64 lost after u64 id (LOST), or u64 lost right after the header
+            // (LOST_SAMPLES); a record too short for it is malformed, not read past its end.
             case PerfConstants.PERF_RECORD_LOST:
-                lost(buf.getLongLE(offset + 16));
+                if (size < 24) {
+                    malformed++;
+                } else {
+                    lost(buf.getLongLE(offset + 16));
+                }
                 break;
             case PerfConstants.PERF_RECORD_LOST_SAMPLES:
-                lost(buf.getLongLE(offset + 8));
+                if (size < 16) {
+                    malformed++;
+                } else {
+                    lost(buf.getLongLE(offset + 8));
+                }
                 break;
             case PerfConstants.PERF_RECORD_THROTTLE:
                 throttled++;
@@ -278,7 +288,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         return id;
     }
 
-    /** Samples too short for the tracepoint's layout, skipped. */
+    /** Samples too short for the tracepoint's layout, and lost records too short for their count: skipped. */
     public long malformed() {
         return malformed;
     }

@@ -247,18 +247,46 @@ class KfreeSkbDecoderTest {
     void truncatedSamplesAreCountedNotDecoded() {
         DropAggregator agg = new DropAggregator(1, 64, 16);
         KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
-        RingImage img = new RingImage(1);
+        drainAsCpu0(new RingImage(1), dec, agg,
+                new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u32(20).zeros(20).bytes(),    // raw too short
+                new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u32(400).zeros(20).bytes(),   // raw size past end
+                sample(UDP_RCV, 3));
+        assertEquals(2, dec.malformed());
+        assertEquals(1, agg.snapshot().dropsDelta());
+    }
+
+    /**
+     * Found with PerfRingFuzzTest: a LOST record of the header alone, ending the data area, was read
+     * 16 bytes past its end (IndexOutOfBoundsException); inside the ring, its count was the next
+     * record's bytes.
+     */
+    @Test
+    void lostRecordsTooShortForTheirCountAreMalformedNotReadPastTheirEnd() {
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
+        drainAsCpu0(new RingImage(1).startAt(RingImage.PAGE - 16), dec, agg,
+                new RingImage.Rec(PerfConstants.PERF_RECORD_LOST_SAMPLES).bytes(),
+                new RingImage.Rec(PerfConstants.PERF_RECORD_LOST).bytes(),    // ends the data area
+                new RingImage.Rec(PerfConstants.PERF_RECORD_LOST).u64(42).bytes(),
+                sample(UDP_RCV, 3));
+        assertEquals(3, dec.malformed());
+        assertEquals(0, dec.lostReported());
+        Snapshot s = agg.snapshot();
+        assertEquals(0, s.cpuLostDelta(0));
+        assertEquals(1, s.dropsDelta());
+    }
+
+    /** Writes {@code records} into {@code img} and drains them through {@code dec} as CPU 0. */
+    private static void drainAsCpu0(RingImage img, KfreeSkbDecoder dec, DropAggregator agg, byte[]... records) {
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
-            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u32(20).zeros(20).bytes());   // raw too short
-            img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u32(400).zeros(20).bytes());  // raw size past end
-            img.write(sample(UDP_RCV, 3));
+            for (byte[] r : records) {
+                img.write(r);
+            }
             DropSink w = agg.newWriter();
             dec.bind(0, w);
             w.begin();
             ring.drain(dec, Integer.MAX_VALUE);
             w.end();
         }
-        assertEquals(2, dec.malformed());
-        assertEquals(1, agg.snapshot().dropsDelta());
     }
 }
