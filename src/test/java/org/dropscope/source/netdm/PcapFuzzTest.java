@@ -15,6 +15,7 @@ import org.dropscope.event.PacketDrop;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapReader;
+import org.dropscope.pcap.Rereadable;
 import org.dropscope.testing.FuzzTarget;
 import org.dropscope.testing.Fuzzing;
 
@@ -47,8 +48,8 @@ public class PcapFuzzTest extends FuzzTarget {
         } catch (IOException e) {
             assertNotNull(e.getMessage());
         }
-        try {
-            NetDmReplay.replay(data, OptionalInt.empty(), PRINTING);
+        try (Rereadable capture = Rereadable.spooling(new ByteArrayInputStream(data))) {
+            NetDmReplay.replay(capture, OptionalInt.empty(), PRINTING);
         } catch (IOException e) {
             assertNotNull(e.getMessage());
         }
