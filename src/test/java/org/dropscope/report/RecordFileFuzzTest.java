@@ -4,6 +4,7 @@ package org.dropscope.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import org.dropscope.testing.Fuzzing;
  * default) and, with bit 7, has the header's and the blocks' CRC32C recomputed first, so that
  * mutations reach the records and not only the checksum test; the rest is the file. Oracle: only IOException (RecordFormatException for a damaged header; damage
  * later is the report's {@link Report.Damage}, not an exception); a complete report has no
- * damage; its rows add up to its total.
+ * damage; its rows add up to its total, and no count is negative (u64 in the file).
  */
 public class RecordFileFuzzTest extends FuzzTarget {
     @Override
@@ -65,9 +66,11 @@ public class RecordFileFuzzTest extends FuzzTarget {
         }
         long sum = 0;
         for (Report.Row row : r.rows()) {
+            assertTrue(row.count() > 0, "a row counts drops");
             sum += row.count();
         }
         assertEquals(r.total(), sum, "rows add up to the total");
+        assertTrue(r.total() >= 0 && r.lost() >= 0, "counts are u64: never negative in a report");
     }
 
     /**
