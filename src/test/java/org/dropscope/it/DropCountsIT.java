@@ -9,6 +9,7 @@ import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Exact drop counts through the real shell process: dropscope is started as a child, told to
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * <p>Drops of other processes, on the same lines or flooding the rings, are dealt with as
  * {@link Interference} explains.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class DropCountsIT {
     private static final int CLOSED_PORT_DATAGRAMS = 2000;

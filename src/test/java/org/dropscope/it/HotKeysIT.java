@@ -14,6 +14,7 @@ import org.dropscope.source.tracepoint.TracepointOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Hot keys counted in the kernel, on the real kernel: the shell counts closed-port and full-buffer
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * within one drop; if it did not, drops in the hand-over would be counted twice or not at all, and
  * the counts here would differ from the kernel's.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class HotKeysIT {
     private static final int THRESHOLD = 1000;

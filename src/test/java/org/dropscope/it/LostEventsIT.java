@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sample are in no record and must come from read(2) of the event with PERF_FORMAT_LOST at stop.
  * Both paths have to be right for the sum to be exact.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class LostEventsIT {
     /** A one-page ring holds about 70 kfree_skb samples; this many cannot fit. */

@@ -33,6 +33,7 @@ import org.dropscope.testing.Tshark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code dropscope dump} on a real kernel: dump.scenario in the NET_DM guest (Debian's 6.1, the
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * project's {@link PcapReader} and with tshark, and checked against what the kernel counted. A
  * second dump was ended with SIGTERM.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class NetDmDumpIT {
     static final String SCENARIO = "dump";

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code dropscope record} (the packaged jar) on the tracepoint while {@link KnownDrops} are
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@link #recordKnownDrops} is the reusable part: it returns the file and the counts it must
  * hold per (symbol, reason), for checks of other readers of the same file ({@code report}).
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class RecordIT {
     /** What a {@code record} run left. */

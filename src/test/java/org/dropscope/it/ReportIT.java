@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code dropscope report} on recordings of the tracepoint made while {@link KnownDrops} were
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a file and from a pipe ({@code record -o - | report -}); the folded stacks and the flame graph
  * of a {@code -g} recording count every drop under its call chain.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class ReportIT {
     @TempDir

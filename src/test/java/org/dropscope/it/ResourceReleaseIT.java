@@ -16,6 +16,7 @@ import org.dropscope.testing.KernelTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * mounted or not beforehand, so that "as it found it" is the test's choice and can be checked
  * after dropscope exited.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class ResourceReleaseIT {
     /** Long enough that no interval ends during a run: the only drop lines are the final ones. */

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kernel call chains through the Java API, in this JVM: the tracepoint source opened with stacks,
  * closed-port drops caused in a network namespace of the test's own, every one of them counted
  * with a stack that passes through the UDP receive path.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class StacksIT {
     /** Few enough that all samples, stacks included, fit the rings even if the reader never ran. */

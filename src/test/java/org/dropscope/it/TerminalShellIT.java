@@ -11,12 +11,14 @@ import org.dropscope.testing.KernelTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The shell at a real terminal: tmux runs dropscope in a pseudo-terminal, keys are typed with
  * {@code send-keys} and the screen is read with {@code capture-pane}. This is the JLine path
  * (prompt, line editing, Ctrl-C as a key), which piped standard input never reaches.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class TerminalShellIT {
     private static final String PROMPT = "dropscope> ";

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code top --batch -n N} while known drops happen in a private network namespace: the last
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * exactly the namespace's Udp NoPorts delta; with the three {@link KnownDrops}, each kind exactly
  * by symbol and reason, and with {@code --filter} only the kind it keeps.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class TopBatchIT {
     private static final int DATAGRAMS = 2000;

@@ -12,12 +12,14 @@ import org.dropscope.testing.KernelTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code dropscope top} at a real terminal: tmux runs it (inside {@link ShellProbe}, which reports
  * the perf descriptors and mappings still held once the command returned), closed-port drops are
  * caused in a private network namespace, keys are sent and the screen is read after each.
  */
+@ExtendWith(MachineLock.class)
 @Tag("kernel")
 class TopTerminalIT {
     private static final String KEYS = "q quit  p pause  s sort  g group  r reset  / filter";
