@@ -12,6 +12,7 @@ import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.names.NameBook;
 import org.dropscope.netlink.NetlinkDecoderException;
 import org.dropscope.netlink.NetlinkListener;
 import org.dropscope.netlink.NlMsg;
@@ -21,7 +22,6 @@ import org.dropscope.netlink.dropmon.NetDmPacketAlert;
 import org.dropscope.netlink.dropmon.NetDmSummaryAlert;
 import org.dropscope.source.DropRouter;
 import org.dropscope.source.DropSource;
-import org.dropscope.source.NameTable;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
 
@@ -40,8 +40,8 @@ final class NetDmSource implements DropSource {
 
     private final NetDmConnection connection;
     private final int receiveBuffer;
-    private final NameTable reasons = new NameTable();
-    private final NameTable traps = new NameTable();
+    // NET_DM names reasons and traps in text: interned here into the codes the aggregator counts.
+    private final NameBook names = new NameBook();
     private AlertChannel alertChannel;
     private Thread reader;
     private DropSink writer;
@@ -70,7 +70,7 @@ final class NetDmSource implements DropSource {
 
     @Override
     public ReasonNames reasons() {
-        return reasons;
+        return names::reason;
     }
 
     @Override
@@ -99,13 +99,13 @@ final class NetDmSource implements DropSource {
         if (reader != null) {
             throw new IllegalStateException("filter a NET_DM source before start");
         }
-        route.filter(f.compile(f.expr(), reasons, traps));
+        route.filter(f.compile(f.expr(), reasons(), trapNames()));
         return null;
     }
 
     @Override
     public ReasonNames trapNames() {
-        return traps;
+        return names::trap;
     }
 
     @Override
@@ -247,7 +247,7 @@ final class NetDmSource implements DropSource {
             try {
                 long now = realtimeNanos();
                 for (AlertListener.SummaryEntry e : entries) {
-                    long location = e.origin() == DropOrigin.HARDWARE ? traps.codeOf(e.trapName()) : e.pc();
+                    long location = e.origin() == DropOrigin.HARDWARE ? names.trapId(e.trapName()) : e.pc();
                     route.drop(writer,
                             event.set(now, 0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count()));
                 }
@@ -263,8 +263,8 @@ final class NetDmSource implements DropSource {
             writer.begin();
             try {
                 DropOrigin origin = p.isHardware() ? DropOrigin.HARDWARE : DropOrigin.SOFTWARE;
-                long location = p.isHardware() ? traps.codeOf(String.valueOf(p.hwTrapName())) : p.pc();
-                int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : reasons.codeOf(p.reason());
+                long location = p.isHardware() ? names.trapId(String.valueOf(p.hwTrapName())) : p.pc();
+                int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : names.reasonCode(p.reason());
                 long time = p.timestampNanos() != 0 ? p.timestampNanos() : realtimeNanos();
                 route.drop(writer, event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
                         .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength()));
