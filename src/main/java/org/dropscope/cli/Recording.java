@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,9 @@ import org.dropscope.event.DropEventSink;
 import org.dropscope.event.ReasonNames;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.record.EventNames;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.Symbol;
 import org.dropscope.record.HostFacts;
 import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
@@ -270,15 +273,16 @@ final class Recording {
 
     /** What the file names: kallsyms symbols, the aggregator's stacks, the source's reasons and traps. */
     private record Names(Symbolizer symbols, StackTable stacks, ReasonNames reasons, ReasonNames traps)
-            implements EventNames {
+            implements DropNames {
         @Override
-        public KernelSymbol symbol(long pc) {
-            return symbols == null ? null : symbols.resolve(pc);
+        public Symbol symbolOffset(long pc) {
+            KernelSymbol s = symbols == null ? null : symbols.resolve(pc);
+            return s == null ? null : s.at(pc);
         }
 
         @Override
-        public long[] stack(int stackId) {
-            return stacks.chain(stackId);
+        public List<Location> stack(int stackId) {
+            return locations(stacks.chain(stackId));
         }
 
         @Override

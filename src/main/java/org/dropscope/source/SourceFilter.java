@@ -5,18 +5,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.dropscope.event.DropOrigin;
 import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.DropFilter;
 import org.dropscope.filter.Expr;
 import org.dropscope.filter.Field;
-import org.dropscope.filter.FilterContext;
 import org.dropscope.filter.FilterException;
 import org.dropscope.filter.FilterParser;
 import org.dropscope.filter.Glob;
 import org.dropscope.filter.KernelFilter;
 import org.dropscope.ksym.SymbolTable;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
 import org.dropscope.tracefs.DropReasons;
 
 /**
@@ -174,18 +173,20 @@ public final class SourceFilter {
         if (residual == null) {
             return null;
         }
-        return DropFilter.compile(residual, new FilterContext() {
+        return DropFilter.compile(residual, new DropNames() {
             @Override
             public String reason(int code) {
                 return reasons.name(code);
             }
 
             @Override
-            public String symbol(DropOrigin origin, long location) {
-                if (origin == DropOrigin.HARDWARE) {
-                    return traps.name((int) location);
-                }
-                return symbols == null ? null : symbols.name(location);
+            public String symbol(long pc) {
+                return symbols == null ? null : symbols.name(pc);
+            }
+
+            @Override
+            public String trap(int id) {
+                return traps.name(id);
             }
         });
     }
