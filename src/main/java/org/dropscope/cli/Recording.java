@@ -9,21 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.dropscope.aggregate.DropAggregator;
-import org.dropscope.aggregate.StackTable;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
-import org.dropscope.event.ReasonNames;
-import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.names.DropNames;
-import org.dropscope.names.Location;
-import org.dropscope.names.Symbol;
 import org.dropscope.record.HostFacts;
 import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
@@ -32,6 +25,7 @@ import org.dropscope.record.SourceKind;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.IntervalSession;
+import org.dropscope.source.LiveNames;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
 import org.dropscope.source.netdm.NetDmConnection;
@@ -151,8 +145,8 @@ final class Recording {
             throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
         }
         try {
-            writer = new RecordWriter(out, header, new Names(symbols, aggregator.stacks(), source.reasons(),
-                    source.trapNames()), RecordWriter.Limits.DEFAULT, clock);
+            writer = new RecordWriter(out, header, LiveNames.of(symbols, source, aggregator),
+                    RecordWriter.Limits.DEFAULT, clock);
         } catch (IOException e) {
             Failures.closeQuietly(out);
             throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
@@ -268,31 +262,6 @@ final class Recording {
             if (writer.failure() != null) {
                 stop.run();
             }
-        }
-    }
-
-    /** What the file names: kallsyms symbols, the aggregator's stacks, the source's reasons and traps. */
-    private record Names(Symbolizer symbols, StackTable stacks, ReasonNames reasons, ReasonNames traps)
-            implements DropNames {
-        @Override
-        public Symbol symbolOffset(long pc) {
-            KernelSymbol s = symbols == null ? null : symbols.resolve(pc);
-            return s == null ? null : s.at(pc);
-        }
-
-        @Override
-        public List<Location> stack(int stackId) {
-            return locations(stacks.chain(stackId));
-        }
-
-        @Override
-        public String reason(int code) {
-            return reasons.name(code);
-        }
-
-        @Override
-        public String trap(int id) {
-            return traps.name(id);
         }
     }
 }

@@ -5,14 +5,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.names.DropNames;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
 import org.dropscope.view.DropwatchLines;
 import org.dropscope.view.DropwatchReplies;
-import org.dropscope.view.LocationNames;
 import org.dropscope.view.Printable;
 
 /**
@@ -52,7 +53,7 @@ public final class Shell {
     private final PrintWriter err;
     private final SourceFactory sources;
     private final NetDmSettings netDm;
-    private final LocationNames names;
+    private final Function<DropSource, DropNames> names;
     private final Settings settings;
     private long alertLimit;
     private boolean monitorSoftware;
@@ -64,9 +65,10 @@ public final class Shell {
     /**
      * @param netDm NET_DM's kernel settings when the source is NET_DM (enables {@code set
      *     alertmode/trunc/queue/sw/hw} and NET_DM's {@code show} and {@code stats}), else {@code null}
+     * @param names the names of an opened source's drops (kallsyms per {@code -l}, the source's reasons)
      */
     public Shell(Input in, PrintWriter out, PrintWriter err, SourceFactory sources, NetDmSettings netDm,
-            LocationNames names, Settings settings) {
+            Function<DropSource, DropNames> names, Settings settings) {
         this.in = in;
         this.out = out;
         this.err = err;
@@ -174,7 +176,7 @@ public final class Shell {
                 fail(e);
                 return;
             }
-            DropwatchLines format = new DropwatchLines(names, source.reasons(), DropwatchLines.TrapNames.NONE);
+            DropwatchLines format = new DropwatchLines(names.apply(source));
             running = new Monitor(source, format, out, settings.intervalMillis(), alertLimit);
             // Holding the output from START to its acknowledgement's lines: an alert the reader
             // thread receives meanwhile is printed after them, as dropwatch prints it.

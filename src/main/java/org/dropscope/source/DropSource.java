@@ -6,6 +6,7 @@ import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.names.DropNames;
 
 /**
  * One monitoring session on one kernel source: opened (kernel resources acquired), started,
@@ -75,6 +76,27 @@ public interface DropSource extends AutoCloseable {
     /** Names of the trap ids hardware drops are counted under (NET_DM); none for other sources. */
     default ReasonNames trapNames() {
         return ReasonNames.NONE;
+    }
+
+    /**
+     * The names of the numbers only this source knows: its reason codes and, for hardware drops,
+     * its trap ids. Locations and stacks are named through kallsyms and the aggregator
+     * ({@link LiveNames}).
+     */
+    default DropNames names() {
+        ReasonNames reasons = reasons();
+        ReasonNames traps = trapNames();
+        return new DropNames() {
+            @Override
+            public String reason(int code) {
+                return reasons.name(code);
+            }
+
+            @Override
+            public String trap(int id) {
+                return traps.name(id);
+            }
+        };
     }
 
     /**

@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.shell;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.LiveNames;
 
 /** A source that writes a fixed set of drops at start and tracks its lifecycle. */
 final class FakeSource implements DropSource {
@@ -39,6 +46,22 @@ final class FakeSource implements DropSource {
     @Override
     public ReasonNames reasons() {
         return code -> code == 3 ? "NO_SOCKET" : null;
+    }
+
+    /**
+     * The shell's live names over a kallsyms in which {@code pc} is {@code __udp4_lib_rcv+9a2} (a
+     * function of 0xe60 bytes), with the opened source's reasons.
+     */
+    static Function<DropSource, DropNames> udpNames(long pc) {
+        long start = pc - 0x9a2;
+        String kallsyms = Long.toHexString(start) + " T __udp4_lib_rcv\n" + Long.toHexString(start + 0xe60)
+                + " T udp_v4_early_demux\n";
+        try {
+            Symbolizer symbols = new Symbolizer(() -> new StringReader(kallsyms), () -> null);
+            return source -> new LiveNames(symbols, source.names(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

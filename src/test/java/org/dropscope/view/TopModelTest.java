@@ -9,10 +9,15 @@ import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.NameBook;
+import org.dropscope.names.Symbol;
 import org.junit.jupiter.api.Test;
 
 class TopModelTest {
     /** Two locations in __udp4_lib_rcv, one in udp_queue_rcv_one_skb, one that resolves to nothing. */
+    static final long UDP = 0xffffffff81c3a000L;
     static final long UDP_A = 0xffffffff81c3a9a2L;
     static final long UDP_B = 0xffffffff81c3aa10L;
     static final long QUEUE = 0xffffffff81c39000L;
@@ -20,14 +25,12 @@ class TopModelTest {
     static final int NO_SOCKET = 3;
     static final int RCVBUFF = 6;
 
-    static final TopNames NAMES = new TopNames() {
+    /** Names both udp functions and their stacks; traps and UNKNOWN stay unnamed. */
+    static final DropNames NAMES = new DropNames() {
         @Override
-        public String symbol(DropOrigin origin, long location) {
-            if (origin == DropOrigin.HARDWARE) {
-                return "trap#" + location;
-            }
-            return location == UDP_A || location == UDP_B ? "__udp4_lib_rcv"
-                    : location == QUEUE ? "udp_queue_rcv_one_skb" : "0x" + Long.toHexString(location);
+        public Symbol symbolOffset(long pc) {
+            return pc == UDP_A || pc == UDP_B ? new Symbol("__udp4_lib_rcv", null, pc - UDP, 0xe60)
+                    : pc == QUEUE ? new Symbol("udp_queue_rcv_one_skb", null, 0, 0x400) : null;
         }
 
         @Override
@@ -36,8 +39,9 @@ class TopModelTest {
         }
 
         @Override
-        public List<String> stack(int id) {
-            return List.of("kfree_skb_reason", "frame" + id);
+        public List<Location> stack(int id) {
+            return List.of(new Location(0xffffffff81b00010L, new Symbol("kfree_skb_reason", null, 0x10, 0x40)),
+                    new Location(0xffffffff81b10000L + id, new Symbol("frame" + id, null, 0, 0x100)));
         }
     };
 
@@ -211,6 +215,34 @@ class TopModelTest {
         assertEquals(List.of("-", "99"), rows.stream().map(TopModel.Row::reason).toList());
         assertNull(rows.get(0).stack());
         assertFalse(DropPredicate.substring("x").test("a", null, 0));
+    }
+
+    /**
+     * A hardware drop is counted under the trap id its source interned; top shows the trap's
+     * name, as dropwatch lines and record name it (top used to show {@code hw-trap#ID}), and
+     * {@code trap#ID} only for an id the source never named.
+     */
+    @Test
+    void aHardwareDropIsShownByTheTrapNameItsSourceGaveIt() {
+        NameBook netDm = new NameBook();
+        netDm.reasonCode("NO_SOCKET");
+        int vlan = netDm.trapId("ingress_vlan_filter");
+        int blackhole = netDm.trapId("blackhole_route");
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        DropSink w = agg.newWriter();
+        w.begin();
+        w.drop(0, DropOrigin.HARDWARE, vlan, DropSink.NO_REASON, DropSink.NO_STACK, 5);
+        w.drop(0, DropOrigin.HARDWARE, blackhole, DropSink.NO_REASON, DropSink.NO_STACK, 3);
+        w.drop(0, DropOrigin.HARDWARE, 7, DropSink.NO_REASON, DropSink.NO_STACK, 1);
+        w.end();
+        TopModel m = new TopModel(netDm);
+        m.update(agg.snapshot(), 1000, 1_000_000_000L);
+        assertEquals(List.of(new TopModel.Row("ingress_vlan_filter", "-", null, 5, 5, 1000, 1000),
+                new TopModel.Row("blackhole_route", "-", null, 3, 3, 1000, 1000),
+                new TopModel.Row("trap#7", "-", null, 1, 1, 1000, 1000)),
+                rows(m, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE));
+        assertEquals(List.of("ingress_vlan_filter"), m.rows(TopModel.Grouping.SYMBOL, TopModel.Sort.RATE,
+                DropPredicate.substring("vlan")).stream().map(TopModel.Row::symbol).toList(), "/ finds it by name");
     }
 
     @Test
