@@ -11,7 +11,6 @@ import java.util.function.Function;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.names.DropNames;
 import org.dropscope.source.DropSource;
@@ -44,8 +43,13 @@ final class FakeSource implements DropSource {
     }
 
     @Override
-    public ReasonNames reasons() {
-        return code -> code == 3 ? "NO_SOCKET" : null;
+    public DropNames names() {
+        return new DropNames() {
+            @Override
+            public String reason(int code) {
+                return code == 3 ? "NO_SOCKET" : null;
+            }
+        };
     }
 
     /**

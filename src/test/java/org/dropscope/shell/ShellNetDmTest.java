@@ -17,7 +17,6 @@ import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.PacketDrop;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.names.DropNames;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.NetDmSettings;
@@ -158,8 +157,8 @@ class ShellNetDmTest {
         }
 
         @Override
-        public ReasonNames reasons() {
-            return ReasonNames.NONE;
+        public DropNames names() {
+            return DropNames.NONE;
         }
 
         @Override

@@ -13,7 +13,7 @@ import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
+import org.dropscope.names.DropNames;
 import org.junit.jupiter.api.Test;
 
 class IntervalSessionTest {
@@ -30,8 +30,8 @@ class IntervalSessionTest {
         }
 
         @Override
-        public ReasonNames reasons() {
-            return ReasonNames.NONE;
+        public DropNames names() {
+            return DropNames.NONE;
         }
 
         @Override

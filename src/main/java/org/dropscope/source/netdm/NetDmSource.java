@@ -11,7 +11,7 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
+import org.dropscope.names.DropNames;
 import org.dropscope.names.NameBook;
 import org.dropscope.netlink.NetlinkDecoderException;
 import org.dropscope.netlink.NetlinkListener;
@@ -69,8 +69,8 @@ final class NetDmSource implements DropSource {
     }
 
     @Override
-    public ReasonNames reasons() {
-        return names::reason;
+    public DropNames names() {
+        return names;
     }
 
     @Override
@@ -99,13 +99,8 @@ final class NetDmSource implements DropSource {
         if (reader != null) {
             throw new IllegalStateException("filter a NET_DM source before start");
         }
-        route.filter(f.compile(f.expr(), reasons(), trapNames()));
+        route.filter(f.compile(f.expr(), names));
         return null;
-    }
-
-    @Override
-    public ReasonNames trapNames() {
-        return names::trap;
     }
 
     @Override

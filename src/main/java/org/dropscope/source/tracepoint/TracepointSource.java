@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.DropFilter;
 import org.dropscope.filter.KernelFilter;
+import org.dropscope.names.DropNames;
 import org.dropscope.nativeio.EventFd;
 import org.dropscope.nativeio.Mapping;
 import org.dropscope.nativeio.NativeException;
@@ -174,9 +174,14 @@ public final class TracepointSource implements DropSource {
     }
 
     @Override
-    public ReasonNames reasons() {
+    public DropNames names() {
         DropReasons r = setup.reasons();
-        return code -> code == DropSink.NO_REASON ? null : r.name(code);
+        return new DropNames() {
+            @Override
+            public String reason(int code) {
+                return code == DropSink.NO_REASON ? null : r.name(code);
+            }
+        };
     }
 
     @Override
@@ -233,7 +238,7 @@ public final class TracepointSource implements DropSource {
                 }
             }
         }
-        residual = filter.compile(split.residual(), reasons(), ReasonNames.NONE);
+        residual = filter.compile(split.residual(), names());
         return split.tracefs();
     }
 
