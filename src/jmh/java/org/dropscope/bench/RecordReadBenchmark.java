@@ -136,7 +136,7 @@ public class RecordReadBenchmark {
                 new RecordHeader.Clock(RecordFormat.CLOCK_MONOTONIC, 0, 0), 2, null, Map.of());
         DropNames names = new DropNames() {
             @Override
-            public Symbol symbolOffset(long pc) {
+            public Symbol symbolAt(long pc) {
                 KernelSymbol s = symbols.resolve(pc);
                 return s == null ? null : s.at(pc);
             }

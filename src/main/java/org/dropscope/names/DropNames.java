@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the numbers of a drop are called: its location's symbol, its reason code, its trap id
- * (hardware drops) and its stack id. Every view, the recorder and the filter ask through this
+ * What the numbers of a drop are called: its location's symbol (and symbol+offset), its reason
+ * code, its trap id (hardware drops) and its stack id. Every view, the recorder and the filter ask through this
  * interface, so that one drop has one name wherever it is shown, filtered or written.
  *
  * <p>Implementations: live ({@code source.LiveNames}: kallsyms, the source's reason and trap
@@ -24,8 +24,17 @@ public interface DropNames {
     };
 
     /** What names kernel text address {@code pc}: the function, its module, {@code pc}'s offset; or {@code null}. */
-    default Symbol symbolOffset(long pc) {
+    default Symbol symbolAt(long pc) {
         return null;
+    }
+
+    /**
+     * The symbol and offset of {@code pc} in dropwatch's form, {@code __udp4_lib_rcv+9a2}
+     * ({@link Symbol#dropwatch}), or {@code null}. Live, cached per address.
+     */
+    default String symbolOffset(long pc) {
+        Symbol s = symbolAt(pc);
+        return s == null ? null : s.dropwatch();
     }
 
     /**
@@ -33,7 +42,7 @@ public interface DropNames {
      * filter asks this per event: live, it allocates nothing.
      */
     default String symbol(long pc) {
-        Symbol s = symbolOffset(pc);
+        Symbol s = symbolAt(pc);
         return s == null ? null : s.name();
     }
 
@@ -60,7 +69,7 @@ public interface DropNames {
 
     /** {@code pc} with what names it. */
     default Location location(long pc) {
-        return new Location(pc, symbolOffset(pc));
+        return new Location(pc, symbolAt(pc));
     }
 
     /** Each of {@code pcs} with what names it, in order: a call chain's frames. */

@@ -86,7 +86,7 @@ public final class RecordNames implements RecordVisitor, DropNames {
     }
 
     @Override
-    public Symbol symbolOffset(long pc) {
+    public Symbol symbolAt(long pc) {
         KernelSymbol s = resolve(pc);
         return s == null ? null : s.at(pc);
     }

@@ -146,7 +146,7 @@ public final class RecordWriter implements DropEventSink, Closeable {
 
     private void location(long pc) {
         if (locations.add(pc)) {
-            symbol(pc, names.symbolOffset(pc));
+            symbol(pc, names.symbolAt(pc));
         }
     }
 

@@ -39,9 +39,15 @@ public final class LiveNames implements DropNames {
     }
 
     @Override
-    public Symbol symbolOffset(long pc) {
+    public Symbol symbolAt(long pc) {
         KernelSymbol s = symbols == null ? null : symbols.resolve(pc);
         return s == null ? null : s.at(pc);
+    }
+
+    /** Formatted once per address ({@link Symbolizer#dropwatch}): the shell asks it per location per interval. */
+    @Override
+    public String symbolOffset(long pc) {
+        return symbols == null ? null : symbols.dropwatch(pc);
     }
 
     /** From the current kallsyms table, without a reload: filters ask this on a reader thread per event. */

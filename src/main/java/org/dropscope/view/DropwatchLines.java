@@ -8,7 +8,6 @@ import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.names.DropNames;
-import org.dropscope.names.Symbol;
 
 /**
  * Formats interval counts as dropwatch 1.5 prints its summary alerts, so that scripts that parse
@@ -34,9 +33,8 @@ public final class DropwatchLines {
 
     /** One line for one key's count. */
     public String line(long count, DropOrigin origin, long location, int reason) {
-        Symbol symbol = origin == DropOrigin.HARDWARE || location == 0 ? null : names.symbolOffset(location);
         String where = origin == DropOrigin.HARDWARE ? names.trapLabel((int) location)
-                : symbol != null ? symbol.dropwatch() : null;
+                : location == 0 ? null : names.symbolOffset(location);
         String why = null;
         if (reason != DropSink.NO_REASON) {
             String name = names.reason(reason);

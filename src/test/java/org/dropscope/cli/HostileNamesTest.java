@@ -88,7 +88,7 @@ class HostileNamesTest {
     private Path recordFile() throws IOException {
         DropNames names = new DropNames() {
             @Override
-            public Symbol symbolOffset(long pc) {
+            public Symbol symbolAt(long pc) {
                 return (pc >= SYM && pc < SYM + 0x1000 ? new KernelSymbol(SYMBOL, null, SYM, 0x1000)
                         : new KernelSymbol(CALLER, null, FRAME, 0x400)).at(pc);
             }

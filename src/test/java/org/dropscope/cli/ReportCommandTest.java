@@ -160,7 +160,7 @@ class ReportCommandTest {
             }
             List<String> names = new ArrayList<>();
             for (long pc : frames) {
-                names.add(ReportFiles.NAMES.symbolOffset(pc).dropwatch());
+                names.add(ReportFiles.NAMES.symbolAt(pc).dropwatch());
             }
             return String.join(";", names);
         });
@@ -217,7 +217,7 @@ class ReportCommandTest {
             if (e.origin() == DropOrigin.HARDWARE) {
                 return " drops at " + ReportFiles.TRAP + " [hardware]";
             }
-            Symbol s = ReportFiles.NAMES.symbolOffset(e.location());
+            Symbol s = ReportFiles.NAMES.symbolAt(e.location());
             String hex = "0x" + Long.toHexString(e.location());
             return s == null ? " drops at location " + hex + " [software]"
                     : " drops at " + s.dropwatch() + " (" + hex + ") [software]";

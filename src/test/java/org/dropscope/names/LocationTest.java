@@ -37,6 +37,7 @@ class LocationTest {
 
     @Test
     void namesThatKnowNothingAnswerNothing() {
+        assertNull(DropNames.NONE.symbolAt(PC));
         assertNull(DropNames.NONE.symbolOffset(PC));
         assertNull(DropNames.NONE.symbol(PC));
         assertNull(DropNames.NONE.reason(3));

@@ -39,7 +39,7 @@ class NameBookTest {
     void aBookOfNamesKnowsNoAddressAndNoStack() {
         NameBook book = new NameBook();
         book.reasonCode("NO_SOCKET");
-        assertNull(book.symbolOffset(0xffffffff82046a90L));
+        assertNull(book.symbolAt(0xffffffff82046a90L));
         assertNull(book.symbol(0xffffffff82046a90L));
         assertEquals("0xffffffff82046a90", book.location(0xffffffff82046a90L).function());
         assertNull(book.stack(0));

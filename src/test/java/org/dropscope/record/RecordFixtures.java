@@ -46,7 +46,7 @@ final class RecordFixtures {
     /** Names two symbols, one stack, reason names as the 6.18 kernel has them. */
     static final DropNames NAMES = new DropNames() {
         @Override
-        public Symbol symbolOffset(long pc) {
+        public Symbol symbolAt(long pc) {
             if (pc >= UDP_RCV && pc < UDP_RCV + 0x1000) {
                 return new KernelSymbol("__udp4_lib_rcv", null, UDP_RCV, 0x1000).at(pc);
             }

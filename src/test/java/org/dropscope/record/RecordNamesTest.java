@@ -39,7 +39,7 @@ class RecordNamesTest {
         assertEquals("__udp4_lib_rcv", names.symbol(RecordFixtures.UDP_RCV_PC));
         assertEquals("udp_queue_rcv_one_skb", names.symbol(RecordFixtures.QUEUE_RCV_PC));
         assertNull(names.symbol(RecordFixtures.QUEUE_RCV + 0x400), "past the symbol's end");
-        assertNull(names.symbolOffset(0x1000), "below every symbol");
+        assertNull(names.symbolAt(0x1000), "below every symbol");
         assertEquals(List.of(new Location(RecordFixtures.UDP_RCV_PC, new Symbol("__udp4_lib_rcv", null, 0x4bc, 0x1000)),
                 new Location(RecordFixtures.QUEUE_RCV_PC, new Symbol("udp_queue_rcv_one_skb", null, 0x1a2, 0x400))),
                 names.stack(7));
@@ -55,11 +55,12 @@ class RecordNamesTest {
         names.name(NameKind.REASON, 2, "NETFILTER_DROP");
         names.name(NameKind.TRAP, 2, "blackhole_route");
 
-        Symbol s = names.symbolOffset(NFT + 0x7ff);
+        Symbol s = names.symbolAt(NFT + 0x7ff);
         assertEquals(new Symbol("nft_do_chain", "nf_tables", 0x7ff, 0x800), s);
         assertEquals("nft_do_chain+7ff", s.dropwatch());
+        assertEquals("nft_do_chain+7ff", names.symbolOffset(NFT + 0x7ff));
         assertEquals("nft_do_chain[nf_tables]", names.location(NFT).function());
-        assertNull(names.symbolOffset(NFT + 0x800), "one past the end");
+        assertNull(names.symbolAt(NFT + 0x800), "one past the end");
         assertEquals("0xffffffffc0a10800", names.location(NFT + 0x800).name(), "an unnamed address prints as itself");
 
         List<Location> frames = names.stack(4);

@@ -50,7 +50,7 @@ public final class ReportFiles {
     /** Names the writer asks for. */
     public static final DropNames NAMES = new DropNames() {
         @Override
-        public Symbol symbolOffset(long pc) {
+        public Symbol symbolAt(long pc) {
             String name = function(pc);
             if (name == null) {
                 return null;

@@ -3,6 +3,7 @@ package org.dropscope.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -48,11 +49,14 @@ class LiveNamesTest {
     @Test
     void addressesAreNamedByKallsymsWithTheirModuleAndOffset() {
         DropNames names = new LiveNames(symbols, DropNames.NONE, null);
-        assertEquals(new Symbol("__udp4_lib_rcv", null, 0x4bc, udpRcvSize()), names.symbolOffset(UDP_RCV + 0x4bc));
+        assertEquals(new Symbol("__udp4_lib_rcv", null, 0x4bc, udpRcvSize()), names.symbolAt(UDP_RCV + 0x4bc));
         assertEquals("__udp4_lib_rcv+4bc", names.location(UDP_RCV + 0x4bc).dropwatch());
+        assertEquals("__udp4_lib_rcv+4bc", names.symbolOffset(UDP_RCV + 0x4bc));
+        assertSame(names.symbolOffset(UDP_RCV + 0x4bc), names.symbolOffset(UDP_RCV + 0x4bc), "formatted once");
         assertEquals("nft_do_chain[nf_tables]", names.location(NFT_DO_CHAIN + 0x20).function());
         assertEquals("nft_do_chain", names.symbol(NFT_DO_CHAIN + 0x20), "the filter's name: no module");
         assertEquals("veth_xmit", names.symbol(VETH_XMIT));
+        assertNull(names.symbolAt(NOWHERE));
         assertNull(names.symbolOffset(NOWHERE));
         assertNull(names.symbol(NOWHERE));
         assertEquals("0x1000", names.location(NOWHERE).function());
@@ -66,6 +70,7 @@ class LiveNamesTest {
     @Test
     void withoutKallsymsNoAddressIsNamed() {
         DropNames names = new LiveNames(null, DropNames.NONE, null);
+        assertNull(names.symbolAt(UDP_RCV));
         assertNull(names.symbolOffset(UDP_RCV));
         assertNull(names.symbol(UDP_RCV));
         assertEquals("0xffffffff82046a90", names.location(UDP_RCV).dropwatch());

@@ -41,7 +41,7 @@ public final class HostileText {
      */
     public static final DropNames NAMES = new DropNames() {
         @Override
-        public Symbol symbolOffset(long pc) {
+        public Symbol symbolAt(long pc) {
             return new Symbol(name("__udp4_lib_rcv"), null, 0x9a2, 0xe60);
         }
 

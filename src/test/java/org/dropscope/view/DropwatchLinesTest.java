@@ -21,7 +21,7 @@ class DropwatchLinesTest {
     /** PC in __udp4_lib_rcv, reason 3 NO_SOCKET. */
     private static final DropNames NAMES = new DropNames() {
         @Override
-        public Symbol symbolOffset(long pc) {
+        public Symbol symbolAt(long pc) {
             return pc == PC ? new Symbol("__udp4_lib_rcv", null, 0x9a2, 0xe60) : null;
         }
 

@@ -28,7 +28,7 @@ class TopModelTest {
     /** Names both udp functions and their stacks; traps and UNKNOWN stay unnamed. */
     static final DropNames NAMES = new DropNames() {
         @Override
-        public Symbol symbolOffset(long pc) {
+        public Symbol symbolAt(long pc) {
             return pc == UDP_A || pc == UDP_B ? new Symbol("__udp4_lib_rcv", null, pc - UDP, 0xe60)
                     : pc == QUEUE ? new Symbol("udp_queue_rcv_one_skb", null, 0, 0x400) : null;
         }

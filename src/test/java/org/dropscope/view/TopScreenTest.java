@@ -123,8 +123,8 @@ class TopScreenTest {
         String longName = "x".repeat(TopScreen.MAX_SYMBOL + 10);
         DropNames names = new DropNames() {
             @Override
-            public Symbol symbolOffset(long pc) {
-                return pc == 1 ? new Symbol(longName, null, 0, 0x10) : TopModelTest.NAMES.symbolOffset(pc);
+            public Symbol symbolAt(long pc) {
+                return pc == 1 ? new Symbol(longName, null, 0, 0x10) : TopModelTest.NAMES.symbolAt(pc);
             }
 
             @Override
