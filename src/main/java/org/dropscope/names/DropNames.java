@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * What the numbers of a drop are called: its location's symbol (and symbol+offset), its reason
- * code, its trap id (hardware drops) and its stack id. Every view, the recorder and the filter ask through this
- * interface, so that one drop has one name wherever it is shown, filtered or written.
+ * code, its trap id (hardware drops) and its stack id. Every view, the recorder and the filter
+ * ask through this interface, so that one drop has one name wherever it is shown, filtered or
+ * written.
  *
  * <p>Implementations: live ({@code source.LiveNames}: kallsyms, the source's reason and trap
  * tables, the aggregator's stack table), recorded ({@code record.RecordNames}: a record file's
