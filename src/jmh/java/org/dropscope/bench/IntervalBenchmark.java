@@ -50,13 +50,7 @@ public class IntervalBenchmark {
     public void setUp() {
         Symbolizer symbolizer = BenchFixtures.symbolizer();
         DropReasons reasons = BenchFixtures.reasons();
-        DropNames names = new DropNames() {
-            @Override
-            public String reason(int code) {
-                return reasons.name(code);
-            }
-        };
-        lines = new DropwatchLines(new LiveNames(symbolizer, names, null));
+        lines = new DropwatchLines(new LiveNames(symbolizer, DropNames.ofReasons(reasons::name), null));
         aggregator = new DropAggregator(2, 1 << 16, 1 << 14);
         writer = aggregator.newWriter();
         // Distinct text symbols spread over the table, one drop site in each.

@@ -3,6 +3,7 @@ package org.dropscope.names;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * What the numbers of a drop are called: its location's symbol (and symbol+offset), its reason
@@ -23,6 +24,16 @@ public interface DropNames {
     /** Knows nothing: every view falls back to numbers. */
     DropNames NONE = new DropNames() {
     };
+
+    /** Names of reason codes alone, as {@code reasons} gives them: a source that names nothing else. */
+    static DropNames ofReasons(IntFunction<String> reasons) {
+        return new DropNames() {
+            @Override
+            public String reason(int code) {
+                return reasons.apply(code);
+            }
+        };
+    }
 
     /** What names kernel text address {@code pc}: the function, its module, {@code pc}'s offset; or {@code null}. */
     default Symbol symbolAt(long pc) {

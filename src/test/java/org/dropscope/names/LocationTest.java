@@ -45,4 +45,14 @@ class LocationTest {
         assertEquals("trap#4", DropNames.NONE.trapLabel(4));
         assertEquals(List.of(new Location(1, null), new Location(2, null)), DropNames.NONE.locations(new long[] {1, 2}));
     }
+
+    @Test
+    void namesOfReasonsAloneNameNothingElse() {
+        DropNames reasons = DropNames.ofReasons(code -> code == 3 ? "NO_SOCKET" : null);
+        assertEquals("NO_SOCKET", reasons.reason(3));
+        assertNull(reasons.reason(4));
+        assertNull(reasons.trap(3));
+        assertNull(reasons.symbol(PC));
+        assertNull(reasons.stack(3));
+    }
 }

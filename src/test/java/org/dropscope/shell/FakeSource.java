@@ -44,12 +44,7 @@ final class FakeSource implements DropSource {
 
     @Override
     public DropNames names() {
-        return new DropNames() {
-            @Override
-            public String reason(int code) {
-                return code == 3 ? "NO_SOCKET" : null;
-            }
-        };
+        return DropNames.ofReasons(code -> code == 3 ? "NO_SOCKET" : null);
     }
 
     /**

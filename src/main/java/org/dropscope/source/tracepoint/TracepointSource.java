@@ -176,12 +176,7 @@ public final class TracepointSource implements DropSource {
     @Override
     public DropNames names() {
         DropReasons r = setup.reasons();
-        return new DropNames() {
-            @Override
-            public String reason(int code) {
-                return code == DropSink.NO_REASON ? null : r.name(code);
-            }
-        };
+        return DropNames.ofReasons(code -> code == DropSink.NO_REASON ? null : r.name(code));
     }
 
     @Override

@@ -35,12 +35,8 @@ class KfreeSkbDecoderFilterTest {
     private static final long UDP_RCV = 0xffffffff81c3a9a2L;
     private static final int NO_SOCKET = 3;
     private static final int SOCKET_RCVBUFF = 6;
-    private static final DropNames NAMES = new DropNames() {
-        @Override
-        public String reason(int code) {
-            return code == NO_SOCKET ? "NO_SOCKET" : code == SOCKET_RCVBUFF ? "SOCKET_RCVBUFF" : null;
-        }
-    };
+    private static final DropNames NAMES = DropNames.ofReasons(code -> code == NO_SOCKET ? "NO_SOCKET"
+            : code == SOCKET_RCVBUFF ? "SOCKET_RCVBUFF" : null);
 
     /** One symbol, {@code __udp4_lib_rcv}, of 256 bytes from UDP_RCV. */
     private static Symbolizer symbols() {
