@@ -25,6 +25,16 @@ public interface DropSource extends AutoCloseable {
     /** Number of CPU ids drops may be reported for (size the aggregator with it). */
     int cpus();
 
+    /**
+     * What a recording of this source needs to know about it: its kind, clock, tracepoint format
+     * and properties, with {@link #description()} and {@link #cpus()}. Call once open, before
+     * starting.
+     *
+     * @throws SourceException the kernel did not answer a question the facts need (NET_DM's
+     *     configuration)
+     */
+    SourceFacts facts() throws SourceException;
+
     /** Starts delivering drops into {@code aggregator}; returns once the kernel is delivering. */
     void start(DropAggregator aggregator) throws SourceException;
 

@@ -17,9 +17,12 @@ import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.PacketDrop;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFacts;
 import org.dropscope.view.LocationNames;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +167,11 @@ class ShellNetDmTest {
         @Override
         public int cpus() {
             return 1;
+        }
+
+        @Override
+        public SourceFacts facts() {
+            return new SourceFacts(SourceKind.NETDM, description(), cpus(), EventClock.CLOCK_REALTIME, null, Map.of());
         }
 
         @Override

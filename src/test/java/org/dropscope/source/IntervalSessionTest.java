@@ -14,6 +14,7 @@ import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.record.SourceKind;
 import org.junit.jupiter.api.Test;
 
 class IntervalSessionTest {
@@ -37,6 +38,12 @@ class IntervalSessionTest {
         @Override
         public int cpus() {
             return 1;
+        }
+
+        @Override
+        public SourceFacts facts() {
+            return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC, null,
+                    Map.of());
         }
 
         @Override

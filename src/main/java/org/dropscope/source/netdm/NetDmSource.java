@@ -19,10 +19,13 @@ import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.netlink.dropmon.NetDmMessageDecoder;
 import org.dropscope.netlink.dropmon.NetDmPacketAlert;
 import org.dropscope.netlink.dropmon.NetDmSummaryAlert;
+import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropRouter;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
 import org.dropscope.source.NameTable;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFacts;
 import org.dropscope.source.SourceFilter;
 
 /**
@@ -37,6 +40,8 @@ import org.dropscope.source.SourceFilter;
  * session. Packet alerts the kernel could not even queue are its "tail drops", in {@code stats}.
  */
 final class NetDmSource implements DropSource {
+    /** NET_DM_ATTR_TIMESTAMP's clock, which summary alerts are stamped on as they are received. */
+    private static final EventClock CLOCK = EventClock.CLOCK_REALTIME;
 
     private final NetDmConnection connection;
     private final int receiveBuffer;
@@ -77,6 +82,12 @@ final class NetDmSource implements DropSource {
     public int cpus() {
         // NET_DM does not say which CPU dropped: everything is counted under CPU 0.
         return 1;
+    }
+
+    /** Asks the kernel for NET_DM's configuration (CONFIG_GET): the properties name it. */
+    @Override
+    public SourceFacts facts() throws SourceException {
+        return new SourceFacts(SourceKind.NETDM, description(), cpus(), CLOCK, null, connection.recordProperties());
     }
 
     @Override
@@ -210,16 +221,11 @@ final class NetDmSource implements DropSource {
                 writer.begin();
                 writer.lost(0, socketDrops);
                 writer.end();
-                route.lost(realtimeNanos(), 0, socketDrops);
+                route.lost(CLOCK.nanos(), 0, socketDrops);
             }
         } catch (Throwable t) {
             readerFailure = t;
         }
-    }
-
-    /** CLOCK_REALTIME in nanoseconds, as NET_DM_ATTR_TIMESTAMP; millisecond resolution, no allocation. */
-    private static long realtimeNanos() {
-        return System.currentTimeMillis() * 1_000_000L;
     }
 
     /** Runs on the reader thread, inside {@link AlertChannel#readUntil}. */
@@ -245,7 +251,7 @@ final class NetDmSource implements DropSource {
             List<AlertListener.SummaryEntry> entries = NetDmEvents.entries(a);
             writer.begin();
             try {
-                long now = realtimeNanos();
+                long now = CLOCK.nanos();
                 for (AlertListener.SummaryEntry e : entries) {
                     long location = e.origin() == DropOrigin.HARDWARE ? traps.codeOf(e.trapName()) : e.pc();
                     route.drop(writer,
@@ -265,7 +271,7 @@ final class NetDmSource implements DropSource {
                 DropOrigin origin = p.isHardware() ? DropOrigin.HARDWARE : DropOrigin.SOFTWARE;
                 long location = p.isHardware() ? traps.codeOf(String.valueOf(p.hwTrapName())) : p.pc();
                 int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : reasons.codeOf(p.reason());
-                long time = p.timestampNanos() != 0 ? p.timestampNanos() : realtimeNanos();
+                long time = p.timestampNanos() != 0 ? p.timestampNanos() : CLOCK.nanos();
                 route.drop(writer, event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
                         .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength()));
             } finally {
