@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.capture.NetDmEvents;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.dropscope.source.netdm;
+package org.dropscope.capture;
 
 import io.netty.buffer.ByteBuf;
 import java.io.BufferedInputStream;
