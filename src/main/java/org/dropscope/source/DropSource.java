@@ -39,19 +39,16 @@ public interface DropSource extends AutoCloseable {
     void start(DropAggregator aggregator) throws SourceException;
 
     /**
-     * Whether the kernel batches drops into alerts that should be shown as they arrive (NET_DM),
-     * rather than counts that a viewer samples per interval (the tracepoint).
+     * Hands every alert to {@code alerts} as it arrives, on the source's reader thread, from
+     * {@link #start} on, after its drops went to the aggregator: for a source whose kernel batches
+     * drops into alerts that users see one by one (NET_DM), beside the counts. Call before
+     * starting. docs/architecture.md, "Alerts: NET_DM's side channel".
+     *
+     * @return false if this source sends no alerts: it only counts, and a viewer samples the
+     *     aggregator per interval (the tracepoint)
      */
-    default boolean sendsAlerts() {
+    default boolean alertTo(AlertListener alerts) {
         return false;
-    }
-
-    /**
-     * Starts delivering drops into {@code aggregator} and, for a source that {@link #sendsAlerts},
-     * every alert to {@code alerts} as it arrives.
-     */
-    default void start(DropAggregator aggregator, AlertListener alerts) throws SourceException {
-        start(aggregator);
     }
 
     /**

@@ -153,6 +153,7 @@ class ShellNetDmTest {
     private static final class AlertSource implements DropSource {
         boolean packetMode;
         int closes;
+        private AlertListener alerts;
 
         @Override
         public String description() {
@@ -175,17 +176,16 @@ class ShellNetDmTest {
         }
 
         @Override
-        public boolean sendsAlerts() {
+        public boolean alertTo(AlertListener listener) {
+            alerts = listener;
             return true;
         }
 
         @Override
         public void start(DropAggregator aggregator) {
-            throw new AssertionError("an alert source is started with a listener");
-        }
-
-        @Override
-        public void start(DropAggregator aggregator, AlertListener alerts) {
+            if (alerts == null) {
+                throw new AssertionError("an alert source gets its listener before start");
+            }
             // Alerts come from a reader thread, as NET_DM's do.
             Thread reader = new Thread(() -> send(aggregator.newWriter(), alerts));
             reader.start();

@@ -86,7 +86,7 @@ class IntervalSessionTest {
         Source source = new Source();
         List<Delivered> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 10, 3, (s, last) -> seen.add(new Delivered(s.dropsTotal(), last)));
-        session.start(null);
+        session.start();
         assertTrue(session.awaitEnd(10_000), "three ticks");
         session.stop();
         session.stop();
@@ -103,7 +103,7 @@ class IntervalSessionTest {
         Source source = new Source();
         List<Snapshot> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 600_000, 0, (s, last) -> seen.add(s));
-        session.start(null);
+        session.start();
         session.stop();
         session.stop();
         assertEquals(1, seen.size());
@@ -118,7 +118,7 @@ class IntervalSessionTest {
         source.failStop = true;
         List<Snapshot> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 600_000, 0, (s, last) -> seen.add(s));
-        session.start(null);
+        session.start();
         SourceException e = assertThrows(SourceException.class, session::stop);
         assertEquals("stop failed", e.getMessage());
         assertEquals(1, seen.size());

@@ -32,7 +32,7 @@ import org.dropscope.source.SourceFilter;
 /**
  * One NET_DM monitoring session: an {@link AlertChannel} (a socket of its own joined to the
  * family's {@code events} multicast group), a reader thread ({@code dropscope-netdm}) that decodes every alert into the
- * aggregator and hands it to the shell as it arrives, and START/STOP sent through the
+ * aggregator and hands it, as it arrives, to the {@link #alertTo alert listener} if there is one, and START/STOP sent through the
  * {@link NetDmConnection}.
  *
  * <p>Losses: when alerts come faster than the reader, the socket overruns (ENOBUFS) and the
@@ -92,7 +92,11 @@ final class NetDmSource implements DropSource {
     }
 
     @Override
-    public boolean sendsAlerts() {
+    public synchronized boolean alertTo(AlertListener listener) {
+        if (reader != null) {
+            throw new IllegalStateException("give a NET_DM source its alert listener before start");
+        }
+        alerts = listener;
         return true;
     }
 
@@ -121,12 +125,7 @@ final class NetDmSource implements DropSource {
     }
 
     @Override
-    public void start(DropAggregator aggregator) throws SourceException {
-        start(aggregator, null);
-    }
-
-    @Override
-    public synchronized void start(DropAggregator aggregator, AlertListener listener) throws SourceException {
+    public synchronized void start(DropAggregator aggregator) throws SourceException {
         if (closed || reader != null) {
             throw new IllegalStateException("a NET_DM session runs once; open a new one");
         }
@@ -139,7 +138,6 @@ final class NetDmSource implements DropSource {
             throw e;
         }
         writer = aggregator.newWriter();
-        alerts = listener;
         reader = new Thread(this::readLoop, "dropscope-netdm");
         reader.setDaemon(true);
         reader.start();
