@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -22,17 +21,15 @@ import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.record.EventNames;
 import org.dropscope.record.HostFacts;
-import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
-import org.dropscope.record.SourceKind;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFacts;
 import org.dropscope.source.SourceFilter;
-import org.dropscope.source.netdm.NetDmConnection;
-import org.dropscope.source.tracepoint.TracepointSource;
 import org.dropscope.view.Printable;
 
 /**
@@ -111,7 +108,7 @@ final class Recording {
         }
         Recording r = new Recording(opened.source(), opened.kernelFilter(), where, readyFile, err);
         try {
-            r.openWriter(choice, filter, symbols, output);
+            r.openWriter(filter, symbols, output);
             return r;
         } catch (Failure f) {
             r.release();
@@ -119,23 +116,20 @@ final class Recording {
         }
     }
 
-    private void openWriter(SourceChoice choice, SourceFilter filter, Symbolizer symbols, Output output)
-            throws Failure {
-        boolean tracepoint = source instanceof TracepointSource;
-        long realtime = realtimeNanos();
-        LongSupplier clock = tracepoint ? System::nanoTime : () -> System.currentTimeMillis() * 1_000_000L;
-        // Read together: the anchor that turns the samples' CLOCK_MONOTONIC times into dates.
-        RecordHeader.Clock anchor = new RecordHeader.Clock(
-                tracepoint ? RecordFormat.CLOCK_MONOTONIC : RecordFormat.CLOCK_REALTIME, clock.getAsLong(), realtime);
+    private void openWriter(SourceFilter filter, Symbolizer symbols, Output output) throws Failure {
         RecordHeader header;
+        LongSupplier clock;
         try {
+            SourceFacts facts = source.facts();
+            EventClock eventClock = facts.clock();
+            clock = eventClock::nanos;
+            long realtime = realtimeNanos();
+            // Read together: the anchor that turns the event times into dates.
+            RecordHeader.Clock anchor = new RecordHeader.Clock(eventClock.id(), clock.getAsLong(), realtime);
             HostFacts host = HostFacts.read(Path.of("/proc"));
-            Map<String, String> properties = choice.netDm() instanceof NetDmConnection c ? c.recordProperties()
-                    : Map.of();
-            header = new RecordHeader(host.kernelRelease(), host.hostname(), host.bootId(),
-                    tracepoint ? SourceKind.TRACEPOINT : SourceKind.NETDM, source.description(),
-                    tracepoint ? ((TracepointSource) source).formatText() : null, anchor, source.cpus(), filter.text(),
-                    properties);
+            header = new RecordHeader(host.kernelRelease(), host.hostname(), host.bootId(), facts.kind(),
+                    facts.description(), facts.tracepointFormat(), anchor, facts.cpus(), filter.text(),
+                    facts.properties());
         } catch (IOException e) {
             throw new Failure(ExitCodes.SYSTEM, "cannot read the machine's facts from /proc: " + Failures.reason(e), e);
         } catch (SourceException e) {

@@ -255,7 +255,7 @@ public final class TopCommand implements Callable<Integer> {
         private Signals.Session session(Loop loop) {
             return Signals.stoppable(() -> {
                 try {
-                    session.start(null);
+                    session.start();
                     int code = loop.run();
                     session.stop();
                     return code;

@@ -36,6 +36,8 @@ final class Monitor implements AlertListener {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private long alerts;
     private boolean limitReached;
+    /** Whether the source prints through this listener: then intervals print nothing. */
+    private boolean alerting;
 
     Monitor(DropSource source, DropwatchLines format, PrintWriter out, long intervalMillis, long alertLimit) {
         this.format = format;
@@ -45,8 +47,10 @@ final class Monitor implements AlertListener {
         this.session = new IntervalSession(source, intervalMillis, 0, (s, last) -> printInterval(s));
     }
 
+    /** Starts the session; a source that sends alerts hands them to this monitor, which prints each. */
     void start() throws SourceException {
-        session.start(this);
+        alerting = session.source().alertTo(this);
+        session.start();
     }
 
     /** Blocks until the alert limit is reached or {@link #requestStop()} is called. */
@@ -129,7 +133,7 @@ final class Monitor implements AlertListener {
 
     /** Prints the interval's lines, counting them against the alert limit like dropwatch. */
     private void printInterval(Snapshot snapshot) {
-        if (session.source().sendsAlerts() || alertLimit > 0 && alerts >= alertLimit) {
+        if (alerting || alertLimit > 0 && alerts >= alertLimit) {
             return;
         }
         List<String> lines = format.lines(snapshot);

@@ -36,12 +36,7 @@ final class FakeNetDm implements NetDmSockets {
     final List<byte[]> familyDump = new ArrayList<>();
 
     static byte[] fixture(String name) {
-        ByteBuf b = NetlinkFixtures.load(name);
-        try {
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return NetlinkFixtures.bytes(name);
     }
 
     /** The first message of a fixture file (some hold a reply and its ACK). */

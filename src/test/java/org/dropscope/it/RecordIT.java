@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import org.dropscope.event.DropEvent;
 import org.dropscope.it.KnownDrops.DropKey;
 import org.dropscope.record.ReadResult;
+import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordNames;
 import org.dropscope.record.RecordReader;
@@ -223,7 +224,7 @@ class RecordIT {
         FileDrops f = read(r.file());
         assertTrue(f.result().complete(), "complete file: " + f.result() + "\n" + r.transcript());
         assertEquals(0, f.result().lost(), "lost events\n" + r.transcript());
-        assertEquals(SourceKind.TRACEPOINT, f.header().source());
+        assertTracepointFacts(f.header());
         assertEquals(Files.readString(Path.of("/proc/sys/kernel/osrelease"), StandardCharsets.US_ASCII).strip(),
                 f.header().kernelRelease());
         String summary = "dropscope: recorded " + f.result().drops() + " drops (" + f.result().events() + " events, 0"
@@ -233,6 +234,23 @@ class RecordIT {
         assertTrue(err.get(0).startsWith("dropscope: recording drops from tracepoint skb:kfree_skb"), r.transcript());
         assertEquals(summary, err.get(1), r.transcript());
         return f;
+    }
+
+    /**
+     * What the tracepoint source said about itself ({@code DropSource.facts()}) reached the header:
+     * its kind, its CLOCK_MONOTONIC sample times, the running kernel's kfree_skb format (the one
+     * its description names by id), CPU ids for every online CPU, no properties.
+     */
+    private static void assertTracepointFacts(RecordHeader h) throws IOException {
+        assertEquals(SourceKind.TRACEPOINT, h.source());
+        assertEquals(RecordFormat.CLOCK_MONOTONIC, h.clock().id(), "the clock of the sample times");
+        TracepointFormat format = TracepointFormat.parse(new StringReader(h.tracepointFormat()));
+        assertEquals("kfree_skb", format.name(), "the tracepoint format in the header");
+        assertTrue(h.sourceDescription().startsWith("tracepoint skb:kfree_skb (id " + format.id() + ","),
+                "the description names the format's tracepoint: " + h.sourceDescription());
+        int lastOnline = ProcFacts.onlineCpus().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        assertTrue(h.cpus() > lastOnline, "CPU ids " + h.cpus() + " cover online CPU " + lastOnline);
+        assertEquals(Map.of(), h.properties(), "the tracepoint has no properties");
     }
 
     /** Reads a record file: its header, result, and drops by (symbol, reason) as the file names them. */

@@ -311,11 +311,6 @@ class NetlinkClientTest {
     }
 
     private static byte[] bytesOf(String fixture) {
-        ByteBuf b = NetlinkFixtures.load(fixture);
-        try {
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return NetlinkFixtures.bytes(fixture);
     }
 }

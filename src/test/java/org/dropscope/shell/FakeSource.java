@@ -8,7 +8,10 @@ import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
+import org.dropscope.source.SourceFacts;
 
 /** A source that writes a fixed set of drops at start and tracks its lifecycle. */
 final class FakeSource implements DropSource {
@@ -44,6 +47,11 @@ final class FakeSource implements DropSource {
     @Override
     public int cpus() {
         return 2;
+    }
+
+    @Override
+    public SourceFacts facts() {
+        return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC, null, Map.of());
     }
 
     @Override

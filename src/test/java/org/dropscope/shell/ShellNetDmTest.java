@@ -17,9 +17,12 @@ import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.PacketDrop;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFacts;
 import org.dropscope.view.LocationNames;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +153,7 @@ class ShellNetDmTest {
     private static final class AlertSource implements DropSource {
         boolean packetMode;
         int closes;
+        private AlertListener alerts;
 
         @Override
         public String description() {
@@ -167,17 +171,21 @@ class ShellNetDmTest {
         }
 
         @Override
-        public boolean sendsAlerts() {
+        public SourceFacts facts() {
+            return new SourceFacts(SourceKind.NETDM, description(), cpus(), EventClock.CLOCK_REALTIME, null, Map.of());
+        }
+
+        @Override
+        public boolean alertTo(AlertListener listener) {
+            alerts = listener;
             return true;
         }
 
         @Override
         public void start(DropAggregator aggregator) {
-            throw new AssertionError("an alert source is started with a listener");
-        }
-
-        @Override
-        public void start(DropAggregator aggregator, AlertListener alerts) {
+            if (alerts == null) {
+                throw new AssertionError("an alert source gets its listener before start");
+            }
             // Alerts come from a reader thread, as NET_DM's do.
             Thread reader = new Thread(() -> send(aggregator.newWriter(), alerts));
             reader.start();

@@ -14,6 +14,7 @@ import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.record.SourceKind;
 import org.junit.jupiter.api.Test;
 
 class IntervalSessionTest {
@@ -37,6 +38,12 @@ class IntervalSessionTest {
         @Override
         public int cpus() {
             return 1;
+        }
+
+        @Override
+        public SourceFacts facts() {
+            return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC, null,
+                    Map.of());
         }
 
         @Override
@@ -79,7 +86,7 @@ class IntervalSessionTest {
         Source source = new Source();
         List<Delivered> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 10, 3, (s, last) -> seen.add(new Delivered(s.dropsTotal(), last)));
-        session.start(null);
+        session.start();
         assertTrue(session.awaitEnd(10_000), "three ticks");
         session.stop();
         session.stop();
@@ -96,7 +103,7 @@ class IntervalSessionTest {
         Source source = new Source();
         List<Snapshot> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 600_000, 0, (s, last) -> seen.add(s));
-        session.start(null);
+        session.start();
         session.stop();
         session.stop();
         assertEquals(1, seen.size());
@@ -111,7 +118,7 @@ class IntervalSessionTest {
         source.failStop = true;
         List<Snapshot> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 600_000, 0, (s, last) -> seen.add(s));
-        session.start(null);
+        session.start();
         SourceException e = assertThrows(SourceException.class, session::stop);
         assertEquals("stop failed", e.getMessage());
         assertEquals(1, seen.size());

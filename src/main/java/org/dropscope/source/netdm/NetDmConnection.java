@@ -136,7 +136,7 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
      * What a record file's header says of NET_DM (docs/file-format.md, tag 10): the family's
      * version and the configuration monitoring runs with.
      */
-    public Map<String, String> recordProperties() throws SourceException {
+    Map<String, String> recordProperties() throws SourceException {
         Config c = config();
         Map<String, String> p = new LinkedHashMap<>();
         p.put("netdm.family.version", Integer.toString(control.family().version()));
