@@ -11,12 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +28,6 @@ import org.dropscope.record.SourceKind;
 import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code record} over NET_DM as Debian's 6.1 kernel sent it (two packet alerts of a UDP datagram
@@ -55,12 +52,7 @@ class RecordNetDmTest {
         cmd.handleSignals = false;
         cmd.stdout = stdout;
         net.alerts.whenRead = cmd::interrupt;
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(cmd));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--source", "netdm", "-l", "none"));
-        all.addAll(List.of(args));
-        return cl.execute(all.toArray(new String[0]));
+        return CommandRun.of(cmd, "--source", "netdm", "-l", "none").printingTo(out, err).run(args).exit();
     }
 
     /** What a file holds: its header, result, and drops by (reason, origin) as "reason@pc". */

@@ -3,13 +3,11 @@ package org.dropscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** The command line of {@code top}: what is refused before any kernel resource is touched. */
 class TopCommandTest {
@@ -17,10 +15,7 @@ class TopCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return CommandRun.dropscope().printingTo(out, err).run(args).exit();
     }
 
     @ParameterizedTest

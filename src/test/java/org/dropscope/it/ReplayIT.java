@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
-import org.dropscope.cli.DropscopeCommand;
+import org.dropscope.cli.CommandRun;
 import org.dropscope.it.DropwatchText.PacketBlock;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.testing.NetDmCapture;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code dropscope replay} on the three kinds of capture it promises to read, all made in this
@@ -56,15 +53,11 @@ class ReplayIT {
      * Standard error must be {@code expectedErr}.
      */
     private static List<String> replay(Path capture, String expectedErr) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute("replay", capture.toString(), "--kallsyms", vm.dir().resolve("kallsyms.gz").toString());
-        assertEquals(ExitCodes.OK, rc, () -> capture + ": " + err);
-        assertEquals(expectedErr, err.toString(), capture::toString);
-        return out.toString().lines().toList();
+        CommandRun.Result r = CommandRun.dropscope("replay").run(capture.toString(), "--kallsyms",
+                vm.dir().resolve("kallsyms.gz").toString());
+        assertEquals(ExitCodes.OK, r.exit(), () -> capture + ": " + r.err());
+        assertEquals(expectedErr, r.err(), capture::toString);
+        return r.outLines();
     }
 
     @Test
