@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,6 +30,7 @@ import org.dropscope.record.RecordReader;
 import org.dropscope.record.RecordVisitor;
 import org.dropscope.record.SourceKind;
 import org.dropscope.shell.ExitCodes;
+import org.dropscope.testing.ProcFacts;
 import org.dropscope.tracefs.DropReasons;
 import org.dropscope.tracefs.TracepointFormat;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,8 +225,7 @@ class RecordIT {
         assertTrue(f.result().complete(), "complete file: " + f.result() + "\n" + r.transcript());
         assertEquals(0, f.result().lost(), "lost events\n" + r.transcript());
         assertTracepointFacts(f.header());
-        assertEquals(Files.readString(Path.of("/proc/sys/kernel/osrelease"), StandardCharsets.US_ASCII).strip(),
-                f.header().kernelRelease());
+        assertEquals(ProcFacts.sysctl("kernel/osrelease"), f.header().kernelRelease());
         String summary = "dropscope: recorded " + f.result().drops() + " drops (" + f.result().events() + " events, 0"
                 + " lost) in " + (f.result().blocks()) + " blocks, " + Files.size(r.file()) + " bytes, to " + r.file();
         List<String> err = r.stderr().lines().toList();
