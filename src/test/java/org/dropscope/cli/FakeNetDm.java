@@ -24,6 +24,12 @@ import org.dropscope.source.netdm.NetDmSockets;
  * Once the alerts have all been read, the dump is interrupted as Ctrl-C would.
  */
 final class FakeNetDm implements NetDmSockets {
+    /** The packet alert whose packet NET_DM cut to 64 bytes (dropwatch's {@code set trunc 64}). */
+    static final String TRUNCATED = "netdm-6.1-packet-alert-truncated.bin";
+    /** A packet alert with the whole packet. */
+    static final String WHOLE = "netdm-6.1-packet-alert-whole.bin";
+    /** A summary alert (drops per location). */
+    static final String SUMMARY = "netdm-6.1-alert-summary.bin";
     /** NET_DM's family id in the boot the fixtures come from (netdm-6.1-ctrl-getfamily-reply.md). */
     static final int FAMILY_ID = 0x20;
 

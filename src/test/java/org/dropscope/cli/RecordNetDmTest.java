@@ -45,8 +45,8 @@ class RecordNetDmTest {
     /** Family lookup, CONFIG_GET for the header, START, STOP; the alerts; Ctrl-C once they are read. */
     private int record(OutputStream stdout, String... args) {
         net.resolves().config().acks(2);
-        net.alerts.script.then(fixture(DumpCommandTest.TRUNCATED)).then(fixture(DumpCommandTest.WHOLE))
-                .then(fixture(DumpCommandTest.SUMMARY));
+        net.alerts.script.then(fixture(FakeNetDm.TRUNCATED)).then(fixture(FakeNetDm.WHOLE))
+                .then(fixture(FakeNetDm.SUMMARY));
         RecordCommand cmd = new RecordCommand();
         cmd.source.netDmSockets = net;
         cmd.handleSignals = false;
