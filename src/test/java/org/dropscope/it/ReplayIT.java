@@ -63,7 +63,7 @@ class ReplayIT {
     @Test
     void anNlmonCaptureReplaysAsDropwatchPrintedItLive() {
         VmScenario s = vm.scenario("nlmon", "dropwatch").assertRan();
-        List<String> live = s.output(NetDmVmIT.MON).stream().filter(l -> !NOT_FROM_A_MESSAGE.matcher(l).matches())
+        List<String> live = s.output(NetDmScenarios.MON).stream().filter(l -> !NOT_FROM_A_MESSAGE.matcher(l).matches())
                 .toList();
         assertTrue(live.stream().anyMatch(l -> l.startsWith("drop at: ")), s::describe);
         List<String> replayed = replay(s.capture(), "");
@@ -94,7 +94,7 @@ class ReplayIT {
 
     @Test
     void dropscopeDumpsPcapReplaysAsOneBlockPerDropTheKernelCounted() {
-        VmScenario s = vm.scenario(NetDmDumpIT.SCENARIO, NetDmDumpIT.TOOL).assertRan();
+        VmScenario s = vm.scenario(NetDmScenarios.DUMP_SCENARIO, NetDmScenarios.DUMP_TOOL).assertRan();
         assertOneBlockPerDrop(s, s.dir().resolve("dump.pcap"), "");
     }
 
@@ -108,7 +108,7 @@ class ReplayIT {
         List<PacketBlock> blocks = DropwatchText.packetBlocks(replay(file, expectedErr));
         long noPorts = s.traffic().stream().mapToLong(t -> t.delta("NoPorts")).sum();
         assertEquals(s.traffic().get(0).sent(), noPorts, s::describe);
-        List<PacketBlock> ours = DropwatchText.blocks(blocks, NetDmVmIT.UDP_RECEIVE, NetDmVmIT.NO_SOCKET);
+        List<PacketBlock> ours = DropwatchText.blocks(blocks, NetDmScenarios.UDP_RECEIVE, NetDmScenarios.NO_SOCKET);
         assertEquals(noPorts, ours.size(), s::describe);
         for (PacketBlock b : ours) {
             assertEquals(64, b.length(), b::toString);
