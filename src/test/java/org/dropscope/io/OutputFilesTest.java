@@ -119,15 +119,33 @@ class OutputFilesTest {
 
     @Test
     void aSymbolicLinkIsRefusedAndNeitherItNorItsTargetChanges() throws IOException {
-        Path target = Files.writeString(dir.resolve("target"), "precious");
-        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        Path target = precious("target");
         Path link = Files.createSymbolicLink(dir.resolve("link.dsr"), target);
-        FileSystemException e = assertThrows(OutputFiles.SymbolicLinkException.class, () -> write(link, OURS));
-        assertEquals(link.toString(), e.getFile());
-        assertTrue(e.getReason().startsWith("it is a symbolic link"), e.getReason());
+        assertRefused(link, "it is a symbolic link", target);
+        assertEquals(target, Files.readSymbolicLink(link));
+    }
+
+    /** A second name of another file (here: of a root file, where fs.protected_hardlinks is off). */
+    @Test
+    void aFileWithHardLinksIsRefusedAndKeepsItsContents() throws IOException {
+        Path target = precious("shadow");
+        assertRefused(Files.createLink(dir.resolve("planted.dsr"), target), "it has 2 names (hard links)", target);
+    }
+
+    /** A file of mode 0644 that must come through unchanged. */
+    private Path precious(String name) throws IOException {
+        Path target = Files.writeString(dir.resolve(name), "precious");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        return target;
+    }
+
+    /** Writing {@code path} is refused with {@code reason}, and {@link #precious} {@code target} is as it was. */
+    private static void assertRefused(Path path, String reason, Path target) throws IOException {
+        FileSystemException e = assertThrows(OutputFiles.RefusedException.class, () -> write(path, OURS));
+        assertEquals(path.toString(), e.getFile());
+        assertTrue(e.getReason().startsWith(reason), e.getReason());
         assertEquals("precious", Files.readString(target));
         assertEquals("rw-r--r--", mode(target));
-        assertEquals(target, Files.readSymbolicLink(link));
     }
 
     /** The classic trick: a dangling link where root will create a file makes it create the target. */
@@ -135,7 +153,7 @@ class OutputFilesTest {
     void aDanglingSymbolicLinkIsRefusedAndItsTargetIsNotCreated() throws IOException {
         Path target = dir.resolve("would-be-created");
         Path link = Files.createSymbolicLink(dir.resolve("dangling.pcap"), target);
-        assertThrows(OutputFiles.SymbolicLinkException.class, () -> write(link, OURS));
+        assertThrows(OutputFiles.RefusedException.class, () -> write(link, OURS));
         assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS));
     }
 
