@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dropscope.io.OutputFiles;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.record.RecordFiles;
 import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 + " file carries the kernel's symbols and reason names).",
             "Runs until Ctrl-C, SIGTERM or the end of --duration; then stops the source, writes what the kernel"
                 + " had delivered, ends the file and prints one line on standard error: drops, events, lost events,"
-                + " blocks and bytes written. The file is created with mode 0600.",
+                + " blocks and bytes written. A new file is created with mode 0600; a symbolic link is refused.",
             "The tracepoint's rings default to 8 MiB per CPU here (--ring-pages 2048, not top's 256): writing the"
                 + " file can hold up the reader (page cache writeback), and the rings must hold the drops meanwhile.",
             "Example: dropscope record -o drops.dsr --duration 30s --filter 'reason == NO_SOCKET'"},
@@ -54,7 +54,8 @@ public final class RecordCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "The record file (created or truncated, mode 0600), or - for standard output (for a pipe:"
+            description = "The record file (a new one created with mode 0600, an existing one truncated, its mode"
+                    + " kept; not a symbolic link), or - for standard output (for a pipe:"
                     + " dropscope record -o - | dropscope report -); messages then go to standard error only.")
     String output;
 
@@ -205,11 +206,11 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    /** The output: standard output for {@code -o -}, else the file, created or truncated with mode 0600. */
+    /** The output: standard output for {@code -o -}, else the file, opened by {@link OutputFiles}. */
     private OutputStream openOutput() throws IOException {
         if (output.equals("-")) {
             return stdout != null ? stdout : new FileOutputStream(FileDescriptor.out);
         }
-        return RecordFiles.create(Path.of(output));
+        return OutputFiles.open(Path.of(output));
     }
 }

@@ -18,6 +18,7 @@ import org.dropscope.aggregate.StackTable;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.io.OutputFiles;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.record.EventNames;
@@ -215,10 +216,12 @@ final class Recording {
         return result;
     }
 
-    /** Creates the ready file whole: written aside, then renamed into place. */
+    /** Creates the ready file whole: written aside ({@link OutputFiles}), then renamed into place. */
     private void ready() throws IOException {
         Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
-        Files.writeString(tmp, source.description() + "\n", StandardCharsets.UTF_8);
+        try (OutputStream out = OutputFiles.open(tmp)) {
+            out.write((source.description() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

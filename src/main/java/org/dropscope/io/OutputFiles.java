@@ -103,7 +103,7 @@ public final class OutputFiles {
             // words only when the path is one.
             if (Files.isSymbolicLink(path)) {
                 RefusedException link = new RefusedException(path, "it is a symbolic link, which dropscope does"
-                        + " not follow to write" + WHY + "name the file itself, or - for standard output");
+                        + " not follow to write" + WHY + "name the file itself, or /dev/stdout for standard output");
                 link.initCause(e);
                 throw link;
             }

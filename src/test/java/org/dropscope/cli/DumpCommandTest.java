@@ -73,7 +73,8 @@ class DumpCommandTest {
                         + " (/proc/net/netlink Drops; ENOBUFS 1 times), 0 tail-dropped by the kernel (queue full)"),
                 r.errLines());
         assertEquals("", r.out());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        // Truncated, and its mode is what it was: dropscope changes the mode of no file that exists.
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
 
         List<PcapReader.Record> records = read(Files.newInputStream(file));
         List<byte[]> expected = new ArrayList<>(net.familyDump);
@@ -179,6 +180,18 @@ class DumpCommandTest {
                 "no such file or directory");
         FakeNetDm d = new FakeNetDm().resolves();
         assertOneLine(d.run("-w", dir.toString()), ExitCodes.BAD_INPUT, "cannot write " + dir, "is a directory");
+        assertEquals(List.of("ctrl:3"), net.requests(), "only the family lookup");
+    }
+
+    /** dump runs as root: a symbolic link at -w is refused, and what it points to is left as it was. */
+    @Test
+    void aSymbolicLinkIsRefusedBeforeNetDmIsTouched() throws IOException {
+        net.resolves();
+        Path target = Files.writeString(dir.resolve("precious"), "not a capture");
+        Path link = Files.createSymbolicLink(dir.resolve("drops.pcap"), target);
+        assertOneLine(net.run("-w", link.toString()), ExitCodes.BAD_INPUT, "cannot write " + link
+                + ": it is a symbolic link, which dropscope does not follow");
+        assertEquals("not a capture", Files.readString(target));
         assertEquals(List.of("ctrl:3"), net.requests(), "only the family lookup");
     }
 
