@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
             "2:bad command line",
             "3:missing privilege: CAP_NET_ADMIN to configure, CAP_SYS_ADMIN to receive alerts (root)",
             "4:the kernel has no NET_DM (drop_monitor), or refuses what was asked (hardware drops)",
-            "5:the pcap file cannot be written",
+            "5:the pcap file or standard output cannot be written (a symbolic link, a full disk)",
             "6:a request failed otherwise, e.g. NET_DM is busy with another monitor"})
 public final class DumpCommand implements Callable<Integer> {
     /** What dump offers where the kernel has no NET_DM. */
@@ -219,7 +219,7 @@ public final class DumpCommand implements Callable<Integer> {
         try {
             raw = open();
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + file + ": " + Failures.reason(e));
+            return Failures.cannotWrite(err, file, e, "");
         }
         OutputStream output = new BufferedOutputStream(raw, 1 << 16);
         NetDmDump dump;
@@ -249,8 +249,7 @@ public final class DumpCommand implements Callable<Integer> {
         try {
             pcap = new PcapWriter(output, NetlinkConstants.NETLINK_GENERIC);
         } catch (IOException e) {
-            return Failures.isBrokenPipe(e) ? ExitCodes.OK : Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where
-                    + ": " + Failures.reason(e));
+            return Failures.cannotWrite(err, where, e, "");
         }
         NetDmDump.Result r;
         try {
@@ -265,9 +264,10 @@ public final class DumpCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Failures.line(err, ExitCodes.SYSTEM, "reading NET_DM's alerts failed: " + e.getMessage());
         }
+        // A reader that went away ends the dump as Ctrl-C does: the summary below, exit code 0.
         if (r.writeFailure() != null && !Failures.isBrokenPipe(r.writeFailure())) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + Failures.reason(r.writeFailure())
-                    + " (after " + (r.familyRecords() + r.netDmRecords()) + " records; monitoring stopped)");
+            return Failures.cannotWrite(err, where, r.writeFailure(), " (after " + (r.familyRecords()
+                    + r.netDmRecords()) + " records; monitoring stopped)");
         }
         err.println("dropscope: " + Printable.text(where) + ": " + (r.familyRecords() + r.netDmRecords()) + " records, "
                 + r.familyRecords() + " of the family list and " + r.netDmRecords() + " NET_DM messages; lost: "

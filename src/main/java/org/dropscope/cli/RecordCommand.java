@@ -39,14 +39,16 @@ import picocli.CommandLine.Spec;
             "Example: dropscope record -o drops.dsr --duration 30s --filter 'reason == NO_SOCKET'"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success, also when Ctrl-C or SIGTERM ended the recording",
+            "0:success, also when Ctrl-C or SIGTERM ended the recording, or the reader of standard output (-o -) went"
+                + " away",
             "1:a bug in dropscope (please report it)",
             "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or the kernel refuses the"
                 + " tracepoint filter",
-            "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format)",
-            "6:the file or standard output cannot be written (disk full, a closed pipe), or a system call failed"})
+            "5:the file or standard output cannot be written (a symbolic link, a full disk), or a kernel file cannot be"
+                + " read or is corrupt (kallsyms, tracepoint format)",
+            "6:a system call failed (memory, file descriptors)"})
 public final class RecordCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -139,7 +141,7 @@ public final class RecordCommand implements Callable<Integer> {
                     this::openOutput, readyFile, err);
         } catch (Recording.Failure f) {
             releaseChoice.run();
-            return Failures.line(err, f.exitCode(), f.getMessage());
+            return f.getMessage() == null ? f.exitCode() : Failures.line(err, f.exitCode(), f.getMessage());
         }
         running = recording;
         Runnable release = () -> {

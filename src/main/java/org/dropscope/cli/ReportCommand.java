@@ -151,13 +151,13 @@ public final class ReportCommand implements Callable<Integer> {
                     throw e;
                 }
             } catch (IOException e) {
-                return Failures.cannot(err, ExitCodes.BAD_INPUT, "write", "--svg " + svg, e);
+                return Failures.cannotWrite(err, "--svg " + svg, e, "");
             }
         }
         try {
             write(report, chains, out);
         } catch (IOException e) {
-            return Failures.cannot(err, ExitCodes.BAD_INPUT, "write", "standard output", e);
+            return Failures.cannotWrite(err, "standard output", e, "");
         }
         Integer failed = Failures.output(out, err);
         if (failed != null) {

@@ -216,6 +216,21 @@ class DumpCommandTest {
         assertEquals(ACTIVE, net.requests(), "STOP, then the configuration put back");
     }
 
+    /**
+     * A real device that takes nothing: opened, not refused; the family list is written (and
+     * flushed) before NET_DM is configured, so its ENOSPC ends the dump there: one line, exit code 5.
+     */
+    @Test
+    void aFullDeviceIsExitFiveBeforeNetDmIsConfigured() {
+        net.wholeDump();
+        net.alerts.script.then(fixture(TRUNCATED));
+        FakeNetDm.Run r = net.run("-w", "/dev/full");
+        assertEquals(ExitCodes.BAD_INPUT, r.exit(), r.err());
+        assertEquals("dropscope: cannot write /dev/full: no space left on device (after 3 records; monitoring"
+                + " stopped)", r.errLines().get(r.errLines().size() - 1));
+        assertEquals(List.of("ctrl:3", "ctrl:3:dump"), net.requests(), "the family lookup and list only");
+    }
+
     @Test
     void aReaderThatGoesAwayEndsTheDumpQuietly() {
         FakeNetDm.Run r = dumpIntoOutputThatFailsAfterTheFamilyList("Broken pipe");
