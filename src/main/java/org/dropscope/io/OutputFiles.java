@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  */
 public final class OutputFiles {
     /** rw-------: the mode of every file dropscope creates. */
-    public static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
 
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
