@@ -161,5 +161,8 @@ class OfflineProcessTest {
         assertEquals(full1, dropscope(Redirect.INHERIT, full, "report", PCAP.toString()));
         assertEquals(full1, dropscope(Redirect.INHERIT, full, "report", dsr.toString()));
         assertEquals(full1, dropscope(Redirect.INHERIT, full, "report", dsr.toString(), "--folded"));
+        // Commands that print and end without looking follow the same rule (DropscopeCommand.execute).
+        assertEquals(full1, dropscope(Redirect.INHERIT, full, "--help"));
+        assertEquals(full1, dropscope(Redirect.INHERIT, full, "top", "-l", "list"));
     }
 }
