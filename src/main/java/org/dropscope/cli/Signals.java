@@ -39,7 +39,7 @@ final class Signals {
 
         /**
          * The exit code after SIGTERM's {@link #shutdown()}: 0, unless the command had already
-         * failed (a {@code record} whose disk filled up before the signal came exits 6 all the same).
+         * failed (a {@code record} whose disk filled up before the signal came exits 5 all the same).
          */
         default int exitCodeAfterShutdown() {
             return ExitCodes.OK;

@@ -18,7 +18,10 @@ public final class ExitCodes {
     public static final int NO_PERMISSION = 3;
     /** The kernel lacks a feature: tracefs, the skb:kfree_skb tracepoint, NET_DM. */
     public static final int NO_KERNEL_FEATURE = 4;
-    /** A file cannot be read or written, or is corrupt: kallsyms, tracepoint format, a capture, dump's output. */
+    /**
+     * A file cannot be read or written, or is corrupt: kallsyms, tracepoint format, a capture, any
+     * output (a reader that went away is {@link #OK}: cli.Failures.cannotWrite).
+     */
     public static final int BAD_INPUT = 5;
     /** A system call failed for a reason outside dropscope (memory, file descriptors). */
     public static final int SYSTEM = 6;

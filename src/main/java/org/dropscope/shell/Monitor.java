@@ -87,7 +87,7 @@ final class Monitor implements AlertListener {
                 out.println(line);
                 countAlert();
             }
-            out.flush();
+            flush();
         }
     }
 
@@ -99,7 +99,7 @@ final class Monitor implements AlertListener {
             }
             packets.lines(drop).forEach(out::println);
             countAlert();
-            out.flush();
+            flush();
         }
     }
 
@@ -118,6 +118,18 @@ final class Monitor implements AlertListener {
         if (alertLimit > 0 && alerts == alertLimit) {
             out.println("Alert limit reached, deactivating!");
             limitReached = true;
+            requestStop();
+        }
+    }
+
+    /**
+     * Flushes what was printed; if standard output cannot be written any more (its reader went
+     * away, the disk is full), monitoring ends as at the alert limit: nobody sees it, and the
+     * kernel side is released. The exit code comes from the shell's end (Failures.output).
+     * Called holding {@code out}.
+     */
+    private void flush() {
+        if (out.checkError()) {
             requestStop();
         }
     }
@@ -147,7 +159,7 @@ final class Monitor implements AlertListener {
                     break;
                 }
             }
-            out.flush();
+            flush();
         }
     }
 }

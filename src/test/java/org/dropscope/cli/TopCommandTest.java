@@ -2,9 +2,14 @@
 package org.dropscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.dropscope.netlink.dropmon.NetDmCmd;
 import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +46,47 @@ class TopCommandTest {
         assertEquals(ExitCodes.OK, run("top", "-l", "list"));
         assertEquals(String.join(System.lineSeparator(), "Available lookup methods:", "kas - use /proc/kallsyms",
                 "none - print raw addresses", ""), out.toString());
+    }
+
+    /**
+     * {@code top -b} over NET_DM (a fake kernel) into a standard output that fails from the first
+     * block: top ends by itself, stops and releases NET_DM, and exits by the rule of every command.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "No space left on device|5|dropscope: cannot write standard output: no space left on device",
+        "Broken pipe|0|"})
+    void aStandardOutputThatFailsEndsTopByTheRuleOfEveryCommand(String why, int exit, String line) {
+        FakeNetDm net = new FakeNetDm().resolves().acks(2);
+        TopCommand top = new TopCommand();
+        top.handleSignals = false;
+        top.options.source.netDmSockets = net;
+        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(top));
+        cl.setOut(new CheckedWriter(FakeNetDm.failingAfter(0, why), StandardCharsets.UTF_8, true));
+        cl.setErr(new PrintWriter(err, true));
+        // No -n: only the failed write can end it.
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> cl.execute("--batch", "--source", "netdm",
+                "-l", "none", "--interval", "10"));
+        assertEquals(exit, code, err.toString());
+        assertEquals(line == null ? List.of() : List.of(line), err.toString().lines().toList());
+        assertEquals(List.of("ctrl:3", Integer.toString(NetDmCmd.NET_DM_CMD_START.intValue()),
+                Integer.toString(NetDmCmd.NET_DM_CMD_STOP.intValue())), net.requests(), "GETFAMILY, START, STOP");
+    }
+
+    /** What a command prints and ends without looking at (-l list, --help) follows the same rule. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "No space left on device|5|dropscope: cannot write standard output: no space left on device",
+        "Broken pipe|0|"})
+    void listsAndHelpFollowTheRuleToo(String why, int exit, String line) {
+        for (String[] args : List.of(new String[] {"top", "-l", "list"}, new String[] {"--help"})) {
+            err.getBuffer().setLength(0);
+            CommandLine cl = DropscopeCommand.newCommandLine();
+            cl.setOut(new CheckedWriter(FakeNetDm.failingAfter(0, why), StandardCharsets.UTF_8, true));
+            cl.setErr(new PrintWriter(err, true));
+            assertEquals(exit, DropscopeCommand.execute(cl, args), err.toString());
+            assertEquals(line == null ? List.of() : List.of(line), err.toString().lines().toList());
+        }
     }
 
     @Test

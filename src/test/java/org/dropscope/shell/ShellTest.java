@@ -2,13 +2,17 @@
 package org.dropscope.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -121,6 +125,25 @@ class ShellTest {
         t.join(10_000);
         List<String> l = lines();
         assertEquals("Terminating dropscope...", l.get(l.size() - 1));
+        assertEquals(1, src.stops.get());
+        assertEquals(1, src.closes.get());
+    }
+
+    /**
+     * {@code printf 'start\n' | dropscope | head}: once standard output cannot be written, monitoring
+     * ends and the shell with it, instead of monitoring for nobody until Ctrl-C.
+     */
+    @Test
+    void endOfInputWhileMonitoringEndsOnceStandardOutputFails() throws Exception {
+        FakeSource src = new FakeSource(1, 0);
+        PrintWriter gone = new PrintWriter(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        });
+        Shell sh = new Shell(piped("start\n"), gone, new PrintWriter(err), () -> src, null, NAMES, SETTINGS);
+        assertEquals(0, assertTimeoutPreemptively(Duration.ofSeconds(30), sh::run));
         assertEquals(1, src.stops.get());
         assertEquals(1, src.closes.get());
     }
