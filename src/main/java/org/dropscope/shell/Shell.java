@@ -59,7 +59,8 @@ public final class Shell {
     private boolean monitorHardware;
     private Monitor monitor;
     private Monitor lastSession;
-    private int failure;
+    /** Why a source failed to open or start; the shell then ends. */
+    private SourceException.Kind failure;
 
     /**
      * @param netDm NET_DM's kernel settings when the source is NET_DM (enables {@code set
@@ -76,16 +77,16 @@ public final class Shell {
         this.settings = settings;
     }
 
-    /** Runs until {@code exit}, end of input or a failure; returns the exit code. */
-    public int run() throws IOException {
-        while (failure == 0) {
+    /** Runs until {@code exit}, end of input or a failure; returns how it ended. */
+    public ShellEnd run() throws IOException {
+        while (failure == null) {
             String line;
             try {
                 line = in.readLine(PROMPT);
             } catch (UserInterrupt e) {
                 if (!interrupt()) {
                     // Ctrl-C at an idle prompt ends dropscope, as it ends dropwatch.
-                    return ExitCodes.INTERRUPTED;
+                    return ShellEnd.INTERRUPTED;
                 }
                 continue;
             }
@@ -98,7 +99,7 @@ public final class Shell {
                 break;
             }
         }
-        return failure;
+        return failure == null ? ShellEnd.EXITED : ShellEnd.failed(failure);
     }
 
     /**
@@ -130,7 +131,7 @@ public final class Shell {
                 return true;
             case "start":
                 start();
-                return failure == 0;
+                return failure == null;
             case "stop":
                 stop();
                 return true;
@@ -429,7 +430,7 @@ public final class Shell {
             err.println("dropscope: " + Printable.text(e.getMessage()));
             err.flush();
         }
-        failure = ExitCodes.of(e.kind());
+        failure = e.kind();
     }
 
     private void println(String s) {
