@@ -30,9 +30,6 @@ package org.dropscope.ksym;
  * {@link SymbolRank}.
  */
 public final class SymbolTable {
-    private static final SymbolTable EMPTY = new SymbolTable(new long[0], new long[0], new String[0],
-            new String[0], new char[0]);
-
     private final long[] addr;
     private final long[] size;
     private final String[] name;
@@ -46,11 +43,6 @@ public final class SymbolTable {
         this.name = name;
         this.module = module;
         this.type = type;
-    }
-
-    /** A table that resolves nothing (symbol resolution turned off). */
-    public static SymbolTable empty() {
-        return EMPTY;
     }
 
     /** The number of entries (distinct text symbol addresses). */

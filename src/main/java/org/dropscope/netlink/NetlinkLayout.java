@@ -122,11 +122,6 @@ public final class NetlinkLayout {
         return (len + NLA_ALIGNTO - 1) & ~(NLA_ALIGNTO - 1);
     }
 
-    /** NLMSG_LENGTH: nlmsg_len for a payload of {@code payloadLen} bytes. */
-    public static int nlmsgLength(int payloadLen) {
-        return payloadLen + NLMSG_HDRLEN;
-    }
-
     /** NLA_TYPE_MASK applied: the attribute type without the NESTED and NET_BYTEORDER bits. */
     public static int nlaType(int rawType) {
         return rawType & NLA_TYPE_MASK;
