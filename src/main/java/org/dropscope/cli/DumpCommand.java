@@ -15,7 +15,6 @@ import org.dropscope.nativeio.Errno;
 import org.dropscope.nativeio.NetlinkConstants;
 import org.dropscope.netlink.NetlinkKernelException;
 import org.dropscope.pcap.PcapWriter;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.netdm.NetDmConnection;

@@ -12,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dropscope.io.OutputFiles;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
 import org.dropscope.view.Printable;

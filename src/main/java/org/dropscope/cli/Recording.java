@@ -24,7 +24,6 @@ import org.dropscope.record.EventNames;
 import org.dropscope.record.HostFacts;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
 import org.dropscope.source.IntervalSession;

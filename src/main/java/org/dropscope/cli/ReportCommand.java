@@ -25,7 +25,6 @@ import org.dropscope.report.Report;
 import org.dropscope.report.ReportQuery;
 import org.dropscope.report.ReportReader;
 import org.dropscope.report.TimeBound;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.view.Printable;
 import org.dropscope.view.report.CsvReport;
 import org.dropscope.view.report.DropwatchReport;

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
 import sun.misc.Signal;
 
@@ -102,7 +101,7 @@ final class Signals {
         return runWith(new Session() {
             @Override
             public int run() throws IOException {
-                return shell.run();
+                return ExitCodes.of(shell.run());
             }
 
             @Override

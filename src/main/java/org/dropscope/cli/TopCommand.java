@@ -17,7 +17,6 @@ import org.dropscope.event.DropOrigin;
 import org.dropscope.event.ReasonNames;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.SourceException;

@@ -63,10 +63,6 @@ final class Monitor implements AlertListener {
         stopRequested.countDown();
     }
 
-    boolean stopRequested() {
-        return stopRequested.getCount() == 0;
-    }
-
     /**
      * Stops the kernel side, prints the drops of the last partial interval and releases the
      * source. Idempotent.

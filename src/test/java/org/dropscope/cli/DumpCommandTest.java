@@ -29,7 +29,6 @@ import org.dropscope.netlink.dropmon.NetDmConfigDecoder;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapReader;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.netdm.NetDmDump;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

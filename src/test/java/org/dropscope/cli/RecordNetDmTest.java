@@ -27,7 +27,6 @@ import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordNames;
 import org.dropscope.record.RecordReader;
 import org.dropscope.record.SourceKind;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

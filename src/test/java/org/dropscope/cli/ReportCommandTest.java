@@ -47,7 +47,6 @@ import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordReader;
 import org.dropscope.report.ReportFiles;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 class SignalsTest {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.dropscope.shell;
+package org.dropscope.cli;
 
+import org.dropscope.shell.ShellEnd;
 import org.dropscope.source.SourceException;
 
 /**
@@ -31,6 +32,7 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
+    /** The code for a source's failure: its kind says whose fault it was. */
     public static int of(SourceException.Kind kind) {
         switch (kind) {
             case NO_PERMISSION:
@@ -44,5 +46,13 @@ public final class ExitCodes {
             default:
                 return SYSTEM;
         }
+    }
+
+    /** The code the shell ends with: 0, 130 at Ctrl-C on an idle prompt, or its source's failure. */
+    public static int of(ShellEnd end) {
+        if (end.interrupted()) {
+            return INTERRUPTED;
+        }
+        return end.failure() == null ? OK : of(end.failure());
     }
 }
