@@ -17,13 +17,13 @@ import org.dropscope.aggregate.StackTable;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.ReasonNames;
+import org.dropscope.io.OutputFiles;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.record.EventNames;
 import org.dropscope.record.HostFacts;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
 import org.dropscope.source.IntervalSession;
@@ -44,7 +44,11 @@ import org.dropscope.view.Printable;
  * every path.
  */
 final class Recording {
-    /** A step before recording starts failed; nothing of the source stays open. */
+    /**
+     * A step before recording starts failed; nothing of the source stays open. Its message is the
+     * error line to print, or null when the line was printed already (or, for a reader that went
+     * away, there is none).
+     */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
         private final int exitCode;
@@ -98,7 +102,8 @@ final class Recording {
                 Files.deleteIfExists(readyFile);
             }
         } catch (IOException e) {
-            throw new Failure(ExitCodes.SYSTEM, "cannot remove the old ready file " + readyFile + ": " + Failures.reason(e), e);
+            throw new Failure(ExitCodes.BAD_INPUT, "cannot remove the old ready file " + readyFile + ": "
+                    + Failures.reason(e), e);
         }
         SourceChoice.Opened opened;
         try {
@@ -139,14 +144,14 @@ final class Recording {
         try {
             out = output.open();
         } catch (IOException e) {
-            throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
+            throw new Failure(Failures.cannotWrite(err, where, e, ""), null, e);
         }
         try {
             writer = new RecordWriter(out, header, new Names(symbols, aggregator.stacks(), source.reasons(),
                     source.trapNames()), RecordWriter.Limits.DEFAULT, clock);
         } catch (IOException e) {
             Failures.closeQuietly(out);
-            throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
+            throw new Failure(Failures.cannotWrite(err, where, e, ""), null, e);
         }
         if (!source.recordTo(new StopOnFailure(writer, this::requestStop))) {
             throw new Failure(ExitCodes.SOFTWARE, "the source was opened without timestamps and cannot record"
@@ -180,7 +185,7 @@ final class Recording {
                 stop.await();
             }
         } catch (IOException e) {
-            code = Failures.line(err, ExitCodes.SYSTEM, "cannot create the ready file " + readyFile + ": "
+            code = Failures.line(err, ExitCodes.BAD_INPUT, "cannot create the ready file " + readyFile + ": "
                     + Failures.reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -199,8 +204,13 @@ final class Recording {
         try {
             writer.close();
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e) + " (after "
-                    + writer.events() + " events in " + writer.blocks() + " blocks; recording stopped)");
+            if (Failures.isBrokenPipe(e)) {
+                // Not an error (Failures.cannotWrite): the file is what the reader took.
+                return Failures.line(err, result, "the reader of " + where + " went away: recording stopped after "
+                        + writer.bytes() + " bytes");
+            }
+            return Failures.cannotWrite(err, where, e, " (after " + writer.events() + " events in " + writer.blocks()
+                    + " blocks; recording stopped)");
         }
         err.println("dropscope: recorded " + writer.drops() + " drops (" + writer.events() + " events, "
                 + writer.lost() + " lost) in " + writer.blocks() + " blocks, " + writer.bytes() + " bytes, to "
@@ -209,10 +219,12 @@ final class Recording {
         return result;
     }
 
-    /** Creates the ready file whole: written aside, then renamed into place. */
+    /** Creates the ready file whole: written aside ({@link OutputFiles}), then renamed into place. */
     private void ready() throws IOException {
         Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
-        Files.writeString(tmp, source.description() + "\n", StandardCharsets.UTF_8);
+        try (OutputStream out = OutputFiles.open(tmp)) {
+            out.write((source.description() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

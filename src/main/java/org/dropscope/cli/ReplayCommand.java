@@ -23,7 +23,6 @@ import org.dropscope.ksym.Symbolizer;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.pcap.PcapFormatException;
 import org.dropscope.pcap.Rereadable;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.view.DropwatchLines;
 import org.dropscope.view.DropwatchReplies;
 import org.dropscope.view.LocationNames;

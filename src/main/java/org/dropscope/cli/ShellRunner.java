@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
 import org.dropscope.source.SourceException;
 import org.dropscope.view.LocationNames;

@@ -63,10 +63,6 @@ final class Monitor implements AlertListener {
         stopRequested.countDown();
     }
 
-    boolean stopRequested() {
-        return stopRequested.getCount() == 0;
-    }
-
     /**
      * Stops the kernel side, prints the drops of the last partial interval and releases the
      * source. Idempotent.
@@ -87,7 +83,7 @@ final class Monitor implements AlertListener {
                 out.println(line);
                 countAlert();
             }
-            out.flush();
+            flush();
         }
     }
 
@@ -99,7 +95,7 @@ final class Monitor implements AlertListener {
             }
             packets.lines(drop).forEach(out::println);
             countAlert();
-            out.flush();
+            flush();
         }
     }
 
@@ -118,6 +114,18 @@ final class Monitor implements AlertListener {
         if (alertLimit > 0 && alerts == alertLimit) {
             out.println("Alert limit reached, deactivating!");
             limitReached = true;
+            requestStop();
+        }
+    }
+
+    /**
+     * Flushes what was printed; if standard output cannot be written any more (its reader went
+     * away, the disk is full), monitoring ends as at the alert limit: nobody sees it, and the
+     * kernel side is released. The exit code comes from the shell's end (Failures.output).
+     * Called holding {@code out}.
+     */
+    private void flush() {
+        if (out.checkError()) {
             requestStop();
         }
     }
@@ -147,7 +155,7 @@ final class Monitor implements AlertListener {
                     break;
                 }
             }
-            out.flush();
+            flush();
         }
     }
 }

@@ -11,7 +11,6 @@ import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
 import org.dropscope.view.DropwatchLines;
-import org.dropscope.view.DropwatchReplies;
 import org.dropscope.view.LocationNames;
 import org.dropscope.view.Printable;
 
@@ -24,6 +23,9 @@ import org.dropscope.view.Printable;
  * only once the limit is reached, as dropwatch does, so that {@code set alertlimit 1 / start /
  * stop / exit} piped in gives the same output. End of input while monitoring keeps monitoring
  * until Ctrl-C or SIGTERM, as dropwatch does.
+ *
+ * <p>The shell reads and dispatches commands and starts and stops monitoring; a running session
+ * is a {@link Monitor}, and NET_DM's settings commands are {@link NetDmCommands}'.
  */
 public final class Shell {
     /** Where command lines come from: a terminal line editor or plain standard input. */
@@ -51,15 +53,15 @@ public final class Shell {
     private final PrintWriter out;
     private final PrintWriter err;
     private final SourceFactory sources;
-    private final NetDmSettings netDm;
+    /** NET_DM's {@code set}, {@code show} and {@code stats}; null for another source. */
+    private final NetDmCommands netDm;
     private final LocationNames names;
     private final Settings settings;
     private long alertLimit;
-    private boolean monitorSoftware;
-    private boolean monitorHardware;
     private Monitor monitor;
     private Monitor lastSession;
-    private int failure;
+    /** Why a source failed to open or start; the shell then ends. */
+    private SourceException.Kind failure;
 
     /**
      * @param netDm NET_DM's kernel settings when the source is NET_DM (enables {@code set
@@ -71,21 +73,21 @@ public final class Shell {
         this.out = out;
         this.err = err;
         this.sources = sources;
-        this.netDm = netDm;
+        this.netDm = netDm == null ? null : new NetDmCommands(netDm, this::println);
         this.names = names;
         this.settings = settings;
     }
 
-    /** Runs until {@code exit}, end of input or a failure; returns the exit code. */
-    public int run() throws IOException {
-        while (failure == 0) {
+    /** Runs until {@code exit}, end of input or a failure; returns how it ended. */
+    public ShellEnd run() throws IOException {
+        while (failure == null) {
             String line;
             try {
                 line = in.readLine(PROMPT);
             } catch (UserInterrupt e) {
                 if (!interrupt()) {
                     // Ctrl-C at an idle prompt ends dropscope, as it ends dropwatch.
-                    return ExitCodes.INTERRUPTED;
+                    return ShellEnd.INTERRUPTED;
                 }
                 continue;
             }
@@ -98,7 +100,7 @@ public final class Shell {
                 break;
             }
         }
-        return failure;
+        return failure == null ? ShellEnd.EXITED : ShellEnd.failed(failure);
     }
 
     /**
@@ -130,7 +132,7 @@ public final class Shell {
                 return true;
             case "start":
                 start();
-                return failure == 0;
+                return failure == null;
             case "stop":
                 stop();
                 return true;
@@ -272,94 +274,21 @@ public final class Shell {
                 alertLimit = Long.parseLong(words[2]);
             }
             println("setting alert capture limit to " + alertLimit);
-        } else if (what.matches("alertmode|trunc|queue|sw|hw")) {
+        } else if (NetDmCommands.isSetting(what)) {
             if (netDm == null) {
                 println("set " + what + " configures NET_DM; this shell uses the " + settings.sourceName()
                         + " source, which has no such setting");
             } else {
-                setNetDm(what, words.length > 2 ? words[2] : "");
+                netDm.set(what, words.length > 2 ? words[2] : "");
             }
         } else {
             println("Unknown setting: " + Printable.text(words[1]) + " (type help)");
         }
     }
 
-    /** dropwatch's NET_DM settings, with its printed lines. */
-    private void setNetDm(String what, String value) {
-        try {
-            switch (what) {
-                case "alertmode":
-                    if (!value.equals("summary") && !value.equals("packet")) {
-                        println("set alertmode needs summary or packet");
-                        return;
-                    }
-                    println("Setting alert mode");
-                    netDm.setPacketMode(value.equals("packet"));
-                    println("Alert mode successfully set");
-                    return;
-                case "trunc":
-                case "queue":
-                    if (!value.matches("\\d{1,10}") || Long.parseLong(value) > 0xffffffffL) {
-                        println("set " + what + " needs a number from 0 to 4294967295");
-                        return;
-                    }
-                    long n = Long.parseLong(value);
-                    boolean trunc = what.equals("trunc");
-                    println((trunc ? "Setting truncation length to " : "Setting queue length to ") + n);
-                    if (trunc) {
-                        netDm.setTruncLength(n);
-                    } else {
-                        netDm.setQueueLength(n);
-                    }
-                    println(trunc ? "Truncation length successfully set" : "Queue length successfully set");
-                    return;
-                default:
-                    Boolean on = parseBoolean(value);
-                    if (on == null) {
-                        println("invalid boolean value");
-                        return;
-                    }
-                    synchronized (this) {
-                        if (what.equals("sw")) {
-                            monitorSoftware = on;
-                        } else {
-                            monitorHardware = on;
-                        }
-                        netDm.setMonitored(monitorSoftware, monitorHardware);
-                    }
-                    println("setting " + (what.equals("sw") ? "software" : "hardware") + " drops monitoring to "
-                            + (on ? 1 : 0));
-                    return;
-            }
-        } catch (SourceException e) {
-            println("Failed config request, error: " + Printable.text(e.getMessage()));
-        }
-    }
-
-    /** dropwatch's strtobool: true/false/1/0. */
-    private static Boolean parseBoolean(String v) {
-        switch (v) {
-            case "true":
-            case "1":
-                return Boolean.TRUE;
-            case "false":
-            case "0":
-                return Boolean.FALSE;
-            default:
-                return null;
-        }
-    }
-
     private void show() {
         if (netDm != null) {
-            println("Getting existing configuration");
-            try {
-                NetDmSettings.Config c = netDm.config();
-                DropwatchReplies.config(c.packetMode(), c.truncLength(), c.queueLength()).forEach(this::println);
-            } catch (SourceException e) {
-                println("Failed configuration query, error: " + Printable.text(e.getMessage()));
-            }
-            // Exactly dropwatch's lines: scripts read them.
+            netDm.show();
             return;
         }
         println("Source: " + settings.sourceName());
@@ -370,13 +299,7 @@ public final class Shell {
 
     private synchronized void stats() {
         if (netDm != null) {
-            println("Getting statistics");
-            try {
-                NetDmSettings.Stats st = netDm.stats();
-                DropwatchReplies.stats(st.softwareTailDropped(), st.hardwareTailDropped()).forEach(this::println);
-            } catch (SourceException e) {
-                println("Failed statistics query, error: " + Printable.text(e.getMessage()));
-            }
+            netDm.stats();
         }
         Monitor m = monitor != null ? monitor : lastSession;
         if (m == null) {
@@ -412,11 +335,7 @@ public final class Shell {
         println("set:");
         println("\talertlimit <number>\t - capture only this many alert lines");
         if (netDm != null) {
-            println("\talertmode <mode>\t - set mode to \"summary\" or \"packet\"");
-            println("\ttrunc <len>\t\t - truncate packets to this length. Only applicable when \"alertmode\" is set to \"packet\"");
-            println("\tqueue <len>\t\t - queue up to this many packets in the kernel. Only applicable when \"alertmode\" is set to \"packet\"");
-            println("\tsw <true | false>\t - monitor software drops");
-            println("\thw <true | false>\t - monitor hardware drops");
+            netDm.help();
         }
         println("start\t\t\t\t - start capture");
         println("stop\t\t\t\t - stop capture");
@@ -429,7 +348,7 @@ public final class Shell {
             err.println("dropscope: " + Printable.text(e.getMessage()));
             err.flush();
         }
-        failure = ExitCodes.of(e.kind());
+        failure = e.kind();
     }
 
     private void println(String s) {

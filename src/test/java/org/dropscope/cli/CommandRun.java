@@ -2,18 +2,20 @@
 package org.dropscope.cli;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
- * Runs a dropscope command in this JVM as the launcher would, and keeps what it printed: the one
- * harness of the command tests. Either the whole command line ({@link #dropscope}) or one command
- * object whose fakes a test has plugged in ({@link #of}), both with dropscope's one-line errors and
- * a new command line for each run.
+ * Runs a dropscope command in this JVM as the launcher would ({@code DropscopeCommand.execute}),
+ * and keeps what it printed: the one harness of the command tests. Either the whole command line
+ * ({@link #dropscope}) or one command object whose fakes a test has plugged in ({@link #of}), both
+ * with dropscope's one-line errors and a new command line for each run.
  *
  * <p>Each run gives its exit code and what it printed ({@link Result}). A test that looks at what
  * several runs printed, as a terminal shows it, passes its own writers ({@link #printingTo}).
@@ -24,6 +26,7 @@ public final class CommandRun {
     private StringWriter out = new StringWriter();
     private StringWriter err = new StringWriter();
     private InputStream stdin;
+    private OutputStream stdoutBytes;
 
     private CommandRun(Supplier<CommandLine> commandLine, String... leading) {
         this.commandLine = commandLine;
@@ -55,6 +58,16 @@ public final class CommandRun {
         return this;
     }
 
+    /**
+     * Sends standard output, through the launcher's {@link CheckedWriter} (UTF-8), to
+     * {@code bytes} instead of keeping it: for a test of what a command does when its standard
+     * output fails. What the runs print there is not in their {@link Result}.
+     */
+    CommandRun stdout(OutputStream bytes) {
+        this.stdoutBytes = bytes;
+        return this;
+    }
+
     /** Standard input of the runs ({@code report -}, {@code replay -}) instead of the JVM's. */
     public CommandRun stdin(InputStream in) {
         this.stdin = in;
@@ -73,7 +86,8 @@ public final class CommandRun {
         int outFrom = out.getBuffer().length();
         int errFrom = err.getBuffer().length();
         CommandLine cl = commandLine.get();
-        cl.setOut(new PrintWriter(out, true));
+        cl.setOut(stdoutBytes != null ? new CheckedWriter(stdoutBytes, StandardCharsets.UTF_8, true)
+                : new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         InputStream jvmStdin = System.in;
         int exit;
@@ -81,7 +95,7 @@ public final class CommandRun {
             if (stdin != null) {
                 System.setIn(stdin);
             }
-            exit = cl.execute(all.toArray(new String[0]));
+            exit = DropscopeCommand.execute(cl, all.toArray(new String[0]));
         } finally {
             System.setIn(jvmStdin);
         }

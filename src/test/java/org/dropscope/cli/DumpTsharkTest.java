@@ -25,7 +25,6 @@ import org.dropscope.nativeio.NetlinkConstants;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapReader;
 import org.dropscope.pcap.PcapWriter;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.testing.Tshark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

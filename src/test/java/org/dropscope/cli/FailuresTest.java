@@ -10,7 +10,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
 

@@ -31,7 +31,6 @@ import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
 import org.dropscope.record.SourceKind;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.testing.HostileText;
 import org.dropscope.view.Printable;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,6 @@ import java.util.function.Predicate;
 import org.dropscope.event.DropEvent;
 import org.dropscope.filter.LongFilters;
 import org.dropscope.report.ReportFiles;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

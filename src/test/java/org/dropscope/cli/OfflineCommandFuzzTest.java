@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.dropscope.report.ReportFiles;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.testing.FuzzTarget;
 import org.dropscope.testing.Fuzzing;
 import picocli.CommandLine;

@@ -25,7 +25,6 @@ import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordNames;
 import org.dropscope.record.RecordReader;
 import org.dropscope.record.SourceKind;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,13 +107,56 @@ class RecordNetDmTest {
     }
 
     @Test
-    void aFailedWriteIsOneLineAndExitCode6AndNetDmIsStoppedAndReleased() {
+    void aFailedWriteIsOneLineAndExitCode5AndNetDmIsStoppedAndReleased() {
         // Room for the header, not for the last block.
         OutputStream full = FakeNetDm.failingAfter(400, "No space left on device");
-        assertEquals(ExitCodes.SYSTEM, record(full, "-o", "-"), err.toString());
+        assertEquals(ExitCodes.BAD_INPUT, record(full, "-o", "-"), err.toString());
         List<String> lines = err.toString().lines().toList();
         assertTrue(lines.get(lines.size() - 1).startsWith("dropscope: cannot write standard output: no space left on"
                 + " device (after "), err.toString());
+        assertStoppedAndReleased();
+    }
+
+    /** {@code record -o - | head -c 400}: the reader has what it wanted; no error, exit code 0. */
+    @Test
+    void aReaderThatGoesAwayEndsTheRecordingQuietly() {
+        assertEquals(ExitCodes.OK, record(FakeNetDm.failingAfter(400, "Broken pipe"), "-o", "-"), err.toString());
+        List<String> lines = err.toString().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).matches("dropscope: the reader of standard output went away: recording"
+                + " stopped after \\d+ bytes"), err.toString());
+        assertTrue(err.toString().lines().noneMatch(l -> l.contains("cannot")), err.toString());
+        assertStoppedAndReleased();
+    }
+
+    /** A reader gone before the header: nothing to say, exit code 0, monitoring never started. */
+    @Test
+    void aReaderGoneBeforeTheHeaderEndsTheRecordingQuietly() {
+        assertEquals(ExitCodes.OK, record(FakeNetDm.failingAfter(0, "Broken pipe"), "-o", "-"), err.toString());
+        assertEquals("", err.toString());
+        assertNothingStarted();
+    }
+
+    /** record runs as root: a symbolic link at -o is refused, exit code 5, and its target is left as it was. */
+    @Test
+    void aSymbolicLinkIsRefusedAndItsTargetKept() throws IOException {
+        Path target = Files.writeString(dir.resolve("precious"), "not a recording");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        Path link = Files.createSymbolicLink(dir.resolve("drops.dsr"), target);
+        assertEquals(ExitCodes.BAD_INPUT, record(null, "-o", link.toString()), err.toString());
+        assertEquals(List.of("dropscope: cannot write " + link + ": it is a symbolic link, which dropscope does not"
+                + " follow to write (planted where a root process writes, it could make it overwrite any file): name the"
+                + " file itself, or /dev/stdout for standard output"), err.toString().lines().toList());
+        assertEquals("not a recording", Files.readString(target));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertEquals(target, Files.readSymbolicLink(link));
+        assertNothingStarted();
+    }
+
+    private void assertNothingStarted() {
+        assertEquals(List.of("ctrl:3", cmd(NetDmCmd.NET_DM_CMD_CONFIG_GET)), net.requests(), "GETFAMILY, CONFIG_GET");
+    }
+
+    private void assertStoppedAndReleased() {
         assertTrue(net.alerts.closed, "the alert socket was closed");
         assertEquals(List.of("ctrl:3", cmd(NetDmCmd.NET_DM_CMD_CONFIG_GET), cmd(NetDmCmd.NET_DM_CMD_START),
                 cmd(NetDmCmd.NET_DM_CMD_STOP)), net.requests(), "GETFAMILY, CONFIG_GET, START, STOP");

@@ -46,7 +46,6 @@ import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordReader;
 import org.dropscope.report.ReportFiles;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -455,11 +454,17 @@ class ReportCommandTest {
                 + absent.resolve("x.svg") + ": no such file or directory");
         cases.put(List.of(dsr.toString(), "--svg", tmp.toString()), "cannot write --svg " + tmp + ": is a directory");
         cases.put(List.of(dsr.toString(), "--svg", "/dev/full"), "cannot write --svg /dev/full: no space left on device");
+        Path svg = Files.writeString(tmp.resolve("kept.svg"), "an earlier graph");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.svg"), svg);
+        cases.put(List.of(dsr.toString(), "--svg", link.toString()), "cannot write --svg " + link + ": it is a symbolic"
+                + " link, which dropscope does not follow to write (planted where a root process writes, it could make"
+                + " it overwrite any file): name the file itself, or /dev/stdout for standard output");
         for (Map.Entry<List<String>, String> c : cases.entrySet()) {
             err.getBuffer().setLength(0);
             assertEquals(ExitCodes.BAD_INPUT, report(c.getKey().toArray(String[]::new)), err::toString);
             assertEquals("dropscope: " + c.getValue() + "\n", err.toString());
         }
+        assertEquals("an earlier graph", Files.readString(svg));
     }
 
     /** What is wrong with a file that is no capture comes first, not the family id it lacks. */

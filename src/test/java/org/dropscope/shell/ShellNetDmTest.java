@@ -82,7 +82,7 @@ class ShellNetDmTest {
         BufferedReader r = new BufferedReader(new StringReader(script));
         Shell sh = new Shell(prompt -> r.readLine(), new PrintWriter(out), new PrintWriter(new StringWriter()),
                 () -> source, settings, NAMES, new Shell.Settings("NET_DM", "kas", 10_000));
-        assertEquals(0, sh.run());
+        assertEquals(ShellEnd.EXITED, sh.run());
         return out.toString().lines().toList();
     }
 
