@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import static org.dropscope.cli.FakeNetDm.SUMMARY;
+import static org.dropscope.cli.FakeNetDm.TRUNCATED;
+import static org.dropscope.cli.FakeNetDm.WHOLE;
 import static org.dropscope.cli.FakeNetDm.fixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,9 +46,6 @@ import picocli.CommandLine;
 class DumpCommandTest {
     /** The NET_DM requests of an active dump, in order (genl cmd; nlctrl's prefixed). */
     static final List<String> ACTIVE = List.of("ctrl:3", "ctrl:3:dump", "8", "6", "2", "3", "4", "8", "2");
-    static final String TRUNCATED = "netdm-6.1-packet-alert-truncated.bin";
-    static final String WHOLE = "netdm-6.1-packet-alert-whole.bin";
-    static final String SUMMARY = "netdm-6.1-alert-summary.bin";
 
     @TempDir
     Path dir;

@@ -76,7 +76,7 @@ class NetDmSourceTest {
     @Test
     void everyAlertReachesTheListenerAndItsDropsTheAggregator() throws Exception {
         net.resolves().acks(2);
-        byte[] summary = FakeNetDm.fixture(DumpCommandTest.SUMMARY);
+        byte[] summary = FakeNetDm.fixture(FakeNetDm.SUMMARY);
         net.alerts.script.then(summary);
         CountDownLatch allRead = new CountDownLatch(1);
         net.alerts.whenRead = allRead::countDown;

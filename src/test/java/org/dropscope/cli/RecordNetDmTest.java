@@ -11,12 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +27,6 @@ import org.dropscope.record.RecordReader;
 import org.dropscope.record.SourceKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code record} over NET_DM as Debian's 6.1 kernel sent it (two packet alerts of a UDP datagram
@@ -47,19 +44,14 @@ class RecordNetDmTest {
     /** Family lookup, CONFIG_GET for the header, START, STOP; the alerts; Ctrl-C once they are read. */
     private int record(OutputStream stdout, String... args) {
         net.resolves().config().acks(2);
-        net.alerts.script.then(fixture(DumpCommandTest.TRUNCATED)).then(fixture(DumpCommandTest.WHOLE))
-                .then(fixture(DumpCommandTest.SUMMARY));
+        net.alerts.script.then(fixture(FakeNetDm.TRUNCATED)).then(fixture(FakeNetDm.WHOLE))
+                .then(fixture(FakeNetDm.SUMMARY));
         RecordCommand cmd = new RecordCommand();
         cmd.source.netDmSockets = net;
         cmd.handleSignals = false;
         cmd.stdout = stdout;
         net.alerts.whenRead = cmd::interrupt;
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(cmd));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--source", "netdm", "-l", "none"));
-        all.addAll(List.of(args));
-        return cl.execute(all.toArray(new String[0]));
+        return CommandRun.of(cmd, "--source", "netdm", "-l", "none").printingTo(out, err).run(args).exit();
     }
 
     /** What a file holds: its header, result, and drops by (reason, origin) as "reason@pc". */

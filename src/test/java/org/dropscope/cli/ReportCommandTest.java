@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -52,7 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import picocli.CommandLine;
 
 /**
  * {@code dropscope report} on record files written by {@link org.dropscope.record.RecordWriter}
@@ -69,15 +67,10 @@ class ReportCommandTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    private final CommandRun cli = CommandRun.dropscope("report").printingTo(out, err);
 
     private int report(String... args) {
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 1];
-        all[0] = "report";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return cl.execute(all);
+        return cli.run(args).exit();
     }
 
     private Path file(byte[] bytes) throws IOException {
@@ -530,13 +523,8 @@ class ReportCommandTest {
         String noteFromFile = err.toString();
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        InputStream stdin = System.in;
-        System.setIn(new ByteArrayInputStream(alerts));
-        try {
-            assertEquals(fromFile, json("-", "--format", "json").toString());
-        } finally {
-            System.setIn(stdin);
-        }
+        cli.stdin(new ByteArrayInputStream(alerts));
+        assertEquals(fromFile, json("-", "--format", "json").toString());
         assertTrue(noteFromFile.contains("generic netlink family id 32"), noteFromFile);
         assertEquals(noteFromFile.replace(file(alerts).toString(), "standard input"), err.toString());
     }
@@ -554,15 +542,13 @@ class ReportCommandTest {
                 throw new UncheckedIOException(e);
             }
         });
-        InputStream stdin = System.in;
-        System.setIn(pipe);
+        cli.stdin(pipe);
         try {
             producer.start();
             JsonNode r = json("-", "--format", "json", "--group", "reason");
             assertEquals(ReportFiles.counts(EVENTS, e -> true, ReportFiles::reason), rows(r, n -> text(n.get("reason"))));
             assertTrue(r.get("complete").asBoolean());
         } finally {
-            System.setIn(stdin);
             producer.join();
         }
     }

@@ -4,16 +4,13 @@ package org.dropscope.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.dropscope.netlink.dropmon.NetDmCmd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** The command line of {@code top}: what is refused before any kernel resource is touched. */
 class TopCommandTest {
@@ -21,10 +18,7 @@ class TopCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return CommandRun.dropscope().printingTo(out, err).run(args).exit();
     }
 
     @ParameterizedTest
@@ -60,12 +54,10 @@ class TopCommandTest {
         TopCommand top = new TopCommand();
         top.handleSignals = false;
         top.options.source.netDmSockets = net;
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(top));
-        cl.setOut(new CheckedWriter(FakeNetDm.failingAfter(0, why), StandardCharsets.UTF_8, true));
-        cl.setErr(new PrintWriter(err, true));
+        CommandRun cli = CommandRun.of(top).printingTo(out, err).stdout(FakeNetDm.failingAfter(0, why));
         // No -n: only the failed write can end it.
-        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> cl.execute("--batch", "--source", "netdm",
-                "-l", "none", "--interval", "10"));
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> cli.run("--batch", "--source", "netdm",
+                "-l", "none", "--interval", "10").exit());
         assertEquals(exit, code, err.toString());
         assertEquals(line == null ? List.of() : List.of(line), err.toString().lines().toList());
         assertEquals(List.of("ctrl:3", Integer.toString(NetDmCmd.NET_DM_CMD_START.intValue()),
@@ -80,10 +72,8 @@ class TopCommandTest {
     void listsAndHelpFollowTheRuleToo(String why, int exit, String line) {
         for (String[] args : List.of(new String[] {"top", "-l", "list"}, new String[] {"--help"})) {
             err.getBuffer().setLength(0);
-            CommandLine cl = DropscopeCommand.newCommandLine();
-            cl.setOut(new CheckedWriter(FakeNetDm.failingAfter(0, why), StandardCharsets.UTF_8, true));
-            cl.setErr(new PrintWriter(err, true));
-            assertEquals(exit, DropscopeCommand.execute(cl, args), err.toString());
+            CommandRun cli = CommandRun.dropscope().printingTo(out, err).stdout(FakeNetDm.failingAfter(0, why));
+            assertEquals(exit, cli.run(args).exit(), err.toString());
             assertEquals(line == null ? List.of() : List.of(line), err.toString().lines().toList());
         }
     }

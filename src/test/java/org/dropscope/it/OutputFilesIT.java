@@ -56,7 +56,7 @@ class OutputFilesIT {
                 "--duration", "1s");
         assertEquals(0, r.exit(), r.describe());
         Path copy = Files.write(dir.resolve("drained.dsr"), drained.get(Commands.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-        RecordIT.FileDrops f = RecordIT.read(copy);
+        Recordings.FileDrops f = Recordings.read(copy);
         assertTrue(f.result().complete(), "what the reader got is a complete recording: " + f.result());
         assertEquals(SourceKind.TRACEPOINT, f.header().source());
         assertTrue(r.stderr().endsWith("bytes, to " + fifo + "\n"), r.describe());

@@ -13,6 +13,7 @@ import org.dropscope.it.MountNamespace.TracefsState;
 import org.dropscope.perf.PerfMmapPage;
 import org.dropscope.source.tracepoint.TracepointOptions;
 import org.dropscope.testing.KernelTestSupport;
+import org.dropscope.testing.ProcFacts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

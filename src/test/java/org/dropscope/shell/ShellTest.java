@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.dropscope.source.SourceException;
+import org.dropscope.testing.FakeSource;
 import org.dropscope.testing.HostileText;
 import org.dropscope.view.LocationNames;
 import org.dropscope.view.Printable;

@@ -1,72 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.view;
 
+import static org.dropscope.view.TopFixtures.NO_SOCKET;
+import static org.dropscope.view.TopFixtures.QUEUE;
+import static org.dropscope.view.TopFixtures.RCVBUFF;
+import static org.dropscope.view.TopFixtures.UDP_A;
+import static org.dropscope.view.TopFixtures.UDP_B;
+import static org.dropscope.view.TopFixtures.UNKNOWN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
-import org.dropscope.aggregate.DropAggregator;
-import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.view.TopFixtures.Feed;
 import org.junit.jupiter.api.Test;
 
 class TopModelTest {
-    /** Two locations in __udp4_lib_rcv, one in udp_queue_rcv_one_skb, one that resolves to nothing. */
-    static final long UDP_A = 0xffffffff81c3a9a2L;
-    static final long UDP_B = 0xffffffff81c3aa10L;
-    static final long QUEUE = 0xffffffff81c39000L;
-    static final long UNKNOWN = 0xffffffffc0001234L;
-    static final int NO_SOCKET = 3;
-    static final int RCVBUFF = 6;
-
-    static final TopNames NAMES = new TopNames() {
-        @Override
-        public String symbol(DropOrigin origin, long location) {
-            if (origin == DropOrigin.HARDWARE) {
-                return "trap#" + location;
-            }
-            return location == UDP_A || location == UDP_B ? "__udp4_lib_rcv"
-                    : location == QUEUE ? "udp_queue_rcv_one_skb" : "0x" + Long.toHexString(location);
-        }
-
-        @Override
-        public String reason(int code) {
-            return code == NO_SOCKET ? "NO_SOCKET" : code == RCVBUFF ? "SOCKET_RCVBUFF" : null;
-        }
-
-        @Override
-        public List<String> stack(int id) {
-            return List.of("kfree_skb_reason", "frame" + id);
-        }
-    };
-
-    /** An aggregator and its writer, as a source would have them; intervals of exactly one second. */
-    static final class Feed {
-        final DropAggregator agg = new DropAggregator(2, 64, 16);
-        final DropSink w = agg.newWriter();
-        final TopModel model = new TopModel(NAMES);
-
-        Feed drop(long location, int reason, int stack, long count) {
-            w.begin();
-            w.drop(0, DropOrigin.SOFTWARE, location, reason, stack, count);
-            w.end();
-            return this;
-        }
-
-        Feed lost(long count) {
-            w.begin();
-            w.lost(1, count);
-            w.end();
-            return this;
-        }
-
-        /** Closes the interval; {@code second} is its wall time in seconds. */
-        void tick(long second) {
-            model.update(agg.snapshot(), second * 1000, 1_000_000_000L);
-        }
-    }
-
     private static List<TopModel.Row> rows(TopModel m, TopModel.Grouping g, TopModel.Sort s) {
         return m.rows(g, s, DropPredicate.ALL);
     }
