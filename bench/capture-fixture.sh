@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # capture-fixture.sh - capture the perf ring images in src/test/resources/fixtures/perf/ from the
-# running kernel (see the .md sidecar of each image, and RingCapture in src/test/java).
+# running kernel (see the .md sidecar of each image, and RingCapture in src/capture/java).
 #
 # usage: sudo bench/capture-fixture.sh [CPU]        (CPU to pin the generator to, default 1)
 #

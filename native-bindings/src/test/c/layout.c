@@ -179,42 +179,29 @@ static void netlink_layout(void)
     C(NetlinkLayout, GENL_HDRLEN);
     OFF(NetlinkLayout, "GENL_CMD_OFFSET", genlmsghdr, cmd);
     OFF(NetlinkLayout, "GENL_VERSION_OFFSET", genlmsghdr, version);
-    OFF(NetlinkLayout, "GENL_RESERVED_OFFSET", genlmsghdr, reserved);
     C(NetlinkLayout, NLA_HDRLEN);
     OFF(NetlinkLayout, "NLA_LEN_OFFSET", nlattr, nla_len);
     OFF(NetlinkLayout, "NLA_TYPE_OFFSET", nlattr, nla_type);
-    SIZE(NetlinkLayout, "SOCKADDR_NL_SIZE", sockaddr_nl);
-    OFF(NetlinkLayout, "NL_FAMILY_OFFSET", sockaddr_nl, nl_family);
-    OFF(NetlinkLayout, "NL_PAD_OFFSET", sockaddr_nl, nl_pad);
-    OFF(NetlinkLayout, "NL_PID_OFFSET", sockaddr_nl, nl_pid);
-    OFF(NetlinkLayout, "NL_GROUPS_OFFSET", sockaddr_nl, nl_groups);
     SIZE(NetlinkLayout, "NLMSGERR_SIZE", nlmsgerr);
     OFF(NetlinkLayout, "NLMSGERR_ERROR_OFFSET", nlmsgerr, error);
     OFF(NetlinkLayout, "NLMSGERR_MSG_OFFSET", nlmsgerr, msg);
     C(NetlinkLayout, NLM_F_REQUEST);
     C(NetlinkLayout, NLM_F_MULTI);
     C(NetlinkLayout, NLM_F_ACK);
-    C(NetlinkLayout, NLM_F_ECHO);
-    C(NetlinkLayout, NLM_F_DUMP_INTR);
-    C(NetlinkLayout, NLM_F_DUMP_FILTERED);
     C(NetlinkLayout, NLM_F_ROOT);
     C(NetlinkLayout, NLM_F_MATCH);
-    C(NetlinkLayout, NLM_F_ATOMIC);
     C(NetlinkLayout, NLM_F_DUMP);
     C(NetlinkLayout, NLM_F_CAPPED);
     C(NetlinkLayout, NLM_F_ACK_TLVS);
     C(NetlinkLayout, NLMSG_NOOP);
     C(NetlinkLayout, NLMSG_ERROR);
     C(NetlinkLayout, NLMSG_DONE);
-    C(NetlinkLayout, NLMSG_OVERRUN);
     C(NetlinkLayout, NLMSG_MIN_TYPE);
     C(NetlinkLayout, NLA_F_NESTED);
     C(NetlinkLayout, NLA_F_NET_BYTEORDER);
     P(NetlinkLayout, "NLA_TYPE_MASK", NLA_TYPE_MASK & 0xffff);
     C(NetlinkLayout, NLMSGERR_ATTR_MSG);
     C(NetlinkLayout, NLMSGERR_ATTR_OFFS);
-    C(NetlinkLayout, NLMSGERR_ATTR_COOKIE);
-    C(NetlinkLayout, NLMSGERR_ATTR_POLICY);
     C(NetlinkLayout, NLMSGERR_ATTR_MISS_TYPE);
     C(NetlinkLayout, NLMSGERR_ATTR_MISS_NEST);
     C(NetlinkLayout, GENL_ID_CTRL);
@@ -235,8 +222,6 @@ static void netlink_layout(void)
     C(NetlinkLayout, CTRL_ATTR_OP_FLAGS);
     C(NetlinkLayout, GENL_ADMIN_PERM);
     C(NetlinkLayout, GENL_CMD_CAP_DO);
-    C(NetlinkLayout, GENL_CMD_CAP_DUMP);
-    C(NetlinkLayout, GENL_CMD_CAP_HASPOL);
     C(NetlinkLayout, GENL_UNS_ADMIN_PERM);
 }
 
@@ -249,13 +234,7 @@ static void net_dm(void)
     C(NetDmConstants, NET_DM_ORIGIN_HW);
     C(NetDmConstants, NET_DM_ATTR_PORT_NETDEV_IFINDEX);
     C(NetDmConstants, NET_DM_ATTR_PORT_NETDEV_NAME);
-    C(NetDmConstants, NET_DM_ATTR_PORT_MAX);
     C(NetDmConstants, NET_DM_ATTR_STATS_DROPPED);
-    C(NetDmConstants, NET_DM_ATTR_STATS_MAX);
-    C(NetDmConstants, NET_DM_CFG_VERSION);
-    C(NetDmConstants, NET_DM_CFG_ALERT_COUNT);
-    C(NetDmConstants, NET_DM_CFG_ALERT_DELAY);
-    C(NetDmConstants, NET_DM_CFG_MAX);
     SIZE(NetDmConstants, "NET_DM_ALERT_MSG_SIZE", net_dm_alert_msg);
     OFF(NetDmConstants, "NET_DM_ALERT_MSG_ENTRIES_OFFSET", net_dm_alert_msg, entries);
     SIZE(NetDmConstants, "NET_DM_DROP_POINT_SIZE", net_dm_drop_point);
@@ -305,23 +284,17 @@ static void errnos(void)
 {
     C(Errno, EPERM);
     C(Errno, ENOENT);
-    C(Errno, ESRCH);
     C(Errno, EINTR);
-    C(Errno, EIO);
     C(Errno, E2BIG);
     C(Errno, EBADF);
     C(Errno, EAGAIN);
     C(Errno, ENOMEM);
     C(Errno, EACCES);
-    C(Errno, EFAULT);
     C(Errno, EBUSY);
     C(Errno, EEXIST);
     C(Errno, ENODEV);
-    C(Errno, ENOTDIR);
     C(Errno, EINVAL);
-    C(Errno, ENFILE);
     C(Errno, EMFILE);
-    C(Errno, ENOSPC);
     C(Errno, ENOSYS);
     C(Errno, ENOPROTOOPT);
     C(Errno, EPROTONOSUPPORT);
@@ -332,24 +305,19 @@ static void errnos(void)
 static void native_io(void)
 {
     C(NetlinkConstants, AF_NETLINK);
-    C(NetlinkConstants, NETLINK_ROUTE);
     C(NetlinkConstants, NETLINK_GENERIC);
     C(NetlinkConstants, SOCK_RAW);
     C(NetlinkConstants, SOCK_CLOEXEC);
     C(NetlinkConstants, SOL_NETLINK);
     C(NetlinkConstants, NETLINK_ADD_MEMBERSHIP);
-    C(NetlinkConstants, NETLINK_DROP_MEMBERSHIP);
     C(NetlinkConstants, NETLINK_NO_ENOBUFS);
     C(NetlinkConstants, NETLINK_LIST_MEMBERSHIPS);
     C(NetlinkConstants, NETLINK_CAP_ACK);
     C(NetlinkConstants, NETLINK_EXT_ACK);
-    C(NetlinkConstants, NETLINK_GET_STRICT_CHK);
     C(NetlinkConstants, SOL_SOCKET);
-    C(NetlinkConstants, SO_SNDBUF);
     C(NetlinkConstants, SO_RCVBUF);
     C(NetlinkConstants, SO_RCVBUFFORCE);
     C(NetlinkConstants, MSG_TRUNC);
-    C(NetlinkConstants, MSG_DONTWAIT);
 
     C(Mounts, MS_RDONLY);
     C(Mounts, MS_NOSUID);

@@ -91,11 +91,6 @@ public final class DropAggregator {
         return stacks;
     }
 
-    /** Number of CPU ids this aggregator counts. */
-    public int cpus() {
-        return cpus;
-    }
-
     /** Closes the current interval and returns it, with running totals since construction. */
     public Snapshot snapshot() {
         phaser.readerLock();

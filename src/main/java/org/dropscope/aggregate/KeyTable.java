@@ -32,11 +32,6 @@ final class KeyTable {
         return mask + 1;
     }
 
-    /** Number of slots taken; slots are not numbered densely, so iterate {@link #capacity()}. */
-    int size() {
-        return states.size();
-    }
-
     /** The slot of this key, claiming a new one if needed; -1 when the table is full. */
     int slotOf(byte origin, long location, int reason, int stack) {
         int i = hash(origin, location, reason, stack) & mask;

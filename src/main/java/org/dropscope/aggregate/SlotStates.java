@@ -30,10 +30,6 @@ final class SlotStates {
         maxSize = capacity - capacity / 4;
     }
 
-    int capacity() {
-        return state.length;
-    }
-
     int size() {
         return size.get();
     }

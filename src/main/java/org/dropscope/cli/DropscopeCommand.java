@@ -19,14 +19,16 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class, DumpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success, also after Ctrl-C or SIGTERM stopped monitoring cleanly",
+            "0:success, also after Ctrl-C or SIGTERM stopped monitoring cleanly, or when the reader of standard output"
+                + " went away (| head: a closed pipe)",
             "1:a bug in dropscope (please report it)",
             "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a file that cannot be read or written, or is corrupt (kallsyms, tracepoint format, a record file, a capture,"
-                + " dump's -w FILE, report's --svg FILE, the standard output of replay, report and dump)",
-            "6:a system call failed (memory, file descriptors), or record cannot write its output",
+                + " record's -o FILE, dump's -w FILE, report's --svg FILE, a symbolic link given as one of those, any"
+                + " command's standard output)",
+            "6:a system call failed (memory, file descriptors)",
             "130:Ctrl-C while not monitoring"})
 public final class DropscopeCommand implements Callable<Integer> {
     @Spec
@@ -53,6 +55,21 @@ public final class DropscopeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Charset.defaultCharset();
         }
+    }
+
+    /**
+     * Runs {@code args} on {@code cl} and, when the command succeeded, applies the rule of a failed
+     * write ({@link Failures#cannotWrite}) to its standard output once more: a command that prints
+     * and ends without looking (--help, -l list, dump -q) exits 5 with one line when standard
+     * output could not be written, and 0 when its reader went away.
+     */
+    static int execute(CommandLine cl, String... args) {
+        int code = cl.execute(args);
+        if (code != ExitCodes.OK) {
+            return code;
+        }
+        Integer failed = Failures.output(cl.getOut(), cl.getErr());
+        return failed != null ? failed : code;
     }
 
     /** {@code cl} with dropscope's one-line errors ({@link Failures}) installed. */

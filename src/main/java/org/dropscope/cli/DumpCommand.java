@@ -7,22 +7,14 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import org.dropscope.io.OutputFiles;
 import org.dropscope.nativeio.Errno;
 import org.dropscope.nativeio.NetlinkConstants;
 import org.dropscope.netlink.NetlinkKernelException;
 import org.dropscope.pcap.PcapWriter;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.netdm.NetDmConnection;
@@ -54,7 +46,7 @@ import picocli.CommandLine.Spec;
             "2:bad command line",
             "3:missing privilege: CAP_NET_ADMIN to configure, CAP_SYS_ADMIN to receive alerts (root)",
             "4:the kernel has no NET_DM (drop_monitor), or refuses what was asked (hardware drops)",
-            "5:the pcap file cannot be written",
+            "5:the pcap file or standard output cannot be written (a symbolic link, a full disk)",
             "6:a request failed otherwise, e.g. NET_DM is busy with another monitor"})
 public final class DumpCommand implements Callable<Integer> {
     /** What dump offers where the kernel has no NET_DM. */
@@ -64,13 +56,13 @@ public final class DumpCommand implements Callable<Integer> {
     static final long MAX_TRUNC = 0xffff;
     static final long MAX_U32 = 0xffff_ffffL;
     static final long MAX_BUFSIZE = 1L << 30;
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     @Spec
     CommandSpec spec;
 
     @Option(names = {"-w", "--write"}, paramLabel = "FILE", defaultValue = "-",
-            description = "Write the pcap to FILE (created 0600), or to standard output with - (the default),"
+            description = "Write the pcap to FILE (a new one created 0600; not a symbolic link), or to standard"
+                    + " output with - (the default),"
                     + " flushed after every message so that a pipe to tshark -r - shows each at once.")
     String file;
 
@@ -226,7 +218,7 @@ public final class DumpCommand implements Callable<Integer> {
         try {
             raw = open();
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + file + ": " + Failures.reason(e));
+            return Failures.cannotWrite(err, file, e, "");
         }
         OutputStream output = new BufferedOutputStream(raw, 1 << 16);
         NetDmDump dump;
@@ -256,8 +248,7 @@ public final class DumpCommand implements Callable<Integer> {
         try {
             pcap = new PcapWriter(output, NetlinkConstants.NETLINK_GENERIC);
         } catch (IOException e) {
-            return Failures.isBrokenPipe(e) ? ExitCodes.OK : Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where
-                    + ": " + Failures.reason(e));
+            return Failures.cannotWrite(err, where, e, "");
         }
         NetDmDump.Result r;
         try {
@@ -272,9 +263,10 @@ public final class DumpCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Failures.line(err, ExitCodes.SYSTEM, "reading NET_DM's alerts failed: " + e.getMessage());
         }
+        // A reader that went away ends the dump as Ctrl-C does: the summary below, exit code 0.
         if (r.writeFailure() != null && !Failures.isBrokenPipe(r.writeFailure())) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + Failures.reason(r.writeFailure())
-                    + " (after " + (r.familyRecords() + r.netDmRecords()) + " records; monitoring stopped)");
+            return Failures.cannotWrite(err, where, r.writeFailure(), " (after " + (r.familyRecords()
+                    + r.netDmRecords()) + " records; monitoring stopped)");
         }
         err.println("dropscope: " + Printable.text(where) + ": " + (r.familyRecords() + r.netDmRecords()) + " records, "
                 + r.familyRecords() + " of the family list and " + r.netDmRecords() + " NET_DM messages; lost: "
@@ -296,23 +288,11 @@ public final class DumpCommand implements Callable<Integer> {
                 + drops + " drops); Ctrl-C stops";
     }
 
-    /** The output: standard output, or FILE, created or truncated, 0600 when it is a regular file. */
+    /** The output: standard output, or FILE, opened by {@link OutputFiles}. */
     private OutputStream open() throws IOException {
         if (file.equals("-")) {
             return stdout != null ? stdout : new FileOutputStream(FileDescriptor.out);
         }
-        Path path = Path.of(file);
-        FileChannel ch = FileChannel.open(path, EnumSet.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        try {
-            // A file that existed keeps its mode on open; never chmod a device or a FIFO (-w /dev/null).
-            if (Files.isRegularFile(path)) {
-                Files.setPosixFilePermissions(path, OWNER_ONLY);
-            }
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
-        return Channels.newOutputStream(ch);
+        return OutputFiles.open(Path.of(file));
     }
 }

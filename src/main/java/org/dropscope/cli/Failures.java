@@ -9,7 +9,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.view.Printable;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -65,16 +64,31 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     }
 
     /**
-     * Flushes a command's standard output and, when writing it failed, says why in the one error
-     * line and returns exit code 5 (a file that cannot be written), or 0 when the reader of a pipe
-     * went away ({@code | head}: it has what it wanted). Null when everything was written.
+     * The one rule for a write that failed, in every command and for every output (standard
+     * output, {@code record -o}, {@code dump -w}, {@code report --svg}): when the reader of a pipe
+     * went away ({@code | head}: it has what it wanted), nothing is said and the exit code is 0;
+     * any other failure (a full disk, /dev/full, an I/O error, a file that cannot be opened) is
+     * the one error line "cannot write WHERE: why{@code after}" and exit code 5, a file that
+     * cannot be written. A script thus tells a short output it asked for from a lost one.
+     *
+     * @param after what the line adds after the reason, "" for nothing
+     * @return the exit code
+     */
+    static int cannotWrite(PrintWriter err, String where, IOException e, String after) {
+        if (isBrokenPipe(e)) {
+            return ExitCodes.OK;
+        }
+        return line(err, ExitCodes.BAD_INPUT, "cannot write " + where + ": " + reason(e) + after);
+    }
+
+    /**
+     * Flushes a command's standard output and, when writing it failed, applies
+     * {@link #cannotWrite}: exit code 5 with one line, or 0 when the reader of a pipe went away.
+     * Null when everything was written.
      */
     static Integer output(PrintWriter out, PrintWriter err) {
         IOException e = CheckedWriter.failure(out);
-        if (e == null) {
-            return null;
-        }
-        return isBrokenPipe(e) ? ExitCodes.OK : cannot(err, ExitCodes.BAD_INPUT, "write", "standard output", e);
+        return e == null ? null : cannotWrite(err, "standard output", e, "");
     }
 
     /** The reader of a pipe went away ({@code | head}): an end, not an error. */

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import org.dropscope.ksym.KallsymsFormatException;
 import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.shell.ExitCodes;
 
 /**
  * dropwatch's {@code -l}: how drop locations are named. {@code kas} loads /proc/kallsyms,

@@ -7,6 +7,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(DropscopeCommand.newCommandLine().execute(args));
+        System.exit(DropscopeCommand.execute(DropscopeCommand.newCommandLine(), args));
     }
 }

@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dropscope.io.OutputFiles;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.record.RecordFiles;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
 import org.dropscope.view.Printable;
@@ -33,20 +32,22 @@ import picocli.CommandLine.Spec;
                 + " file carries the kernel's symbols and reason names).",
             "Runs until Ctrl-C, SIGTERM or the end of --duration; then stops the source, writes what the kernel"
                 + " had delivered, ends the file and prints one line on standard error: drops, events, lost events,"
-                + " blocks and bytes written. The file is created with mode 0600.",
+                + " blocks and bytes written. A new file is created with mode 0600; a symbolic link is refused.",
             "The tracepoint's rings default to 8 MiB per CPU here (--ring-pages 2048, not top's 256): writing the"
                 + " file can hold up the reader (page cache writeback), and the rings must hold the drops meanwhile.",
             "Example: dropscope record -o drops.dsr --duration 30s --filter 'reason == NO_SOCKET'"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success, also when Ctrl-C or SIGTERM ended the recording",
+            "0:success, also when Ctrl-C or SIGTERM ended the recording, or the reader of standard output (-o -) went"
+                + " away",
             "1:a bug in dropscope (please report it)",
             "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or the kernel refuses the"
                 + " tracepoint filter",
-            "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format)",
-            "6:the file or standard output cannot be written (disk full, a closed pipe), or a system call failed"})
+            "5:the file or standard output cannot be written (a symbolic link, a full disk), or a kernel file cannot be"
+                + " read or is corrupt (kallsyms, tracepoint format)",
+            "6:a system call failed (memory, file descriptors)"})
 public final class RecordCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -54,7 +55,8 @@ public final class RecordCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "The record file (created or truncated, mode 0600), or - for standard output (for a pipe:"
+            description = "The record file (a new one created with mode 0600, an existing one truncated, its mode"
+                    + " kept; not a symbolic link), or - for standard output (for a pipe:"
                     + " dropscope record -o - | dropscope report -); messages then go to standard error only.")
     String output;
 
@@ -138,7 +140,7 @@ public final class RecordCommand implements Callable<Integer> {
                     this::openOutput, readyFile, err);
         } catch (Recording.Failure f) {
             releaseChoice.run();
-            return Failures.line(err, f.exitCode(), f.getMessage());
+            return f.getMessage() == null ? f.exitCode() : Failures.line(err, f.exitCode(), f.getMessage());
         }
         running = recording;
         Runnable release = () -> {
@@ -205,11 +207,11 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    /** The output: standard output for {@code -o -}, else the file, created or truncated with mode 0600. */
+    /** The output: standard output for {@code -o -}, else the file, opened by {@link OutputFiles}. */
     private OutputStream openOutput() throws IOException {
         if (output.equals("-")) {
             return stdout != null ? stdout : new FileOutputStream(FileDescriptor.out);
         }
-        return RecordFiles.create(Path.of(output));
+        return OutputFiles.open(Path.of(output));
     }
 }

@@ -9,27 +9,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
+import org.dropscope.io.OutputFiles;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.record.HostFacts;
-import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
-import org.dropscope.record.SourceKind;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.LiveNames;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFacts;
 import org.dropscope.source.SourceFilter;
-import org.dropscope.source.netdm.NetDmConnection;
-import org.dropscope.source.tracepoint.TracepointSource;
 import org.dropscope.view.Printable;
 
 /**
@@ -44,7 +41,11 @@ import org.dropscope.view.Printable;
  * every path.
  */
 final class Recording {
-    /** A step before recording starts failed; nothing of the source stays open. */
+    /**
+     * A step before recording starts failed; nothing of the source stays open. Its message is the
+     * error line to print, or null when the line was printed already (or, for a reader that went
+     * away, there is none).
+     */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
         private final int exitCode;
@@ -98,7 +99,8 @@ final class Recording {
                 Files.deleteIfExists(readyFile);
             }
         } catch (IOException e) {
-            throw new Failure(ExitCodes.SYSTEM, "cannot remove the old ready file " + readyFile + ": " + Failures.reason(e), e);
+            throw new Failure(ExitCodes.BAD_INPUT, "cannot remove the old ready file " + readyFile + ": "
+                    + Failures.reason(e), e);
         }
         SourceChoice.Opened opened;
         try {
@@ -108,7 +110,7 @@ final class Recording {
         }
         Recording r = new Recording(opened.source(), opened.kernelFilter(), where, readyFile, err);
         try {
-            r.openWriter(choice, filter, symbols, output);
+            r.openWriter(filter, symbols, output);
             return r;
         } catch (Failure f) {
             r.release();
@@ -116,23 +118,20 @@ final class Recording {
         }
     }
 
-    private void openWriter(SourceChoice choice, SourceFilter filter, Symbolizer symbols, Output output)
-            throws Failure {
-        boolean tracepoint = source instanceof TracepointSource;
-        long realtime = realtimeNanos();
-        LongSupplier clock = tracepoint ? System::nanoTime : () -> System.currentTimeMillis() * 1_000_000L;
-        // Read together: the anchor that turns the samples' CLOCK_MONOTONIC times into dates.
-        RecordHeader.Clock anchor = new RecordHeader.Clock(
-                tracepoint ? RecordFormat.CLOCK_MONOTONIC : RecordFormat.CLOCK_REALTIME, clock.getAsLong(), realtime);
+    private void openWriter(SourceFilter filter, Symbolizer symbols, Output output) throws Failure {
         RecordHeader header;
+        LongSupplier clock;
         try {
+            SourceFacts facts = source.facts();
+            EventClock eventClock = facts.clock();
+            clock = eventClock::nanos;
+            long realtime = realtimeNanos();
+            // Read together: the anchor that turns the event times into dates.
+            RecordHeader.Clock anchor = new RecordHeader.Clock(eventClock.id(), clock.getAsLong(), realtime);
             HostFacts host = HostFacts.read(Path.of("/proc"));
-            Map<String, String> properties = choice.netDm() instanceof NetDmConnection c ? c.recordProperties()
-                    : Map.of();
-            header = new RecordHeader(host.kernelRelease(), host.hostname(), host.bootId(),
-                    tracepoint ? SourceKind.TRACEPOINT : SourceKind.NETDM, source.description(),
-                    tracepoint ? ((TracepointSource) source).formatText() : null, anchor, source.cpus(), filter.text(),
-                    properties);
+            header = new RecordHeader(host.kernelRelease(), host.hostname(), host.bootId(), facts.kind(),
+                    facts.description(), facts.tracepointFormat(), anchor, facts.cpus(), filter.text(),
+                    facts.properties());
         } catch (IOException e) {
             throw new Failure(ExitCodes.SYSTEM, "cannot read the machine's facts from /proc: " + Failures.reason(e), e);
         } catch (SourceException e) {
@@ -142,14 +141,14 @@ final class Recording {
         try {
             out = output.open();
         } catch (IOException e) {
-            throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
+            throw new Failure(Failures.cannotWrite(err, where, e, ""), null, e);
         }
         try {
             writer = new RecordWriter(out, header, LiveNames.of(symbols, source, aggregator),
                     RecordWriter.Limits.DEFAULT, clock);
         } catch (IOException e) {
             Failures.closeQuietly(out);
-            throw new Failure(ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e), e);
+            throw new Failure(Failures.cannotWrite(err, where, e, ""), null, e);
         }
         if (!source.recordTo(new StopOnFailure(writer, this::requestStop))) {
             throw new Failure(ExitCodes.SOFTWARE, "the source was opened without timestamps and cannot record"
@@ -183,7 +182,7 @@ final class Recording {
                 stop.await();
             }
         } catch (IOException e) {
-            code = Failures.line(err, ExitCodes.SYSTEM, "cannot create the ready file " + readyFile + ": "
+            code = Failures.line(err, ExitCodes.BAD_INPUT, "cannot create the ready file " + readyFile + ": "
                     + Failures.reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -202,8 +201,13 @@ final class Recording {
         try {
             writer.close();
         } catch (IOException e) {
-            return Failures.line(err, ExitCodes.SYSTEM, "cannot write " + where + ": " + Failures.reason(e) + " (after "
-                    + writer.events() + " events in " + writer.blocks() + " blocks; recording stopped)");
+            if (Failures.isBrokenPipe(e)) {
+                // Not an error (Failures.cannotWrite): the file is what the reader took.
+                return Failures.line(err, result, "the reader of " + where + " went away: recording stopped after "
+                        + writer.bytes() + " bytes");
+            }
+            return Failures.cannotWrite(err, where, e, " (after " + writer.events() + " events in " + writer.blocks()
+                    + " blocks; recording stopped)");
         }
         err.println("dropscope: recorded " + writer.drops() + " drops (" + writer.events() + " events, "
                 + writer.lost() + " lost) in " + writer.blocks() + " blocks, " + writer.bytes() + " bytes, to "
@@ -212,10 +216,12 @@ final class Recording {
         return result;
     }
 
-    /** Creates the ready file whole: written aside, then renamed into place. */
+    /** Creates the ready file whole: written aside ({@link OutputFiles}), then renamed into place. */
     private void ready() throws IOException {
         Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
-        Files.writeString(tmp, source.description() + "\n", StandardCharsets.UTF_8);
+        try (OutputStream out = OutputFiles.open(tmp)) {
+            out.write((source.description() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -4,7 +4,6 @@ package org.dropscope.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.function.LongFunction;
 import org.dropscope.filter.Expr;
 import org.dropscope.filter.FilterException;
 import org.dropscope.filter.FilterParser;
+import org.dropscope.io.OutputFiles;
 import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
@@ -25,7 +25,6 @@ import org.dropscope.report.Report;
 import org.dropscope.report.ReportQuery;
 import org.dropscope.report.ReportReader;
 import org.dropscope.report.TimeBound;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.view.Printable;
 import org.dropscope.view.report.CsvReport;
 import org.dropscope.view.report.DropwatchReport;
@@ -82,7 +81,7 @@ public final class ReportCommand implements Callable<Integer> {
     boolean folded;
 
     @Option(names = "--svg", paramLabel = "OUT", description = "Write a flame graph of the call chains to OUT, an"
-            + " SVG file any browser opens.")
+            + " SVG file any browser opens (a new one created 0600; not a symbolic link; /dev/stdout works).")
     Path svg;
 
     @Option(names = "--kallsyms", paramLabel = "FILE", description = "A saved /proc/kallsyms (plain or gzip) of"
@@ -144,20 +143,20 @@ public final class ReportCommand implements Callable<Integer> {
         }
         List<FoldedStacks.Stack> chains = stacks ? FoldedStacks.of(report) : List.of();
         if (svg != null) {
-            try (PrintWriter w = new CheckedWriter(Files.newOutputStream(svg), StandardCharsets.UTF_8, false)) {
+            try (PrintWriter w = new CheckedWriter(OutputFiles.open(svg), StandardCharsets.UTF_8, false)) {
                 FlameGraphSvg.write(chains, "dropscope: drops by call chain, " + file, w);
                 IOException e = CheckedWriter.failure(w);
                 if (e != null) {
                     throw e;
                 }
             } catch (IOException e) {
-                return Failures.cannot(err, ExitCodes.BAD_INPUT, "write", "--svg " + svg, e);
+                return Failures.cannotWrite(err, "--svg " + svg, e, "");
             }
         }
         try {
             write(report, chains, out);
         } catch (IOException e) {
-            return Failures.cannot(err, ExitCodes.BAD_INPUT, "write", "standard output", e);
+            return Failures.cannotWrite(err, "standard output", e, "");
         }
         Integer failed = Failures.output(out, err);
         if (failed != null) {

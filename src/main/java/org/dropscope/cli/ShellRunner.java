@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.dropscope.names.DropNames;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.LiveNames;

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
 import sun.misc.Signal;
 
@@ -39,7 +38,7 @@ final class Signals {
 
         /**
          * The exit code after SIGTERM's {@link #shutdown()}: 0, unless the command had already
-         * failed (a {@code record} whose disk filled up before the signal came exits 6 all the same).
+         * failed (a {@code record} whose disk filled up before the signal came exits 5 all the same).
          */
         default int exitCodeAfterShutdown() {
             return ExitCodes.OK;
@@ -102,7 +101,7 @@ final class Signals {
         return runWith(new Session() {
             @Override
             public int run() throws IOException {
-                return shell.run();
+                return ExitCodes.of(shell.run());
             }
 
             @Override

@@ -2,7 +2,6 @@
 package org.dropscope.cli;
 
 import java.io.PrintWriter;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;

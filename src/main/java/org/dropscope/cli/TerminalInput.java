@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.function.BooleanSupplier;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.shell.Shell;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.LiveNames;
@@ -48,12 +47,13 @@ import picocli.CommandLine.Spec;
             "When standard output is not a terminal, or with --batch, prints a block per interval instead."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success, also after q, Ctrl-C or SIGTERM",
+            "0:success, also after q, Ctrl-C or SIGTERM, or when the reader of standard output went away (| head)",
             "1:a bug in dropscope (please report it)",
             "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
-            "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format)",
+            "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format), or standard output"
+                + " cannot be written (a full disk)",
             "6:a system call failed (memory, file descriptors)"})
 public final class TopCommand implements Callable<Integer> {
     @Spec
@@ -202,7 +202,8 @@ public final class TopCommand implements Callable<Integer> {
                 controls.block(screen, run).forEach(out::println);
                 out.flush();
                 if (out.checkError()) {
-                    // The reader went away (| head): end as top -b does on SIGPIPE.
+                    // The reader went away (| head), or the disk is full: end now; which of the two
+                    // it was decides the exit code once monitoring has stopped (Failures.output).
                     quit.countDown();
                 }
             };
@@ -249,10 +250,11 @@ public final class TopCommand implements Callable<Integer> {
         private Signals.Session session(Loop loop) {
             return Signals.stoppable(() -> {
                 try {
-                    session.start(null);
+                    session.start();
                     int code = loop.run();
                     session.stop();
-                    return code;
+                    Integer failed = Failures.output(out, err);
+                    return failed != null ? failed : code;
                 } catch (SourceException e) {
                     return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
                 } catch (InterruptedException e) {

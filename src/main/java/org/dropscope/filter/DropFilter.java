@@ -41,11 +41,6 @@ public final class DropFilter {
         this.root = root;
     }
 
-    /** A filter that keeps every event. */
-    public static DropFilter all() {
-        return new DropFilter(e -> true);
-    }
-
     /** Compiles {@code expr}, naming codes and locations through {@code names}. */
     public static DropFilter compile(Expr expr, DropNames names) {
         return new DropFilter(node(expr, names));

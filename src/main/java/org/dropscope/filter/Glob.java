@@ -10,10 +10,6 @@ public final class Glob {
     private Glob() {
     }
 
-    public static boolean isGlob(String pattern) {
-        return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0;
-    }
-
     /** Whether {@code pattern} matches all of {@code s}: iterative, backtracking to the last star. */
     public static boolean matches(String pattern, String s) {
         return matches(pattern, s, false);

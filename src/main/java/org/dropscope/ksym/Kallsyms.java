@@ -28,17 +28,12 @@ public final class Kallsyms {
     }
 
     /**
-     * Reads /proc/modules, then /proc/kallsyms, into a table. Modules are read first so that a
-     * module loaded in between shows up as a change at the next {@link Symbolizer} check rather
-     * than going unnoticed.
+     * A {@link Symbolizer} over /proc that reloads when /proc/modules changes. It reads
+     * /proc/modules, then /proc/kallsyms, so that a module loaded in between shows up as a change
+     * at the next check rather than going unnoticed.
      *
      * @throws KallsymsUnavailableException if there is no /proc/kallsyms or its addresses are hidden
      */
-    public static SymbolTable load() throws IOException {
-        return symbolizer().table();
-    }
-
-    /** A {@link Symbolizer} over /proc that reloads when /proc/modules changes. */
     public static Symbolizer symbolizer() throws IOException {
         return new Symbolizer(Kallsyms::openKallsyms, Kallsyms::openModules, Kallsyms::kptrRestrict,
                 System::nanoTime);

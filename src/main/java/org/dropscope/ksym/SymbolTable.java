@@ -15,7 +15,7 @@ package org.dropscope.ksym;
  * <ol>
  *   <li>the distance to the next distinct address in kallsyms, counting data symbols too (they
  *       never win a lookup, but a data object is not part of the function before it);</li>
- *   <li>at most {@link #maxSymbolSize()} (default {@link KallsymsParser#DEFAULT_MAX_SYMBOL_SIZE},
+ *   <li>at most a cap given to the parser (default {@link KallsymsParser#DEFAULT_MAX_SYMBOL_SIZE},
  *       64 KiB), so a PC in code kallsyms does not describe (an unlisted BPF program, a gap after
  *       {@code _etext}) resolves to nothing instead of the {@code __brk_limit+1e6c5938} dropwatch prints for it
  *       (it has no bound); the largest function in a 6.18 x86_64 vmlinux is about 20 KiB;</li>
@@ -30,29 +30,19 @@ package org.dropscope.ksym;
  * {@link SymbolRank}.
  */
 public final class SymbolTable {
-    private static final SymbolTable EMPTY = new SymbolTable(new long[0], new long[0], new String[0],
-            new String[0], new char[0], KallsymsParser.DEFAULT_MAX_SYMBOL_SIZE);
-
     private final long[] addr;
     private final long[] size;
     private final String[] name;
     private final String[] module;
     private final char[] type;
-    private final long maxSymbolSize;
 
     /** Takes ownership of the arrays, which must be sorted by unsigned address, without duplicates. */
-    SymbolTable(long[] addr, long[] size, String[] name, String[] module, char[] type, long maxSymbolSize) {
+    SymbolTable(long[] addr, long[] size, String[] name, String[] module, char[] type) {
         this.addr = addr;
         this.size = size;
         this.name = name;
         this.module = module;
         this.type = type;
-        this.maxSymbolSize = maxSymbolSize;
-    }
-
-    /** A table that resolves nothing (symbol resolution turned off). */
-    public static SymbolTable empty() {
-        return EMPTY;
     }
 
     /** The number of entries (distinct text symbol addresses). */
@@ -94,7 +84,7 @@ public final class SymbolTable {
         return addr[idx];
     }
 
-    /** Estimated size in bytes of entry {@code idx}; always between 1 and {@link #maxSymbolSize()}. */
+    /** Estimated size in bytes of entry {@code idx}; always between 1 and the cap the table was built with. */
     public long size(int idx) {
         return size[idx];
     }
@@ -112,11 +102,6 @@ public final class SymbolTable {
     /** The kallsyms type letter of entry {@code idx}: {@code T}, {@code t}, {@code W} or {@code w}. */
     public char type(int idx) {
         return type[idx];
-    }
-
-    /** The cap applied to every symbol's size when this table was built. */
-    public long maxSymbolSize() {
-        return maxSymbolSize;
     }
 
     /** Entry {@code idx} as a record. */

@@ -87,8 +87,7 @@ final class SymbolTableBuilder {
         }
         clampToModuleExtents(outAddr, outSize, outModule, out, modules);
         return new SymbolTable(Arrays.copyOf(outAddr, out), Arrays.copyOf(outSize, out),
-                Arrays.copyOf(outName, out), Arrays.copyOf(outModule, out), Arrays.copyOf(outType, out),
-                maxSymbolSize);
+                Arrays.copyOf(outName, out), Arrays.copyOf(outModule, out), Arrays.copyOf(outType, out));
     }
 
     /**

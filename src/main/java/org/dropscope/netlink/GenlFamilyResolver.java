@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.netlink;
 
-import static org.dropscope.netlink.NetlinkLayout.CTRL_ATTR_FAMILY_ID;
 import static org.dropscope.netlink.NetlinkLayout.CTRL_ATTR_FAMILY_NAME;
 import static org.dropscope.netlink.NetlinkLayout.CTRL_CMD_GETFAMILY;
 import static org.dropscope.netlink.NetlinkLayout.GENL_ID_CTRL;
@@ -59,18 +58,6 @@ public final class GenlFamilyResolver {
     }
 
     /**
-     * The family with id {@code id}.
-     *
-     * @throws FamilyNotFoundException if the kernel has no such family (ENOENT)
-     */
-    public GenlFamily resolve(int id) throws IOException {
-        if (id < 0 || id > 0xffff) {
-            throw new IllegalArgumentException("family id " + id + " (expected: a u16)");
-        }
-        return lookup("id " + id, getFamily(alloc.buffer(), id));
-    }
-
-    /**
      * Every family the kernel has, as nlctrl sends them: CTRL_CMD_GETFAMILY as a dump, each
      * CTRL_CMD_NEWFAMILY reply handed to {@code each} as it is (decode it with
      * {@link GenlFamilyDecoder}), then the NLMSG_DONE that ends the dump. A capture that starts
@@ -99,14 +86,6 @@ public final class GenlFamilyResolver {
         return NlMsgBuilder.start(out, GENL_ID_CTRL, 0)
                 .genl(CTRL_CMD_GETFAMILY, CTRL_REQUEST_VERSION)
                 .string(CTRL_ATTR_FAMILY_NAME, name)
-                .finish();
-    }
-
-    /** Writes a CTRL_CMD_GETFAMILY request by id into {@code out}. */
-    public static ByteBuf getFamily(ByteBuf out, int id) {
-        return NlMsgBuilder.start(out, GENL_ID_CTRL, 0)
-                .genl(CTRL_CMD_GETFAMILY, CTRL_REQUEST_VERSION)
-                .u16(CTRL_ATTR_FAMILY_ID, id)
                 .finish();
     }
 

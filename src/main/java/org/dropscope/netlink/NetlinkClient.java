@@ -2,9 +2,6 @@
 package org.dropscope.netlink;
 
 import static org.dropscope.netlink.NetlinkLayout.NLMSG_HDRLEN;
-import static org.dropscope.netlink.NetlinkLayout.NLM_F_ACK;
-import static org.dropscope.netlink.NetlinkLayout.NLM_F_DUMP;
-import static org.dropscope.netlink.NetlinkLayout.NLM_F_REQUEST;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -37,6 +34,9 @@ import org.dropscope.nativeio.NativeException;
  * <p><b>Buffers.</b> The client owns one receive buffer, reused for every datagram and released
  * by {@link #close()}; messages handed out are valid only during the call they are handed to.
  * A request buffer passed to {@link #request} is released by the client.
+ *
+ * <p>The client reads datagrams, sorts their messages and counts what goes wrong; what belongs
+ * to one request, and how its answer ends, is a {@link NetlinkExchange}'s.
  *
  * <p>Not thread-safe: one thread at a time.
  */
@@ -167,29 +167,16 @@ public final class NetlinkClient implements Closeable {
      */
     private NlMsgErr exchange(String name, ByteBuf request, boolean dump, Consumer<NlMsg> replies)
             throws IOException {
-        Exchange ex;
+        NetlinkExchange ex;
         try {
-            int start = request.readerIndex();
-            if (request.readableBytes() < NLMSG_HDRLEN
-                    || request.getUnsignedIntLE(start) != request.readableBytes()) {
-                throw new IllegalArgumentException(name + ": not exactly one netlink message ("
-                        + request.readableBytes() + " bytes)");
-            }
-            int flags = request.getUnsignedShortLE(start + NetlinkLayout.NLMSG_FLAGS_OFFSET);
-            if (!dump && (flags & NLM_F_DUMP) != 0) {
-                throw new IllegalArgumentException(name + ": a dump request; send it with dump()");
-            }
-            ex = new Exchange(nextSeq(), dump, replies);
-            request.setShortLE(start + NetlinkLayout.NLMSG_FLAGS_OFFSET,
-                    flags | NLM_F_REQUEST | (dump ? NLM_F_DUMP : NLM_F_ACK));
-            request.setIntLE(start + NetlinkLayout.NLMSG_SEQ_OFFSET, ex.seq);
+            ex = NetlinkExchange.stamp(name, request, dump, this::nextSeq, replies, e -> malformed(e, null));
             transport.send(request);
         } finally {
             request.release();
         }
         long overrunsBefore = overruns;
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (!ex.done) {
+        while (!ex.done()) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) {
                 long lost = overruns - overrunsBefore;
@@ -199,16 +186,7 @@ public final class NetlinkClient implements Closeable {
             }
             readDatagram((int) left, ex);
         }
-        if (ex.answer != null && !ex.answer.isAck()) {
-            throw new NetlinkKernelException(name, ex.answer);
-        }
-        if (ex.failure instanceof IOException io) {
-            throw io;
-        }
-        if (ex.failure != null) {
-            throw (RuntimeException) ex.failure;
-        }
-        return ex.answer;
+        return ex.result();
     }
 
     /**
@@ -223,7 +201,7 @@ public final class NetlinkClient implements Closeable {
         return readDatagram(timeoutMillis, null);
     }
 
-    private int readDatagram(int timeout, Exchange ex) throws IOException {
+    private int readDatagram(int timeout, NetlinkExchange ex) throws IOException {
         buffer.clear();
         int length;
         try {
@@ -243,12 +221,8 @@ public final class NetlinkClient implements Closeable {
         boolean cut = length > received;
         if (cut) {
             truncated++;
-            if (ex != null && received >= NLMSG_HDRLEN && buffer.getIntLE(NetlinkLayout.NLMSG_SEQ_OFFSET) == ex.seq) {
-                if (ex.failure == null) {
-                    ex.failure = new TruncatedException(ex.seq, length, buffer.capacity());
-                }
-                int type = buffer.getUnsignedShortLE(NetlinkLayout.NLMSG_TYPE_OFFSET);
-                ex.done |= type == NetlinkLayout.NLMSG_ERROR || ex.dump && type == NetlinkLayout.NLMSG_DONE;
+            if (ex != null) {
+                ex.truncated(buffer, length);
             }
             listener.onTruncated(length, received);
         }
@@ -266,9 +240,9 @@ public final class NetlinkClient implements Closeable {
         return count[0];
     }
 
-    private void dispatch(NlMsg msg, Exchange ex) {
+    private void dispatch(NlMsg msg, NetlinkExchange ex) {
         if (ex != null && msg.seq() == ex.seq) {
-            ex.accept(msg, this);
+            ex.accept(msg);
         } else if (msg.seq() == 0) {
             try {
                 listener.onMulticast(msg);
@@ -280,11 +254,12 @@ public final class NetlinkClient implements Closeable {
         }
     }
 
-    private void malformed(NetlinkDecoderException e, Exchange ex) {
+    /** Counts and reports {@code e}; it fails {@code ex}, the exchange in flight, if there is one. */
+    private void malformed(NetlinkDecoderException e, NetlinkExchange ex) {
         malformed++;
         listener.onMalformed(e);
-        if (ex != null && ex.failure == null) {
-            ex.failure = e;
+        if (ex != null) {
+            ex.fail(e);
         }
     }
 
@@ -354,54 +329,6 @@ public final class NetlinkClient implements Closeable {
         /** The receive buffer's size: the bytes that were kept. */
         public int bufferSize() {
             return bufferSize;
-        }
-    }
-
-    /** The state of one request in flight. */
-    private static final class Exchange {
-        final int seq;
-        final boolean dump;
-        final Consumer<NlMsg> replies;
-        /** The message that ends the answer has arrived (NLMSG_ERROR; NLMSG_DONE for a dump). */
-        boolean done;
-        NlMsgErr answer;
-        Exception failure;
-
-        Exchange(int seq, boolean dump, Consumer<NlMsg> replies) {
-            this.seq = seq;
-            this.dump = dump;
-            this.replies = replies;
-        }
-
-        void accept(NlMsg msg, NetlinkClient client) {
-            if (msg.header().isError()) {
-                done = true;
-                try {
-                    answer = NlMsgErrDecoder.decode(msg);
-                } catch (NetlinkDecoderException e) {
-                    client.malformed(e, this);
-                }
-            } else if (dump && msg.header().isDone()) {
-                done = true;
-                // NLMSG_DONE carries an int: 0, or the -errno that ended the dump early.
-                ByteBuf p = msg.payload();
-                int error = p.readableBytes() >= Integer.BYTES ? p.getIntLE(p.readerIndex()) : 0;
-                if (error < 0) {
-                    answer = new NlMsgErr(error, msg.header());
-                } else {
-                    deliver(msg, client);
-                }
-            } else if (msg.type() >= NetlinkLayout.NLMSG_MIN_TYPE) {
-                deliver(msg, client);
-            }
-        }
-
-        private void deliver(NlMsg msg, NetlinkClient client) {
-            try {
-                replies.accept(msg);
-            } catch (NetlinkDecoderException e) {
-                client.malformed(e, this);
-            }
         }
     }
 }

@@ -28,19 +28,11 @@ public final class NetlinkLayout {
     public static final int GENL_HDRLEN = 4;
     public static final int GENL_CMD_OFFSET = 0;      // __u8 cmd
     public static final int GENL_VERSION_OFFSET = 1;  // __u8 version
-    public static final int GENL_RESERVED_OFFSET = 2; // __u16 reserved
 
     // struct nlattr, followed by the payload and padding to NLA_ALIGNTO
     public static final int NLA_HDRLEN = 4;
     public static final int NLA_LEN_OFFSET = 0;       // __u16 nla_len, header included, padding not
     public static final int NLA_TYPE_OFFSET = 2;      // __u16 nla_type, with the NLA_F_* bits
-
-    // struct sockaddr_nl
-    public static final int SOCKADDR_NL_SIZE = 12;
-    public static final int NL_FAMILY_OFFSET = 0;     // __kernel_sa_family_t (u16)
-    public static final int NL_PAD_OFFSET = 2;        // unsigned short
-    public static final int NL_PID_OFFSET = 4;        // __u32 port id
-    public static final int NL_GROUPS_OFFSET = 8;     // __u32 legacy multicast group mask
 
     // struct nlmsgerr: payload of NLMSG_ERROR (an ACK when error is 0)
     public static final int NLMSGERR_SIZE = 20;
@@ -51,12 +43,8 @@ public final class NetlinkLayout {
     public static final int NLM_F_REQUEST = 0x01;
     public static final int NLM_F_MULTI = 0x02;
     public static final int NLM_F_ACK = 0x04;
-    public static final int NLM_F_ECHO = 0x08;
-    public static final int NLM_F_DUMP_INTR = 0x10;
-    public static final int NLM_F_DUMP_FILTERED = 0x20;
     public static final int NLM_F_ROOT = 0x100;
     public static final int NLM_F_MATCH = 0x200;
-    public static final int NLM_F_ATOMIC = 0x400;
     public static final int NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
     /** In an ACK: the request was not echoed back (NETLINK_CAP_ACK). */
     public static final int NLM_F_CAPPED = 0x100;
@@ -67,7 +55,6 @@ public final class NetlinkLayout {
     public static final int NLMSG_NOOP = 0x1;
     public static final int NLMSG_ERROR = 0x2;
     public static final int NLMSG_DONE = 0x3;
-    public static final int NLMSG_OVERRUN = 0x4;
     public static final int NLMSG_MIN_TYPE = 0x10;
 
     // nla_type flag bits
@@ -78,8 +65,6 @@ public final class NetlinkLayout {
     // enum nlmsgerr_attrs: extended-ACK attributes after the nlmsgerr
     public static final int NLMSGERR_ATTR_MSG = 1;
     public static final int NLMSGERR_ATTR_OFFS = 2;
-    public static final int NLMSGERR_ATTR_COOKIE = 3;
-    public static final int NLMSGERR_ATTR_POLICY = 4;
     public static final int NLMSGERR_ATTR_MISS_TYPE = 5;
     public static final int NLMSGERR_ATTR_MISS_NEST = 6;
 
@@ -105,8 +90,6 @@ public final class NetlinkLayout {
     // CTRL_ATTR_OP_FLAGS bits: what a family's command allows and needs
     public static final int GENL_ADMIN_PERM = 0x01;       // CAP_NET_ADMIN in the initial user namespace
     public static final int GENL_CMD_CAP_DO = 0x02;
-    public static final int GENL_CMD_CAP_DUMP = 0x04;
-    public static final int GENL_CMD_CAP_HASPOL = 0x08;
     public static final int GENL_UNS_ADMIN_PERM = 0x10;   // CAP_NET_ADMIN in the netns's user namespace
 
     private NetlinkLayout() {
@@ -120,11 +103,6 @@ public final class NetlinkLayout {
     /** NLA_ALIGN: rounds an attribute length up to a 4-byte boundary. */
     public static int nlaAlign(int len) {
         return (len + NLA_ALIGNTO - 1) & ~(NLA_ALIGNTO - 1);
-    }
-
-    /** NLMSG_LENGTH: nlmsg_len for a payload of {@code payloadLen} bytes. */
-    public static int nlmsgLength(int payloadLen) {
-        return payloadLen + NLMSG_HDRLEN;
     }
 
     /** NLA_TYPE_MASK applied: the attribute type without the NESTED and NET_BYTEORDER bits. */

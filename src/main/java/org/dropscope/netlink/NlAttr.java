@@ -6,7 +6,6 @@ import static org.dropscope.netlink.NetlinkLayout.NLA_F_NET_BYTEORDER;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -86,11 +85,6 @@ public record NlAttr(int type, int flags, ByteBuf payload) {
     /** An NLA_BINARY payload, copied. */
     public byte[] bytes() {
         return ByteBufUtil.getBytes(payload);
-    }
-
-    /** An NLA_BINARY payload copied into a new read-only heap buffer. */
-    public ByteBuffer byteBuffer() {
-        return ByteBuffer.wrap(bytes()).asReadOnlyBuffer();
     }
 
     private void require(int size) {

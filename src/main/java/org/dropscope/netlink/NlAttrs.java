@@ -4,7 +4,6 @@ package org.dropscope.netlink;
 import static org.dropscope.netlink.NetlinkLayout.NLA_HDRLEN;
 
 import io.netty.buffer.ByteBuf;
-import java.util.function.Consumer;
 
 /**
  * The attributes of one complete range: a message's attribute area or a nested attribute's
@@ -76,13 +75,6 @@ public final class NlAttrs {
             throw new NetlinkDecoderException("nla_len " + len + " exceeds remaining " + left);
         }
         return attr;
-    }
-
-    /** Hands every remaining attribute to {@code action}, in order. */
-    public void forEach(Consumer<NlAttr> action) {
-        for (NlAttr a = next(); a != null; a = next()) {
-            action.accept(a);
-        }
     }
 
     /**

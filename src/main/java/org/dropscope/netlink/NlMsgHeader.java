@@ -47,11 +47,6 @@ public record NlMsgHeader(int length, int type, int flags, int seq, int portId) 
         return out.writeIntLE(length).writeShortLE(type).writeShortLE(flags).writeIntLE(seq).writeIntLE(portId);
     }
 
-    /** nlmsg_len minus the header: the payload length the header declares. */
-    public int payloadLength() {
-        return length - NLMSG_HDRLEN;
-    }
-
     /** Whether every bit of {@code flag} is set. */
     public boolean hasFlags(int flag) {
         return (flags & flag) == flag;

@@ -51,11 +51,6 @@ public final class NlPolicy<T> {
         Kind(int minLength) {
             this.minLength = minLength;
         }
-
-        /** The smallest payload the kind allows. */
-        public int minLength() {
-            return minLength;
-        }
     }
 
     /** Receives a nested attribute's contents, one level down. */

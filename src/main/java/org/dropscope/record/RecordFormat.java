@@ -83,16 +83,4 @@ public final class RecordFormat {
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
-    /** The uapi name of a clock id, for messages. */
-    public static String clockName(int clockId) {
-        switch (clockId) {
-            case CLOCK_REALTIME:
-                return "CLOCK_REALTIME";
-            case CLOCK_MONOTONIC:
-                return "CLOCK_MONOTONIC";
-            default:
-                return "clock " + clockId;
-        }
-    }
 }

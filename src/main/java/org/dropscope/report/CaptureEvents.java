@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongFunction;
+import org.dropscope.capture.NetDmReplay;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
@@ -16,7 +17,6 @@ import org.dropscope.names.NameBook;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.record.NameKind;
 import org.dropscope.record.RecordVisitor;
-import org.dropscope.source.netdm.NetDmReplay;
 
 /**
  * Turns a NET_DM capture's alerts, as {@link NetDmReplay} decodes them, into what a record file

@@ -93,11 +93,6 @@ public final class ReportBuilder implements RecordVisitor {
         return names.feeding(this);
     }
 
-    /** The names collected so far: what the file (or capture) says about its numbers. */
-    public RecordNames names() {
-        return names;
-    }
-
     @Override
     public void drop(DropEvent e) {
         long t = e.timeNanos() + clockToEpoch;

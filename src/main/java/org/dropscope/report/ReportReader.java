@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.LongFunction;
+import org.dropscope.capture.NetDmReplay;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapFormatException;
@@ -16,7 +17,6 @@ import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordFormatException;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordReader;
-import org.dropscope.source.netdm.NetDmReplay;
 
 /**
  * Makes a {@link Report} of a file, whichever kind it is, told by its first bytes (never its

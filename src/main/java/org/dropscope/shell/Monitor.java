@@ -36,6 +36,8 @@ final class Monitor implements AlertListener {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private long alerts;
     private boolean limitReached;
+    /** Whether the source prints through this listener: then intervals print nothing. */
+    private boolean alerting;
 
     Monitor(DropSource source, DropwatchLines format, PrintWriter out, long intervalMillis, long alertLimit) {
         this.format = format;
@@ -45,8 +47,10 @@ final class Monitor implements AlertListener {
         this.session = new IntervalSession(source, intervalMillis, 0, (s, last) -> printInterval(s));
     }
 
+    /** Starts the session; a source that sends alerts hands them to this monitor, which prints each. */
     void start() throws SourceException {
-        session.start(this);
+        alerting = session.source().alertTo(this);
+        session.start();
     }
 
     /** Blocks until the alert limit is reached or {@link #requestStop()} is called. */
@@ -57,10 +61,6 @@ final class Monitor implements AlertListener {
     /** Asks the session to end; the shell thread then calls {@link #stop()}. Async-safe. */
     void requestStop() {
         stopRequested.countDown();
-    }
-
-    boolean stopRequested() {
-        return stopRequested.getCount() == 0;
     }
 
     /**
@@ -83,7 +83,7 @@ final class Monitor implements AlertListener {
                 out.println(line);
                 countAlert();
             }
-            out.flush();
+            flush();
         }
     }
 
@@ -95,7 +95,7 @@ final class Monitor implements AlertListener {
             }
             packets.lines(drop).forEach(out::println);
             countAlert();
-            out.flush();
+            flush();
         }
     }
 
@@ -118,6 +118,18 @@ final class Monitor implements AlertListener {
         }
     }
 
+    /**
+     * Flushes what was printed; if standard output cannot be written any more (its reader went
+     * away, the disk is full), monitoring ends as at the alert limit: nobody sees it, and the
+     * kernel side is released. The exit code comes from the shell's end (Failures.output).
+     * Called holding {@code out}.
+     */
+    private void flush() {
+        if (out.checkError()) {
+            requestStop();
+        }
+    }
+
     /** The latest snapshot (totals since start), or {@code null} before the first interval. */
     Snapshot lastSnapshot() {
         return session.lastSnapshot();
@@ -129,7 +141,7 @@ final class Monitor implements AlertListener {
 
     /** Prints the interval's lines, counting them against the alert limit like dropwatch. */
     private void printInterval(Snapshot snapshot) {
-        if (session.source().sendsAlerts() || alertLimit > 0 && alerts >= alertLimit) {
+        if (alerting || alertLimit > 0 && alerts >= alertLimit) {
             return;
         }
         List<String> lines = format.lines(snapshot);
@@ -143,7 +155,7 @@ final class Monitor implements AlertListener {
                     break;
                 }
             }
-            out.flush();
+            flush();
         }
     }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.shell;
 
-import java.util.List;
 import java.util.function.Consumer;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
@@ -9,63 +8,64 @@ import org.dropscope.view.DropwatchReplies;
 import org.dropscope.view.Printable;
 
 /**
- * The shell's commands that configure and query NET_DM ({@code set alertmode/trunc/queue/sw/hw},
- * and NET_DM's {@code show} and {@code stats}), printing exactly dropwatch's lines: scripts read
- * them. Used by the shell's command thread only.
+ * dropwatch's NET_DM commands in the shell: {@code set alertmode/trunc/queue/sw/hw} and the NET_DM
+ * parts of {@code show}, {@code stats} and {@code help}, with exactly dropwatch's printed lines
+ * (scripts read them). They read and change NET_DM's kernel settings, global state that
+ * {@link NetDmSettings} puts back when the shell ends; starting and stopping monitoring stays the
+ * {@link Shell}'s.
+ *
+ * <p>Called on the shell's thread only.
  */
 final class NetDmCommands {
-    /** The {@code set} lines of dropwatch's help that only NET_DM has. */
-    static final List<String> HELP = List.of(
-            "\talertmode <mode>\t - set mode to \"summary\" or \"packet\"",
-            "\ttrunc <len>\t\t - truncate packets to this length. Only applicable when \"alertmode\" is set to \"packet\"",
-            "\tqueue <len>\t\t - queue up to this many packets in the kernel. Only applicable when \"alertmode\" is set to \"packet\"",
-            "\tsw <true | false>\t - monitor software drops",
-            "\thw <true | false>\t - monitor hardware drops");
-
-    private final NetDmSettings settings;
-    private final Consumer<String> out;
+    private final NetDmSettings netDm;
+    private final Consumer<String> println;
     private boolean monitorSoftware;
     private boolean monitorHardware;
 
-    /** @param out prints one line */
-    NetDmCommands(NetDmSettings settings, Consumer<String> out) {
-        this.settings = settings;
-        this.out = out;
+    /** @param println prints one line, as the shell prints its own */
+    NetDmCommands(NetDmSettings netDm, Consumer<String> println) {
+        this.netDm = netDm;
+        this.println = println;
     }
 
-    /** {@code set WHAT VALUE}: alertmode, trunc, queue, sw or hw. */
+    /** Whether {@code set what} is one of these commands ({@code what} in lower case). */
+    static boolean isSetting(String what) {
+        return what.matches("alertmode|trunc|queue|sw|hw");
+    }
+
+    /** {@code set what value}, for a {@code what} that {@link #isSetting} accepts. */
     void set(String what, String value) {
         try {
             switch (what) {
                 case "alertmode":
                     if (!value.equals("summary") && !value.equals("packet")) {
-                        out.accept("set alertmode needs summary or packet");
+                        println.accept("set alertmode needs summary or packet");
                         return;
                     }
-                    out.accept("Setting alert mode");
-                    settings.setPacketMode(value.equals("packet"));
-                    out.accept("Alert mode successfully set");
+                    println.accept("Setting alert mode");
+                    netDm.setPacketMode(value.equals("packet"));
+                    println.accept("Alert mode successfully set");
                     return;
                 case "trunc":
                 case "queue":
                     if (!value.matches("\\d{1,10}") || Long.parseLong(value) > 0xffffffffL) {
-                        out.accept("set " + what + " needs a number from 0 to 4294967295");
+                        println.accept("set " + what + " needs a number from 0 to 4294967295");
                         return;
                     }
                     long n = Long.parseLong(value);
                     boolean trunc = what.equals("trunc");
-                    out.accept((trunc ? "Setting truncation length to " : "Setting queue length to ") + n);
+                    println.accept((trunc ? "Setting truncation length to " : "Setting queue length to ") + n);
                     if (trunc) {
-                        settings.setTruncLength(n);
+                        netDm.setTruncLength(n);
                     } else {
-                        settings.setQueueLength(n);
+                        netDm.setQueueLength(n);
                     }
-                    out.accept(trunc ? "Truncation length successfully set" : "Queue length successfully set");
+                    println.accept(trunc ? "Truncation length successfully set" : "Queue length successfully set");
                     return;
                 default:
                     Boolean on = parseBoolean(value);
                     if (on == null) {
-                        out.accept("invalid boolean value");
+                        println.accept("invalid boolean value");
                         return;
                     }
                     if (what.equals("sw")) {
@@ -73,13 +73,13 @@ final class NetDmCommands {
                     } else {
                         monitorHardware = on;
                     }
-                    settings.setMonitored(monitorSoftware, monitorHardware);
-                    out.accept("setting " + (what.equals("sw") ? "software" : "hardware") + " drops monitoring to "
+                    netDm.setMonitored(monitorSoftware, monitorHardware);
+                    println.accept("setting " + (what.equals("sw") ? "software" : "hardware") + " drops monitoring to "
                             + (on ? 1 : 0));
                     return;
             }
         } catch (SourceException e) {
-            out.accept("Failed config request, error: " + Printable.text(e.getMessage()));
+            println.accept("Failed config request, error: " + Printable.text(e.getMessage()));
         }
     }
 
@@ -97,25 +97,34 @@ final class NetDmCommands {
         }
     }
 
-    /** {@code show}: NET_DM_CMD_CONFIG_GET's answer. */
+    /** {@code show}: NET_DM's configuration, and nothing else (dropwatch's lines). */
     void show() {
-        out.accept("Getting existing configuration");
+        println.accept("Getting existing configuration");
         try {
-            NetDmSettings.Config c = settings.config();
-            DropwatchReplies.config(c.packetMode(), c.truncLength(), c.queueLength()).forEach(out);
+            NetDmSettings.Config c = netDm.config();
+            DropwatchReplies.config(c.packetMode(), c.truncLength(), c.queueLength()).forEach(println);
         } catch (SourceException e) {
-            out.accept("Failed configuration query, error: " + Printable.text(e.getMessage()));
+            println.accept("Failed configuration query, error: " + Printable.text(e.getMessage()));
         }
     }
 
-    /** {@code stats}: NET_DM_CMD_STATS_GET's answer (the session's own statistics follow it). */
+    /** {@code stats}: the packet alerts the kernel could not queue, before the session's own counts. */
     void stats() {
-        out.accept("Getting statistics");
+        println.accept("Getting statistics");
         try {
-            NetDmSettings.Stats st = settings.stats();
-            DropwatchReplies.stats(st.softwareTailDropped(), st.hardwareTailDropped()).forEach(out);
+            NetDmSettings.Stats st = netDm.stats();
+            DropwatchReplies.stats(st.softwareTailDropped(), st.hardwareTailDropped()).forEach(println);
         } catch (SourceException e) {
-            out.accept("Failed statistics query, error: " + Printable.text(e.getMessage()));
+            println.accept("Failed statistics query, error: " + Printable.text(e.getMessage()));
         }
+    }
+
+    /** {@code help}: the settings these commands add under {@code set:}. */
+    void help() {
+        println.accept("\talertmode <mode>\t - set mode to \"summary\" or \"packet\"");
+        println.accept("\ttrunc <len>\t\t - truncate packets to this length. Only applicable when \"alertmode\" is set to \"packet\"");
+        println.accept("\tqueue <len>\t\t - queue up to this many packets in the kernel. Only applicable when \"alertmode\" is set to \"packet\"");
+        println.accept("\tsw <true | false>\t - monitor software drops");
+        println.accept("\thw <true | false>\t - monitor hardware drops");
     }
 }

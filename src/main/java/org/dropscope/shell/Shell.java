@@ -24,6 +24,9 @@ import org.dropscope.view.Printable;
  * only once the limit is reached, as dropwatch does, so that {@code set alertlimit 1 / start /
  * stop / exit} piped in gives the same output. End of input while monitoring keeps monitoring
  * until Ctrl-C or SIGTERM, as dropwatch does.
+ *
+ * <p>The shell reads and dispatches commands and starts and stops monitoring; a running session
+ * is a {@link Monitor}, and NET_DM's settings commands are {@link NetDmCommands}'.
  */
 public final class Shell {
     /** Where command lines come from: a terminal line editor or plain standard input. */
@@ -51,14 +54,15 @@ public final class Shell {
     private final PrintWriter out;
     private final PrintWriter err;
     private final SourceFactory sources;
-    /** NET_DM's settings commands, or {@code null} when the source is not NET_DM. */
+    /** NET_DM's {@code set}, {@code show} and {@code stats}; null for another source. */
     private final NetDmCommands netDm;
     private final Function<DropSource, DropNames> names;
     private final Settings settings;
     private long alertLimit;
     private Monitor monitor;
     private Monitor lastSession;
-    private int failure;
+    /** Why a source failed to open or start; the shell then ends. */
+    private SourceException.Kind failure;
 
     /**
      * @param netDm NET_DM's kernel settings when the source is NET_DM (enables {@code set
@@ -76,16 +80,16 @@ public final class Shell {
         this.settings = settings;
     }
 
-    /** Runs until {@code exit}, end of input or a failure; returns the exit code. */
-    public int run() throws IOException {
-        while (failure == 0) {
+    /** Runs until {@code exit}, end of input or a failure; returns how it ended. */
+    public ShellEnd run() throws IOException {
+        while (failure == null) {
             String line;
             try {
                 line = in.readLine(PROMPT);
             } catch (UserInterrupt e) {
                 if (!interrupt()) {
                     // Ctrl-C at an idle prompt ends dropscope, as it ends dropwatch.
-                    return ExitCodes.INTERRUPTED;
+                    return ShellEnd.INTERRUPTED;
                 }
                 continue;
             }
@@ -98,7 +102,7 @@ public final class Shell {
                 break;
             }
         }
-        return failure;
+        return failure == null ? ShellEnd.EXITED : ShellEnd.failed(failure);
     }
 
     /**
@@ -130,7 +134,7 @@ public final class Shell {
                 return true;
             case "start":
                 start();
-                return failure == 0;
+                return failure == null;
             case "stop":
                 stop();
                 return true;
@@ -272,7 +276,7 @@ public final class Shell {
                 alertLimit = Long.parseLong(words[2]);
             }
             println("setting alert capture limit to " + alertLimit);
-        } else if (what.matches("alertmode|trunc|queue|sw|hw")) {
+        } else if (NetDmCommands.isSetting(what)) {
             if (netDm == null) {
                 println("set " + what + " configures NET_DM; this shell uses the " + settings.sourceName()
                         + " source, which has no such setting");
@@ -333,7 +337,7 @@ public final class Shell {
         println("set:");
         println("\talertlimit <number>\t - capture only this many alert lines");
         if (netDm != null) {
-            NetDmCommands.HELP.forEach(this::println);
+            netDm.help();
         }
         println("start\t\t\t\t - start capture");
         println("stop\t\t\t\t - stop capture");
@@ -346,7 +350,7 @@ public final class Shell {
             err.println("dropscope: " + Printable.text(e.getMessage()));
             err.flush();
         }
-        failure = ExitCodes.of(e.kind());
+        failure = e.kind();
     }
 
     private void println(String s) {

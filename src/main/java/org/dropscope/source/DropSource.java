@@ -29,23 +29,30 @@ public interface DropSource extends AutoCloseable {
     /** Number of CPU ids drops may be reported for (size the aggregator with it). */
     int cpus();
 
+    /**
+     * What a recording of this source needs to know about it: its kind, clock, tracepoint format
+     * and properties, with {@link #description()} and {@link #cpus()}. Call once open, before
+     * starting.
+     *
+     * @throws SourceException the kernel did not answer a question the facts need (NET_DM's
+     *     configuration)
+     */
+    SourceFacts facts() throws SourceException;
+
     /** Starts delivering drops into {@code aggregator}; returns once the kernel is delivering. */
     void start(DropAggregator aggregator) throws SourceException;
 
     /**
-     * Whether the kernel batches drops into alerts that should be shown as they arrive (NET_DM),
-     * rather than counts that a viewer samples per interval (the tracepoint).
+     * Hands every alert to {@code alerts} as it arrives, on the source's reader thread, from
+     * {@link #start} on, after its drops went to the aggregator: for a source whose kernel batches
+     * drops into alerts that users see one by one (NET_DM), beside the counts. Call before
+     * starting. docs/architecture.md, "Alerts: NET_DM's side channel".
+     *
+     * @return false if this source sends no alerts: it only counts, and a viewer samples the
+     *     aggregator per interval (the tracepoint)
      */
-    default boolean sendsAlerts() {
+    default boolean alertTo(AlertListener alerts) {
         return false;
-    }
-
-    /**
-     * Starts delivering drops into {@code aggregator} and, for a source that {@link #sendsAlerts},
-     * every alert to {@code alerts} as it arrives.
-     */
-    default void start(DropAggregator aggregator, AlertListener alerts) throws SourceException {
-        start(aggregator);
     }
 
     /**

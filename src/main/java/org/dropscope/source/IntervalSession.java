@@ -5,7 +5,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
-import org.dropscope.event.AlertListener;
 
 /**
  * A source feeding a {@link DropAggregator}, and a ticker thread ({@code dropscope-ticker}) that
@@ -65,9 +64,9 @@ public final class IntervalSession {
         ticker.setDaemon(true);
     }
 
-    /** Starts the source (alerts, if it {@link DropSource#sendsAlerts sends} them, to {@code alerts}) and the ticker. */
-    public void start(AlertListener alerts) throws SourceException {
-        source.start(aggregator, alerts);
+    /** Starts the source and the ticker. */
+    public void start() throws SourceException {
+        source.start(aggregator);
         ticker.start();
     }
 

@@ -359,11 +359,6 @@ public final class TopModel {
         return updatedMillis;
     }
 
-    /** Length of the last interval in nanoseconds. */
-    public long intervalNanos() {
-        return intervalNanos;
-    }
-
     /** Number of snapshots taken in. */
     public long intervals() {
         return intervals;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import static org.dropscope.cli.FakeNetDm.SUMMARY;
+import static org.dropscope.cli.FakeNetDm.TRUNCATED;
+import static org.dropscope.cli.FakeNetDm.WHOLE;
 import static org.dropscope.cli.FakeNetDm.fixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +32,6 @@ import org.dropscope.netlink.dropmon.NetDmConfigDecoder;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapReader;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.source.netdm.NetDmDump;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,9 +46,6 @@ import picocli.CommandLine;
 class DumpCommandTest {
     /** The NET_DM requests of an active dump, in order (genl cmd; nlctrl's prefixed). */
     static final List<String> ACTIVE = List.of("ctrl:3", "ctrl:3:dump", "8", "6", "2", "3", "4", "8", "2");
-    static final String TRUNCATED = "netdm-6.1-packet-alert-truncated.bin";
-    static final String WHOLE = "netdm-6.1-packet-alert-whole.bin";
-    static final String SUMMARY = "netdm-6.1-alert-summary.bin";
 
     @TempDir
     Path dir;
@@ -73,7 +72,8 @@ class DumpCommandTest {
                         + " (/proc/net/netlink Drops; ENOBUFS 1 times), 0 tail-dropped by the kernel (queue full)"),
                 r.errLines());
         assertEquals("", r.out());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        // Truncated, and its mode is what it was: dropscope changes the mode of no file that exists.
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
 
         List<PcapReader.Record> records = read(Files.newInputStream(file));
         List<byte[]> expected = new ArrayList<>(net.familyDump);
@@ -182,6 +182,18 @@ class DumpCommandTest {
         assertEquals(List.of("ctrl:3"), net.requests(), "only the family lookup");
     }
 
+    /** dump runs as root: a symbolic link at -w is refused, and what it points to is left as it was. */
+    @Test
+    void aSymbolicLinkIsRefusedBeforeNetDmIsTouched() throws IOException {
+        net.resolves();
+        Path target = Files.writeString(dir.resolve("precious"), "not a capture");
+        Path link = Files.createSymbolicLink(dir.resolve("drops.pcap"), target);
+        assertOneLine(net.run("-w", link.toString()), ExitCodes.BAD_INPUT, "cannot write " + link
+                + ": it is a symbolic link, which dropscope does not follow");
+        assertEquals("not a capture", Files.readString(target));
+        assertEquals(List.of("ctrl:3"), net.requests(), "only the family lookup");
+    }
+
     @Test
     void aRefusedConfigurationIsOneLineAndLeavesNothingToPutBack() {
         net.resolves().families().stats().config().refuses(Errno.EPERM);
@@ -201,6 +213,21 @@ class DumpCommandTest {
         assertEquals("dropscope: cannot write standard output: no space left on device (after 3 records; monitoring"
                 + " stopped)", r.errLines().get(1));
         assertEquals(ACTIVE, net.requests(), "STOP, then the configuration put back");
+    }
+
+    /**
+     * A real device that takes nothing: opened, not refused; the family list is written (and
+     * flushed) before NET_DM is configured, so its ENOSPC ends the dump there: one line, exit code 5.
+     */
+    @Test
+    void aFullDeviceIsExitFiveBeforeNetDmIsConfigured() {
+        net.wholeDump();
+        net.alerts.script.then(fixture(TRUNCATED));
+        FakeNetDm.Run r = net.run("-w", "/dev/full");
+        assertEquals(ExitCodes.BAD_INPUT, r.exit(), r.err());
+        assertEquals("dropscope: cannot write /dev/full: no space left on device (after 3 records; monitoring"
+                + " stopped)", r.errLines().get(r.errLines().size() - 1));
+        assertEquals(List.of("ctrl:3", "ctrl:3:dump"), net.requests(), "the family lookup and list only");
     }
 
     @Test

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import static org.dropscope.cli.FakeNetDm.SUMMARY;
+import static org.dropscope.cli.FakeNetDm.TRUNCATED;
+import static org.dropscope.cli.FakeNetDm.WHOLE;
 import static org.dropscope.cli.FakeNetDm.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +25,6 @@ import org.dropscope.nativeio.NetlinkConstants;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapReader;
 import org.dropscope.pcap.PcapWriter;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.testing.Tshark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +44,6 @@ class DumpTsharkTest {
     static final Tshark TSHARK = new Tshark(List.of("frame.number", "genl.ctrl.family_name", "genl.ctrl.family_id",
             "net_dm.cmd", "net_dm.origin", "net_dm.pc", "net_dm.symbol", "net_dm.proto", "net_dm.orig_len",
             "net_dm.port.netdev_index", "ip.dst", "udp.dstport", "data.data"));
-    static final String TRUNCATED = "netdm-6.1-packet-alert-truncated.bin";
-    static final String WHOLE = "netdm-6.1-packet-alert-whole.bin";
-    static final String SUMMARY = "netdm-6.1-alert-summary.bin";
 
     @TempDir
     static Path dir;

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The last line of defence: what is a usage error, what is a bug, and the words for a failed file operation. */
@@ -35,9 +32,7 @@ class FailuresTest {
     }
 
     private int run(RuntimeException e) {
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(new Throws(e)));
-        cl.setErr(new PrintWriter(err));
-        return cl.execute();
+        return CommandRun.of(new Throws(e)).printingTo(new StringWriter(), err).run().exit();
     }
 
     @Test
@@ -64,13 +59,11 @@ class FailuresTest {
 
     @Test
     void helpTopPrintsTopsHelpAsPicocliUsersExpect() {
-        CommandLine cl = DropscopeCommand.newCommandLine();
         StringWriter out = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        assertEquals(ExitCodes.OK, cl.execute("help", "top"));
+        CommandRun cli = CommandRun.dropscope().printingTo(out, err);
+        assertEquals(ExitCodes.OK, cli.run("help", "top").exit());
         assertTrue(out.toString().startsWith("Usage: dropscope top "), out::toString);
         assertEquals("", err.toString());
-        assertEquals(ExitCodes.USAGE, cl.execute("help", "nosuch"));
+        assertEquals(ExitCodes.USAGE, cli.run("help", "nosuch").exit());
     }
 }

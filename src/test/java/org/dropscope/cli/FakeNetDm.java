@@ -7,8 +7,6 @@ import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +16,6 @@ import org.dropscope.netlink.NetlinkFixtures;
 import org.dropscope.netlink.NetlinkLayout;
 import org.dropscope.netlink.NetlinkTransport;
 import org.dropscope.source.netdm.NetDmSockets;
-import picocli.CommandLine;
 
 /**
  * A kernel with NET_DM for {@code dropscope dump}, made of messages Debian's 6.1 kernel sent
@@ -27,6 +24,12 @@ import picocli.CommandLine;
  * Once the alerts have all been read, the dump is interrupted as Ctrl-C would.
  */
 final class FakeNetDm implements NetDmSockets {
+    /** The packet alert whose packet NET_DM cut to 64 bytes (dropwatch's {@code set trunc 64}). */
+    static final String TRUNCATED = "netdm-6.1-packet-alert-truncated.bin";
+    /** A packet alert with the whole packet. */
+    static final String WHOLE = "netdm-6.1-packet-alert-whole.bin";
+    /** A summary alert (drops per location). */
+    static final String SUMMARY = "netdm-6.1-alert-summary.bin";
     /** NET_DM's family id in the boot the fixtures come from (netdm-6.1-ctrl-getfamily-reply.md). */
     static final int FAMILY_ID = 0x20;
 
@@ -36,12 +39,7 @@ final class FakeNetDm implements NetDmSockets {
     final List<byte[]> familyDump = new ArrayList<>();
 
     static byte[] fixture(String name) {
-        ByteBuf b = NetlinkFixtures.load(name);
-        try {
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return NetlinkFixtures.bytes(name);
     }
 
     /** The first message of a fixture file (some hold a reply and its ACK). */
@@ -189,10 +187,22 @@ final class FakeNetDm implements NetDmSockets {
         }
     }
 
-    /** What one run of {@code dropscope dump} left. */
-    record Run(int exit, String out, String err, byte[] stdout) {
+    /** What one run of {@code dropscope dump} left, and the bytes it wrote to standard output. */
+    record Run(CommandRun.Result result, byte[] stdout) {
+        int exit() {
+            return result.exit();
+        }
+
+        String out() {
+            return result.out();
+        }
+
+        String err() {
+            return result.err();
+        }
+
         List<String> errLines() {
-            return err.isEmpty() ? List.of() : List.of(err.split("\n"));
+            return result.errLines();
         }
     }
 
@@ -212,13 +222,7 @@ final class FakeNetDm implements NetDmSockets {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         cmd.stdout = stdout != null ? stdout : captured;
         alerts.whenRead = cmd::interrupt;
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(cmd));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString(), captured.toByteArray());
+        return new Run(CommandRun.of(cmd).run(args), captured.toByteArray());
     }
 
     /** An output stream that fails with {@code message} once {@code limit} bytes have been written. */

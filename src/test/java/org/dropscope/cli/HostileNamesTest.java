@@ -10,8 +10,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +33,10 @@ import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
 import org.dropscope.record.SourceKind;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.testing.HostileText;
 import org.dropscope.view.Printable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A record file and a NET_DM capture whose names (symbol, reason, trap, device, host, kernel,
@@ -65,23 +61,26 @@ class HostileNamesTest {
     @TempDir
     Path tmp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    /** What the last {@link #run} printed. */
+    private CommandRun.Result ran;
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
-        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-        int code = cl.execute(args);
-        cl.getOut().flush();
-        cl.getErr().flush();
-        return code;
+        ran = CommandRun.dropscope().run(args);
+        return ran.exit();
     }
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return ran.out();
+    }
+
+    /** What the last run wrote on standard output, in the bytes a UTF-8 terminal gets. */
+    private byte[] stdoutBytes() {
+        return ran.out().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What the last run wrote on standard error, in the bytes a UTF-8 terminal gets. */
+    private byte[] stderrBytes() {
+        return ran.err().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Two software drops with a call chain, one hardware drop, all names hostile. */
@@ -171,15 +170,15 @@ class HostileNamesTest {
     }
 
     private void assertSafe(String what) {
-        HostileText.assertSafe(out.toByteArray(), what + " (standard output)");
-        HostileText.assertNoRawControls(err.toByteArray(), what + " (standard error)");
+        HostileText.assertSafe(stdoutBytes(), what + " (standard output)");
+        HostileText.assertNoRawControls(stderrBytes(), what + " (standard error)");
     }
 
     @Test
     void reportOfARecordFilePrintsEveryNameEscapedInEveryFormat() throws Exception {
         Path file = recordFile();
         for (String format : List.of("text", "csv", "dropwatch")) {
-            assertEquals(ExitCodes.OK, run("report", "--format", format, file.toString()), () -> err.toString());
+            assertEquals(ExitCodes.OK, run("report", "--format", format, file.toString()), () -> ran.err());
             assertSafe("report --format " + format);
             assertTrue(stdout().contains(Printable.word(TRAP)), stdout());
         }
@@ -204,8 +203,8 @@ class HostileNamesTest {
     void jsonEscapesTheCharactersAndKeepsTheValuesExact() throws Exception {
         Path file = recordFile();
         assertEquals(ExitCodes.OK, run("report", "--format", "json", "--group", "symbol,reason,stack", file.toString()),
-                () -> err.toString());
-        HostileText.assertNoRawControls(out.toByteArray(), "report --format json");
+                () -> ran.err());
+        HostileText.assertNoRawControls(stdoutBytes(), "report --format json");
         String json = stdout();
         for (String e : List.of("\\u001B[2J", "\\u001B]0;owned\\u0007", "\\r", "\\u202E", "\\u009B[2J",
                 "\\u007F")) {
@@ -230,7 +229,7 @@ class HostileNamesTest {
         Path file = recordFile();
         Path svg = tmp.resolve("flame.svg");
         assertEquals(ExitCodes.OK, run("report", "--folded", "--svg", svg.toString(), file.toString()),
-                () -> err.toString());
+                () -> ran.err());
         assertSafe("report --folded");
         // Folded frames may hold no ';': the set-title sequence's becomes ':'.
         assertTrue(stdout().contains(Printable.text(CALLER.replace(';', ':')) + ";"
@@ -246,9 +245,9 @@ class HostileNamesTest {
     void reportOfACapturePrintsItsNamesEscaped() throws Exception {
         Path pcap = capture();
         for (String format : List.of("text", "csv", "dropwatch", "json")) {
-            assertEquals(ExitCodes.OK, run("report", "--format", format, pcap.toString()), () -> err.toString());
-            HostileText.assertNoRawControls(out.toByteArray(), "report of a capture, " + format);
-            HostileText.assertNoRawControls(err.toByteArray(), "report of a capture, " + format + " (standard error)");
+            assertEquals(ExitCodes.OK, run("report", "--format", format, pcap.toString()), () -> ran.err());
+            HostileText.assertNoRawControls(stdoutBytes(), "report of a capture, " + format);
+            HostileText.assertNoRawControls(stderrBytes(), "report of a capture, " + format + " (standard error)");
         }
         run("report", "--format", "text", pcap.toString());
         for (String s : List.of(TRAP, REASON_NAME, HostileText.name("blackhole_route"))) {
@@ -260,7 +259,7 @@ class HostileNamesTest {
     @Test
     void replayPrintsTheCapturesStringsEscapedAndOneWordEach() throws Exception {
         Path pcap = capture();
-        assertEquals(ExitCodes.OK, run("replay", pcap.toString()), () -> err.toString());
+        assertEquals(ExitCodes.OK, run("replay", pcap.toString()), () -> ran.err());
         assertSafe("replay");
         List<String> lines = stdout().lines().toList();
         assertTrue(lines.contains("drop reason: " + Printable.word(REASON_NAME)), stdout());
@@ -276,11 +275,11 @@ class HostileNamesTest {
         Path kallsyms = tmp.resolve("kallsyms");
         Files.writeString(kallsyms, "ffffffff81000000 T _stext\nnot an address " + HostileText.ALL + "\n");
         assertEquals(ExitCodes.BAD_INPUT, run("replay", "--kallsyms", kallsyms.toString(), capture().toString()));
-        HostileText.assertNoRawControls(err.toByteArray(), "replay --kallsyms with a bad line");
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("\\u202e"), () -> err.toString());
+        HostileText.assertNoRawControls(stderrBytes(), "replay --kallsyms with a bad line");
+        assertTrue(ran.err().contains("\\u202e"), () -> ran.err());
         Path named = tmp.resolve("drops" + HostileText.CLEAR + ".dsr");
         assertEquals(ExitCodes.BAD_INPUT, run("report", named.toString()));
-        HostileText.assertNoRawControls(err.toByteArray(), "report of a missing file");
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("drops\\x1b[2J.dsr"), () -> err.toString());
+        HostileText.assertNoRawControls(stderrBytes(), "report of a missing file");
+        assertTrue(ran.err().contains("drops\\x1b[2J.dsr"), () -> ran.err());
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.function.Predicate;
 import org.dropscope.event.DropEvent;
 import org.dropscope.filter.LongFilters;
 import org.dropscope.report.ReportFiles;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,8 +34,7 @@ class LongFilterCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        return DropscopeCommand.newCommandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute(args);
+        return CommandRun.dropscope().printingTo(out, err).run(args).exit();
     }
 
     private long reportedTotal(String filter) throws IOException {

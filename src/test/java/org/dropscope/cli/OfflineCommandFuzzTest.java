@@ -4,8 +4,6 @@ package org.dropscope.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.dropscope.report.ReportFiles;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.testing.FuzzTarget;
 import org.dropscope.testing.Fuzzing;
 import picocli.CommandLine;
@@ -77,20 +74,16 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
             return;
         }
         List<String> args = arguments(new String(data, 0, nul, StandardCharsets.UTF_8));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
+        CommandRun.Result ran;
         try {
             Files.write(INPUT, Arrays.copyOfRange(data, nul + 1, data.length));
             Files.deleteIfExists(SVG);
-            CommandLine cl = COMMAND_LINE;
-            cl.setOut(new PrintWriter(out));
-            cl.setErr(new PrintWriter(err));
-            code = cl.execute(args.toArray(String[]::new));
+            ran = CommandRun.reusing(COMMAND_LINE).run(args);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String said = err.toString();
+        int code = ran.exit();
+        String said = ran.err();
         // An internal error is exit code 1; a stack trace is lines without "dropscope: ".
         assertTrue(DOCUMENTED.contains(code), () -> "exit code " + code + " for " + args + ":\n" + said);
         for (String line : said.split("\n", -1)) {

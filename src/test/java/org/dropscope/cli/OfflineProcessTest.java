@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.dropscope.report.ReportFiles;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +134,22 @@ class OfflineProcessTest {
                 dropscope(Redirect.INHERIT, Redirect.DISCARD, "report", "/dev/zero"));
     }
 
+    /**
+     * /dev/stdout and /dev/fd/1 are the descriptor dropscope was given, though each is a symbolic
+     * link: written (appended to), where any other link is refused.
+     */
+    @Test
+    void theSvgGoesToStandardOutputThroughDevStdoutAndDevFd() throws Exception {
+        Path dsr = Files.write(tmp.resolve("stacks.dsr"), ReportFiles.write(ReportFiles.events(2000, true), 64));
+        for (String name : List.of("/dev/stdout", "/dev/fd/1")) {
+            Path out = Files.writeString(tmp.resolve("out.svg"), "<!-- before -->\n");
+            assertEquals(new Run(0, ""), dropscope(Redirect.INHERIT, Redirect.appendTo(out.toFile()), "report",
+                    dsr.toString(), "--svg", name));
+            String svg = Files.readString(out);
+            assertTrue(svg.startsWith("<!-- before -->\n<?xml") && svg.strip().endsWith("</svg>"), name + ": " + svg);
+        }
+    }
+
     /** A full disk is said, with the exit code of a file that cannot be written. */
     @Test
     void aStandardOutputThatCannotBeWrittenIsOneLineAndExitFive() throws Exception {
@@ -145,5 +160,8 @@ class OfflineProcessTest {
         assertEquals(full1, dropscope(Redirect.INHERIT, full, "report", PCAP.toString()));
         assertEquals(full1, dropscope(Redirect.INHERIT, full, "report", dsr.toString()));
         assertEquals(full1, dropscope(Redirect.INHERIT, full, "report", dsr.toString(), "--folded"));
+        // Commands that print and end without looking follow the same rule (DropscopeCommand.execute).
+        assertEquals(full1, dropscope(Redirect.INHERIT, full, "--help"));
+        assertEquals(full1, dropscope(Redirect.INHERIT, full, "top", "-l", "list"));
     }
 }

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,10 +32,7 @@ class RecordCommandTest {
     private int run(String... args) {
         command.stdout = new ByteArrayOutputStream();
         command.handleSignals = false;
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(command));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return CommandRun.of(command).printingTo(out, err).run(args).exit();
     }
 
     @Test

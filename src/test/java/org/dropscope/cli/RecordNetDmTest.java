@@ -11,12 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,10 +25,8 @@ import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordNames;
 import org.dropscope.record.RecordReader;
 import org.dropscope.record.SourceKind;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code record} over NET_DM as Debian's 6.1 kernel sent it (two packet alerts of a UDP datagram
@@ -48,19 +44,14 @@ class RecordNetDmTest {
     /** Family lookup, CONFIG_GET for the header, START, STOP; the alerts; Ctrl-C once they are read. */
     private int record(OutputStream stdout, String... args) {
         net.resolves().config().acks(2);
-        net.alerts.script.then(fixture(DumpCommandTest.TRUNCATED)).then(fixture(DumpCommandTest.WHOLE))
-                .then(fixture(DumpCommandTest.SUMMARY));
+        net.alerts.script.then(fixture(FakeNetDm.TRUNCATED)).then(fixture(FakeNetDm.WHOLE))
+                .then(fixture(FakeNetDm.SUMMARY));
         RecordCommand cmd = new RecordCommand();
         cmd.source.netDmSockets = net;
         cmd.handleSignals = false;
         cmd.stdout = stdout;
         net.alerts.whenRead = cmd::interrupt;
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(cmd));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--source", "netdm", "-l", "none"));
-        all.addAll(List.of(args));
-        return cl.execute(all.toArray(new String[0]));
+        return CommandRun.of(cmd, "--source", "netdm", "-l", "none").printingTo(out, err).run(args).exit();
     }
 
     /** What a file holds: its header, result, and drops by (reason, origin) as "reason@pc". */
@@ -116,13 +107,56 @@ class RecordNetDmTest {
     }
 
     @Test
-    void aFailedWriteIsOneLineAndExitCode6AndNetDmIsStoppedAndReleased() {
+    void aFailedWriteIsOneLineAndExitCode5AndNetDmIsStoppedAndReleased() {
         // Room for the header, not for the last block.
         OutputStream full = FakeNetDm.failingAfter(400, "No space left on device");
-        assertEquals(ExitCodes.SYSTEM, record(full, "-o", "-"), err.toString());
+        assertEquals(ExitCodes.BAD_INPUT, record(full, "-o", "-"), err.toString());
         List<String> lines = err.toString().lines().toList();
         assertTrue(lines.get(lines.size() - 1).startsWith("dropscope: cannot write standard output: no space left on"
                 + " device (after "), err.toString());
+        assertStoppedAndReleased();
+    }
+
+    /** {@code record -o - | head -c 400}: the reader has what it wanted; no error, exit code 0. */
+    @Test
+    void aReaderThatGoesAwayEndsTheRecordingQuietly() {
+        assertEquals(ExitCodes.OK, record(FakeNetDm.failingAfter(400, "Broken pipe"), "-o", "-"), err.toString());
+        List<String> lines = err.toString().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).matches("dropscope: the reader of standard output went away: recording"
+                + " stopped after \\d+ bytes"), err.toString());
+        assertTrue(err.toString().lines().noneMatch(l -> l.contains("cannot")), err.toString());
+        assertStoppedAndReleased();
+    }
+
+    /** A reader gone before the header: nothing to say, exit code 0, monitoring never started. */
+    @Test
+    void aReaderGoneBeforeTheHeaderEndsTheRecordingQuietly() {
+        assertEquals(ExitCodes.OK, record(FakeNetDm.failingAfter(0, "Broken pipe"), "-o", "-"), err.toString());
+        assertEquals("", err.toString());
+        assertNothingStarted();
+    }
+
+    /** record runs as root: a symbolic link at -o is refused, exit code 5, and its target is left as it was. */
+    @Test
+    void aSymbolicLinkIsRefusedAndItsTargetKept() throws IOException {
+        Path target = Files.writeString(dir.resolve("precious"), "not a recording");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        Path link = Files.createSymbolicLink(dir.resolve("drops.dsr"), target);
+        assertEquals(ExitCodes.BAD_INPUT, record(null, "-o", link.toString()), err.toString());
+        assertEquals(List.of("dropscope: cannot write " + link + ": it is a symbolic link, which dropscope does not"
+                + " follow to write (planted where a root process writes, it could make it overwrite any file): name the"
+                + " file itself, or /dev/stdout for standard output"), err.toString().lines().toList());
+        assertEquals("not a recording", Files.readString(target));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertEquals(target, Files.readSymbolicLink(link));
+        assertNothingStarted();
+    }
+
+    private void assertNothingStarted() {
+        assertEquals(List.of("ctrl:3", cmd(NetDmCmd.NET_DM_CMD_CONFIG_GET)), net.requests(), "GETFAMILY, CONFIG_GET");
+    }
+
+    private void assertStoppedAndReleased() {
         assertTrue(net.alerts.closed, "the alert socket was closed");
         assertEquals(List.of("ctrl:3", cmd(NetDmCmd.NET_DM_CMD_CONFIG_GET), cmd(NetDmCmd.NET_DM_CMD_START),
                 cmd(NetDmCmd.NET_DM_CMD_STOP)), net.requests(), "GETFAMILY, CONFIG_GET, START, STOP");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,12 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code dropscope replay} on a genuine capture: netdm-6.1.pcap is every netlink message of a
@@ -61,13 +58,7 @@ class ReplayCommandTest {
     }
 
     private int replay(String... args) {
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 1];
-        all[0] = "replay";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return cl.execute(all);
+        return CommandRun.dropscope("replay").printingTo(out, err).run(args).exit();
     }
 
     private List<String> outLines() {

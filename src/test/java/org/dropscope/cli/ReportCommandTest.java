@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -47,13 +46,11 @@ import org.dropscope.names.Symbol;
 import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordReader;
 import org.dropscope.report.ReportFiles;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import picocli.CommandLine;
 
 /**
  * {@code dropscope report} on record files written by {@link org.dropscope.record.RecordWriter}
@@ -70,15 +67,10 @@ class ReportCommandTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    private final CommandRun cli = CommandRun.dropscope("report").printingTo(out, err);
 
     private int report(String... args) {
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 1];
-        all[0] = "report";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return cl.execute(all);
+        return cli.run(args).exit();
     }
 
     private Path file(byte[] bytes) throws IOException {
@@ -462,11 +454,17 @@ class ReportCommandTest {
                 + absent.resolve("x.svg") + ": no such file or directory");
         cases.put(List.of(dsr.toString(), "--svg", tmp.toString()), "cannot write --svg " + tmp + ": is a directory");
         cases.put(List.of(dsr.toString(), "--svg", "/dev/full"), "cannot write --svg /dev/full: no space left on device");
+        Path svg = Files.writeString(tmp.resolve("kept.svg"), "an earlier graph");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.svg"), svg);
+        cases.put(List.of(dsr.toString(), "--svg", link.toString()), "cannot write --svg " + link + ": it is a symbolic"
+                + " link, which dropscope does not follow to write (planted where a root process writes, it could make"
+                + " it overwrite any file): name the file itself, or /dev/stdout for standard output");
         for (Map.Entry<List<String>, String> c : cases.entrySet()) {
             err.getBuffer().setLength(0);
             assertEquals(ExitCodes.BAD_INPUT, report(c.getKey().toArray(String[]::new)), err::toString);
             assertEquals("dropscope: " + c.getValue() + "\n", err.toString());
         }
+        assertEquals("an earlier graph", Files.readString(svg));
     }
 
     /** What is wrong with a file that is no capture comes first, not the family id it lacks. */
@@ -525,13 +523,8 @@ class ReportCommandTest {
         String noteFromFile = err.toString();
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        InputStream stdin = System.in;
-        System.setIn(new ByteArrayInputStream(alerts));
-        try {
-            assertEquals(fromFile, json("-", "--format", "json").toString());
-        } finally {
-            System.setIn(stdin);
-        }
+        cli.stdin(new ByteArrayInputStream(alerts));
+        assertEquals(fromFile, json("-", "--format", "json").toString());
         assertTrue(noteFromFile.contains("generic netlink family id 32"), noteFromFile);
         assertEquals(noteFromFile.replace(file(alerts).toString(), "standard input"), err.toString());
     }
@@ -549,15 +542,13 @@ class ReportCommandTest {
                 throw new UncheckedIOException(e);
             }
         });
-        InputStream stdin = System.in;
-        System.setIn(pipe);
+        cli.stdin(pipe);
         try {
             producer.start();
             JsonNode r = json("-", "--format", "json", "--group", "reason");
             assertEquals(ReportFiles.counts(EVENTS, e -> true, ReportFiles::reason), rows(r, n -> text(n.get("reason"))));
             assertTrue(r.get("complete").asBoolean());
         } finally {
-            System.setIn(stdin);
             producer.join();
         }
     }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 class SignalsTest {
@@ -16,15 +15,15 @@ class SignalsTest {
         CountDownLatch failed = new CountDownLatch(1);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.Session s = Signals.stoppable(() -> {
-            // A recording whose disk filled up: it ends with exit code 6 on its own.
+            // A recording whose disk filled up: it ends with exit code 5 on its own.
             failed.countDown();
-            return ExitCodes.SYSTEM;
+            return ExitCodes.BAD_INPUT;
         }, stop::countDown);
         Thread main = runOnAThread(s);
         failed.await(10, TimeUnit.SECONDS);
         main.join(10_000);
         s.shutdown();
-        assertEquals(ExitCodes.SYSTEM, s.exitCodeAfterShutdown());
+        assertEquals(ExitCodes.BAD_INPUT, s.exitCodeAfterShutdown());
     }
 
     @Test

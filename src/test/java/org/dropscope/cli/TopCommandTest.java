@@ -2,14 +2,15 @@
 package org.dropscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.dropscope.shell.ExitCodes;
+import java.time.Duration;
+import java.util.List;
+import org.dropscope.netlink.dropmon.NetDmCmd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** The command line of {@code top}: what is refused before any kernel resource is touched. */
 class TopCommandTest {
@@ -17,10 +18,7 @@ class TopCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        return CommandRun.dropscope().printingTo(out, err).run(args).exit();
     }
 
     @ParameterizedTest
@@ -41,6 +39,43 @@ class TopCommandTest {
         assertEquals(ExitCodes.OK, run("top", "-l", "list"));
         assertEquals(String.join(System.lineSeparator(), "Available lookup methods:", "kas - use /proc/kallsyms",
                 "none - print raw addresses", ""), out.toString());
+    }
+
+    /**
+     * {@code top -b} over NET_DM (a fake kernel) into a standard output that fails from the first
+     * block: top ends by itself, stops and releases NET_DM, and exits by the rule of every command.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "No space left on device|5|dropscope: cannot write standard output: no space left on device",
+        "Broken pipe|0|"})
+    void aStandardOutputThatFailsEndsTopByTheRuleOfEveryCommand(String why, int exit, String line) {
+        FakeNetDm net = new FakeNetDm().resolves().acks(2);
+        TopCommand top = new TopCommand();
+        top.handleSignals = false;
+        top.options.source.netDmSockets = net;
+        CommandRun cli = CommandRun.of(top).printingTo(out, err).stdout(FakeNetDm.failingAfter(0, why));
+        // No -n: only the failed write can end it.
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> cli.run("--batch", "--source", "netdm",
+                "-l", "none", "--interval", "10").exit());
+        assertEquals(exit, code, err.toString());
+        assertEquals(line == null ? List.of() : List.of(line), err.toString().lines().toList());
+        assertEquals(List.of("ctrl:3", Integer.toString(NetDmCmd.NET_DM_CMD_START.intValue()),
+                Integer.toString(NetDmCmd.NET_DM_CMD_STOP.intValue())), net.requests(), "GETFAMILY, START, STOP");
+    }
+
+    /** What a command prints and ends without looking at (-l list, --help) follows the same rule. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "No space left on device|5|dropscope: cannot write standard output: no space left on device",
+        "Broken pipe|0|"})
+    void listsAndHelpFollowTheRuleToo(String why, int exit, String line) {
+        for (String[] args : List.of(new String[] {"top", "-l", "list"}, new String[] {"--help"})) {
+            err.getBuffer().setLength(0);
+            CommandRun cli = CommandRun.dropscope().printingTo(out, err).stdout(FakeNetDm.failingAfter(0, why));
+            assertEquals(exit, cli.run(args).exit(), err.toString());
+            assertEquals(line == null ? List.of() : List.of(line), err.toString().lines().toList());
+        }
     }
 
     @Test

@@ -10,8 +10,6 @@ import io.netty.buffer.Unpooled;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Map;
 import java.util.TreeMap;
 import org.dropscope.event.DropEvent;
@@ -21,9 +19,7 @@ import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordNames;
 import org.dropscope.record.RecordReader;
 import org.dropscope.record.RecordVisitor;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code top} over NET_DM when a device traps packets in hardware: the kernel names each trap in
@@ -61,15 +57,11 @@ class TopNetDmTest {
         TopCommand cmd = new TopCommand();
         cmd.options.source.netDmSockets = net;
         cmd.handleSignals = false;
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(cmd));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         // One interval: it ends with STOP and every alert read, so the block holds them all.
-        assertEquals(ExitCodes.OK, cl.execute("--source", "netdm", "-l", "none", "--batch", "-n", "1",
-                "--interval", "10"), err::toString);
-        String block = out.toString();
+        CommandRun.Result run = CommandRun.of(cmd).run("--source", "netdm", "-l", "none", "--batch", "-n", "1",
+                "--interval", "10");
+        assertEquals(ExitCodes.OK, run.exit(), run::err);
+        String block = run.out();
         assertFalse(block.contains("trap#"), block);
         Map<String, Long> drops = new TreeMap<>();
         // Rows: drops/s, total, share, first, last, symbol, reason ("-": hardware drops have none).
@@ -91,11 +83,8 @@ class TopNetDmTest {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         cmd.stdout = file;
         net.alerts.whenRead = cmd::interrupt;
-        CommandLine cl = DropscopeCommand.withFailures(new CommandLine(cmd));
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(new StringWriter(), true));
-        cl.setErr(new PrintWriter(err, true));
-        assertEquals(ExitCodes.OK, cl.execute("--source", "netdm", "-l", "none", "-o", "-"), err::toString);
+        CommandRun.Result run = CommandRun.of(cmd).run("--source", "netdm", "-l", "none", "-o", "-");
+        assertEquals(ExitCodes.OK, run.exit(), run::err);
         RecordNames names = new RecordNames();
         Map<String, Long> drops = new TreeMap<>();
         ReadResult r = new RecordReader(new ByteArrayInputStream(file.toByteArray())).read(names.feeding(

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dropscope.testing.ProcFacts;
 
 /**
  * One resolved dropwatch line as the shell prints it:

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.dropscope.it.MountNamespace.TracefsState;
 import org.dropscope.testing.KernelTestSupport;
+import org.dropscope.testing.ProcFacts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * every NET_DM test) while datagrams went alternately to a closed port and to a full socket. As
  * {@link HotKeysIT} on this machine's kernel: every drop counted once or reported lost (the guest's
  * vCPUs are threads of a busy host, and its reader may fall behind), both keys handed to the
- * kernel's counters during the traffic.
+ * kernel's counters during the traffic. The traffic went on until the shell's stats said so, and
+ * then for 5000 drops of each key more: how much it sent depends on the guest's speed.
  */
 @Tag("kernel")
 class HotKeysGuestIT {
@@ -33,12 +35,18 @@ class HotKeysGuestIT {
     void keysHandedToTheKernelsCountersAreCountedExactlyOnceOn61() {
         List<VmScenario.Traffic> traffic = scenario.traffic();
         assertEquals(1, traffic.size(), "traffic steps of hotkeys.scenario");
+        long sent = traffic.get(0).sent();
         long noPorts = traffic.get(0).delta("NoPorts");
         long rcvbuf = traffic.get(0).delta("RcvbufErrors");
-        assertEquals(10_000, noPorts, "Udp NoPorts of the namespace");
-        assertTrue(rcvbuf > 9_000, "Udp RcvbufErrors of the namespace: " + rcvbuf);
+        // The sender alternates, a closed port first, and reads the full socket's few datagrams at the end.
+        assertEquals((sent + 1) / 2, noPorts, "Udp NoPorts of the namespace, of " + sent);
+        assertTrue(rcvbuf > sent / 2 - 100, "Udp RcvbufErrors of the namespace: " + rcvbuf + " of " + sent);
+        // The traffic went on for 5000 drops of each key after both were handed over.
+        assertTrue(noPorts > 5_000 && rcvbuf > 5_000, "the traffic ended before the hand-over: " + sent);
         List<String> out = scenario.output("hk");
         String shown = String.join("\n", out);
+        int stopped = IntStream.range(0, out.size()).filter(i -> out.get(i).endsWith(DropwatchText.STOPPED)).findFirst()
+                .orElseThrow(() -> new AssertionError("no stop line:\n" + shown));
         List<DropLine> lines = DropLine.parse(out);
         long noSocket = sum(lines, UDP_RECEIVE, "NO_SOCKET");
         long rcvbuff = sum(lines, UDP_QUEUE, "SOCKET_RCVBUFF");
@@ -49,7 +57,9 @@ class HotKeysGuestIT {
         // With nothing lost, this and the line above make both counts exact; the guest has no other traffic.
         assertEquals(noPorts + rcvbuf, noSocket + rcvbuff + lost, "drops printed plus samples lost vs the namespace's"
                 + " Udp NoPorts + RcvbufErrors:\n" + shown);
-        assertTrue(out.contains("keys counted in the kernel: 2"), "both keys in the kernel's counters:\n" + shown);
+        // The stats after stop: the ones asked during the traffic said 2 already, or the runner would not have gone on.
+        assertTrue(out.subList(stopped, out.size()).contains("keys counted in the kernel: 2"),
+                "both keys in the kernel's counters, and no other:\n" + shown);
         assertEquals(0, scenario.exitCode("hk"), "exit code");
     }
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.it;
 
-import static org.dropscope.it.NetDmVmIT.MON;
-import static org.dropscope.it.NetDmVmIT.NO_SOCKET;
-import static org.dropscope.it.NetDmVmIT.UDP_QUEUE;
-import static org.dropscope.it.NetDmVmIT.UDP_RECEIVE;
+import static org.dropscope.it.NetDmScenarios.MON;
+import static org.dropscope.it.NetDmScenarios.NO_SOCKET;
+import static org.dropscope.it.NetDmScenarios.UDP_QUEUE;
+import static org.dropscope.it.NetDmScenarios.UDP_RECEIVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

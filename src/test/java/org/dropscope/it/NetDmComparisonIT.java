@@ -44,8 +44,8 @@ class NetDmComparisonIT {
     /** dropwatch's line for each message that arrives between its STOP and the kernel's ACK: timing. */
     private static final String WAITING_FOR_ACK = "Waiting for deactivation ack...";
     private static final List<String[]> CAUSED = List.of(
-            new String[] {NetDmVmIT.UDP_RECEIVE, NetDmVmIT.NO_SOCKET},
-            new String[] {NetDmVmIT.UDP_QUEUE, NetDmVmIT.SOCKET_RCVBUFF});
+            new String[] {NetDmScenarios.UDP_RECEIVE, NetDmScenarios.NO_SOCKET},
+            new String[] {NetDmScenarios.UDP_QUEUE, NetDmScenarios.SOCKET_RCVBUFF});
 
     private static NetDmVm.Results vm;
 
@@ -70,8 +70,8 @@ class NetDmComparisonIT {
     void everyLineButTheAlertsIsDropwatchsLine(String scenario) {
         VmScenario dropwatch = vm.scenario(scenario, "dropwatch").assertRan();
         VmScenario dropscope = vm.scenario(scenario, "dropscope").assertRan();
-        List<String> expected = replies(dropwatch.output(NetDmVmIT.MON));
-        List<String> actual = replies(dropscope.output(NetDmVmIT.MON));
+        List<String> expected = replies(dropwatch.output(NetDmScenarios.MON));
+        List<String> actual = replies(dropscope.output(NetDmScenarios.MON));
         assertFalse(expected.isEmpty(), dropwatch::describe);
         assertEquals(String.join("\n", expected), String.join("\n", actual), () -> scenario
                 + ": the lines that are not alerts\n" + dropscope.describe());
@@ -87,8 +87,8 @@ class NetDmComparisonIT {
     void theCausedDropsPrintTheSameAlertsPerSession(String scenario) {
         VmScenario dropwatch = vm.scenario(scenario, "dropwatch").assertRan();
         VmScenario dropscope = vm.scenario(scenario, "dropscope").assertRan();
-        List<Session> theirs = dropwatch.sessions(NetDmVmIT.MON);
-        List<Session> ours = dropscope.sessions(NetDmVmIT.MON);
+        List<Session> theirs = dropwatch.sessions(NetDmScenarios.MON);
+        List<Session> ours = dropscope.sessions(NetDmScenarios.MON);
         assertEquals(theirs.size(), ours.size(), "monitoring sessions");
         for (int i = 0; i < theirs.size(); i++) {
             Map<String, Long> summaryTheirs = summary(theirs.get(i).lines());

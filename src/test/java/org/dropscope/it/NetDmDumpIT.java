@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.it;
 
-import static org.dropscope.it.NetDmVmIT.NET_DM_MAX_SYMBOL_LEN;
-import static org.dropscope.it.NetDmVmIT.NO_SOCKET;
-import static org.dropscope.it.NetDmVmIT.UDP_RECEIVE;
+import static org.dropscope.it.NetDmScenarios.NET_DM_MAX_SYMBOL_LEN;
+import static org.dropscope.it.NetDmScenarios.NO_SOCKET;
+import static org.dropscope.it.NetDmScenarios.UDP_RECEIVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,8 +45,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(MachineLock.class)
 @Tag("kernel")
 class NetDmDumpIT {
-    static final String SCENARIO = "dump";
-    static final String TOOL = "dropscope-dump";
     static final String INSTANCE = "dump";
     static final int TRUNC = 64;
     /** The second dump, ended with SIGTERM. */
@@ -61,7 +59,7 @@ class NetDmDumpIT {
     @BeforeAll
     static void read() throws IOException {
         vm = NetDmVm.results();
-        scenario = vm.scenario(SCENARIO, TOOL).assertRan();
+        scenario = vm.scenario(NetDmScenarios.DUMP_SCENARIO, NetDmScenarios.DUMP_TOOL).assertRan();
         records = new ArrayList<>();
         try (PcapReader r = new PcapReader(Files.newInputStream(pcap()))) {
             for (PcapReader.Record rec = r.next(); rec != null; rec = r.next()) {

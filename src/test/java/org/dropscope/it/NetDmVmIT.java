@@ -4,6 +4,13 @@ package org.dropscope.it;
 import static org.dropscope.it.DropwatchText.blocks;
 import static org.dropscope.it.DropwatchText.packetBlocks;
 import static org.dropscope.it.DropwatchText.summaryLines;
+import static org.dropscope.it.NetDmScenarios.CLI_TOOL;
+import static org.dropscope.it.NetDmScenarios.MON;
+import static org.dropscope.it.NetDmScenarios.NET_DM_MAX_SYMBOL_LEN;
+import static org.dropscope.it.NetDmScenarios.NO_SOCKET;
+import static org.dropscope.it.NetDmScenarios.SOCKET_RCVBUFF;
+import static org.dropscope.it.NetDmScenarios.UDP_QUEUE;
+import static org.dropscope.it.NetDmScenarios.UDP_RECEIVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,11 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.dropscope.cli.ExitCodes;
 import org.dropscope.it.DropwatchText.PacketBlock;
 import org.dropscope.it.DropwatchText.SummaryLine;
 import org.dropscope.it.VmScenario.Session;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.shell.ExitCodes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,16 +39,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("kernel")
 class NetDmVmIT {
-    /** Where Linux drops a UDP datagram nobody listens for, and one for a full socket, and why. */
-    static final String UDP_RECEIVE = "__udp4_lib_rcv";
-    static final String UDP_QUEUE = "udp_queue_rcv_one_skb";
-    static final String NO_SOCKET = "NO_SOCKET";
-    static final String SOCKET_RCVBUFF = "SOCKET_RCVBUFF";
-    /** NET_DM_MAX_SYMBOL_LEN: the kernel's symbol buffer, NUL included (include/uapi/linux/net_dropmon.h). */
-    static final int NET_DM_MAX_SYMBOL_LEN = 40;
-    /** Every scenario's monitoring instance. */
-    static final String MON = "mon";
-
     private static NetDmVm.Results vm;
 
     @BeforeAll
@@ -276,7 +273,7 @@ class NetDmVmIT {
 
     /** Runs of the shell and of the other monitoring subcommands (dump is checked by NetDmDumpIT). */
     static List<Arguments> dropscopeRuns() {
-        return NetDmVm.runs().stream().filter(r -> r[1].equals("dropscope") || r[1].equals(TopNetDmIT.TOOL))
+        return NetDmVm.runs().stream().filter(r -> r[1].equals("dropscope") || r[1].equals(CLI_TOOL))
                 .map(r -> Arguments.of(r[0], r[1])).toList();
     }
 

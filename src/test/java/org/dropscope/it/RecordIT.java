@@ -1,37 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.it;
 
+import static org.dropscope.it.Recordings.assertCleanRecording;
+import static org.dropscope.it.Recordings.awaitFile;
+import static org.dropscope.it.Recordings.read;
+import static org.dropscope.it.Recordings.recordKnownDrops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-import org.dropscope.event.DropEvent;
-import org.dropscope.event.DropOrigin;
+import org.dropscope.cli.ExitCodes;
 import org.dropscope.it.KnownDrops.DropKey;
-import org.dropscope.names.Location;
-import org.dropscope.record.ReadResult;
-import org.dropscope.record.RecordHeader;
-import org.dropscope.record.RecordNames;
-import org.dropscope.record.RecordReader;
-import org.dropscope.record.RecordVisitor;
-import org.dropscope.record.SourceKind;
-import org.dropscope.shell.ExitCodes;
+import org.dropscope.it.Recordings.Ending;
+import org.dropscope.it.Recordings.FileDrops;
+import org.dropscope.it.Recordings.Recorded;
 import org.dropscope.tracefs.DropReasons;
 import org.dropscope.tracefs.TracepointFormat;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,47 +36,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * SIGTERM or {@code --duration}: the file, read back with {@code RecordReader} and
  * {@code RecordNames}, holds per symbol and reason exactly the drops the kernel counted, nothing
  * lost, complete, mode 0600. Other processes' drops of the same kinds are handled as
- * {@link Interference} says.
- *
- * <p>{@link #recordKnownDrops} is the reusable part: it returns the file and the counts it must
- * hold per (symbol, reason), for checks of other readers of the same file ({@code report}).
+ * {@link Interference} says. {@link Recordings} runs it and reads the file.
  */
 @ExtendWith(MachineLock.class)
 @Tag("kernel")
 class RecordIT {
-    /** What a {@code record} run left. */
-    enum Ending { SIGTERM, DURATION }
-
     @TempDir
     Path dir;
-
-    /**
-     * One recording: the file, what it must hold per (symbol, reason) (the kernel's own counts),
-     * and how dropscope ran.
-     *
-     * @param perfWhileRecording perf event fds and ring mappings dropscope held while recording
-     * @param outlasted why the traffic may have missed the recording (it outlasted {@code --duration}), or null
-     */
-    record Recorded(Path file, Map<DropKey, Long> expected, int exit, List<String> stdout, String stderr,
-            int[] perfWhileRecording, String outlasted, String transcript) {
-    }
-
-    /**
-     * The {@code --duration} of an attempt, in seconds: it fixes the recording's length in advance,
-     * and the traffic (child JVMs) must end within it. A run the traffic outlasted is repeated with
-     * twice the duration.
-     */
-    private static int durationSeconds(int attempt) {
-        return 8 << (attempt - 1);
-    }
-
-    /**
-     * A record file's contents, by kind.
-     *
-     * @param stacked events whose stack id names a recorded, non-empty kernel call chain
-     */
-    record FileDrops(RecordHeader header, ReadResult result, Map<DropKey, Long> counts, long stacked) {
-    }
 
     @BeforeAll
     static void requirements() {
@@ -162,124 +118,5 @@ class RecordIT {
                         "report counts what was written before the kill\n" + r.describe());
             }
         }
-    }
-
-    /**
-     * Records the tracepoint with {@code extraArgs} while causing {@code datagrams} in a namespace
-     * of its own; a run that other processes disturbed is repeated ({@link Interference}).
-     */
-    static Recorded recordKnownDrops(Path dir, KnownDrops.Datagrams datagrams, Ending ending, String... extraArgs) {
-        return Interference.repeatWhileDisturbed("RecordIT", attempt -> recordOnce(dir.resolve("run" + attempt),
-                datagrams, ending, attempt, extraArgs), r -> {
-                    if (r.outlasted() != null) {
-                        return r.outlasted();
-                    }
-                    FileDrops f = read(r.file());
-                    return KnownDrops.disturbance(r.expected(), f.counts(), f.result().lost());
-                });
-    }
-
-    private static Recorded recordOnce(Path dir, KnownDrops.Datagrams datagrams, Ending ending, int attempt,
-            String... extraArgs) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path file = dir.resolve("drops.dsr");
-        Path ready = dir.resolve("ready");
-        List<String> args = new ArrayList<>(List.of("record", "-o", file.toString(), "--source", "tracepoint",
-                "--ready-file", ready.toString()));
-        int seconds = durationSeconds(attempt);
-        if (ending == Ending.DURATION) {
-            args.addAll(List.of("--duration", seconds + "s"));
-        }
-        args.addAll(List.of(extraArgs));
-        int cpus = ProcFacts.onlineCpus().size();
-        try (KnownDrops drops = KnownDrops.create();
-                ShellProcess p = ending == Ending.DURATION ? ShellProcess.startProbe(List.of(), args.toArray(new String[0]))
-                        : ShellProcess.start(List.of(), args.toArray(new String[0]))) {
-            awaitFile(ready, p);
-            String pid = Long.toString(p.pid());
-            int[] perf = {ProcFacts.perfFds(pid), ProcFacts.perfMappings(pid)};
-            assertEquals(cpus, perf[0], "perf event descriptors while recording, one per CPU\n" + p.transcript());
-            assertEquals(cpus, perf[1], "perf ring mappings while recording, one per CPU\n" + p.transcript());
-            Map<DropKey, Long> expected = drops.cause(datagrams);
-            String outlasted = null;
-            if (ending == Ending.SIGTERM) {
-                p.signal("TERM");
-            } else if (!p.isAlive()) {
-                outlasted = "the traffic outlasted --duration " + seconds + "s (a slow machine); a longer duration";
-            }
-            int exit = p.awaitExit(Commands.TIMEOUT.plusSeconds(seconds));
-            Map<DropKey, Long> placed = exit == 0 ? KnownDrops.placed(expected, read(file).counts()) : expected;
-            return new Recorded(file, placed, exit, p.stdout(), p.stderr(), perf, outlasted, p.transcript());
-        }
-    }
-
-    /** The checks every recording passes; returns what the file holds. */
-    static FileDrops assertCleanRecording(Recorded r) throws IOException {
-        assertNull(r.outlasted(), r.transcript());
-        assertEquals(0, r.exit(), r.transcript());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(r.file())), "file mode");
-        FileDrops f = read(r.file());
-        assertTrue(f.result().complete(), "complete file: " + f.result() + "\n" + r.transcript());
-        assertEquals(0, f.result().lost(), "lost events\n" + r.transcript());
-        assertEquals(SourceKind.TRACEPOINT, f.header().source());
-        assertEquals(Files.readString(Path.of("/proc/sys/kernel/osrelease"), StandardCharsets.US_ASCII).strip(),
-                f.header().kernelRelease());
-        String summary = "dropscope: recorded " + f.result().drops() + " drops (" + f.result().events() + " events, 0"
-                + " lost) in " + (f.result().blocks()) + " blocks, " + Files.size(r.file()) + " bytes, to " + r.file();
-        List<String> err = r.stderr().lines().toList();
-        assertEquals(2, err.size(), "stderr: the start line and the summary\n" + r.transcript());
-        assertTrue(err.get(0).startsWith("dropscope: recording drops from tracepoint skb:kfree_skb"), r.transcript());
-        assertEquals(summary, err.get(1), r.transcript());
-        return f;
-    }
-
-    /** Reads a record file: its header, result, and drops by (symbol, reason) as the file names them. */
-    static FileDrops read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            RecordReader reader = new RecordReader(in);
-            RecordHeader header = reader.header();
-            RecordNames names = new RecordNames();
-            Map<DropKey, Long> counts = new TreeMap<>(Comparator.comparing(DropKey::toString));
-            long[] stacked = {0};
-            ReadResult result = reader.read(names.feeding(new RecordVisitor() {
-                @Override
-                public void drop(DropEvent e) {
-                    List<Location> frames = e.stackId() < 0 ? null : names.stack(e.stackId());
-                    if (frames != null && !frames.isEmpty()) {
-                        stacked[0]++;
-                    }
-                    String symbol = e.origin() == DropOrigin.HARDWARE ? names.trap((int) e.location())
-                            : names.symbol(e.location());
-                    String reason = names.reason(e.reason());
-                    counts.merge(new DropKey(symbol == null ? "0x" + Long.toHexString(e.location()) : symbol,
-                            reason == null ? "-" : reason), e.count(), Long::sum);
-                }
-            }));
-            return new FileDrops(header, result, counts, stacked[0]);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    /** Waits until dropscope's {@code --ready-file} exists; fails if dropscope ends first or takes too long. */
-    private static void awaitFile(Path path, ShellProcess p) {
-        awaitReadyFile(path, p::isAlive, p::transcript);
-    }
-
-    /** As {@link #awaitFile}, for a dropscope process that {@code running} tells about. */
-    static void awaitReadyFile(Path path, BooleanSupplier running, Supplier<String> context) {
-        Commands.waitUntil(() -> {
-            if (Files.exists(path)) {
-                return true;
-            }
-            if (!running.getAsBoolean() && !Files.exists(path)) {
-                fail("dropscope ended without creating its ready file " + path + "\n" + context.get());
-            }
-            return false;
-        }, Commands.TIMEOUT, "the ready file " + path, context);
     }
 }

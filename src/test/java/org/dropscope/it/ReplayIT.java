@@ -5,22 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
-import org.dropscope.cli.DropscopeCommand;
+import org.dropscope.cli.CommandRun;
+import org.dropscope.cli.ExitCodes;
 import org.dropscope.it.DropwatchText.PacketBlock;
-import org.dropscope.shell.ExitCodes;
 import org.dropscope.testing.NetDmCapture;
 import org.dropscope.testing.NlmonPcap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code dropscope replay} on the three kinds of capture it promises to read, all made in this
@@ -56,21 +53,17 @@ class ReplayIT {
      * Standard error must be {@code expectedErr}.
      */
     private static List<String> replay(Path capture, String expectedErr) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = DropscopeCommand.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute("replay", capture.toString(), "--kallsyms", vm.dir().resolve("kallsyms.gz").toString());
-        assertEquals(ExitCodes.OK, rc, () -> capture + ": " + err);
-        assertEquals(expectedErr, err.toString(), capture::toString);
-        return out.toString().lines().toList();
+        CommandRun.Result r = CommandRun.dropscope("replay").run(capture.toString(), "--kallsyms",
+                vm.dir().resolve("kallsyms.gz").toString());
+        assertEquals(ExitCodes.OK, r.exit(), () -> capture + ": " + r.err());
+        assertEquals(expectedErr, r.err(), capture::toString);
+        return r.outLines();
     }
 
     @Test
     void anNlmonCaptureReplaysAsDropwatchPrintedItLive() {
         VmScenario s = vm.scenario("nlmon", "dropwatch").assertRan();
-        List<String> live = s.output(NetDmVmIT.MON).stream().filter(l -> !NOT_FROM_A_MESSAGE.matcher(l).matches())
+        List<String> live = s.output(NetDmScenarios.MON).stream().filter(l -> !NOT_FROM_A_MESSAGE.matcher(l).matches())
                 .toList();
         assertTrue(live.stream().anyMatch(l -> l.startsWith("drop at: ")), s::describe);
         List<String> replayed = replay(s.capture(), "");
@@ -101,7 +94,7 @@ class ReplayIT {
 
     @Test
     void dropscopeDumpsPcapReplaysAsOneBlockPerDropTheKernelCounted() {
-        VmScenario s = vm.scenario(NetDmDumpIT.SCENARIO, NetDmDumpIT.TOOL).assertRan();
+        VmScenario s = vm.scenario(NetDmScenarios.DUMP_SCENARIO, NetDmScenarios.DUMP_TOOL).assertRan();
         assertOneBlockPerDrop(s, s.dir().resolve("dump.pcap"), "");
     }
 
@@ -115,7 +108,7 @@ class ReplayIT {
         List<PacketBlock> blocks = DropwatchText.packetBlocks(replay(file, expectedErr));
         long noPorts = s.traffic().stream().mapToLong(t -> t.delta("NoPorts")).sum();
         assertEquals(s.traffic().get(0).sent(), noPorts, s::describe);
-        List<PacketBlock> ours = DropwatchText.blocks(blocks, NetDmVmIT.UDP_RECEIVE, NetDmVmIT.NO_SOCKET);
+        List<PacketBlock> ours = DropwatchText.blocks(blocks, NetDmScenarios.UDP_RECEIVE, NetDmScenarios.NO_SOCKET);
         assertEquals(noPorts, ours.size(), s::describe);
         for (PacketBlock b : ours) {
             assertEquals(64, b.length(), b::toString);

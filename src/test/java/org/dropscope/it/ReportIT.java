@@ -43,8 +43,8 @@ class ReportIT {
 
     @Test
     void theJsonReportOfARecordingCountsExactlyTheKernelsDropsBySymbolAndReason() throws IOException {
-        RecordIT.Recorded r = RecordIT.recordKnownDrops(dir, KnownDrops.DEFAULT, RecordIT.Ending.SIGTERM);
-        RecordIT.assertCleanRecording(r);
+        Recordings.Recorded r = Recordings.recordKnownDrops(dir, KnownDrops.DEFAULT, Recordings.Ending.SIGTERM);
+        Recordings.assertCleanRecording(r);
         ReportJson report = ReportJson.of(r.file());
         assertEquals(3, r.expected().size(), "kinds caused: " + r.expected());
         assertEquals(r.expected(), KnownDrops.only(r.expected(), keyed(report)), report.json()::toString);
@@ -65,9 +65,9 @@ class ReportIT {
 
     @Test
     void foldedStacksAndTheFlameGraphCountEveryDropUnderItsCallChain() throws IOException {
-        RecordIT.Recorded r = RecordIT.recordKnownDrops(dir, new KnownDrops.Datagrams(1000, 0, 0),
-                RecordIT.Ending.DURATION, "-g");
-        RecordIT.assertCleanRecording(r);
+        Recordings.Recorded r = Recordings.recordKnownDrops(dir, new KnownDrops.Datagrams(1000, 0, 0),
+                Recordings.Ending.DURATION, "-g");
+        Recordings.assertCleanRecording(r);
         long caused = r.expected().get(KnownDrops.NO_SOCKET);
         List<String> folded = run("report", "--folded", "--filter", "reason == NO_SOCKET", r.file().toString())
                 .stdoutLines();
@@ -111,7 +111,7 @@ class ReportIT {
         }
         try (KnownDrops drops = KnownDrops.create()) {
             CompletableFuture<String> json = Commands.readAll(pipeline.get(1).getInputStream());
-            RecordIT.awaitReadyFile(ready, pipeline.get(0)::isAlive, () -> errors(dir));
+            Recordings.awaitReadyFile(ready, pipeline.get(0)::isAlive, () -> errors(dir));
             Map<DropKey, Long> expected = drops.cause(KnownDrops.DEFAULT);
             pipeline.get(0).destroy(); // SIGTERM, as a script ends it
             for (Process p : pipeline) {

@@ -2,6 +2,7 @@
 package org.dropscope.it;
 
 import org.dropscope.cli.DropscopeCommand;
+import org.dropscope.testing.ProcFacts;
 
 /**
  * Runs dropscope's command line in this JVM, exactly as its {@code Main} does, then reports what

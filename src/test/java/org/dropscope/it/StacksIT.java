@@ -16,6 +16,7 @@ import org.dropscope.source.SourceException;
 import org.dropscope.source.tracepoint.TracepointOptions;
 import org.dropscope.source.tracepoint.TracepointSource;
 import org.dropscope.testing.KernelTestSupport;
+import org.dropscope.testing.ProcFacts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

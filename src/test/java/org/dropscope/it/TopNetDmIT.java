@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.it;
 
-import static org.dropscope.it.NetDmVmIT.NO_SOCKET;
-import static org.dropscope.it.NetDmVmIT.SOCKET_RCVBUFF;
-import static org.dropscope.it.NetDmVmIT.UDP_QUEUE;
-import static org.dropscope.it.NetDmVmIT.UDP_RECEIVE;
+import static org.dropscope.it.NetDmScenarios.NO_SOCKET;
+import static org.dropscope.it.NetDmScenarios.SOCKET_RCVBUFF;
+import static org.dropscope.it.NetDmScenarios.UDP_QUEUE;
+import static org.dropscope.it.NetDmScenarios.UDP_RECEIVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,14 +23,13 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class TopNetDmIT {
     static final String SCENARIO = "top";
-    static final String TOOL = "dropscope-cli";
 
     private static VmScenario scenario;
     private static List<VmScenario.Traffic> traffic;
 
     @BeforeAll
     static void read() {
-        scenario = NetDmVm.results().scenario(SCENARIO, TOOL).assertRan();
+        scenario = NetDmVm.results().scenario(SCENARIO, NetDmScenarios.CLI_TOOL).assertRan();
         traffic = scenario.traffic();
         assertEquals(3, traffic.size(), "traffic steps of top.scenario");
     }

@@ -35,7 +35,12 @@ final class VmScenario {
             return w.length > 1 ? w[1] : "";
         }
 
-        /** The output line (1-based) an expect step matched, or 0. */
+        /** Whether the step is a traffic step (run at once or started in the background), not its end. */
+        boolean startsTraffic() {
+            return keyword().equals("traffic") && !line.equals("traffic end");
+        }
+
+        /** The output line (1-based) an expect or repeat step matched, or 0. */
         int matchedLine() {
             return notes.stream().filter(n -> n.startsWith("line ")).mapToInt(n -> Integer.parseInt(n.substring(5)))
                     .findFirst().orElse(0);
@@ -141,9 +146,9 @@ final class VmScenario {
         int position = -1;
         int next = 0;
         for (Step s : steps()) {
-            if (s.keyword().equals("expect") && s.instance().equals(instance) && s.matchedLine() > 0) {
+            if (s.matchedLine() > 0 && s.instance().equals(instance)) {
                 position = s.matchedLine() - 1;
-            } else if (s.keyword().equals("traffic")) {
+            } else if (s.startsTraffic()) {
                 Traffic t = all.get(next++);
                 for (int i = 0; i < bounds.size(); i++) {
                     if (bounds.get(i)[0] <= position && position < bounds.get(i)[1]) {

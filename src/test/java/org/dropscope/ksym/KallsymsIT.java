@@ -99,9 +99,9 @@ class KallsymsIT {
     void productionLoaderResolvesFunctionsReadFromTheFile() throws IOException {
         assertTrue(ADDRESSES.size() >= 3, "found " + ADDRESSES.keySet() + " of " + FUNCTIONS);
         long t0 = System.nanoTime();
-        SymbolTable table = Kallsyms.load();
+        SymbolTable table = Kallsyms.symbolizer().table();
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("Kallsyms.load() from /proc: %d symbols in %d ms (first load in this JVM)%n",
+        System.out.printf("Kallsyms.symbolizer() from /proc: %d symbols in %d ms (first load in this JVM)%n",
                 table.size(), ms);
         for (Map.Entry<String, Long> e : ADDRESSES.entrySet()) {
             long address = e.getValue();

@@ -36,15 +36,6 @@ class SymbolTableTest {
     }
 
     @Test
-    void emptyTableResolvesNothing() {
-        SymbolTable t = SymbolTable.empty();
-        assertEquals(0, t.size());
-        assertEquals(-1, t.indexOf(0));
-        assertEquals(-1, t.indexOf(0xffffffff81000000L));
-        assertNull(t.resolve(-1L));
-    }
-
-    @Test
     void unsortedInputResolvesEveryLineToItself() throws IOException {
         List<Fixtures.Line> lines = Fixtures.lines("unsorted.txt");
         SymbolTable t = Fixtures.parse("unsorted.txt");

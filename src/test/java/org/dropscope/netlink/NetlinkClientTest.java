@@ -134,7 +134,6 @@ class NetlinkClientTest {
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> resolver.resolve("a-name-longer-than-15"));
         assertThrows(IllegalArgumentException.class, () -> resolver.resolve(""));
-        assertThrows(IllegalArgumentException.class, () -> resolver.resolve(0x10000));
     }
 
     @Test
@@ -311,11 +310,6 @@ class NetlinkClientTest {
     }
 
     private static byte[] bytesOf(String fixture) {
-        ByteBuf b = NetlinkFixtures.load(fixture);
-        try {
-            return ByteBufUtil.getBytes(b);
-        } finally {
-            b.release();
-        }
+        return NetlinkFixtures.bytes(fixture);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +39,16 @@ public final class NetlinkFixtures {
             return ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bytes of the fixture {@code name}, as {@link #load} reads them. */
+    public static byte[] bytes(String name) {
+        ByteBuf b = load(name);
+        try {
+            return ByteBufUtil.getBytes(b);
+        } finally {
+            b.release();
         }
     }
 

@@ -17,12 +17,6 @@ class NetlinkLayoutTest {
     }
 
     @Test
-    void messageLengthCountsTheHeader() {
-        assertEquals(16, NetlinkLayout.nlmsgLength(0));
-        assertEquals(20, NetlinkLayout.nlmsgLength(NetlinkLayout.GENL_HDRLEN));
-    }
-
-    @Test
     void attributeTypeDropsTheFlagBits() {
         assertEquals(12, NetlinkLayout.nlaType(NetlinkLayout.NLA_F_NESTED | 12));
         assertEquals(7, NetlinkLayout.nlaType(NetlinkLayout.NLA_F_NET_BYTEORDER | 7));

@@ -12,12 +12,12 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.io.OutputFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +47,7 @@ class RecordStreamTest {
     @Test
     void aWriterKilledMidwayLeavesEveryFlushedBlockReadable() throws Exception {
         Path file = dir.resolve("killed.dsrec");
-        OutputStream out = RecordFiles.create(file);
+        OutputStream out = OutputFiles.open(file);
         RecordWriter w = new RecordWriter(out, RecordFixtures.tracepointHeader(), RecordFixtures.NAMES,
                 new RecordWriter.Limits(10, Long.MAX_VALUE), System::nanoTime);
         DropEvent e = new DropEvent();
@@ -64,20 +64,6 @@ class RecordStreamTest {
         assertFalse(result.ended());
         assertEquals(20, result.events(), "two full blocks; the five events of the third were in memory");
         assertEquals(RecordFormatException.Kind.TRUNCATED, result.damage().kind());
-    }
-
-    @Test
-    void recordFilesAreCreatedOwnerOnlyAndAnExistingFileIsMadeSo() throws IOException {
-        Path fresh = dir.resolve("fresh.dsrec");
-        RecordFiles.create(fresh).close();
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
-
-        Path old = dir.resolve("old.dsrec");
-        Files.writeString(old, "previous contents");
-        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rw-r--r--"));
-        RecordFiles.create(old).close();
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(old)));
-        assertEquals(0, Files.size(old), "truncated");
     }
 
     @Test

@@ -10,17 +10,18 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
-import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.PacketDrop;
 import org.dropscope.names.DropNames;
+import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
+import org.dropscope.testing.FakeSource;
 import org.junit.jupiter.api.Test;
 
 /** The shell over NET_DM: dropwatch's settings commands and its alert-by-alert printing. */
@@ -82,7 +83,7 @@ class ShellNetDmTest {
         BufferedReader r = new BufferedReader(new StringReader(script));
         Shell sh = new Shell(prompt -> r.readLine(), new PrintWriter(out), new PrintWriter(new StringWriter()),
                 () -> source, settings, NAMES, new Shell.Settings("NET_DM", "kas", 10_000));
-        assertEquals(0, sh.run());
+        assertEquals(ShellEnd.EXITED, sh.run());
         return out.toString().lines().toList();
     }
 
@@ -114,7 +115,7 @@ class ShellNetDmTest {
 
     @Test
     void alertsArePrintedAsTheyArriveAndTheLimitEndsTheirMessageFirst() throws Exception {
-        AlertSource src = new AlertSource();
+        FakeSource src = alertSource(false);
         List<String> l = run("set alertlimit 2\nstart\nexit\n", src);
         int activated = l.indexOf("Kernel monitoring activated.");
         assertEquals(List.of(
@@ -127,13 +128,12 @@ class ShellNetDmTest {
                 "Deactivation requested, turning off monitoring",
                 "Got a stop message",
                 "Shutting down ..."), l.subList(activated + 1, l.size()));
-        assertEquals(1, src.closes);
+        assertEquals(1, src.closes.get());
     }
 
     @Test
     void packetAlertsPrintDropwatchsBlocks() throws Exception {
-        AlertSource src = new AlertSource();
-        src.packetMode = true;
+        FakeSource src = alertSource(true);
         List<String> l = run("set alertlimit 1\nstart\nexit\n", src);
         int activated = l.indexOf("Kernel monitoring activated.");
         assertEquals(List.of(
@@ -146,73 +146,23 @@ class ShellNetDmTest {
                 "Alert limit reached, deactivating!"), l.subList(activated + 1, activated + 8));
     }
 
-    /** Sends two summary alerts (or packet alerts) as soon as it starts. */
-    private static final class AlertSource implements DropSource {
-        boolean packetMode;
-        int closes;
-
-        @Override
-        public String description() {
-            return "fake NET_DM";
-        }
-
-        @Override
-        public DropNames names() {
-            return DropNames.NONE;
-        }
-
-        @Override
-        public int cpus() {
-            return 1;
-        }
-
-        @Override
-        public boolean sendsAlerts() {
-            return true;
-        }
-
-        @Override
-        public void start(DropAggregator aggregator) {
-            throw new AssertionError("an alert source is started with a listener");
-        }
-
-        @Override
-        public void start(DropAggregator aggregator, AlertListener alerts) {
-            // Alerts come from a reader thread, as NET_DM's do.
-            Thread reader = new Thread(() -> send(aggregator.newWriter(), alerts));
-            reader.start();
-        }
-
-        private void send(DropSink w, AlertListener alerts) {
-            w.begin();
-            w.drop(0, DropOrigin.SOFTWARE, PC, DropSink.NO_REASON, DropSink.NO_STACK, 5);
-            w.end();
-            long a = PacketDrop.ABSENT;
-            if (packetMode) {
-                for (int i = 0; i < 2; i++) {
-                    alerts.packet(new PacketDrop(0, PC, "__udp4_lib_rcv+0x9a2/0xe60", "NO_SOCKET", 1, null, null,
-                            a, PacketDrop.ABSENT_INT, a, a, null, null));
-                }
-                return;
-            }
-            alerts.summary(List.of(new AlertListener.SummaryEntry(DropOrigin.SOFTWARE, PC, null, 5),
-                    new AlertListener.SummaryEntry(DropOrigin.SOFTWARE, 0, null, 1),
-                    new AlertListener.SummaryEntry(DropOrigin.HARDWARE, 0, "ingress_vlan_filter", 3)));
-            alerts.summary(List.of(new AlertListener.SummaryEntry(DropOrigin.SOFTWARE, PC, null, 2)));
-        }
-
-        @Override
-        public void stop() {
-        }
-
-        @Override
-        public Map<String, Long> counters() {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {
-            closes++;
-        }
+    /** A NET_DM-like source: 5 drops, then two summary alerts (or two packet alerts) as soon as it starts. */
+    private static FakeSource alertSource(boolean packetMode) {
+        return new FakeSource("fake NET_DM", 1).kind(SourceKind.NETDM, EventClock.CLOCK_REALTIME)
+                .dropsAtStart(0, PC, DropSink.NO_REASON, 5)
+                .alerting(alerts -> {
+                    long a = PacketDrop.ABSENT;
+                    if (packetMode) {
+                        for (int i = 0; i < 2; i++) {
+                            alerts.packet(new PacketDrop(0, PC, "__udp4_lib_rcv+0x9a2/0xe60", "NO_SOCKET", 1, null,
+                                    null, a, PacketDrop.ABSENT_INT, a, a, null, null));
+                        }
+                        return;
+                    }
+                    alerts.summary(List.of(new AlertListener.SummaryEntry(DropOrigin.SOFTWARE, PC, null, 5),
+                            new AlertListener.SummaryEntry(DropOrigin.SOFTWARE, 0, null, 1),
+                            new AlertListener.SummaryEntry(DropOrigin.HARDWARE, 0, "ingress_vlan_filter", 3)));
+                    alerts.summary(List.of(new AlertListener.SummaryEntry(DropOrigin.SOFTWARE, PC, null, 2)));
+                });
     }
 }

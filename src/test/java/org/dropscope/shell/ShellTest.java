@@ -2,13 +2,17 @@
 package org.dropscope.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,6 +20,7 @@ import java.util.function.Function;
 import org.dropscope.names.DropNames;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.SourceException;
+import org.dropscope.testing.FakeSource;
 import org.dropscope.testing.HostileText;
 import org.dropscope.view.Printable;
 import org.junit.jupiter.api.Test;
@@ -43,8 +48,8 @@ class ShellTest {
     @Test
     void dropwatchsOwnTestScriptGivesDropwatchsLines() throws Exception {
         FakeSource src = new FakeSource(5, 0, 0);
-        int rc = shell(piped("set alertlimit 1\nstart\nstop\nexit\n"), src).run();
-        assertEquals(0, rc);
+        ShellEnd end = shell(piped("set alertlimit 1\nstart\nstop\nexit\n"), src).run();
+        assertEquals(ShellEnd.EXITED, end);
         assertEquals(List.of(
                 "setting alert capture limit to 1",
                 "Enabling monitoring...",
@@ -127,20 +132,50 @@ class ShellTest {
         assertEquals(1, src.closes.get());
     }
 
+    /**
+     * {@code printf 'start\n' | dropscope | head}: once standard output cannot be written, monitoring
+     * ends and the shell with it, instead of monitoring for nobody until Ctrl-C.
+     */
+    @Test
+    void endOfInputWhileMonitoringEndsOnceStandardOutputFails() throws Exception {
+        FakeSource src = new FakeSource(1, 0);
+        PrintWriter gone = new PrintWriter(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        });
+        Shell sh = new Shell(piped("start\n"), gone, new PrintWriter(err), () -> src, null, NAMES, SETTINGS);
+        assertEquals(ShellEnd.EXITED, assertTimeoutPreemptively(Duration.ofSeconds(30), sh::run));
+        assertEquals(1, src.stops.get());
+        assertEquals(1, src.closes.get());
+    }
+
     @Test
     void sourceFailureEndsTheShellWithItsExitCode() throws Exception {
         Shell sh = new Shell(piped("start\nstats\n"), new PrintWriter(out), new PrintWriter(err), () -> {
             throw new SourceException(SourceException.Kind.NO_PERMISSION, "perf_event_open(2): Permission denied");
         }, null, NAMES, SETTINGS);
-        assertEquals(ExitCodes.NO_PERMISSION, sh.run());
+        assertEquals(ShellEnd.failed(SourceException.Kind.NO_PERMISSION), sh.run());
         assertEquals("dropscope: perf_event_open(2): Permission denied\n", err.toString());
         assertEquals(List.of("Enabling monitoring..."), lines());
     }
 
     @Test
+    void ctrlCAtAnIdlePromptEndsTheShellInterrupted() throws Exception {
+        FakeSource src = new FakeSource(1, 0);
+        Shell sh = shell(prompt -> {
+            throw new Shell.UserInterrupt();
+        }, src);
+        assertEquals(ShellEnd.INTERRUPTED, sh.run());
+        assertEquals(0, src.starts.get());
+        assertEquals("", out.toString());
+    }
+
+    @Test
     void helpSetShowAndUnknownCommands() throws Exception {
         FakeSource src = new FakeSource(1, 0);
-        assertEquals(0, shell(piped("help\nset alertlimit x\nset trunc 10\nshow\nfrobnicate\n"), src).run());
+        assertEquals(ShellEnd.EXITED, shell(piped("help\nset alertlimit x\nset trunc 10\nshow\nfrobnicate\n"), src).run());
         String o = out.toString();
         assertTrue(o.contains("Command Syntax:"));
         assertTrue(o.contains("set alertlimit needs a number"));
@@ -156,7 +191,7 @@ class ShellTest {
         String sym = HostileText.name("__udp4_lib_rcv") + "+9a2";
         Shell sh = new Shell(piped("set alertlimit 1\nstart\nstop\nexit\n"), new PrintWriter(out), new PrintWriter(err),
                 () -> new FakeSource(5, 0, 0), null, source -> HostileText.NAMES, SETTINGS);
-        assertEquals(0, sh.run());
+        assertEquals(ShellEnd.EXITED, sh.run());
         HostileText.assertSafe(out.toString().getBytes(StandardCharsets.UTF_8), "the shell's lines");
         assertTrue(lines().contains("5 drops at " + Printable.word(sym) + " (0xffffffff81c3a9a2) [software] reason: "
                 + Printable.word(HostileText.name("NO_SOCKET"))), out::toString);
@@ -165,7 +200,7 @@ class ShellTest {
         Shell failing = new Shell(piped("start\n"), new PrintWriter(out), new PrintWriter(err), () -> {
             throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE, "extack: " + HostileText.ALL);
         }, null, NAMES, SETTINGS);
-        assertEquals(ExitCodes.NO_KERNEL_FEATURE, failing.run());
+        assertEquals(ShellEnd.failed(SourceException.Kind.NO_KERNEL_FEATURE), failing.run());
         HostileText.assertSafe(err.toString().getBytes(StandardCharsets.UTF_8), "the shell's error line");
     }
 

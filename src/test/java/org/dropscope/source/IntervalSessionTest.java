@@ -7,68 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
-import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.names.DropNames;
+import org.dropscope.testing.FakeSource;
 import org.junit.jupiter.api.Test;
 
 class IntervalSessionTest {
     /** Writes 5 drops at start and 7 more while stopping (what a ring still held). */
-    private static final class Source implements DropSource {
-        final AtomicInteger stops = new AtomicInteger();
-        final AtomicInteger closes = new AtomicInteger();
-        boolean failStop;
-        private DropSink writer;
-
-        @Override
-        public String description() {
-            return "test";
-        }
-
-        @Override
-        public DropNames names() {
-            return DropNames.NONE;
-        }
-
-        @Override
-        public int cpus() {
-            return 1;
-        }
-
-        @Override
-        public void start(DropAggregator aggregator) {
-            writer = aggregator.newWriter();
-            count(5);
-        }
-
-        @Override
-        public void stop() throws SourceException {
-            stops.incrementAndGet();
-            count(7);
-            if (failStop) {
-                throw new SourceException(SourceException.Kind.SYSTEM, "stop failed");
-            }
-        }
-
-        private void count(long n) {
-            writer.begin();
-            writer.drop(0, DropOrigin.SOFTWARE, 0x1234, DropSink.NO_REASON, DropSink.NO_STACK, n);
-            writer.end();
-        }
-
-        @Override
-        public Map<String, Long> counters() {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {
-            closes.incrementAndGet();
-        }
+    private static FakeSource source() {
+        return new FakeSource("test", 1).dropsAtStart(0, 0x1234, DropSink.NO_REASON, 5)
+                .dropsAtStop(0, 0x1234, DropSink.NO_REASON, 7);
     }
 
     private record Delivered(long total, boolean last) {
@@ -76,10 +24,10 @@ class IntervalSessionTest {
 
     @Test
     void tickLimitEndsWithALastSnapshotTakenAfterTheSourceStopped() throws Exception {
-        Source source = new Source();
+        FakeSource source = source();
         List<Delivered> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 10, 3, (s, last) -> seen.add(new Delivered(s.dropsTotal(), last)));
-        session.start(null);
+        session.start();
         assertTrue(session.awaitEnd(10_000), "three ticks");
         session.stop();
         session.stop();
@@ -93,10 +41,10 @@ class IntervalSessionTest {
 
     @Test
     void stopBeforeAnyTickDeliversEverythingOnceAndReleases() throws Exception {
-        Source source = new Source();
+        FakeSource source = source();
         List<Snapshot> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 600_000, 0, (s, last) -> seen.add(s));
-        session.start(null);
+        session.start();
         session.stop();
         session.stop();
         assertEquals(1, seen.size());
@@ -107,11 +55,10 @@ class IntervalSessionTest {
 
     @Test
     void aFailedStopStillDeliversAndReleasesThenSaysSo() throws Exception {
-        Source source = new Source();
-        source.failStop = true;
+        FakeSource source = source().failingStop("stop failed");
         List<Snapshot> seen = new ArrayList<>();
         IntervalSession session = new IntervalSession(source, 600_000, 0, (s, last) -> seen.add(s));
-        session.start(null);
+        session.start();
         SourceException e = assertThrows(SourceException.class, session::stop);
         assertEquals("stop failed", e.getMessage());
         assertEquals(1, seen.size());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dropscope.testing.Fuzzing;
 
 /**
  * The captured tracefs fixtures (src/test/resources/fixtures/tracefs, see README.md there) and
@@ -33,6 +34,8 @@ final class Fixtures {
 
     static final List<String> ALL = List.of(KFREE_6_18, CONSUME_6_18, KFREE_6_1, CONSUME_6_1,
             KFREE_5_10, CONSUME_5_10);
+    /** The seeds of the format fuzz targets. */
+    static final List<String> FUZZ_SEEDS = List.of(KFREE_6_18, CONSUME_6_18, KFREE_6_1, KFREE_5_10, CONSUME_5_10);
 
     private static final Pattern FIELD = Pattern.compile(
             "field:[^;]*?(\\w+)(?:\\[\\d*\\])?;\\toffset:(\\d+);\\tsize:(\\d+);\\tsigned:([01]);");
@@ -56,6 +59,11 @@ final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The bytes of each of {@link #FUZZ_SEEDS}. */
+    static List<byte[]> fuzzSeeds() {
+        return FUZZ_SEEDS.stream().map(f -> Fuzzing.resource(DIR + f)).toList();
     }
 
     static TracepointFormat parse(String fixture) throws IOException {

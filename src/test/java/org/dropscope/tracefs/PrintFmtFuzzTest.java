@@ -19,7 +19,7 @@ public class PrintFmtFuzzTest extends FuzzTarget {
 
     @Override
     public List<byte[]> seeds() {
-        return new TracepointFormatFuzzTest().seeds().stream().map(b -> {
+        return Fixtures.fuzzSeeds().stream().map(b -> {
             String text = new String(b, StandardCharsets.ISO_8859_1);
             int at = text.indexOf(PREFIX) + PREFIX.length();
             return text.substring(at, text.indexOf('\n', at)).getBytes(StandardCharsets.ISO_8859_1);

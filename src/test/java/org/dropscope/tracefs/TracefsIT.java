@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dropscope.source.tracepoint.KernelMounter;
+import org.dropscope.testing.ProcFacts;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -73,7 +74,7 @@ class TracefsIT {
             assertTrue(reasons.codeOf("NOT_SPECIFIED") >= 0, reasons.toString());
         }
 
-        String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        String release = ProcFacts.sysctl("kernel/osrelease");
         if (release.equals(FIXTURE_KERNEL)) {
             // same kernel as the fixture: the committed file must be what this kernel prints
             assertEquals(withoutId(Fixtures.text(Fixtures.KFREE_6_18)), withoutId(liveText));

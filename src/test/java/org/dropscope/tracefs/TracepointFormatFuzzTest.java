@@ -9,7 +9,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.dropscope.testing.FuzzTarget;
-import org.dropscope.testing.Fuzzing;
 
 /**
  * Fuzz target: a tracepoint {@code format} file through {@link TracepointFormat#parse}
@@ -18,13 +17,9 @@ import org.dropscope.testing.Fuzzing;
  * a parsed format keeps its text, and a reason table names every code it lists.
  */
 public class TracepointFormatFuzzTest extends FuzzTarget {
-    static final List<String> FIXTURES = List.of("linux-6.18.44-kfree_skb.format", "linux-6.18.44-consume_skb.format",
-            "debian-6.1.0-56-amd64-kfree_skb.format", "debian-5.10.0-46-amd64-kfree_skb.format",
-            "debian-5.10.0-46-amd64-consume_skb.format");
-
     @Override
     public List<byte[]> seeds() {
-        return FIXTURES.stream().map(f -> Fuzzing.resource("/fixtures/tracefs/" + f)).toList();
+        return Fixtures.fuzzSeeds();
     }
 
     @Override

@@ -14,7 +14,7 @@ class TopControlsTest {
     private static final TopScreen SCREEN = new TopScreen(ZoneOffset.UTC);
     private static final TopScreen.Run RUN = new TopScreen.Run("test", "6.18.0", null);
 
-    private final TopModelTest.Feed feed = new TopModelTest.Feed();
+    private final TopFixtures.Feed feed = new TopFixtures.Feed();
     private final TopControls controls = new TopControls(feed.model, TopModel.Grouping.SYMBOL_REASON,
             TopModel.Sort.RATE, DropPredicate.ALL);
 
@@ -42,10 +42,10 @@ class TopControlsTest {
 
     @Test
     void pauseFreezesTheScreenWhileCountingGoesOn() {
-        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10);
+        feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 10);
         tick(1);
         controls.key('p');
-        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 5);
+        feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 5);
         assertFalse(controls.update(feed.agg.snapshot(), 2000), "no redraw while paused");
         assertTrue(screen().get(2).endsWith("PAUSED"), screen().get(2));
         assertTrue(screen().get(4).contains(" 10 "), screen().get(4));
@@ -55,7 +55,7 @@ class TopControlsTest {
 
     @Test
     void resetWhilePausedShowsTheResetAtOnce() {
-        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10);
+        feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 10);
         tick(1);
         controls.key('p');
         controls.key('r');
@@ -65,8 +65,8 @@ class TopControlsTest {
 
     @Test
     void theFilterPromptTakesTextUntilEnterAndEmptyClears() {
-        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10)
-                .drop(TopModelTest.QUEUE, TopModelTest.RCVBUFF, DropSink.NO_STACK, 3);
+        feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 10)
+                .drop(TopFixtures.QUEUE, TopFixtures.RCVBUFF, DropSink.NO_STACK, 3);
         tick(1);
         controls.key('/');
         type("queuex");
@@ -90,8 +90,8 @@ class TopControlsTest {
 
     @Test
     void theFilterPromptTakesAnExpressionOfTheFilterLanguage() {
-        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10)
-                .drop(TopModelTest.QUEUE, TopModelTest.RCVBUFF, DropSink.NO_STACK, 3);
+        feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 10)
+                .drop(TopFixtures.QUEUE, TopFixtures.RCVBUFF, DropSink.NO_STACK, 3);
         tick(1);
         controls.key('/');
         type("reason =~ socket_* && symbol != __udp4_lib_rcv\r");
@@ -116,8 +116,8 @@ class TopControlsTest {
     void aFixedFilterAppliesWithTheTypedOne() {
         TopControls c = new TopControls(feed.model, TopModel.Grouping.SYMBOL, TopModel.Sort.RATE,
                 (symbol, reason, cpu) -> !"SOCKET_RCVBUFF".equals(reason));
-        feed.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 10)
-                .drop(TopModelTest.QUEUE, TopModelTest.RCVBUFF, DropSink.NO_STACK, 3);
+        feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 10)
+                .drop(TopFixtures.QUEUE, TopFixtures.RCVBUFF, DropSink.NO_STACK, 3);
         c.update(feed.agg.snapshot(), 1000);
         List<String> block = c.block(SCREEN, RUN);
         assertEquals(4, block.size(), block.toString());

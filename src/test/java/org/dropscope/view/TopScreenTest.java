@@ -26,9 +26,9 @@ class TopScreenTest {
 
     /** 12:00:01 UTC: 30 NO_SOCKET at __udp4_lib_rcv, 10 SOCKET_RCVBUFF at udp_queue_rcv_one_skb, 2 lost. */
     private static TopModel model() {
-        TopModelTest.Feed f = new TopModelTest.Feed();
-        f.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 30)
-                .drop(TopModelTest.QUEUE, TopModelTest.RCVBUFF, DropSink.NO_STACK, 10).lost(2);
+        TopFixtures.Feed f = new TopFixtures.Feed();
+        f.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 30)
+                .drop(TopFixtures.QUEUE, TopFixtures.RCVBUFF, DropSink.NO_STACK, 10).lost(2);
         f.tick(12 * 3600 + 1);
         return f.model;
     }
@@ -49,9 +49,9 @@ class TopScreenTest {
 
     @Test
     void rowsThatDoNotFitAreCountedOnOneLine() {
-        TopModelTest.Feed f = new TopModelTest.Feed();
+        TopFixtures.Feed f = new TopFixtures.Feed();
         for (int i = 0; i < 20; i++) {
-            f.drop(TopModelTest.UNKNOWN + i, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 100 - i);
+            f.drop(TopFixtures.UNKNOWN + i, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 100 - i);
         }
         f.tick(1);
         List<String> lines = SCREEN.screen(f.model, DEFAULT, RUN, 100, 12);
@@ -99,9 +99,9 @@ class TopScreenTest {
 
     @Test
     void stackRowsShowTheChainInnermostFirst() {
-        TopModelTest.Feed f = new TopModelTest.Feed();
+        TopFixtures.Feed f = new TopFixtures.Feed();
         int s = f.agg.stacks().intern(new long[] {1, 2}, 2);
-        f.drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET, s, 3);
+        f.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, s, 3);
         f.tick(1);
         List<String> lines = SCREEN.screen(f.model, view(TopModel.Grouping.STACK, "", false, null), RUN, 200, 8);
         assertEquals("   DROPS/S        TOTAL  SHARE  FIRST     LAST      REASON     STACK", lines.get(3));
@@ -111,7 +111,7 @@ class TopScreenTest {
 
     @Test
     void beforeTheFirstIntervalTheScreenSaysItWaits() {
-        TopModel m = new TopModel(TopModelTest.NAMES);
+        TopModel m = new TopModel(TopFixtures.NAMES);
         List<String> lines = SCREEN.screen(m, DEFAULT, RUN, 100, 8);
         assertEquals("dropscope top --:--:--  tracepoint skb:kfree_skb (test)", lines.get(0));
         assertEquals("(waiting for the first interval)", lines.get(4));
@@ -119,21 +119,21 @@ class TopScreenTest {
 
     @Test
     void aBatchBlockHasEveryRowUncut() {
-        TopModelTest.Feed f = new TopModelTest.Feed();
+        TopFixtures.Feed f = new TopFixtures.Feed();
         String longName = "x".repeat(TopScreen.MAX_SYMBOL + 10);
         DropNames names = new DropNames() {
             @Override
             public Symbol symbolAt(long pc) {
-                return pc == 1 ? new Symbol(longName, null, 0, 0x10) : TopModelTest.NAMES.symbolAt(pc);
+                return pc == 1 ? new Symbol(longName, null, 0, 0x10) : TopFixtures.NAMES.symbolAt(pc);
             }
 
             @Override
             public String reason(int code) {
-                return TopModelTest.NAMES.reason(code);
+                return TopFixtures.NAMES.reason(code);
             }
         };
         TopModel m = new TopModel(names);
-        f.drop(1, TopModelTest.NO_SOCKET, DropSink.NO_STACK, 5).drop(TopModelTest.UDP_A, TopModelTest.NO_SOCKET,
+        f.drop(1, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 5).drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET,
                 DropSink.NO_STACK, 7);
         m.update(f.agg.snapshot(), 3_600_000, 1_000_000_000L);
         List<String> block = SCREEN.block(m, DEFAULT, RUN);
@@ -153,7 +153,7 @@ class TopScreenTest {
         DropAggregator agg = new DropAggregator(2, 64, 16);
         DropSink w = agg.newWriter();
         w.begin();
-        w.drop(0, DropOrigin.SOFTWARE, TopModelTest.UDP_A, TopModelTest.NO_SOCKET, 5, 30);
+        w.drop(0, DropOrigin.SOFTWARE, TopFixtures.UDP_A, TopFixtures.NO_SOCKET, 5, 30);
         w.drop(0, DropOrigin.HARDWARE, 2, DropSink.NO_REASON, 5, 10);
         w.end();
         m.update(agg.snapshot(), 1000, 1_000_000_000L);

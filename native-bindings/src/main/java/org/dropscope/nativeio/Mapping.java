@@ -36,10 +36,6 @@ public final class Mapping implements AutoCloseable {
         return buffer.duplicate();
     }
 
-    public long address() {
-        return address;
-    }
-
     public long length() {
         return length;
     }

@@ -12,7 +12,6 @@ public final class NetlinkConstants {
     public static final int AF_NETLINK = 16;
 
     // protocols
-    public static final int NETLINK_ROUTE = 0;
     public static final int NETLINK_GENERIC = 16;
 
     // socket types
@@ -22,7 +21,6 @@ public final class NetlinkConstants {
     // setsockopt(SOL_NETLINK, ...)
     public static final int SOL_NETLINK = 270;
     public static final int NETLINK_ADD_MEMBERSHIP = 1;
-    public static final int NETLINK_DROP_MEMBERSHIP = 2;
     public static final int NETLINK_NO_ENOBUFS = 5;
     /** getsockopt: a bitmap of joined groups, group g in bit g-1. */
     public static final int NETLINK_LIST_MEMBERSHIPS = 9;
@@ -30,11 +28,9 @@ public final class NetlinkConstants {
     public static final int NETLINK_CAP_ACK = 10;
     /** Append NLMSGERR_ATTR_* attributes (a message, an offset) to error ACKs. */
     public static final int NETLINK_EXT_ACK = 11;
-    public static final int NETLINK_GET_STRICT_CHK = 12;
 
     // setsockopt(SOL_SOCKET, ...)
     public static final int SOL_SOCKET = 1;
-    public static final int SO_SNDBUF = 7;
     /** The kernel doubles the value set, and getsockopt reports the doubled value. */
     public static final int SO_RCVBUF = 8;
     /** As SO_RCVBUF but past net.core.rmem_max; needs CAP_NET_ADMIN. */
@@ -43,7 +39,6 @@ public final class NetlinkConstants {
     // recvmsg(2) flags
     /** As a flag: return the datagram's real length even when it did not fit. */
     public static final int MSG_TRUNC = 0x20;
-    public static final int MSG_DONTWAIT = 0x40;
 
     private NetlinkConstants() {
     }

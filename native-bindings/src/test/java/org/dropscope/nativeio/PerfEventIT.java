@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.nativeio;
 
-import static org.dropscope.nativeio.ProcSelf.PERF_EVENT_INODE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +16,7 @@ import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfEventAttr;
 import org.dropscope.perf.PerfMmapPage;
 import org.dropscope.testing.KernelTestSupport;
+import org.dropscope.testing.ProcFacts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -32,13 +32,13 @@ class PerfEventIT {
     @BeforeEach
     void needsRootAndNoLeftovers() {
         KernelTestSupport.requireRoot();
-        assertEquals(0, ProcSelf.descriptorsTo(PERF_EVENT_INODE), "perf events open before the test");
+        assertEquals(0, ProcFacts.perfFds("self"), "perf events open before the test");
     }
 
     @AfterEach
     void closedEventsLeaveNothingBehind() {
-        assertEquals(0, ProcSelf.descriptorsTo(PERF_EVENT_INODE), "perf event descriptors left open");
-        assertEquals(0, ProcSelf.mappingsOf(PERF_EVENT_INODE), "perf rings left mapped");
+        assertEquals(0, ProcFacts.perfFds("self"), "perf event descriptors left open");
+        assertEquals(0, ProcFacts.perfMappings("self"), "perf rings left mapped");
     }
 
     @Test
@@ -47,7 +47,7 @@ class PerfEventIT {
                 .type(PerfConstants.PERF_TYPE_SOFTWARE).config(PerfConstants.PERF_COUNT_SW_DUMMY)
                 .disabled(true).sampleIdAll(true).wakeupEvents(1)
                 .build().encode();
-        List<Integer> cpus = ProcSelf.onlineCpus();
+        List<Integer> cpus = ProcFacts.onlineCpus();
         List<PerfEvent> events = new ArrayList<>();
         List<Mapping> rings = new ArrayList<>();
         try {
@@ -65,8 +65,8 @@ class PerfEventIT {
                 event.enable();
                 event.disable();
             }
-            assertEquals(cpus.size(), ProcSelf.descriptorsTo(PERF_EVENT_INODE));
-            assertEquals(cpus.size(), ProcSelf.mappingsOf(PERF_EVENT_INODE));
+            assertEquals(cpus.size(), ProcFacts.perfFds("self"));
+            assertEquals(cpus.size(), ProcFacts.perfMappings("self"));
         } finally {
             rings.forEach(Mapping::close);
             events.forEach(PerfEvent::close);
@@ -87,15 +87,15 @@ class PerfEventIT {
         try (PerfEvent event = PerfEvent.open(attr, 0, -1, -1, 0);
                 Mapping ring = event.mmap(PerfMmapPage.mappingLength(DATA_PAGES))) {
             ByteBuffer page = ring.buffer().order(ByteOrder.LITTLE_ENDIAN);
-            ProcSelf.spin(30);
+            PerfCounting.spin(30);
             assertEquals(0, page.getLong(PerfMmapPage.OFFSET_DATA_HEAD), "samples while disabled");
-            assertEquals(0, ProcSelf.count(event));
+            assertEquals(0, PerfCounting.count(event));
 
             event.enable();
-            ProcSelf.spin(50);
+            PerfCounting.spin(50);
             event.disable();
             long head = page.getLong(PerfMmapPage.OFFSET_DATA_HEAD);
-            long counted = ProcSelf.count(event);
+            long counted = PerfCounting.count(event);
             assertTrue(head > 0, "no sample after 50 ms of thread CPU time");
             assertTrue(counted >= 30_000_000L, "task-clock counted " + counted + " ns in 50 ms of thread CPU time");
 
@@ -110,11 +110,11 @@ class PerfEventIT {
             RING_U64.setRelease(page, PerfMmapPage.OFFSET_DATA_TAIL, head);
             assertEquals(head, page.getLong(PerfMmapPage.OFFSET_DATA_TAIL));
 
-            ProcSelf.spin(30);
+            PerfCounting.spin(30);
             assertEquals(head, page.getLong(PerfMmapPage.OFFSET_DATA_HEAD), "samples after disable");
-            assertEquals(counted, ProcSelf.count(event), "counting after disable");
+            assertEquals(counted, PerfCounting.count(event), "counting after disable");
             event.reset();
-            assertEquals(0, ProcSelf.count(event), "count after reset");
+            assertEquals(0, PerfCounting.count(event), "count after reset");
         }
     }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.nativeio;
 
-import static org.dropscope.nativeio.ProcSelf.PERF_EVENT_INODE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfEventAttr;
 import org.dropscope.testing.KernelTestSupport;
+import org.dropscope.testing.ProcFacts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -36,19 +36,19 @@ class TracefsIT {
     @BeforeEach
     void mountTracefs() throws NativeException {
         KernelTestSupport.requireRoot();
-        assertFalse(ProcSelf.isMounted(mountPoint, "tracefs"));
+        assertFalse(ProcFacts.isMounted(mountPoint, "tracefs"));
         Mounts.mount("nodev", mountPoint.toString(), "tracefs",
                 Mounts.MS_NOSUID | Mounts.MS_NODEV | Mounts.MS_NOEXEC, null);
-        assertTrue(ProcSelf.isMounted(mountPoint, "tracefs"), "tracefs not in /proc/self/mountinfo");
+        assertTrue(ProcFacts.isMounted(mountPoint, "tracefs"), "tracefs not in /proc/self/mountinfo");
     }
 
     @AfterEach
     void unmountTracefs() throws NativeException {
-        if (ProcSelf.isMounted(mountPoint, "tracefs")) {
+        if (ProcFacts.isMounted(mountPoint, "tracefs")) {
             Mounts.umount(mountPoint.toString(), 0);
         }
-        assertFalse(ProcSelf.isMounted(mountPoint, "tracefs"), "tracefs still mounted");
-        assertEquals(0, ProcSelf.descriptorsTo(PERF_EVENT_INODE), "perf event descriptors left open");
+        assertFalse(ProcFacts.isMounted(mountPoint, "tracefs"), "tracefs still mounted");
+        assertEquals(0, ProcFacts.perfFds("self"), "perf event descriptors left open");
     }
 
     @Test
@@ -69,7 +69,7 @@ class TracefsIT {
                 assertEquals(Errno.EBADF, Native.close(OTHER_FD));
             }
             event.disable();
-            assertEquals(3, ProcSelf.count(event), "close(2) calls counted through the filter");
+            assertEquals(3, PerfCounting.count(event), "close(2) calls counted through the filter");
 
             NativeException e = assertThrows(NativeException.class, () -> event.setFilter("fd == 1"));
             assertEquals(Errno.EEXIST, e.errno(), "a second filter on one event");
@@ -100,7 +100,7 @@ class TracefsIT {
                 () -> Mounts.mount("nodev", plainDir.toString(), "no-such-fs", 0, null));
         assertEquals(Errno.ENODEV, e.errno());
         assertEquals("no-such-fs on " + plainDir, e.context());
-        assertFalse(ProcSelf.isMounted(plainDir, "no-such-fs"));
+        assertFalse(ProcFacts.isMounted(plainDir, "no-such-fs"));
     }
 
     @Test
@@ -108,9 +108,9 @@ class TracefsIT {
         Path events = mountPoint.resolve("events");
         assertTrue(Files.isDirectory(events));
         Mounts.umount(mountPoint.toString(), Mounts.MNT_DETACH);
-        assertFalse(ProcSelf.isMounted(mountPoint, "tracefs"));
+        assertFalse(ProcFacts.isMounted(mountPoint, "tracefs"));
         Mounts.mount("nodev", mountPoint.toString(), "tracefs", Mounts.MS_NOSUID, "mode=700");
-        assertTrue(ProcSelf.isMounted(mountPoint, "tracefs"));
+        assertTrue(ProcFacts.isMounted(mountPoint, "tracefs"));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(mountPoint)));
     }
 }

@@ -33,17 +33,9 @@ public final class NetDmConstants {
     // attributes nested inside NET_DM_ATTR_IN_PORT
     public static final int NET_DM_ATTR_PORT_NETDEV_IFINDEX = 0; // u32
     public static final int NET_DM_ATTR_PORT_NETDEV_NAME = 1;    // string
-    public static final int NET_DM_ATTR_PORT_MAX = 1;
 
     // attributes nested inside NET_DM_ATTR_STATS and NET_DM_ATTR_HW_STATS
     public static final int NET_DM_ATTR_STATS_DROPPED = 0;       // u64
-    public static final int NET_DM_ATTR_STATS_MAX = 0;
-
-    // legacy NET_DM_CMD_CONFIG entry types (the kernel answers EOPNOTSUPP to that command)
-    public static final int NET_DM_CFG_VERSION = 0;
-    public static final int NET_DM_CFG_ALERT_COUNT = 1;
-    public static final int NET_DM_CFG_ALERT_DELAY = 2;
-    public static final int NET_DM_CFG_MAX = 3;
 
     // struct net_dm_alert_msg: payload of NET_DM_CMD_ALERT, followed by `entries` drop points
     public static final int NET_DM_ALERT_MSG_SIZE = 4;

@@ -43,8 +43,8 @@ public final class NetDmRequests {
     /**
      * NET_DM_CMD_START with the NET_DM_ATTR_SW_DROPS / NET_DM_ATTR_HW_DROPS flags asked for, and
      * only those. With neither flag the kernel starts software monitoring, for compatibility with
-     * pre-5.4 clients: {@code start(false, false)} is not a no-op (see
-     * {@link #kernelMonitorsSoftware}).
+     * pre-5.4 clients: {@code start(false, false)} is not a no-op (net_dm_cmd_trace in
+     * net/core/drop_monitor.c).
      */
     public ByteBuf start(boolean swDrops, boolean hwDrops) {
         return trace(NetDmCmd.NET_DM_CMD_START, swDrops, hwDrops);
@@ -53,15 +53,6 @@ public final class NetDmRequests {
     /** NET_DM_CMD_STOP, with the same flags and the same no-flag default as {@link #start}. */
     public ByteBuf stop(boolean swDrops, boolean hwDrops) {
         return trace(NetDmCmd.NET_DM_CMD_STOP, swDrops, hwDrops);
-    }
-
-    /**
-     * What the kernel does with software drops for a START or STOP with these flags
-     * (net_dm_cmd_trace: no flag at all means software): true when {@code swDrops}, or when
-     * neither flag is set.
-     */
-    public static boolean kernelMonitorsSoftware(boolean swDrops, boolean hwDrops) {
-        return swDrops || !hwDrops;
     }
 
     /**

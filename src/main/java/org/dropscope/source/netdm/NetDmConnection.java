@@ -59,24 +59,15 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
         this.alertBufferBytes = alertBufferBytes;
     }
 
-    /** {@link #connect(int)} with sessions receiving into {@value #DEFAULT_ALERT_BUFFER} bytes. */
-    public static NetDmConnection connect() throws SourceException {
-        return connect(DEFAULT_ALERT_BUFFER);
-    }
-
     /**
-     * Opens a control socket and resolves the family, for the shell.
+     * Opens a control socket through {@code sockets} and resolves the family, for the shell,
+     * {@code top} and {@code record} (tests pass sockets that replay a kernel's messages).
      *
      * @param alertBufferBytes the receive buffer each session's alert socket asks for
      *     (SO_RCVBUFFORCE, see socket(7); the kernel doubles it for its bookkeeping)
      * @throws SourceException when the kernel has no NET_DM family here (module missing, kernel
      *     without CONFIG_NET_DROP_MONITOR, or a network namespace other than the initial one)
      */
-    public static NetDmConnection connect(int alertBufferBytes) throws SourceException {
-        return connect(NetDmSockets.KERNEL, alertBufferBytes);
-    }
-
-    /** {@link #connect(int)} through {@code sockets} (tests replay a kernel's messages). */
     public static NetDmConnection connect(NetDmSockets sockets, int alertBufferBytes) throws SourceException {
         return connect(sockets, SHELL_ALTERNATIVE, alertBufferBytes);
     }
@@ -136,7 +127,7 @@ public final class NetDmConnection implements SourceFactory, NetDmSettings, Auto
      * What a record file's header says of NET_DM (docs/file-format.md, tag 10): the family's
      * version and the configuration monitoring runs with.
      */
-    public Map<String, String> recordProperties() throws SourceException {
+    Map<String, String> recordProperties() throws SourceException {
         Config c = config();
         Map<String, String> p = new LinkedHashMap<>();
         p.put("netdm.family.version", Integer.toString(control.family().version()));

@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source.netdm;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
-import org.dropscope.netlink.NetlinkClient;
+import org.dropscope.capture.NetDmCaptureWriter;
 import org.dropscope.netlink.NetlinkDecoderException;
 import org.dropscope.netlink.NetlinkListener;
 import org.dropscope.netlink.NlMsg;
-import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapWriter;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
@@ -20,7 +16,7 @@ import org.dropscope.source.SourceException;
  * LINKTYPE_NETLINK pcap that Wireshark's {@code net_dm} dissector decodes. The file starts with
  * nlctrl's dump of every generic netlink family (so that Wireshark can tell which family id is
  * NET_DM in this boot), then holds every message that arrives on NET_DM's {@code events} group,
- * byte for byte, stamped with the time it was received.
+ * byte for byte, stamped with the time it was received ({@link NetDmCaptureWriter}).
  *
  * <p>Unless passive, the dump configures NET_DM for packet alerts with the truncation and queue
  * length asked for, and starts monitoring; {@link #requestStop()} (a signal) makes
@@ -70,11 +66,8 @@ public final class NetDmDump implements AutoCloseable {
     private final Clock clock;
     private final int familyId;
     private final AlertChannel alerts;
-    /** One message at a time, copied out of the receive buffer for the writer. */
-    private final ByteBuf scratch = Unpooled.buffer(NetlinkClient.DEFAULT_BUFFER_SIZE);
-    private PcapWriter out;
+    private NetDmCaptureWriter capture;
     private volatile boolean stopRequested;
-    private IOException writeFailure;
     private long families;
     private long written;
 
@@ -104,9 +97,9 @@ public final class NetDmDump implements AutoCloseable {
      * @throws SourceException when NET_DM refuses the configuration or START, or the family dump
      */
     public Result run(PcapWriter out, Runnable started) throws SourceException, IOException {
-        this.out = out;
-        families = connection.dumpFamilies(this::write);
-        if (writeFailure != null) {
+        capture = new NetDmCaptureWriter(out, clock);
+        families = connection.dumpFamilies(capture::write);
+        if (capture.failure() != null) {
             return result(-1);
         }
         long tailBefore = tailDropped();
@@ -116,7 +109,7 @@ public final class NetDmDump implements AutoCloseable {
             connection.startMonitoring();
         }
         started.run();
-        alerts.readUntil(() -> stopRequested || writeFailure != null,
+        alerts.readUntil(() -> stopRequested || capture.failure() != null,
                 options.passive() ? AlertChannel.AfterStop.NOTHING : connection::stopMonitoring);
         long tailAfter = tailBefore < 0 ? -1 : tailDropped();
         return result(tailAfter < 0 ? -1 : tailAfter - tailBefore);
@@ -128,7 +121,7 @@ public final class NetDmDump implements AutoCloseable {
     }
 
     private Result result(long tailDrops) {
-        return new Result(families, written, alerts.socketDrops(), alerts.overruns(), tailDrops, writeFailure);
+        return new Result(families, written, alerts.socketDrops(), alerts.overruns(), tailDrops, capture.failure());
     }
 
     /** NET_DM's tail drops so far, software and hardware; -1 if the kernel cannot say (before 5.4). */
@@ -141,28 +134,12 @@ public final class NetDmDump implements AutoCloseable {
         }
     }
 
-    /** Appends one message, as received; after a failed write, nothing more. */
-    private void write(NlMsg msg) {
-        if (writeFailure != null) {
-            return;
-        }
-        Instant now = clock.instant();
-        scratch.clear();
-        msg.encode(scratch);
-        try {
-            // Packet type 4 (outgoing) for every message, as dwdump and nlmon captures have it.
-            out.write(now.getEpochSecond() * 1_000_000L + now.getNano() / 1000, NetlinkPcap.PACKET_OUTGOING, scratch);
-        } catch (IOException e) {
-            writeFailure = e;
-        }
-    }
-
     /** Closes the alert socket. Idempotent. */
     @Override
     public void close() {
         alerts.close();
-        if (scratch.refCnt() > 0) {
-            scratch.release();
+        if (capture != null) {
+            capture.close();
         }
     }
 
@@ -171,11 +148,8 @@ public final class NetDmDump implements AutoCloseable {
         @Override
         public void onMulticast(NlMsg msg) {
             // The socket joined NET_DM's group only; anything else is not NET_DM's to keep.
-            if (msg.type() == familyId && writeFailure == null) {
-                write(msg);
-                if (writeFailure == null) {
-                    written++;
-                }
+            if (msg.type() == familyId && capture.write(msg)) {
+                written++;
             }
         }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.capture.NetDmEvents;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
@@ -20,15 +21,18 @@ import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.netlink.dropmon.NetDmMessageDecoder;
 import org.dropscope.netlink.dropmon.NetDmPacketAlert;
 import org.dropscope.netlink.dropmon.NetDmSummaryAlert;
+import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropRouter;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFacts;
 import org.dropscope.source.SourceFilter;
 
 /**
  * One NET_DM monitoring session: an {@link AlertChannel} (a socket of its own joined to the
  * family's {@code events} multicast group), a reader thread ({@code dropscope-netdm}) that decodes every alert into the
- * aggregator and hands it to the shell as it arrives, and START/STOP sent through the
+ * aggregator and hands it, as it arrives, to the {@link #alertTo alert listener} if there is one, and START/STOP sent through the
  * {@link NetDmConnection}.
  *
  * <p>Losses: when alerts come faster than the reader, the socket overruns (ENOBUFS) and the
@@ -37,6 +41,8 @@ import org.dropscope.source.SourceFilter;
  * session. Packet alerts the kernel could not even queue are its "tail drops", in {@code stats}.
  */
 final class NetDmSource implements DropSource {
+    /** NET_DM_ATTR_TIMESTAMP's clock, which summary alerts are stamped on as they are received. */
+    private static final EventClock CLOCK = EventClock.CLOCK_REALTIME;
 
     private final NetDmConnection connection;
     private final int receiveBuffer;
@@ -79,8 +85,18 @@ final class NetDmSource implements DropSource {
         return 1;
     }
 
+    /** Asks the kernel for NET_DM's configuration (CONFIG_GET): the properties name it. */
     @Override
-    public boolean sendsAlerts() {
+    public SourceFacts facts() throws SourceException {
+        return new SourceFacts(SourceKind.NETDM, description(), cpus(), CLOCK, null, connection.recordProperties());
+    }
+
+    @Override
+    public synchronized boolean alertTo(AlertListener listener) {
+        if (reader != null) {
+            throw new IllegalStateException("give a NET_DM source its alert listener before start");
+        }
+        alerts = listener;
         return true;
     }
 
@@ -104,12 +120,7 @@ final class NetDmSource implements DropSource {
     }
 
     @Override
-    public void start(DropAggregator aggregator) throws SourceException {
-        start(aggregator, null);
-    }
-
-    @Override
-    public synchronized void start(DropAggregator aggregator, AlertListener listener) throws SourceException {
+    public synchronized void start(DropAggregator aggregator) throws SourceException {
         if (closed || reader != null) {
             throw new IllegalStateException("a NET_DM session runs once; open a new one");
         }
@@ -122,7 +133,6 @@ final class NetDmSource implements DropSource {
             throw e;
         }
         writer = aggregator.newWriter();
-        alerts = listener;
         reader = new Thread(this::readLoop, "dropscope-netdm");
         reader.setDaemon(true);
         reader.start();
@@ -205,16 +215,11 @@ final class NetDmSource implements DropSource {
                 writer.begin();
                 writer.lost(0, socketDrops);
                 writer.end();
-                route.lost(realtimeNanos(), 0, socketDrops);
+                route.lost(CLOCK.nanos(), 0, socketDrops);
             }
         } catch (Throwable t) {
             readerFailure = t;
         }
-    }
-
-    /** CLOCK_REALTIME in nanoseconds, as NET_DM_ATTR_TIMESTAMP; millisecond resolution, no allocation. */
-    private static long realtimeNanos() {
-        return System.currentTimeMillis() * 1_000_000L;
     }
 
     /** Runs on the reader thread, inside {@link AlertChannel#readUntil}. */
@@ -240,7 +245,7 @@ final class NetDmSource implements DropSource {
             List<AlertListener.SummaryEntry> entries = NetDmEvents.entries(a);
             writer.begin();
             try {
-                long now = realtimeNanos();
+                long now = CLOCK.nanos();
                 for (AlertListener.SummaryEntry e : entries) {
                     long location = e.origin() == DropOrigin.HARDWARE ? names.trapId(e.trapName()) : e.pc();
                     route.drop(writer,
@@ -260,7 +265,7 @@ final class NetDmSource implements DropSource {
                 DropOrigin origin = p.isHardware() ? DropOrigin.HARDWARE : DropOrigin.SOFTWARE;
                 long location = p.isHardware() ? names.trapId(String.valueOf(p.hwTrapName())) : p.pc();
                 int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : names.reasonCode(p.reason());
-                long time = p.timestampNanos() != 0 ? p.timestampNanos() : realtimeNanos();
+                long time = p.timestampNanos() != 0 ? p.timestampNanos() : CLOCK.nanos();
                 route.drop(writer, event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
                         .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength()));
             } finally {

@@ -17,8 +17,11 @@ import org.dropscope.nativeio.NativeException;
 import org.dropscope.nativeio.PerfEvent;
 import org.dropscope.nativeio.Poller;
 import org.dropscope.perf.PerfRing;
+import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
+import org.dropscope.source.EventClock;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFacts;
 import org.dropscope.source.SourceFilter;
 import org.dropscope.tracefs.DropReasons;
 import org.dropscope.tracefs.KfreeSkbLayout;
@@ -182,6 +185,13 @@ public final class TracepointSource implements DropSource {
     @Override
     public int cpus() {
         return setup.cpuIdCount();
+    }
+
+    /** Sample times are on CLOCK_MONOTONIC: the events are opened with {@code use_clockid} on it. */
+    @Override
+    public SourceFacts facts() {
+        return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC, formatText(),
+                Map.of());
     }
 
     /** The tracepoint's {@code format} file as read at open time, verbatim, for a record file's header. */

@@ -4,7 +4,6 @@ package org.dropscope.netlink.dropmon;
 import static org.dropscope.netlink.NetlinkFixtures.assertDrained;
 import static org.dropscope.netlink.NetlinkFixtures.buffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,9 +61,8 @@ class NetDmRequestsTest {
     }
 
     @Test
-    void startWithoutFlagsSendsNoFlagAndTheKernelTakesItAsSoftware() {
+    void startWithoutFlagsSendsNoFlag() {
         assertSameBytes(headers(20, 3), requests.start(false, false));
-        assertTrue(NetDmRequests.kernelMonitorsSoftware(false, false), "net_dm_cmd_trace's default");
     }
 
     @Test
@@ -80,8 +78,6 @@ class NetDmRequestsTest {
         hwOnly.writeShortLE(4);      // nla_len
         hwOnly.writeShortLE(21);     // NET_DM_ATTR_HW_DROPS
         assertSameBytes(hwOnly, requests.stop(false, true));
-        assertFalse(NetDmRequests.kernelMonitorsSoftware(false, true));
-        assertTrue(NetDmRequests.kernelMonitorsSoftware(true, true));
     }
 
     @Test

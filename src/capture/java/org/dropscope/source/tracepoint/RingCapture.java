@@ -203,7 +203,7 @@ public final class RingCapture {
         sb.append("A perf ring image of a hot-key counting group (`HotCountGroup`) on `skb:kfree_skb`, captured ")
           .append("from the running kernel: the data area of CPU ").append(cpu).append("'s group leader's ring ")
           .append("from offset 0 to `data_head`, unwrapped, nothing consumed. Written by `RingCapture` ")
-          .append("(src/test/java/org/dropscope/source/tracepoint), run by `bench/capture-fixture.sh`.\n\n");
+          .append("(src/capture/java/org/dropscope/source/tracepoint), run by `bench/capture-fixture.sh`.\n\n");
         sb.append("- **Kernel:** Linux ").append(release).append(" x86_64, little-endian.\n");
         sb.append("- **Date:** ").append(LocalDate.now(ZoneOffset.UTC)).append(" (VM clock).\n");
         sb.append("- **Command:** `").append(command).append("`, as root.\n");
@@ -406,7 +406,7 @@ public final class RingCapture {
         sb.append("A perf ring image of `skb:kfree_skb` samples captured from the running kernel: the data area of CPU ")
           .append(cpu).append("'s ring from offset 0 to `data_head`, i.e. every record in ring order, unwrapped ")
           .append("(the ring never filled), nothing consumed. Written by `RingCapture` ")
-          .append("(src/test/java/org/dropscope/source/tracepoint), run by `bench/capture-fixture.sh`.\n\n");
+          .append("(src/capture/java/org/dropscope/source/tracepoint), run by `bench/capture-fixture.sh`.\n\n");
         sb.append("- **Kernel:** Linux ").append(release)
           .append(" x86_64, little-endian (`uname -r` carries a local build suffix, left out here).\n");
         sb.append("- **Date:** ").append(LocalDate.now(ZoneOffset.UTC)).append(" (VM clock).\n");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.dropscope.source.netdm;
+package org.dropscope.capture;
 
 import io.netty.buffer.ByteBuf;
 import java.io.BufferedInputStream;
@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.dropscope.event.AlertListener;
-import org.dropscope.event.PacketDrop;
 import org.dropscope.nativeio.NetlinkConstants;
 import org.dropscope.netlink.GenlFamily;
 import org.dropscope.netlink.GenlFamilyDecoder;
@@ -41,12 +40,11 @@ import org.dropscope.pcap.Rereadable;
  * {@link Handler#malformed} as cut, and the replay goes on.
  */
 public final class NetDmReplay {
-    /** What a replay finds, in file order. */
-    public interface Handler {
-        void summary(List<AlertListener.SummaryEntry> entries);
-
-        void packet(PacketDrop drop);
-
+    /**
+     * What a replay finds, in file order: the alerts, as the live source hands them to its
+     * {@link AlertListener}, and the rest of what the kernel sent.
+     */
+    public interface Handler extends AlertListener {
         void config(NetDmMessage.Config config);
 
         void stats(NetDmMessage.Stats stats);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.dropscope.source.netdm;
+package org.dropscope.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

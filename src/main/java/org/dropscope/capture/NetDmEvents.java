@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.dropscope.source.netdm;
+package org.dropscope.capture;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

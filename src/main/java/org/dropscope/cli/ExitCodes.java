@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.dropscope.shell;
+package org.dropscope.cli;
 
+import org.dropscope.shell.ShellEnd;
 import org.dropscope.source.SourceException;
 
 /**
@@ -18,7 +19,10 @@ public final class ExitCodes {
     public static final int NO_PERMISSION = 3;
     /** The kernel lacks a feature: tracefs, the skb:kfree_skb tracepoint, NET_DM. */
     public static final int NO_KERNEL_FEATURE = 4;
-    /** A file cannot be read or written, or is corrupt: kallsyms, tracepoint format, a capture, dump's output. */
+    /**
+     * A file cannot be read or written, or is corrupt: kallsyms, tracepoint format, a capture, any
+     * output (a reader that went away is {@link #OK}: cli.Failures.cannotWrite).
+     */
     public static final int BAD_INPUT = 5;
     /** A system call failed for a reason outside dropscope (memory, file descriptors). */
     public static final int SYSTEM = 6;
@@ -28,6 +32,7 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
+    /** The code for a source's failure: its kind says whose fault it was. */
     public static int of(SourceException.Kind kind) {
         switch (kind) {
             case NO_PERMISSION:
@@ -41,5 +46,13 @@ public final class ExitCodes {
             default:
                 return SYSTEM;
         }
+    }
+
+    /** The code the shell ends with: 0, 130 at Ctrl-C on an idle prompt, or its source's failure. */
+    public static int of(ShellEnd end) {
+        if (end.interrupted()) {
+            return INTERRUPTED;
+        }
+        return end.failure() == null ? OK : of(end.failure());
     }
 }
