@@ -3,6 +3,7 @@ package org.dropscope.source.tracepoint;
 
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
@@ -11,12 +12,13 @@ import org.dropscope.event.DropSink;
 import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.DropFilter;
 import org.dropscope.filter.KernelFilter;
-import org.dropscope.nativeio.EventFd;
-import org.dropscope.nativeio.Mapping;
 import org.dropscope.nativeio.NativeException;
-import org.dropscope.nativeio.PerfEvent;
-import org.dropscope.nativeio.Poller;
 import org.dropscope.perf.PerfRing;
+import org.dropscope.perf.PerfSyscalls;
+import org.dropscope.perf.PerfSyscalls.Event;
+import org.dropscope.perf.PerfSyscalls.Poll;
+import org.dropscope.perf.PerfSyscalls.RingMapping;
+import org.dropscope.perf.PerfSyscalls.Wakeup;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
@@ -47,16 +49,17 @@ public final class TracepointSource implements DropSource {
     private static final long DISABLE_GRACE_MILLIS = 20;
 
     private final TracepointSetup setup;
+    private final PerfSyscalls calls;
     /** Per CPU: the event whose ring is mapped and whose fd is polled (a group's leader). */
-    private final PerfEvent[] events;
+    private final Event[] events;
     /** Per CPU, when hot keys are counted in the kernel; else null. */
     private final HotCountGroup[] groups;
     private final HotKeys hot;
     /** The kernel's part of --filter, which every counting group's sampler and counter carries. */
     private String kernelFilter;
-    private final Mapping[] mappings;
+    private final RingMapping[] mappings;
     private final PerfRing[] rings;
-    private final EventFd wakeup;
+    private final Wakeup wakeup;
     /** Whether the events were opened with PERF_FORMAT_LOST. */
     private final boolean lostReadable;
     /** Per ring: samples reported lost by records; reader thread only. */
@@ -75,14 +78,15 @@ public final class TracepointSource implements DropSource {
     /** Why hot keys are not counted in the kernel although asked for, or null. */
     private String hotUnavailable;
 
-    private TracepointSource(TracepointSetup setup, PerfEvent[] events, HotCountGroup[] groups, HotKeys hot,
-            Mapping[] mappings, PerfRing[] rings, EventFd wakeup, boolean lostReadable) {
+    private TracepointSource(TracepointSetup setup, PerfSyscalls calls, Event[] events, HotCountGroup[] groups, HotKeys hot,
+            RingMapping[] mappings, PerfRing[] rings, Wakeup wakeup, boolean lostReadable) {
         this.groups = groups;
         this.hot = hot;
         this.lostReadable = lostReadable;
         this.lostReported = new long[rings.length];
         this.samplesRead = new long[rings.length];
         this.setup = setup;
+        this.calls = calls;
         this.events = events;
         this.mappings = mappings;
         this.rings = rings;
@@ -96,10 +100,15 @@ public final class TracepointSource implements DropSource {
      * @throws SourceException with a one-line cause and fix when anything is missing
      */
     public static TracepointSource open(TracepointOptions options) throws SourceException {
-        TracepointSetup setup = TracepointSetup.read(options);
+        return open(TracepointSetup.read(options), PerfSyscalls.KERNEL);
+    }
+
+    /** {@link #open(TracepointOptions)} with the kernel's answers given: tests pass a fake. */
+    static TracepointSource open(TracepointSetup setup, PerfSyscalls calls) throws SourceException {
+        TracepointOptions options = setup.options();
         if (options.countsHotKeys()) {
             try {
-                return openAll(setup, options, true);
+                return openAll(setup, calls, options, true);
             } catch (SourceException e) {
                 if (e.kind() == SourceException.Kind.NO_PERMISSION) {
                     throw e;
@@ -107,26 +116,27 @@ public final class TracepointSource implements DropSource {
                 // A kernel that refuses part of the counting group (a tracepoint group leader,
                 // PERF_EVENT_IOC_SET_OUTPUT, PERF_SAMPLE_READ) still samples: every drop is
                 // counted, only at the cost of a sample each.
-                TracepointSource plain = openAll(setup, options, false);
+                TracepointSource plain = openAll(setup, calls, options, false);
                 plain.hotUnavailable = e.getMessage();
                 return plain;
             }
         }
-        return openAll(setup, options, false);
+        return openAll(setup, calls, options, false);
     }
 
     /**
      * Per online CPU, a counting group ({@link HotCountGroup}) whose leader's ring is mapped, or
      * one sampling event with its ring; all disabled. A failure half way releases what was opened.
      */
-    private static TracepointSource openAll(TracepointSetup setup, TracepointOptions options, boolean counting)
+    private static TracepointSource openAll(TracepointSetup setup, PerfSyscalls calls, TracepointOptions options,
+            boolean counting)
             throws SourceException {
         int[] cpus = setup.onlineCpus();
-        PerfEvent[] events = new PerfEvent[cpus.length];
+        Event[] events = new Event[cpus.length];
         HotCountGroup[] groups = counting ? new HotCountGroup[cpus.length] : null;
-        Mapping[] mappings = new Mapping[cpus.length];
+        RingMapping[] mappings = new RingMapping[cpus.length];
         PerfRing[] rings = new PerfRing[cpus.length];
-        EventFd wakeup = null;
+        Wakeup wakeup = null;
         boolean ok = false;
         try {
             long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
@@ -137,18 +147,18 @@ public final class TracepointSource implements DropSource {
             boolean lostReadable = !counting;
             for (int i = 0; i < cpus.length; i++) {
                 if (counting) {
-                    groups[i] = HotCountGroup.open(setup, cpus[i], hot.capacity());
+                    groups[i] = HotCountGroup.open(setup, calls, cpus[i], hot.capacity());
                     events[i] = groups[i].leader();
                 } else {
-                    events[i] = i == 0 ? PerfErrors.openIfValid(attr, cpus[i], setup)
-                            : PerfErrors.open(attr, cpus[i], setup);
+                    events[i] = i == 0 ? PerfErrors.openIfValid(calls, attr, cpus[i], setup)
+                            : PerfErrors.open(calls, attr, cpus[i], setup);
                     if (events[i] == null) {
                         // PERF_FORMAT_LOST is Linux 6.0+; older kernels reject the read_format with
                         // EINVAL. Without it, losses still arrive as PERF_RECORD_LOST records, except
                         // those no later sample on that CPU brings out before stop.
                         attr = setup.perfEventAttr(false);
                         lostReadable = false;
-                        events[i] = PerfErrors.open(attr, cpus[i], setup);
+                        events[i] = PerfErrors.open(calls, attr, cpus[i], setup);
                     }
                 }
                 mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
@@ -157,9 +167,9 @@ public final class TracepointSource implements DropSource {
                     hot.samplers(cpus[i], groups[i].redirectSamplers());
                 }
             }
-            wakeup = PerfErrors.eventFd();
+            wakeup = PerfErrors.wakeup(calls);
             ok = true;
-            return new TracepointSource(setup, events, groups, hot, mappings, rings, wakeup, lostReadable);
+            return new TracepointSource(setup, calls, events, groups, hot, mappings, rings, wakeup, lostReadable);
         } finally {
             if (!ok) {
                 release(events, groups, mappings, rings, wakeup);
@@ -351,7 +361,7 @@ public final class TracepointSource implements DropSource {
             return;
         }
         enabled = false;
-        for (PerfEvent e : events) {
+        for (Event e : events) {
             try {
                 // A group's leader: disabling it stops all its members at once.
                 e.disable();
@@ -362,12 +372,7 @@ public final class TracepointSource implements DropSource {
     }
 
     private void readLoop(DropSink writer) {
-        int[] fds = new int[rings.length + 1];
-        for (int i = 0; i < rings.length; i++) {
-            fds[i] = events[i].fd();
-        }
-        fds[rings.length] = wakeup.fd();
-        Poller poller = new Poller(fds);
+        Poll poller = calls.poll(List.of(events), wakeup);
         int[] cpus = setup.onlineCpus();
         try {
             while (true) {
@@ -384,7 +389,7 @@ public final class TracepointSource implements DropSource {
                 if (hot != null && residual == null) {
                     promoteHotKey();
                 }
-                if (poller.readable(rings.length)) {
+                if (poller.woken()) {
                     wakeup.drain();
                 }
             }
@@ -489,8 +494,8 @@ public final class TracepointSource implements DropSource {
         hot.handedOver();
     }
 
-    private static void release(PerfEvent[] events, HotCountGroup[] groups, Mapping[] mappings, PerfRing[] rings,
-            EventFd wakeup) {
+    private static void release(Event[] events, HotCountGroup[] groups, RingMapping[] mappings, PerfRing[] rings,
+            Wakeup wakeup) {
         for (int i = 0; i < events.length; i++) {
             if (rings[i] != null) {
                 rings[i].close();
