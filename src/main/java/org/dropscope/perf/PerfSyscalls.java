@@ -2,9 +2,9 @@
 package org.dropscope.perf;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import org.dropscope.nativeio.NativeException;
-import org.dropscope.nativeio.PerfEvent;
 
 /**
  * The perf system calls of a tracepoint session, in one place: perf_event_open(2), mmap(2) of an
@@ -41,7 +41,10 @@ public interface PerfSyscalls {
      * order, as read(2) of a perf event fills it.
      */
     static ByteBuffer readBuffer(int words) {
-        return PerfEvent.readBuffer(words);
+        if (words < 1 || words > 4096) {
+            throw new IllegalArgumentException("words " + words + " (expected: 1 to 4096)");
+        }
+        return ByteBuffer.allocateDirect(8 * words).order(ByteOrder.nativeOrder());
     }
 
     /** One perf event file descriptor. */

@@ -503,11 +503,10 @@ public final class TracepointSource implements DropSource {
             if (mappings[i] != null) {
                 mappings[i].close();
             }
-            if (events[i] != null) {
-                events[i].close();
-            }
             if (groups != null && groups[i] != null) {
-                groups[i].close();     // its leader is events[i]: closing twice is harmless
+                groups[i].close();     // its leader is events[i]
+            } else if (events[i] != null) {
+                events[i].close();
             }
         }
         if (wakeup != null) {

@@ -36,19 +36,7 @@ class HotKeysTest {
 
     /** A counting group's sample from sampler {@code g}, with the group's values as given. */
     private static byte[] sample(int g, long[] group, long location, int reason) {
-        RingImage.Rec r = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(IDS[g]).u64(group.length);
-        for (long v : group) {
-            r.u64(v);
-        }
-        return r.u32(44)
-                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
-                .u64(0xffff888012345600L)    // skbaddr
-                .u64(location)
-                .u64(0)                      // rx_sk
-                .u16(0x0800).u16(0)          // protocol, hole
-                .u32(reason)
-                .u32(0)                      // padding to 8-byte record alignment
-                .bytes();
+        return KfreeSkbRecords.groupSample(IDS[g], group, location, reason);
     }
 
     /** Group values: leader, S0, S1, S2, C1, C2. */

@@ -95,13 +95,13 @@ class KfreeSkbDecoderFilterTest {
 
     private static byte[][] mixedSamples() {
         return new byte[][] {
-            KfreeSkbDecoderTest.timedSample(1, UDP_RCV, NO_SOCKET, 0x0800),
-            KfreeSkbDecoderTest.timedSample(2, UDP_RCV, SOCKET_RCVBUFF, 0x0800),
-            KfreeSkbDecoderTest.timedSample(3, UDP_RCV, NO_SOCKET, 0x86dd),
-            KfreeSkbDecoderTest.timedSample(4, UDP_RCV + 8, NO_SOCKET, 0x0800),
-            KfreeSkbDecoderTest.timedSample(5, UDP_RCV, SOCKET_RCVBUFF, 0x86dd),
-            KfreeSkbDecoderTest.timedSample(6, UDP_RCV, NO_SOCKET, 0x0800),
-            KfreeSkbDecoderTest.timedSample(7, UDP_RCV, 1, 0x0800),
+            KfreeSkbRecords.timedSample(1, UDP_RCV, NO_SOCKET, 0x0800),
+            KfreeSkbRecords.timedSample(2, UDP_RCV, SOCKET_RCVBUFF, 0x0800),
+            KfreeSkbRecords.timedSample(3, UDP_RCV, NO_SOCKET, 0x86dd),
+            KfreeSkbRecords.timedSample(4, UDP_RCV + 8, NO_SOCKET, 0x0800),
+            KfreeSkbRecords.timedSample(5, UDP_RCV, SOCKET_RCVBUFF, 0x86dd),
+            KfreeSkbRecords.timedSample(6, UDP_RCV, NO_SOCKET, 0x0800),
+            KfreeSkbRecords.timedSample(7, UDP_RCV, 1, 0x0800),
         };
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source.tracepoint;
 
+import static org.dropscope.source.tracepoint.KfreeSkbRecords.sample;
+import static org.dropscope.source.tracepoint.KfreeSkbRecords.timedSample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,20 +25,6 @@ class KfreeSkbDecoderTest {
     private static final int LOC = 16;
     private static final int REASON = 36;
     private static final long UDP_RCV = 0xffffffff81c3a9a2L;
-
-    /** A RAW-only sample of the 6.11+ kfree_skb entry. */
-    private static byte[] sample(long location, int reason) {
-        return new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
-                .u32(44)                     // raw size: 40-byte entry + 4 bytes padding
-                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
-                .u64(0xffff888012345600L)    // skbaddr
-                .u64(location)               // location
-                .u64(0)                      // rx_sk
-                .u16(0x0800).u16(0)          // protocol, hole
-                .u32(reason)                 // reason
-                .u32(0)                      // padding to 8-byte record alignment
-                .bytes();
-    }
 
     @Test
     void countsSamplesAndLostRecordsPerCpu() {
@@ -71,21 +59,6 @@ class KfreeSkbDecoderTest {
             }
         }
         assertEquals(0, dec.malformed());
-    }
-
-    /** A TIME + RAW sample of the 6.11+ entry, as a recording source opens its events. */
-    static byte[] timedSample(long time, long location, int reason, int protocol) {
-        return new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
-                .u64(time)                   // PERF_SAMPLE_TIME
-                .u32(44)                     // raw size
-                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
-                .u64(0xffff888012345600L)    // skbaddr
-                .u64(location)               // location
-                .u64(0)                      // rx_sk
-                .u16(protocol).u16(0)        // protocol, hole
-                .u32(reason)                 // reason
-                .u32(0)                      // padding
-                .bytes();
     }
 
     @Test
