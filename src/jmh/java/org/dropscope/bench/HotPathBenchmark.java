@@ -70,8 +70,8 @@ public class HotPathBenchmark {
         }
         // Sized as the shell's Monitor sizes it.
         DropAggregator aggregator = new DropAggregator(2, 1 << 16, 1 << 14);
-        decoder = new KfreeSkbDecoder(new SampleFormat(sampleType), layout.locationOffset(), layout.reasonOffset(),
-                aggregator.stacks());
+        decoder = new KfreeSkbDecoder(KfreeSkbDecoder.Config.of(new SampleFormat(sampleType), layout)
+                .withStacks(aggregator.stacks()));
         writer = aggregator.newWriter();
         indexingWriter = new IndexingSink(BenchFixtures.symbolTable(), aggregator.newWriter());
         replay = new RingReplay(BenchFixtures.ringImage(image));

@@ -252,18 +252,9 @@ public final class TracepointSource implements DropSource {
         if (closed || reader != null) {
             throw new IllegalStateException("a tracepoint source runs once; open a new one");
         }
-        decoder = new KfreeSkbDecoder(hot != null ? TracepointSetup.HOT_SAMPLE_FORMAT : setup.sampleFormat(),
-                setup.layout().locationOffset(),
-                setup.layout().reasonOffset(), aggregator.stacks());
-        if (recorder != null) {
-            decoder.record(recorder, setup.layout().protocolOffset());
-        }
-        if (residual != null) {
-            decoder.filter(residual, setup.layout().protocolOffset());
-        }
-        if (hot != null) {
-            decoder.hotKeys(hot);
-        }
+        decoder = new KfreeSkbDecoder(KfreeSkbDecoder.Config
+                .of(hot != null ? TracepointSetup.HOT_SAMPLE_FORMAT : setup.sampleFormat(), setup.layout())
+                .withStacks(aggregator.stacks()).recording(recorder).filtering(residual).countingHotKeys(hot));
         DropSink writer = aggregator.newWriter();
         reader = new Thread(() -> readLoop(writer), "dropscope-tracepoint");
         reader.setDaemon(true);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class HotKeysTest {
     private static final int LOC = 16;
     private static final int REASON = 36;
+    private static final int PROTOCOL = 32;
     private static final long UDP_RCV = 0xffffffff81c3a9a2L;
     private static final long UDP_QUEUE = 0xffffffff81c3b000L;
     private static final long TCP = 0xffffffff81b00000L;
@@ -51,8 +52,8 @@ class HotKeysTest {
     }
 
     private static Snapshot decode(HotKeys hot, DropAggregator agg, byte[]... records) {
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, null);
-        dec.hotKeys(hot);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(
+                KfreeSkbDecoder.Config.of(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, PROTOCOL).countingHotKeys(hot));
         RingImage img = new RingImage(4);
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
             for (byte[] r : records) {
@@ -214,8 +215,8 @@ class HotKeysTest {
     @Test
     void aSampleWithTheWrongNumberOfValuesOrAnUnknownIdIsMalformed() {
         HotKeys hot = keys();
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, null);
-        dec.hotKeys(hot);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(
+                KfreeSkbDecoder.Config.of(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, PROTOCOL).countingHotKeys(hot));
         RingImage img = new RingImage(1);
         DropAggregator agg = new DropAggregator(4, 64, 16);
         byte[] unknown = sample(0, group(1, 0, 0, 0, 0), TCP, 2);

@@ -72,14 +72,10 @@ class KfreeSkbDecoderFilterTest {
 
     private static KfreeSkbDecoder decoder(String filter, DropAggregator agg, Counting recorder)
             throws FilterException {
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(
-                new SampleFormat(PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
         SourceFilter f = SourceFilter.parse(filter, SYMBOLS);
-        if (recorder != null) {
-            dec.record(recorder, PROTOCOL);
-        }
-        dec.filter(f.compile(f.expr(), NAMES, ReasonNames.NONE), PROTOCOL);
-        return dec;
+        return new KfreeSkbDecoder(KfreeSkbDecoder.Config
+                .of(new SampleFormat(PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, PROTOCOL)
+                .recording(recorder).filtering(f.compile(f.expr(), NAMES, ReasonNames.NONE)));
     }
 
     /** Writes one round of samples: 3 kept (NO_SOCKET, IPv4), 4 rejected, then drains them as CPU 1. */
