@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The reader thread's per-event work over a ring image captured from a 6.18 kernel: PerfRing
  * drain, KfreeSkbDecoder, and counting into a DropAggregator writer, one batch per ring lap, as
- * {@code TracepointSource.drainAll} does. One invocation is one lap of the image; the
+ * {@code RingReader}'s pass over each CPU's ring does. One invocation is one lap of the image; the
  * {@code events} counter gives events per second.
  *
  * <p>{@code decodeAggregate} is what the product does per event: it names locations later, once

@@ -41,7 +41,7 @@ final class FakeTracepoint {
     }
 
     static TracepointSource open(TracepointOptions options, int cpus, FakePerfSyscalls perf) throws SourceException {
-        return TracepointSource.open(setup(options, cpus), perf);
+        return TracepointSource.open(setup(options, cpus), perf, System::nanoTime);
     }
 
     private static TracepointFormat format() {

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The loss arithmetic of a tracepoint session, over fake rings and counts: what the kernel's
  * PERF_RECORD_LOST records report, plus, once the events are disabled and the rings drained, what
- * the events' own counts say no record reported (see {@code countUnreportedLosses}).
+ * the events' own counts say no record reported (see {@link CpuStream#unreportedLosses}).
  */
 class TracepointLossTest {
     private static final int NO_SOCKET = 3;
