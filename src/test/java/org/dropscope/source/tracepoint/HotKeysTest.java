@@ -11,7 +11,6 @@ import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropSink;
-import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRing;
 import org.dropscope.perf.RingImage;
 import org.junit.jupiter.api.Test;
