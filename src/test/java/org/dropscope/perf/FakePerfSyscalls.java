@@ -40,6 +40,7 @@ public final class FakePerfSyscalls implements PerfSyscalls {
     private final Map<Call, Map<Integer, Integer>> attempts = new EnumMap<>(Call.class);
     private final Map<String, Integer> failures = new HashMap<>();
     private int nextFd = FIRST_FD;
+    private int polls;
 
     /**
      * Makes the {@code nth} (from 1) call of {@code call} on {@code cpu} fail with {@code errno};
@@ -75,6 +76,13 @@ public final class FakePerfSyscalls implements PerfSyscalls {
     public List<String> log() {
         synchronized (lock) {
             return List.copyOf(log);
+        }
+    }
+
+    /** poll(2) calls made so far: once the nth has begun, the caller's work after the (n-1)th is done. */
+    public int polls() {
+        synchronized (lock) {
+            return polls;
         }
     }
 
@@ -162,6 +170,7 @@ public final class FakePerfSyscalls implements PerfSyscalls {
             @Override
             public int poll(int timeoutMillis) throws NativeException {
                 synchronized (lock) {
+                    polls++;
                     attempt(Call.POLL, -1, "poll(2)");
                     w.check("poll");
                     for (FakeEvent e : fds) {

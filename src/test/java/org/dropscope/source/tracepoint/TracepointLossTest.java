@@ -38,7 +38,7 @@ class TracepointLossTest {
         "2, 0, 6, 4, 4",    // the CPU went quiet before a record could be written: the count has them
         "2, 1, 6, 4, 4",    // one record, then quiet: the rest from the count
         "7, 0, 10, 0, 3",   // drops the event took without writing or counting a sample (RCU callbacks, 6.18)
-        "3, 2, 4, 2, 2",    // a count short of samples + lost adds nothing for unwritten drops
+        "3, 0, 4, 2, 2",    // a count short of samples + lost takes nothing off the samples counted lost
         "1, 5, 3, 2, 5",    // records beyond the count: nothing is taken back
     })
     void samplingLossesAreRecordsPlusWhatTheCountsSayNoRecordReported(int samples, int reported, long count,

@@ -34,17 +34,6 @@ class TracepointRollbackTest {
     private static final int CPUS = 3;
     /** A hot-key group per CPU: the leader, HOT_KEYS + 1 samplers, HOT_KEYS counters. */
     private static final int GROUP = 2 * TracepointOptions.HOT_KEYS + 2;
-    private static final SourceFilter.Symbols NO_SYMBOLS = new SourceFilter.Symbols() {
-        @Override
-        public String name(long pc) {
-            return null;
-        }
-
-        @Override
-        public List<long[]> ranges(String pattern, boolean glob) {
-            return List.of();
-        }
-    };
 
     /** call, its nth attempt on that CPU, errno, the session's error, events opened by then. */
     static Stream<Arguments> samplingOpenFailures() {
@@ -157,7 +146,7 @@ class TracepointRollbackTest {
     }
 
     private static void assertFilterRefused(TracepointOptions options, FakePerfSyscalls perf) throws Exception {
-        SourceFilter filter = SourceFilter.parse("reason == NO_SOCKET", NO_SYMBOLS);
+        SourceFilter filter = SourceFilter.parse("reason == NO_SOCKET", FakeTracepoint.NO_SYMBOLS);
         try (TracepointSource source = FakeTracepoint.open(options, CPUS, perf)) {
             SourceException e = assertThrows(SourceException.class, () -> source.filter(filter));
             assertEquals(Kind.NO_KERNEL_FEATURE, e.kind(), e.getMessage());
