@@ -285,6 +285,7 @@ static void errnos(void)
     C(Errno, EPERM);
     C(Errno, ENOENT);
     C(Errno, EINTR);
+    C(Errno, EIO);
     C(Errno, E2BIG);
     C(Errno, EBADF);
     C(Errno, EAGAIN);
@@ -295,6 +296,7 @@ static void errnos(void)
     C(Errno, ENODEV);
     C(Errno, EINVAL);
     C(Errno, EMFILE);
+    C(Errno, ENOSPC);
     C(Errno, ENOSYS);
     C(Errno, ENOPROTOOPT);
     C(Errno, EPROTONOSUPPORT);

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The reader thread's per-event work over a ring image captured from a 6.18 kernel: PerfRing
  * drain, KfreeSkbDecoder, and counting into a DropAggregator writer, one batch per ring lap, as
- * {@code TracepointSource.drainAll} does. One invocation is one lap of the image; the
+ * {@code RingReader}'s pass over each CPU's ring does. One invocation is one lap of the image; the
  * {@code events} counter gives events per second.
  *
  * <p>{@code decodeAggregate} is what the product does per event: it names locations later, once
@@ -70,8 +70,8 @@ public class HotPathBenchmark {
         }
         // Sized as the shell's Monitor sizes it.
         DropAggregator aggregator = new DropAggregator(2, 1 << 16, 1 << 14);
-        decoder = new KfreeSkbDecoder(new SampleFormat(sampleType), layout.locationOffset(), layout.reasonOffset(),
-                aggregator.stacks());
+        decoder = new KfreeSkbDecoder(KfreeSkbDecoder.Config.of(new SampleFormat(sampleType), layout)
+                .withStacks(aggregator.stacks()));
         writer = aggregator.newWriter();
         indexingWriter = new IndexingSink(BenchFixtures.symbolTable(), aggregator.newWriter());
         replay = new RingReplay(BenchFixtures.ringImage(image));

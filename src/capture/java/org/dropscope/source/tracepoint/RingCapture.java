@@ -28,11 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
-import org.dropscope.nativeio.Mapping;
 import org.dropscope.nativeio.NativeException;
-import org.dropscope.nativeio.PerfEvent;
 import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfMmapPage;
+import org.dropscope.perf.PerfSyscalls;
+import org.dropscope.perf.PerfSyscalls.Event;
+import org.dropscope.perf.PerfSyscalls.RingMapping;
 import org.dropscope.source.SourceException;
 import org.dropscope.tracefs.KfreeSkbLayout;
 import org.dropscope.tracefs.TracefsFormatException;
@@ -112,13 +113,13 @@ public final class RingCapture {
         int[] cpus = setup.onlineCpus();
         HotKeys hot = new HotKeys(TracepointOptions.HOT_KEYS, 1, setup.cpuIdCount());
         List<HotCountGroup> groups = new ArrayList<>();
-        List<Mapping> maps = new ArrayList<>();
+        List<RingMapping> maps = new ArrayList<>();
         Map<String, Long> generated = new LinkedHashMap<>();
         byte[] image;
         try {
             int mine = -1;
             for (int i = 0; i < cpus.length; i++) {
-                groups.add(HotCountGroup.open(setup, cpus[i], hot.capacity()));
+                groups.add(HotCountGroup.open(setup, PerfSyscalls.KERNEL, cpus[i], hot.capacity()));
                 maps.add(PerfErrors.mmap(groups.get(i).leader(), (long) (RING_PAGES + 1) * setup.pageSize(), cpus[i]));
                 long[] ids = groups.get(i).redirectSamplers();
                 hot.samplers(cpus[i], ids);
@@ -167,7 +168,7 @@ public final class RingCapture {
             }
             image = dataArea(maps.get(mine).buffer());
         } finally {
-            maps.forEach(Mapping::close);
+            maps.forEach(RingMapping::close);
             groups.forEach(HotCountGroup::close);
         }
         Map<Integer, Integer> types = walk(image);
@@ -249,8 +250,8 @@ public final class RingCapture {
                     + FORMAT_FIXTURE + ", " + committed + ": capture a format fixture first");
         }
         int[] cpus = setup.onlineCpus();
-        List<PerfEvent> events = new ArrayList<>();
-        List<Mapping> maps = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
+        List<RingMapping> maps = new ArrayList<>();
         Map<String, Long> generated = new LinkedHashMap<>();
         byte[] image = null;
         int[] otherRecords = new int[cpus.length];
@@ -259,7 +260,7 @@ public final class RingCapture {
             ByteBuffer attr = setup.perfEventAttr(false);
             int mine = -1;
             for (int i = 0; i < cpus.length; i++) {
-                events.add(PerfErrors.open(attr, cpus[i], setup));
+                events.add(PerfErrors.open(PerfSyscalls.KERNEL, attr, cpus[i], setup));
                 maps.add(PerfErrors.mmap(events.get(i), (long) (RING_PAGES + 1) * setup.pageSize(), cpus[i]));
                 if (cpus[i] == cpu) {
                     mine = i;
@@ -269,11 +270,11 @@ public final class RingCapture {
                 throw new IllegalArgumentException("CPU " + cpu + " is not online");
             }
             Map<String, Long> before = Snmp.udp();
-            for (PerfEvent e : events) {
+            for (Event e : events) {
                 e.enable();
             }
             generate(noport, rcvbuf, generated);
-            for (PerfEvent e : events) {
+            for (Event e : events) {
                 e.disable();
             }
             TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
@@ -290,8 +291,8 @@ public final class RingCapture {
                 }
             }
         } finally {
-            maps.forEach(Mapping::close);
-            events.forEach(PerfEvent::close);
+            maps.forEach(RingMapping::close);
+            events.forEach(Event::close);
         }
         Map<Integer, Integer> types = walk(image);
         long samples = types.getOrDefault(PerfConstants.PERF_RECORD_SAMPLE, 0);

@@ -3,7 +3,8 @@ package org.dropscope.source.tracepoint;
 
 import java.nio.ByteBuffer;
 import org.dropscope.nativeio.NativeException;
-import org.dropscope.nativeio.PerfEvent;
+import org.dropscope.perf.PerfSyscalls;
+import org.dropscope.perf.PerfSyscalls.Event;
 import org.dropscope.source.SourceException;
 
 /**
@@ -25,37 +26,37 @@ final class HotCountGroup implements AutoCloseable {
     static final String MATCH_NOTHING = "skbaddr == 0";
 
     private final int cpu;
-    private final PerfEvent leader;
-    private final PerfEvent[] samplers;
-    private final PerfEvent[] counters;
+    private final Event leader;
+    private final Event[] samplers;
+    private final Event[] counters;
     private final ByteBuffer read;
 
-    private HotCountGroup(int cpu, PerfEvent leader, PerfEvent[] samplers, PerfEvent[] counters) {
+    private HotCountGroup(int cpu, Event leader, Event[] samplers, Event[] counters) {
         this.cpu = cpu;
         this.leader = leader;
         this.samplers = samplers;
         this.counters = counters;
-        this.read = PerfEvent.readBuffer(2 + samplers.length + counters.length);     // nr, leader, members
+        this.read = PerfSyscalls.readBuffer(2 + samplers.length + counters.length);     // nr, leader, members
     }
 
     /**
      * Opens the group on {@code cpu}, all disabled. Closes what it opened if anything fails.
      */
-    static HotCountGroup open(TracepointSetup setup, int cpu, int capacity) throws SourceException {
-        PerfEvent leader = PerfErrors.open(setup.groupLeaderAttr(), cpu, setup);
-        PerfEvent[] samplers = new PerfEvent[capacity + 1];
-        PerfEvent[] counters = new PerfEvent[capacity];
+    static HotCountGroup open(TracepointSetup setup, PerfSyscalls calls, int cpu, int capacity) throws SourceException {
+        Event leader = PerfErrors.open(calls, setup.groupLeaderAttr(), cpu, setup);
+        Event[] samplers = new Event[capacity + 1];
+        Event[] counters = new Event[capacity];
         boolean ok = false;
         try {
             PerfErrors.setFilter(leader, MATCH_NOTHING, cpu);
             ByteBuffer samplerAttr = setup.groupSamplerAttr();
             // The group read lists members in the order they joined: samplers, then counters.
             for (int g = 0; g < samplers.length; g++) {
-                samplers[g] = PerfErrors.openInGroup(samplerAttr, cpu, leader, setup);
+                samplers[g] = PerfErrors.openInGroup(calls, samplerAttr, cpu, leader, setup);
             }
             ByteBuffer counterAttr = setup.groupCounterAttr();
             for (int j = 0; j < counters.length; j++) {
-                counters[j] = PerfErrors.openInGroup(counterAttr, cpu, leader, setup);
+                counters[j] = PerfErrors.openInGroup(calls, counterAttr, cpu, leader, setup);
             }
             ok = true;
             return new HotCountGroup(cpu, leader, samplers, counters);
@@ -72,7 +73,7 @@ final class HotCountGroup implements AutoCloseable {
     }
 
     /** The event whose fd is polled and whose ring is mapped. */
-    PerfEvent leader() {
+    Event leader() {
         return leader;
     }
 
@@ -146,13 +147,13 @@ final class HotCountGroup implements AutoCloseable {
         closeAll(leader, samplers, counters);
     }
 
-    private static void closeAll(PerfEvent leader, PerfEvent[] samplers, PerfEvent[] counters) {
-        for (PerfEvent e : counters) {
+    private static void closeAll(Event leader, Event[] samplers, Event[] counters) {
+        for (Event e : counters) {
             if (e != null) {
                 e.close();
             }
         }
-        for (PerfEvent e : samplers) {
+        for (Event e : samplers) {
             if (e != null) {
                 e.close();
             }

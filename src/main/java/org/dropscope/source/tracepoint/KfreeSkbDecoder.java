@@ -13,6 +13,7 @@ import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRecordHandler;
 import org.dropscope.perf.SampleFormat;
 import org.dropscope.source.DropRouter;
+import org.dropscope.tracefs.KfreeSkbLayout;
 
 /**
  * Decodes the records of a perf ring attached to {@code skb:kfree_skb} into drops.
@@ -23,16 +24,64 @@ import org.dropscope.source.DropRouter;
  * so samples need no PERF_SAMPLE_CPU. Nothing here allocates except the first sighting of a new
  * call chain, which the stack table copies once.
  *
- * <p>When recording ({@link #record}), each sample is also handed, with its PERF_SAMPLE_TIME and
- * the raw entry's {@code protocol}, to a {@link DropEventSink} through one reused
- * {@link DropEvent}; when not, that costs one null check per sample. With a {@link #filter}, the
- * same reused event is tested first, and a sample it rejects is neither counted nor recorded.
+ * <p>Everything else is fixed at construction too ({@link Config}). When recording, each sample
+ * is also handed, with its PERF_SAMPLE_TIME and the raw entry's {@code protocol}, to a
+ * {@link DropEventSink} through one reused {@link DropEvent}; when not, that costs one check per
+ * sample. With a filter, the same reused event is tested first, and a sample it rejects is
+ * neither counted nor recorded.
  *
  * <p>One instance per reader thread.
  */
 public final class KfreeSkbDecoder implements PerfRecordHandler {
     /** The kernel's default kernel.perf_event_max_stack. */
     public static final int MAX_STACK = 127;
+
+    /**
+     * What a decoder reads and where its samples go, for the decoder's whole life.
+     *
+     * @param format the sample_type (and read_format) the events were opened with
+     * @param locationOffset offset of the 8-byte {@code location} field in the raw entry
+     * @param reasonOffset offset of the 4-byte {@code reason} field, or -1 before Linux 5.17
+     * @param protocolOffset offset of the 2-byte {@code protocol} field, which recording and
+     *     filtering read, or -1
+     * @param stacks where call chains are interned; required when the format has CALLCHAIN
+     * @param recorder also receives every sample and loss, or null; needs PERF_SAMPLE_TIME
+     * @param filter tests every sample before it is counted or recorded, or null; allocation-free,
+     *     as {@link DropFilter} is. Without PERF_SAMPLE_TIME the event's time is 0, which no
+     *     filter term reads
+     * @param hotKeys for the samples of hot-key counting groups ({@link HotCountGroup}), or null:
+     *     each carries its sampler's id and the group's counts, and the keys decide whether it
+     *     counts; the format must have IDENTIFIER and the group read, and no call chain
+     */
+    public record Config(SampleFormat format, int locationOffset, int reasonOffset, int protocolOffset,
+            StackTable stacks, DropEventSink recorder, DropFilter filter, HotKeys hotKeys) {
+
+        /** Reads the fields at these offsets; no stacks, recorder, filter or hot keys. */
+        public static Config of(SampleFormat format, int locationOffset, int reasonOffset, int protocolOffset) {
+            return new Config(format, locationOffset, reasonOffset, protocolOffset, null, null, null, null);
+        }
+
+        /** Reads the fields where {@code layout} has them. */
+        public static Config of(SampleFormat format, KfreeSkbLayout layout) {
+            return of(format, layout.locationOffset(), layout.reasonOffset(), layout.protocolOffset());
+        }
+
+        public Config withStacks(StackTable table) {
+            return new Config(format, locationOffset, reasonOffset, protocolOffset, table, recorder, filter, hotKeys);
+        }
+
+        public Config recording(DropEventSink events) {
+            return new Config(format, locationOffset, reasonOffset, protocolOffset, stacks, events, filter, hotKeys);
+        }
+
+        public Config filtering(DropFilter test) {
+            return new Config(format, locationOffset, reasonOffset, protocolOffset, stacks, recorder, test, hotKeys);
+        }
+
+        public Config countingHotKeys(HotKeys keys) {
+            return new Config(format, locationOffset, reasonOffset, protocolOffset, stacks, recorder, filter, keys);
+        }
+    }
 
     private final SampleFormat format;
     private final int locationOffset;
@@ -60,69 +109,38 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     // recording; the event is reused for every sample that goes this way.
     private final DropRouter route = new DropRouter();
     // route.active(), kept here: one field of this object is all the counting path reads.
-    private boolean routed;
+    private final boolean routed;
     private final DropEvent event = new DropEvent();
-    private int protocolOffset = -1;
+    private final int protocolOffset;
     // Set when the samples come from a hot-key counting group; see HotKeys.
-    private HotKeys hot;
+    private final HotKeys hot;
 
     /**
-     * @param format the sample_type the events were opened with
-     * @param locationOffset offset of the 8-byte {@code location} field in the raw entry
-     * @param reasonOffset offset of the 4-byte {@code reason} field, or -1 before Linux 5.17
-     * @param stacks where call chains are interned; required when the format has CALLCHAIN
+     * @throws IllegalArgumentException if the format lacks what {@code config} needs: a call
+     *     chain without a stack table, a recorder without PERF_SAMPLE_TIME, hot keys without
+     *     IDENTIFIER and the group read or with call chains
      */
-    public KfreeSkbDecoder(SampleFormat format, int locationOffset, int reasonOffset, StackTable stacks) {
-        if (format.hasCallchain() && stacks == null) {
+    public KfreeSkbDecoder(Config config) {
+        SampleFormat f = config.format();
+        if (f.hasCallchain() && config.stacks() == null) {
             throw new IllegalArgumentException("call chains need a stack table");
         }
-        this.format = format;
-        this.locationOffset = locationOffset;
-        this.reasonOffset = reasonOffset;
-        this.minRawSize = Math.max(locationOffset + 8, reasonOffset + 4);
-        this.stacks = stacks;
-    }
-
-    /**
-     * Also hands every sample and loss to {@code events}, for recording. Call before the first
-     * record.
-     *
-     * @param events the recorder
-     * @param protocolOffset offset of the 2-byte {@code protocol} field in the raw entry
-     * @throws IllegalArgumentException if the samples carry no time (PERF_SAMPLE_TIME)
-     */
-    public void record(DropEventSink events, int protocolOffset) {
-        if (format.timeOffset() < 0) {
+        if (config.recorder() != null && f.timeOffset() < 0) {
             throw new IllegalArgumentException("recording needs PERF_SAMPLE_TIME in the sample_type");
         }
-        route.record(events);
-        routed = route.active();
-        this.protocolOffset = protocolOffset;
-    }
-
-    /**
-     * Tests every sample with {@code filter} before counting or recording it. Call before the
-     * first record. Without PERF_SAMPLE_TIME the event's time is 0, which no filter term reads.
-     *
-     * @param filter the user-space test; allocation-free, as {@link DropFilter} is
-     * @param protocolOffset offset of the 2-byte {@code protocol} field in the raw entry
-     */
-    public void filter(DropFilter filter, int protocolOffset) {
-        route.filter(filter);
-        routed = route.active();
-        this.protocolOffset = protocolOffset;
-    }
-
-    /**
-     * Decodes the samples of hot-key counting groups ({@link HotCountGroup}): each carries its
-     * sampler's id and the group's counts, and {@code keys} decides whether it counts. Call
-     * before the first record; the format must have IDENTIFIER and the group read, no call chain.
-     */
-    public void hotKeys(HotKeys keys) {
-        if (format.identifierOffset() < 0 || !format.hasGroupRead() || format.hasCallchain()) {
+        if (config.hotKeys() != null && (f.identifierOffset() < 0 || !f.hasGroupRead() || f.hasCallchain())) {
             throw new IllegalArgumentException("hot keys need IDENTIFIER and a group read, and no call chains");
         }
-        this.hot = keys;
+        this.format = f;
+        this.locationOffset = config.locationOffset();
+        this.reasonOffset = config.reasonOffset();
+        this.minRawSize = Math.max(locationOffset + 8, reasonOffset + 4);
+        this.stacks = config.stacks();
+        this.protocolOffset = config.protocolOffset();
+        this.hot = config.hotKeys();
+        route.record(config.recorder());
+        route.filter(config.filter());
+        this.routed = route.active();
     }
 
     /** Directs the following records to {@code sink}, counted as CPU {@code cpu}. */

@@ -3,10 +3,11 @@ package org.dropscope.source.tracepoint;
 
 import java.nio.ByteBuffer;
 import org.dropscope.nativeio.Errno;
-import org.dropscope.nativeio.EventFd;
-import org.dropscope.nativeio.Mapping;
 import org.dropscope.nativeio.NativeException;
-import org.dropscope.nativeio.PerfEvent;
+import org.dropscope.perf.PerfSyscalls;
+import org.dropscope.perf.PerfSyscalls.Event;
+import org.dropscope.perf.PerfSyscalls.RingMapping;
+import org.dropscope.perf.PerfSyscalls.Wakeup;
 import org.dropscope.source.SourceException;
 
 /**
@@ -17,14 +18,14 @@ final class PerfErrors {
     private PerfErrors() {
     }
 
-    static PerfEvent open(ByteBuffer attr, int cpu, TracepointSetup setup) throws SourceException {
-        return open(attr, cpu, -1, setup, false);
+    static Event open(PerfSyscalls calls, ByteBuffer attr, int cpu, TracepointSetup setup) throws SourceException {
+        return open(calls, attr, cpu, null, setup, false);
     }
 
     /** As {@link #open}, as a member of {@code leader}'s group. */
-    static PerfEvent openInGroup(ByteBuffer attr, int cpu, PerfEvent leader, TracepointSetup setup)
+    static Event openInGroup(PerfSyscalls calls, ByteBuffer attr, int cpu, Event leader, TracepointSetup setup)
             throws SourceException {
-        return open(attr, cpu, leader.fd(), setup, false);
+        return open(calls, attr, cpu, leader, setup, false);
     }
 
     /**
@@ -37,14 +38,15 @@ final class PerfErrors {
     }
 
     /** As {@link #open}, but EINVAL (an attr field this kernel does not know) gives {@code null}. */
-    static PerfEvent openIfValid(ByteBuffer attr, int cpu, TracepointSetup setup) throws SourceException {
-        return open(attr, cpu, -1, setup, true);
+    static Event openIfValid(PerfSyscalls calls, ByteBuffer attr, int cpu, TracepointSetup setup)
+            throws SourceException {
+        return open(calls, attr, cpu, null, setup, true);
     }
 
-    private static PerfEvent open(ByteBuffer attr, int cpu, int groupFd, TracepointSetup setup, boolean einvalIsNull)
-            throws SourceException {
+    private static Event open(PerfSyscalls calls, ByteBuffer attr, int cpu, Event group, TracepointSetup setup,
+            boolean einvalIsNull) throws SourceException {
         try {
-            return PerfEvent.open(attr.duplicate(), -1, cpu, groupFd, 0);
+            return calls.open(attr.duplicate(), cpu, group);
         } catch (NativeException e) {
             if (einvalIsNull && e.errno() == Errno.EINVAL) {
                 return null;
@@ -76,7 +78,7 @@ final class PerfErrors {
         }
     }
 
-    static Mapping mmap(PerfEvent event, long bytes, int cpu) throws SourceException {
+    static RingMapping mmap(Event event, long bytes, int cpu) throws SourceException {
         try {
             return event.mmap(bytes);
         } catch (NativeException e) {
@@ -99,7 +101,7 @@ final class PerfErrors {
      * PERF_EVENT_IOC_SET_FILTER. EINVAL is the kernel's filter parser refusing the string
      * (kernel/trace/trace_events_filter.c): a field or operator this kernel's event lacks.
      */
-    static void setFilter(PerfEvent event, String filter, int cpu) throws SourceException {
+    static void setFilter(Event event, String filter, int cpu) throws SourceException {
         try {
             event.setFilter(filter);
         } catch (NativeException e) {
@@ -114,9 +116,9 @@ final class PerfErrors {
         }
     }
 
-    static EventFd eventFd() throws SourceException {
+    static Wakeup wakeup(PerfSyscalls calls) throws SourceException {
         try {
-            return EventFd.create();
+            return calls.wakeup();
         } catch (NativeException e) {
             throw new SourceException(SourceException.Kind.SYSTEM, "eventfd(2) failed: " + e.getMessage(), e);
         }

@@ -64,15 +64,7 @@ final class TracepointSetup {
 
     static TracepointSetup read(TracepointOptions options) throws SourceException {
         TracepointFormat format = readFormat(options);
-        KfreeSkbLayout layout;
-        DropReasons reasons;
-        try {
-            layout = KfreeSkbLayout.from(format);
-            reasons = layout.hasReason() ? DropReasons.from(format) : DropReasons.none();
-        } catch (TracefsFormatException e) {
-            throw new SourceException(SourceException.Kind.BAD_INPUT,
-                    "cannot use the skb:kfree_skb format of this kernel: " + e.getMessage(), e);
-        }
+        Parsed parsed = parse(format);
         int[] online;
         int possible;
         try {
@@ -82,8 +74,32 @@ final class TracepointSetup {
         } catch (IOException e) {
             throw new SourceException(SourceException.Kind.SYSTEM, "cannot list CPUs: " + e.getMessage(), e);
         }
-        return new TracepointSetup(options, layout, format.text(), reasons, online, Math.max(possible, online[online.length - 1] + 1),
-                PerfMmapPage.pageSize(), readParanoid());
+        return new TracepointSetup(options, parsed.layout, format.text(), parsed.reasons, online,
+                Math.max(possible, online[online.length - 1] + 1), PerfMmapPage.pageSize(), readParanoid());
+    }
+
+    /**
+     * What {@link #read} makes of the kernel's answers, given: the tracepoint's format, the
+     * online CPUs, the number of possible CPU ids, the page size and perf_event_paranoid's text.
+     */
+    static TracepointSetup of(TracepointOptions options, TracepointFormat format, int[] online, int possible,
+            int pageSize, String paranoid) throws SourceException {
+        Parsed parsed = parse(format);
+        return new TracepointSetup(options, parsed.layout, format.text(), parsed.reasons, online.clone(),
+                Math.max(possible, online[online.length - 1] + 1), pageSize, paranoid);
+    }
+
+    private record Parsed(KfreeSkbLayout layout, DropReasons reasons) {
+    }
+
+    private static Parsed parse(TracepointFormat format) throws SourceException {
+        try {
+            KfreeSkbLayout layout = KfreeSkbLayout.from(format);
+            return new Parsed(layout, layout.hasReason() ? DropReasons.from(format) : DropReasons.none());
+        } catch (TracefsFormatException e) {
+            throw new SourceException(SourceException.Kind.BAD_INPUT,
+                    "cannot use the skb:kfree_skb format of this kernel: " + e.getMessage(), e);
+        }
     }
 
     private static TracepointFormat readFormat(TracepointOptions options) throws SourceException {
@@ -188,6 +204,10 @@ final class TracepointSetup {
     /** The samples of a hot-key counting group's samplers. */
     static final SampleFormat HOT_SAMPLE_FORMAT = new SampleFormat(PerfConstants.PERF_SAMPLE_IDENTIFIER
             | PerfConstants.PERF_SAMPLE_READ | PerfConstants.PERF_SAMPLE_RAW, PerfConstants.PERF_FORMAT_GROUP);
+
+    TracepointOptions options() {
+        return options;
+    }
 
     KfreeSkbLayout layout() {
         return layout;

@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source.tracepoint;
 
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropSink;
 import org.dropscope.filter.DropFilter;
 import org.dropscope.filter.KernelFilter;
 import org.dropscope.names.DropNames;
-import org.dropscope.nativeio.EventFd;
-import org.dropscope.nativeio.Mapping;
 import org.dropscope.nativeio.NativeException;
-import org.dropscope.nativeio.PerfEvent;
-import org.dropscope.nativeio.Poller;
-import org.dropscope.perf.PerfRing;
+import org.dropscope.perf.PerfSyscalls;
+import org.dropscope.perf.PerfSyscalls.Event;
+import org.dropscope.perf.PerfSyscalls.Wakeup;
 import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
@@ -40,9 +39,13 @@ import org.dropscope.tracefs.KfreeSkbLayout;
  * has a {@link HotCountGroup} instead of a single event, and {@link HotKeys} hands keys over from
  * its samplers to its counters without losing or doubling a drop.
  *
- * <p>Lifecycle: {@link #open} acquires every fd and mapping (or none: a failure half way rolls
- * back); {@link #start} starts the reader and enables the events; {@link #stop} disables them and
- * drains what the kernel wrote; {@link #close} releases everything and may be called at any point.
+ * <p>Each CPU's events and ring are one {@link CpuStream}: a {@link SamplingStream}, or a
+ * {@link CountingStream} when hot keys are counted, whose keys move through {@link HandOver}. The
+ * reader thread's loop is {@link RingReader}; the system calls go through {@link PerfSyscalls}.
+ * This class is the session's life cycle: {@link #open} acquires every fd and mapping (or none: a
+ * failure half way rolls back); {@link #start} starts the reader and enables the events;
+ * {@link #stop} disables them and drains what the kernel wrote; {@link #close} releases
+ * everything and may be called at any point.
  */
 public final class TracepointSource implements DropSource {
     /** After PERF_EVENT_IOC_DISABLE returns, a sample already being written on another CPU may
@@ -50,46 +53,32 @@ public final class TracepointSource implements DropSource {
     private static final long DISABLE_GRACE_MILLIS = 20;
 
     private final TracepointSetup setup;
-    /** Per CPU: the event whose ring is mapped and whose fd is polled (a group's leader). */
-    private final PerfEvent[] events;
-    /** Per CPU, when hot keys are counted in the kernel; else null. */
-    private final HotCountGroup[] groups;
-    private final HotKeys hot;
-    /** The kernel's part of --filter, which every counting group's sampler and counter carries. */
-    private String kernelFilter;
-    private final Mapping[] mappings;
-    private final PerfRing[] rings;
-    private final EventFd wakeup;
-    /** Whether the events were opened with PERF_FORMAT_LOST. */
-    private final boolean lostReadable;
-    /** Per ring: samples reported lost by records; reader thread only. */
-    private final long[] lostReported;
-    /** Per ring: sample records read; reader thread only. */
-    private final long[] samplesRead;
-    private Thread reader;
+    private final PerfSyscalls calls;
+    /** One per online CPU, in CPU order. */
+    private final CpuStream[] streams;
+    /** The hot keys and their hand-over, when counted in the kernel; else null. */
+    private final HandOver handOver;
+    private final Wakeup wakeup;
+    private final LongSupplier clock;
+    private Thread thread;
+    private RingReader reader;
     private KfreeSkbDecoder decoder;
     private DropEventSink recorder;
     private DropFilter residual;
     private boolean filtered;
-    private volatile boolean stopping;
-    private volatile Throwable readerFailure;
     private boolean enabled;
     private boolean closed;
     /** Why hot keys are not counted in the kernel although asked for, or null. */
     private String hotUnavailable;
 
-    private TracepointSource(TracepointSetup setup, PerfEvent[] events, HotCountGroup[] groups, HotKeys hot,
-            Mapping[] mappings, PerfRing[] rings, EventFd wakeup, boolean lostReadable) {
-        this.groups = groups;
-        this.hot = hot;
-        this.lostReadable = lostReadable;
-        this.lostReported = new long[rings.length];
-        this.samplesRead = new long[rings.length];
+    private TracepointSource(TracepointSetup setup, PerfSyscalls calls, CpuStream[] streams, HandOver handOver,
+            Wakeup wakeup, LongSupplier clock) {
         this.setup = setup;
-        this.events = events;
-        this.mappings = mappings;
-        this.rings = rings;
+        this.calls = calls;
+        this.streams = streams;
+        this.handOver = handOver;
         this.wakeup = wakeup;
+        this.clock = clock;
     }
 
     /**
@@ -99,10 +88,18 @@ public final class TracepointSource implements DropSource {
      * @throws SourceException with a one-line cause and fix when anything is missing
      */
     public static TracepointSource open(TracepointOptions options) throws SourceException {
-        TracepointSetup setup = TracepointSetup.read(options);
-        if (options.countsHotKeys()) {
+        return open(TracepointSetup.read(options), PerfSyscalls.KERNEL, System::nanoTime);
+    }
+
+    /**
+     * {@link #open(TracepointOptions)} with the kernel's answers given: tests pass a fake, and a
+     * clock for the hot keys' windows.
+     */
+    static TracepointSource open(TracepointSetup setup, PerfSyscalls calls, LongSupplier clock)
+            throws SourceException {
+        if (setup.options().countsHotKeys()) {
             try {
-                return openAll(setup, options, true);
+                return openAll(setup, calls, clock, true);
             } catch (SourceException e) {
                 if (e.kind() == SourceException.Kind.NO_PERMISSION) {
                     throw e;
@@ -110,62 +107,38 @@ public final class TracepointSource implements DropSource {
                 // A kernel that refuses part of the counting group (a tracepoint group leader,
                 // PERF_EVENT_IOC_SET_OUTPUT, PERF_SAMPLE_READ) still samples: every drop is
                 // counted, only at the cost of a sample each.
-                TracepointSource plain = openAll(setup, options, false);
+                TracepointSource plain = openAll(setup, calls, clock, false);
                 plain.hotUnavailable = e.getMessage();
                 return plain;
             }
         }
-        return openAll(setup, options, false);
+        return openAll(setup, calls, clock, false);
     }
 
     /**
-     * Per online CPU, a counting group ({@link HotCountGroup}) whose leader's ring is mapped, or
-     * one sampling event with its ring; all disabled. A failure half way releases what was opened.
+     * Per online CPU, a counting group whose leader's ring is mapped, or one sampling event with
+     * its ring; all disabled. A failure half way releases what was opened.
      */
-    private static TracepointSource openAll(TracepointSetup setup, TracepointOptions options, boolean counting)
-            throws SourceException {
+    private static TracepointSource openAll(TracepointSetup setup, PerfSyscalls calls, LongSupplier clock,
+            boolean counting) throws SourceException {
         int[] cpus = setup.onlineCpus();
-        PerfEvent[] events = new PerfEvent[cpus.length];
-        HotCountGroup[] groups = counting ? new HotCountGroup[cpus.length] : null;
-        Mapping[] mappings = new Mapping[cpus.length];
-        PerfRing[] rings = new PerfRing[cpus.length];
-        EventFd wakeup = null;
+        CpuStream[] streams = new CpuStream[cpus.length];
+        Wakeup wakeup = null;
         boolean ok = false;
         try {
-            long mapBytes = (long) (options.ringPages() + 1) * setup.pageSize();
-            HotKeys hot = counting
-                    ? new HotKeys(TracepointOptions.HOT_KEYS, options.hotThreshold(), setup.cpuIdCount()) : null;
-            ByteBuffer attr = counting ? null : setup.perfEventAttr(true);
-            // A counting group's losses come from its samplers' counts (HotKeys.lost).
-            boolean lostReadable = !counting;
+            HandOver handOver = counting ? new HandOver(new HotKeys(TracepointOptions.HOT_KEYS,
+                    setup.options().hotThreshold(), setup.cpuIdCount())) : null;
+            CpuStream.Opener opener = counting ? CountingStream.opener(setup, calls, handOver)
+                    : SamplingStream.opener(setup, calls);
             for (int i = 0; i < cpus.length; i++) {
-                if (counting) {
-                    groups[i] = HotCountGroup.open(setup, cpus[i], hot.capacity());
-                    events[i] = groups[i].leader();
-                } else {
-                    events[i] = i == 0 ? PerfErrors.openIfValid(attr, cpus[i], setup)
-                            : PerfErrors.open(attr, cpus[i], setup);
-                    if (events[i] == null) {
-                        // PERF_FORMAT_LOST is Linux 6.0+; older kernels reject the read_format with
-                        // EINVAL. Without it, losses still arrive as PERF_RECORD_LOST records, except
-                        // those no later sample on that CPU brings out before stop.
-                        attr = setup.perfEventAttr(false);
-                        lostReadable = false;
-                        events[i] = PerfErrors.open(attr, cpus[i], setup);
-                    }
-                }
-                mappings[i] = PerfErrors.mmap(events[i], mapBytes, cpus[i]);
-                rings[i] = new PerfRing(mappings[i].buffer(), setup.pageSize());
-                if (counting) {
-                    hot.samplers(cpus[i], groups[i].redirectSamplers());
-                }
+                streams[i] = opener.open(cpus[i]);
             }
-            wakeup = PerfErrors.eventFd();
+            wakeup = PerfErrors.wakeup(calls);
             ok = true;
-            return new TracepointSource(setup, events, groups, hot, mappings, rings, wakeup, lostReadable);
+            return new TracepointSource(setup, calls, streams, handOver, wakeup, clock);
         } finally {
             if (!ok) {
-                release(events, groups, mappings, rings, wakeup);
+                release(streams, wakeup);
             }
         }
     }
@@ -211,7 +184,7 @@ public final class TracepointSource implements DropSource {
 
     @Override
     public synchronized boolean recordTo(DropEventSink events) {
-        if (reader != null || setup.sampleFormat().timeOffset() < 0) {
+        if (thread != null || setup.sampleFormat().timeOffset() < 0) {
             return false;
         }
         recorder = events;
@@ -225,7 +198,7 @@ public final class TracepointSource implements DropSource {
      */
     @Override
     public synchronized String filter(SourceFilter filter) throws SourceException {
-        if (closed || reader != null || filtered) {
+        if (closed || thread != null || filtered) {
             throw new IllegalStateException("filter a tracepoint source once, before start");
         }
         filtered = true;
@@ -234,13 +207,11 @@ public final class TracepointSource implements DropSource {
         }
         KernelFilter split = filter.translate(setup.reasons());
         if (split.tracefs() != null) {
-            kernelFilter = split.tracefs();
-            for (int i = 0; i < events.length; i++) {
-                if (groups != null) {
-                    groups[i].filterFirstSampler(split.tracefs());
-                } else {
-                    PerfErrors.setFilter(events[i], split.tracefs(), setup.onlineCpus()[i]);
-                }
+            if (handOver != null) {
+                handOver.kernelFilter(split.tracefs());
+            }
+            for (CpuStream s : streams) {
+                s.filter(split.tracefs());
             }
         }
         residual = filter.compile(split.residual(), names());
@@ -249,32 +220,26 @@ public final class TracepointSource implements DropSource {
 
     @Override
     public synchronized void start(DropAggregator aggregator) throws SourceException {
-        if (closed || reader != null) {
+        if (closed || thread != null) {
             throw new IllegalStateException("a tracepoint source runs once; open a new one");
         }
-        decoder = new KfreeSkbDecoder(hot != null ? TracepointSetup.HOT_SAMPLE_FORMAT : setup.sampleFormat(),
-                setup.layout().locationOffset(),
-                setup.layout().reasonOffset(), aggregator.stacks());
-        if (recorder != null) {
-            decoder.record(recorder, setup.layout().protocolOffset());
+        HotKeys hot = handOver != null ? handOver.keys() : null;
+        decoder = new KfreeSkbDecoder(KfreeSkbDecoder.Config
+                .of(hot != null ? TracepointSetup.HOT_SAMPLE_FORMAT : setup.sampleFormat(), setup.layout())
+                .withStacks(aggregator.stacks()).recording(recorder).filtering(residual).countingHotKeys(hot));
+        Event[] polled = new Event[streams.length];
+        for (int i = 0; i < streams.length; i++) {
+            polled[i] = streams[i].polled();
         }
-        if (residual != null) {
-            decoder.filter(residual, setup.layout().protocolOffset());
-        }
-        if (hot != null) {
-            decoder.hotKeys(hot);
-        }
-        DropSink writer = aggregator.newWriter();
-        reader = new Thread(() -> readLoop(writer), "dropscope-tracepoint");
-        reader.setDaemon(true);
-        reader.start();
+        // With a user-space filter, the counters would count drops it rejects: no key moves.
+        reader = new RingReader(streams, calls.poll(List.of(polled), wakeup), wakeup, setup.pollMillis(), decoder,
+                aggregator.newWriter(), recorder, residual == null ? handOver : null, clock);
+        thread = new Thread(reader, "dropscope-tracepoint");
+        thread.setDaemon(true);
+        thread.start();
         try {
-            for (int i = 0; i < events.length; i++) {
-                if (groups != null) {
-                    groups[i].start();
-                } else {
-                    events[i].enable();
-                }
+            for (CpuStream s : streams) {
+                s.enable();
             }
             enabled = true;
         } catch (NativeException e) {
@@ -286,7 +251,7 @@ public final class TracepointSource implements DropSource {
 
     @Override
     public synchronized void stop() throws SourceException {
-        if (reader == null || stopping) {
+        if (thread == null || reader.stopRequested()) {
             return;
         }
         disableAll();
@@ -295,16 +260,16 @@ public final class TracepointSource implements DropSource {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        stopping = true;
+        reader.requestStop();
         try {
             wakeup.signal();
-            reader.join(TimeUnit.SECONDS.toMillis(10));
+            thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (NativeException e) {
             throw new SourceException(SourceException.Kind.SYSTEM, "cannot wake the ring reader: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Throwable failure = readerFailure;
+        Throwable failure = reader.failure();
         if (failure != null) {
             throw new SourceException(SourceException.Kind.SYSTEM,
                     "the ring reader failed: " + failure, failure);
@@ -316,15 +281,16 @@ public final class TracepointSource implements DropSource {
         Map<String, Long> m = new LinkedHashMap<>();
         KfreeSkbDecoder d = decoder;
         long corrupt = 0;
-        for (PerfRing r : rings) {
-            corrupt += r.corrupt();
+        for (CpuStream s : streams) {
+            corrupt += s.corrupt();
         }
         m.put("malformed samples", d == null ? 0 : d.malformed());
         m.put("throttle records", d == null ? 0 : d.throttled());
         m.put("drops without a stack (stack table full)", d == null ? 0 : d.stackOverflow());
         m.put("corrupt ring headers", corrupt);
         m.put("drops filtered out in user space", d == null ? 0 : d.filtered());
-        if (hot != null) {
+        if (handOver != null) {
+            HotKeys hot = handOver.keys();
             // Written by the reader thread; a racy read here only shows a count a pass late.
             m.put("keys counted in the kernel", (long) hot.promoted());
             m.put("hand-overs the kernel refused", hot.refusals());
@@ -343,17 +309,17 @@ public final class TracepointSource implements DropSource {
             return;
         }
         closed = true;
-        if (reader != null && reader.isAlive()) {
+        if (thread != null && thread.isAlive()) {
             disableAll();
-            stopping = true;
+            reader.requestStop();
             try {
                 wakeup.signal();
-                reader.join(TimeUnit.SECONDS.toMillis(5));
+                thread.join(TimeUnit.SECONDS.toMillis(5));
             } catch (NativeException | InterruptedException e) {
                 // Closing anyway: the reader sees closed rings at worst and exits on its failure.
             }
         }
-        release(events, groups, mappings, rings, wakeup);
+        release(streams, wakeup);
     }
 
     private void disableAll() {
@@ -361,158 +327,19 @@ public final class TracepointSource implements DropSource {
             return;
         }
         enabled = false;
-        for (PerfEvent e : events) {
+        for (CpuStream s : streams) {
             try {
-                // A group's leader: disabling it stops all its members at once.
-                e.disable();
+                s.disable();
             } catch (NativeException ignored) {
                 // close() follows, and closing the fd disables the event for good.
             }
         }
     }
 
-    private void readLoop(DropSink writer) {
-        int[] fds = new int[rings.length + 1];
-        for (int i = 0; i < rings.length; i++) {
-            fds[i] = events[i].fd();
-        }
-        fds[rings.length] = wakeup.fd();
-        Poller poller = new Poller(fds);
-        int[] cpus = setup.onlineCpus();
-        try {
-            while (true) {
-                poller.poll(setup.pollMillis());
-                boolean last = stopping;
-                drainAll(writer, cpus);
-                if (last) {
-                    // The events are disabled and the grace period is over: once the rings are
-                    // empty, nothing more can arrive.
-                    drainAll(writer, cpus);
-                    countUnreportedLosses(writer, cpus);
-                    return;
-                }
-                if (hot != null && residual == null) {
-                    promoteHotKey();
-                }
-                if (poller.readable(rings.length)) {
-                    wakeup.drain();
-                }
-            }
-        } catch (Throwable t) {
-            readerFailure = t;
-        }
-    }
-
-    private void drainAll(DropSink writer, int[] cpus) throws SourceException {
-        writer.begin();
-        try {
-            for (int i = 0; i < rings.length; i++) {
-                decoder.bind(cpus[i], writer);
-                long before = decoder.lostReported();
-                long samplesBefore = decoder.samplesRead();
-                rings[i].drain(decoder, rings[i].dataSize());
-                lostReported[i] += decoder.lostReported() - before;
-                samplesRead[i] += decoder.samplesRead() - samplesBefore;
-                if (groups != null) {
-                    hot.emitCounts(cpus[i], groups[i].readCounts(), writer);
-                }
-            }
-        } finally {
-            writer.end();
-        }
-        if (recorder != null) {
-            recorder.endPass();
-        }
-    }
-
-    /**
-     * The kernel writes a PERF_RECORD_LOST only when the next sample on that CPU finds room, so
-     * samples lost just before a CPU went quiet are in no record. read(2) with PERF_FORMAT_LOST
-     * gives each event's count of drops and of samples lost; what no record reported is added
-     * here, once the rings are drained and the events disabled. So are drops the event counted
-     * but whose sample never reached the ring and was not counted lost either: on 6.18 that
-     * happens to some drops freed from RCU callbacks (a UDP socket's queue purged when it is
-     * destroyed), see docs/performance.md. A counting group finds both from its samplers' counts
-     * ({@link HotKeys#lost}).
-     */
-    private void countUnreportedLosses(DropSink writer, int[] cpus) throws NativeException, SourceException {
-        if (groups == null && !lostReadable) {
-            return;
-        }
-        writer.begin();
-        try {
-            for (int i = 0; i < events.length; i++) {
-                // Samples lost that the kernel counted (PERF_FORMAT_LOST; a group has no such
-                // count), and drops an event took without writing or counting a sample.
-                long counted;
-                long unwritten;
-                if (groups != null) {
-                    counted = 0;
-                    unwritten = hot.lost(groups[i].readCounts(), samplesRead[i]);
-                } else {
-                    long[] words = events[i].read(2);
-                    if (words.length != 2) {
-                        continue;
-                    }
-                    counted = words[1];
-                    unwritten = words[0] - samplesRead[i] - words[1];
-                }
-                long unreported = counted - lostReported[i] + Math.max(unwritten, 0);
-                if (unreported > 0) {
-                    writer.lost(cpus[i], unreported);
-                    if (recorder != null) {
-                        recorder.lost(System.nanoTime(), cpus[i], unreported);
-                    }
-                }
-            }
-        } finally {
-            writer.end();
-        }
-    }
-
-    /**
-     * Once a second: if one key dropped more than the threshold in the last second and a counter
-     * is free, hands it to the kernel's counters on every CPU (see {@link HotKeys}). Reader thread.
-     */
-    private void promoteHotKey() throws SourceException {
-        int j = hot.promote(System.nanoTime());
-        if (j == 0) {
-            return;
-        }
-        int g = hot.generation();
-        String counter = hot.counterFilter(j, kernelFilter);
-        String sampler = hot.samplerFilter(kernelFilter);
-        try {
-            for (HotCountGroup group : groups) {
-                group.prepareHandOver(g, j, counter, sampler);
-            }
-        } catch (SourceException e) {
-            // Every CPU keeps sampling what it sampled: no drop is lost, the key is just not
-            // counted in the kernel. A kernel whose event filter cannot compare `location` or
-            // `reason` would do this; the spare events' filters are spent, so stop promoting.
-            hot.refused();
-            return;
-        }
-        for (HotCountGroup group : groups) {
-            group.handOver(g, j);
-        }
-        hot.handedOver();
-    }
-
-    private static void release(PerfEvent[] events, HotCountGroup[] groups, Mapping[] mappings, PerfRing[] rings,
-            EventFd wakeup) {
-        for (int i = 0; i < events.length; i++) {
-            if (rings[i] != null) {
-                rings[i].close();
-            }
-            if (mappings[i] != null) {
-                mappings[i].close();
-            }
-            if (events[i] != null) {
-                events[i].close();
-            }
-            if (groups != null && groups[i] != null) {
-                groups[i].close();     // its leader is events[i]: closing twice is harmless
+    private static void release(CpuStream[] streams, Wakeup wakeup) {
+        for (CpuStream s : streams) {
+            if (s != null) {
+                s.close();
             }
         }
         if (wakeup != null) {

@@ -112,9 +112,8 @@ class CapturedRingTest {
         assertEquals(1, hot.promoteKey(g.get("key.location"), g.get("key.reason").intValue()));
         hot.handedOver();
         DropAggregator agg = new DropAggregator(2, 64, 16);
-        KfreeSkbDecoder decoder = new KfreeSkbDecoder(TracepointSetup.HOT_SAMPLE_FORMAT, layout.locationOffset(),
-                layout.reasonOffset(), null);
-        decoder.hotKeys(hot);
+        KfreeSkbDecoder decoder = new KfreeSkbDecoder(
+                KfreeSkbDecoder.Config.of(TracepointSetup.HOT_SAMPLE_FORMAT, layout).countingHotKeys(hot));
         RingImage img = new RingImage(Integer.highestOneBit((image.length + RingImage.PAGE - 1) / RingImage.PAGE) * 2);
         ByteBuffer group = ByteBuffer.allocate(8 * (hot.groupSize() + 1)).order(ByteOrder.nativeOrder());
         for (int i = 0; i <= hot.groupSize(); i++) {
@@ -142,8 +141,8 @@ class CapturedRingTest {
         int pages = Integer.highestOneBit((image.length + RingImage.PAGE - 1) / RingImage.PAGE) * 2;
         RingImage img = new RingImage(pages).startAt((long) pages * RingImage.PAGE - 24);
         DropAggregator agg = new DropAggregator(2, 64, 16);
-        KfreeSkbDecoder decoder = new KfreeSkbDecoder(new SampleFormat(sampleType), layout.locationOffset(),
-                layout.reasonOffset(), agg.stacks());
+        KfreeSkbDecoder decoder = new KfreeSkbDecoder(
+                KfreeSkbDecoder.Config.of(new SampleFormat(sampleType), layout).withStacks(agg.stacks()));
         replay(img, image, decoder, agg, writer -> { });
         assertEquals(img.head(), img.tail());
         assertEquals(0, decoder.malformed());

@@ -11,7 +11,6 @@ import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropSink;
-import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRing;
 import org.dropscope.perf.RingImage;
 import org.junit.jupiter.api.Test;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class HotKeysTest {
     private static final int LOC = 16;
     private static final int REASON = 36;
+    private static final int PROTOCOL = 32;
     private static final long UDP_RCV = 0xffffffff81c3a9a2L;
     private static final long UDP_QUEUE = 0xffffffff81c3b000L;
     private static final long TCP = 0xffffffff81b00000L;
@@ -36,19 +36,7 @@ class HotKeysTest {
 
     /** A counting group's sample from sampler {@code g}, with the group's values as given. */
     private static byte[] sample(int g, long[] group, long location, int reason) {
-        RingImage.Rec r = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(IDS[g]).u64(group.length);
-        for (long v : group) {
-            r.u64(v);
-        }
-        return r.u32(44)
-                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
-                .u64(0xffff888012345600L)    // skbaddr
-                .u64(location)
-                .u64(0)                      // rx_sk
-                .u16(0x0800).u16(0)          // protocol, hole
-                .u32(reason)
-                .u32(0)                      // padding to 8-byte record alignment
-                .bytes();
+        return KfreeSkbRecords.groupSample(IDS[g], group, location, reason);
     }
 
     /** Group values: leader, S0, S1, S2, C1, C2. */
@@ -63,8 +51,8 @@ class HotKeysTest {
     }
 
     private static Snapshot decode(HotKeys hot, DropAggregator agg, byte[]... records) {
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, null);
-        dec.hotKeys(hot);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(
+                KfreeSkbDecoder.Config.of(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, PROTOCOL).countingHotKeys(hot));
         RingImage img = new RingImage(4);
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
             for (byte[] r : records) {
@@ -226,8 +214,8 @@ class HotKeysTest {
     @Test
     void aSampleWithTheWrongNumberOfValuesOrAnUnknownIdIsMalformed() {
         HotKeys hot = keys();
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, null);
-        dec.hotKeys(hot);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(
+                KfreeSkbDecoder.Config.of(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, PROTOCOL).countingHotKeys(hot));
         RingImage img = new RingImage(1);
         DropAggregator agg = new DropAggregator(4, 64, 16);
         byte[] unknown = sample(0, group(1, 0, 0, 0, 0), TCP, 2);

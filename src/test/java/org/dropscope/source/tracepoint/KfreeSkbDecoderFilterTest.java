@@ -73,14 +73,10 @@ class KfreeSkbDecoderFilterTest {
 
     private static KfreeSkbDecoder decoder(String filter, DropAggregator agg, Counting recorder)
             throws FilterException {
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(
-                new SampleFormat(PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
         SourceFilter f = SourceFilter.parse(filter, symbols());
-        if (recorder != null) {
-            dec.record(recorder, PROTOCOL);
-        }
-        dec.filter(f.compile(f.expr(), NAMES), PROTOCOL);
-        return dec;
+        return new KfreeSkbDecoder(KfreeSkbDecoder.Config
+                .of(new SampleFormat(PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, PROTOCOL)
+                .recording(recorder).filtering(f.compile(f.expr(), NAMES)));
     }
 
     /** Writes one round of samples: 3 kept (NO_SOCKET, IPv4), 4 rejected, then drains them as CPU 1. */
@@ -96,13 +92,13 @@ class KfreeSkbDecoderFilterTest {
 
     private static byte[][] mixedSamples() {
         return new byte[][] {
-            KfreeSkbDecoderTest.timedSample(1, UDP_RCV, NO_SOCKET, 0x0800),
-            KfreeSkbDecoderTest.timedSample(2, UDP_RCV, SOCKET_RCVBUFF, 0x0800),
-            KfreeSkbDecoderTest.timedSample(3, UDP_RCV, NO_SOCKET, 0x86dd),
-            KfreeSkbDecoderTest.timedSample(4, UDP_RCV + 8, NO_SOCKET, 0x0800),
-            KfreeSkbDecoderTest.timedSample(5, UDP_RCV, SOCKET_RCVBUFF, 0x86dd),
-            KfreeSkbDecoderTest.timedSample(6, UDP_RCV, NO_SOCKET, 0x0800),
-            KfreeSkbDecoderTest.timedSample(7, UDP_RCV, 1, 0x0800),
+            KfreeSkbRecords.timedSample(1, UDP_RCV, NO_SOCKET, 0x0800),
+            KfreeSkbRecords.timedSample(2, UDP_RCV, SOCKET_RCVBUFF, 0x0800),
+            KfreeSkbRecords.timedSample(3, UDP_RCV, NO_SOCKET, 0x86dd),
+            KfreeSkbRecords.timedSample(4, UDP_RCV + 8, NO_SOCKET, 0x0800),
+            KfreeSkbRecords.timedSample(5, UDP_RCV, SOCKET_RCVBUFF, 0x86dd),
+            KfreeSkbRecords.timedSample(6, UDP_RCV, NO_SOCKET, 0x0800),
+            KfreeSkbRecords.timedSample(7, UDP_RCV, 1, 0x0800),
         };
     }
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source.tracepoint;
 
+import static org.dropscope.source.tracepoint.KfreeSkbRecords.sample;
+import static org.dropscope.source.tracepoint.KfreeSkbRecords.timedSample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,27 +24,14 @@ import org.junit.jupiter.api.Test;
 class KfreeSkbDecoderTest {
     // Linux 6.11+ layout: skbaddr@8 location@16 rx_sk@24 protocol@32 reason@36, 40 bytes.
     private static final int LOC = 16;
+    private static final int PROTOCOL = 32;
     private static final int REASON = 36;
     private static final long UDP_RCV = 0xffffffff81c3a9a2L;
-
-    /** A RAW-only sample of the 6.11+ kfree_skb entry. */
-    private static byte[] sample(long location, int reason) {
-        return new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
-                .u32(44)                     // raw size: 40-byte entry + 4 bytes padding
-                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
-                .u64(0xffff888012345600L)    // skbaddr
-                .u64(location)               // location
-                .u64(0)                      // rx_sk
-                .u16(0x0800).u16(0)          // protocol, hole
-                .u32(reason)                 // reason
-                .u32(0)                      // padding to 8-byte record alignment
-                .bytes();
-    }
 
     @Test
     void countsSamplesAndLostRecordsPerCpu() {
         DropAggregator agg = new DropAggregator(2, 64, 16);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
+        KfreeSkbDecoder dec = raw();
         RingImage img = new RingImage(1).startAt(RingImage.PAGE - 64);  // second record wraps
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
             img.write(sample(UDP_RCV, 3));
@@ -73,43 +63,28 @@ class KfreeSkbDecoderTest {
         assertEquals(0, dec.malformed());
     }
 
-    /** A TIME + RAW sample of the 6.11+ entry, as a recording source opens its events. */
-    static byte[] timedSample(long time, long location, int reason, int protocol) {
-        return new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
-                .u64(time)                   // PERF_SAMPLE_TIME
-                .u32(44)                     // raw size
-                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
-                .u64(0xffff888012345600L)    // skbaddr
-                .u64(location)               // location
-                .u64(0)                      // rx_sk
-                .u16(protocol).u16(0)        // protocol, hole
-                .u32(reason)                 // reason
-                .u32(0)                      // padding
-                .bytes();
-    }
-
     @Test
     void aRecordingDecoderHandsEverySampleWithItsTimeAndProtocolToTheRecorder() {
         DropAggregator agg = new DropAggregator(2, 64, 16);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(
-                new SampleFormat(PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
         List<DropEvent> recorded = new ArrayList<>();
         long[] lost = new long[1];
-        dec.record(new DropEventSink() {
-            @Override
-            public void drop(DropEvent event) {
-                recorded.add(event.copy());
-            }
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(KfreeSkbDecoder.Config
+                .of(new SampleFormat(PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, PROTOCOL)
+                .recording(new DropEventSink() {
+                    @Override
+                    public void drop(DropEvent event) {
+                        recorded.add(event.copy());
+                    }
 
-            @Override
-            public void lost(long timeNanos, int cpu, long count) {
-                lost[0] += count;
-            }
+                    @Override
+                    public void lost(long timeNanos, int cpu, long count) {
+                        lost[0] += count;
+                    }
 
-            @Override
-            public void endPass() {
-            }
-        }, 32);
+                    @Override
+                    public void endPass() {
+                    }
+                }));
         RingImage img = new RingImage(1);
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
             img.write(timedSample(123_456_789L, UDP_RCV, 3, 0x0800));
@@ -134,17 +109,46 @@ class KfreeSkbDecoderTest {
         assertEquals(7, lost[0]);
     }
 
+    /** What the sample format cannot serve is refused when the decoder is made, not at the first record. */
     @Test
-    void recordingWithoutSampleTimesIsRefused() {
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> dec.record(null, 32));
+    void aConfigurationTheFormatCannotServeIsRefusedAtConstruction() {
+        KfreeSkbDecoder.Config raw = KfreeSkbDecoder.Config.of(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC,
+                REASON, PROTOCOL);
+        DropEventSink recorder = new DropEventSink() {
+            @Override
+            public void drop(DropEvent event) {
+            }
+
+            @Override
+            public void lost(long timeNanos, int cpu, long count) {
+            }
+
+            @Override
+            public void endPass() {
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new KfreeSkbDecoder(raw.recording(recorder)));
+        assertEquals("recording needs PERF_SAMPLE_TIME in the sample_type", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new KfreeSkbDecoder(raw.countingHotKeys(new HotKeys(1, 1, 1))));
+        assertEquals("hot keys need IDENTIFIER and a group read, and no call chains", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new KfreeSkbDecoder(KfreeSkbDecoder.Config.of(
+                new SampleFormat(PerfConstants.PERF_SAMPLE_CALLCHAIN | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON,
+                PROTOCOL)));
+        assertEquals("call chains need a stack table", e.getMessage());
+    }
+
+    private static KfreeSkbDecoder raw() {
+        return new KfreeSkbDecoder(
+                KfreeSkbDecoder.Config.of(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, PROTOCOL));
     }
 
     @Test
     void layoutWithoutReasonGivesNoReason() {
         // Before 5.17: skbaddr@8 location@16 protocol@24.
         DropAggregator agg = new DropAggregator(1, 64, 16);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), 16, -1, null);
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(KfreeSkbDecoder.Config.of(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), 16, -1, 24));
         RingImage img = new RingImage(1);
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
             img.write(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE)
@@ -170,7 +174,7 @@ class KfreeSkbDecoderTest {
     void kernelCallchainIsInternedWithoutMarkers() {
         DropAggregator agg = new DropAggregator(1, 64, 16);
         SampleFormat fmt = new SampleFormat(PerfConstants.PERF_SAMPLE_CALLCHAIN | PerfConstants.PERF_SAMPLE_RAW);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(fmt, LOC, REASON, agg.stacks());
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(KfreeSkbDecoder.Config.of(fmt, LOC, REASON, PROTOCOL).withStacks(agg.stacks()));
         long[] frames = {0xffffffff81000100L, 0xffffffff81000200L, 0xffffffff81000300L};
         RingImage img = new RingImage(1);
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
@@ -217,7 +221,7 @@ class KfreeSkbDecoderTest {
     void alternatingCallchainsKeepTheirOwnStacks() {
         DropAggregator agg = new DropAggregator(1, 64, 16);
         SampleFormat fmt = new SampleFormat(PerfConstants.PERF_SAMPLE_CALLCHAIN | PerfConstants.PERF_SAMPLE_RAW);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(fmt, LOC, REASON, agg.stacks());
+        KfreeSkbDecoder dec = new KfreeSkbDecoder(KfreeSkbDecoder.Config.of(fmt, LOC, REASON, PROTOCOL).withStacks(agg.stacks()));
         long[] a = {0xffffffff81000100L, 0xffffffff81000200L};
         long[] b = {0xffffffff81000100L, 0xffffffff81000200L, 0xffffffff81000300L};  // a with one more frame
         long[] c = {0xffffffff81000100L, 0xffffffff81000280L};                       // a's length, other frame
@@ -246,7 +250,7 @@ class KfreeSkbDecoderTest {
     @Test
     void truncatedSamplesAreCountedNotDecoded() {
         DropAggregator agg = new DropAggregator(1, 64, 16);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
+        KfreeSkbDecoder dec = raw();
         drainAsCpu0(new RingImage(1), dec, agg,
                 new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u32(20).zeros(20).bytes(),    // raw too short
                 new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u32(400).zeros(20).bytes(),   // raw size past end
@@ -263,7 +267,7 @@ class KfreeSkbDecoderTest {
     @Test
     void lostRecordsTooShortForTheirCountAreMalformedNotReadPastTheirEnd() {
         DropAggregator agg = new DropAggregator(1, 64, 16);
-        KfreeSkbDecoder dec = new KfreeSkbDecoder(new SampleFormat(PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, null);
+        KfreeSkbDecoder dec = raw();
         drainAsCpu0(new RingImage(1).startAt(RingImage.PAGE - 16), dec, agg,
                 new RingImage.Rec(PerfConstants.PERF_RECORD_LOST_SAMPLES).bytes(),
                 new RingImage.Rec(PerfConstants.PERF_RECORD_LOST).bytes(),    // ends the data area

@@ -55,7 +55,8 @@ public class PerfRingFuzzTest extends FuzzTarget {
                 : PerfConstants.PERF_SAMPLE_RAW;
         RingImage img = new RingImage(PAGES).startAt((long) PAGES * RingImage.PAGE - back);
         DropAggregator agg = new DropAggregator(2, 64, 16);
-        KfreeSkbDecoder decoder = new KfreeSkbDecoder(new SampleFormat(sampleType), LOCATION, REASON, agg.stacks());
+        KfreeSkbDecoder decoder = new KfreeSkbDecoder(
+                KfreeSkbDecoder.Config.of(new SampleFormat(sampleType), LOCATION, REASON, -1).withStacks(agg.stacks()));
         try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
             img.write(image);
             DropSink writer = agg.newWriter();

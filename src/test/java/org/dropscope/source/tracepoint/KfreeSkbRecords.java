@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import org.dropscope.perf.PerfConstants;
+import org.dropscope.perf.RingImage;
+
+/**
+ * Perf records of {@code skb:kfree_skb} as the kernel writes them into a ring, for tests, in the
+ * Linux 6.11+ layout of the committed 6.18.44 format fixture: skbaddr@8 location@16 rx_sk@24
+ * protocol@32 reason@36, 40 bytes, padded to 44 so that the record ends 8-byte aligned.
+ */
+final class KfreeSkbRecords {
+    static final int LOCATION = 16;
+    static final int PROTOCOL = 32;
+    static final int REASON = 36;
+    /** Where the committed kallsyms snapshot has {@code __udp4_lib_rcv}'s drop. */
+    static final long UDP_RCV = 0xffffffff81c3a9a2L;
+
+    private KfreeSkbRecords() {
+    }
+
+    /** A RAW-only sample. */
+    static byte[] sample(long location, int reason) {
+        return raw(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE), location, reason, 0x0800);
+    }
+
+    /** A TIME + RAW sample, as a recording source's events write it. */
+    static byte[] timedSample(long time, long location, int reason, int protocol) {
+        return raw(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(time), location, reason, protocol);
+    }
+
+    /**
+     * A sample of a hot-key counting group's sampler ({@link TracepointSetup#HOT_SAMPLE_FORMAT}):
+     * the sampler's id, the group's values as given (leader, S0..SK, C1..CK), RAW.
+     */
+    static byte[] groupSample(long samplerId, long[] group, long location, int reason) {
+        RingImage.Rec r = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(samplerId).u64(group.length);
+        for (long v : group) {
+            r.u64(v);
+        }
+        return raw(r, location, reason, 0x0800);
+    }
+
+    /** PERF_RECORD_LOST: {@code n} samples the ring had no room for. */
+    static byte[] lost(long n) {
+        return new RingImage.Rec(PerfConstants.PERF_RECORD_LOST).u64(42).u64(n).bytes();
+    }
+
+    private static byte[] raw(RingImage.Rec r, long location, int reason, int protocol) {
+        return r.u32(44)                     // raw size: 40-byte entry + 4 bytes padding
+                .u16(1234).u16(0).u32(77)    // common_type, flags+preempt, common_pid
+                .u64(0xffff888012345600L)    // skbaddr
+                .u64(location)               // location
+                .u64(0)                      // rx_sk
+                .u16(protocol).u16(0)        // protocol, hole
+                .u32(reason)                 // reason
+                .u32(0)                      // padding to 8-byte record alignment
+                .bytes();
+    }
+}

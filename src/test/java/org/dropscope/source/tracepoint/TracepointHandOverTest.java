@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.source.tracepoint;
+
+import static org.dropscope.source.tracepoint.KfreeSkbRecords.UDP_RCV;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.aggregate.Snapshot;
+import org.dropscope.nativeio.Errno;
+import org.dropscope.perf.FakePerfSyscalls;
+import org.dropscope.perf.FakePerfSyscalls.Call;
+import org.dropscope.perf.FakePerfSyscalls.FakeEvent;
+import org.dropscope.perf.RingImage;
+import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFilter;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hot key's hand-over from sampling to counting, across a whole session on two fake CPUs: the
+ * reader promotes the key that passed the threshold in a window of its clock (stepped a second
+ * per reading here), prepares every CPU's counter and next sampler, then on each CPU enables the
+ * counter and the next sampler before it disables the old sampler; what the counters count
+ * reaches the aggregator. A refused filter takes the key back; a refused enable ends the reader.
+ * The rules for the samples themselves are {@link HotKeysTest}'s.
+ */
+class TracepointHandOverTest {
+    private static final int CPUS = 2;
+    private static final long SECOND = 1_000_000_000L;
+    private static final long UDP_QUEUE = 0xffffffff81c3b000L;
+    private static final int NO_SOCKET = 3;
+    private static final int RCVBUFF = 6;
+    private static final String KEY = "location == 0xffffffff81c3b000 && reason == 6";
+    /** Promoted from 10 samples in a window of a second. */
+    private static final long THRESHOLD = 10;
+    private static final String KEPT = "keys counted in the kernel";
+    private static final String REFUSED = "hand-overs the kernel refused";
+
+    private final FakePerfSyscalls perf = new FakePerfSyscalls();
+    private final AtomicLong now = new AtomicLong();
+
+    private TracepointSource open() throws SourceException {
+        return TracepointSource.open(FakeTracepoint.setup(FakeTracepoint.counting(THRESHOLD), CPUS), perf,
+                () -> now.getAndAdd(SECOND));
+    }
+
+    private FakeEvent sampler(int cpu, int g) {
+        return perf.events(cpu).get(1 + g);
+    }
+
+    private FakeEvent counter(int cpu, int j) {
+        return perf.events(cpu).get(1 + TracepointOptions.HOT_KEYS + j);
+    }
+
+    /**
+     * Before the session starts: CPU 0's S0 sampled 12 drops of the hot key and 3 others, CPU
+     * 1's 5 of the hot key; their counts say so, so that nothing is lost.
+     */
+    private void sampleBeforeStart() {
+        int[] hot = {12, 5};
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            RingImage ring = perf.events(cpu).get(0).ring();
+            long id = sampler(cpu, 0).eventId();
+            int n = 0;
+            for (int i = 0; i < hot[cpu]; i++) {
+                ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_QUEUE, RCVBUFF));
+            }
+            for (int i = 0; cpu == 0 && i < 3; i++) {
+                ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_RCV, NO_SOCKET));
+            }
+            sampler(cpu, 0).count(n);
+        }
+    }
+
+    /** A group read in which S0 has counted {@code n} and nothing else anything. */
+    private static long[] s0(long n) {
+        long[] v = new long[2 * TracepointOptions.HOT_KEYS + 2];
+        v[1] = n;
+        return v;
+    }
+
+    @Test
+    void aHotKeyIsPreparedOnEveryCpuThenHandedOverCounterFirst() throws Exception {
+        Snapshot snapshot;
+        try (TracepointSource source = open()) {
+            sampleBeforeStart();
+            DropAggregator agg = new DropAggregator(source.cpus(), 64, 16);
+            source.start(agg);
+            await(() -> source.counters().get(KEPT) == 1, "the key promoted");
+            counter(0, 1).count(7);
+            counter(1, 1).count(2);
+            source.stop();
+            snapshot = agg.snapshot();
+            assertEquals(0L, source.counters().get(REFUSED));
+        }
+        List<String> log = perf.log();
+        int lastPrepared = -1;
+        int firstEnabled = Integer.MAX_VALUE;
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            assertEquals(KEY, counter(cpu, 1).filter());
+            assertEquals("!((" + KEY + "))", sampler(cpu, 1).filter());
+            assertTrue(counter(cpu, 1).enabled() && sampler(cpu, 1).enabled(), "C1 and S1 on CPU " + cpu);
+            assertFalse(sampler(cpu, 0).enabled(), "S0 on CPU " + cpu);
+            for (int other = 2; other <= TracepointOptions.HOT_KEYS; other++) {
+                assertFalse(counter(cpu, other).enabled() || sampler(cpu, other).enabled(), "spare events");
+                assertNull(counter(cpu, other).filter());
+            }
+            int c1 = log.indexOf("ENABLE " + counter(cpu, 1).fd());
+            int s1 = log.indexOf("ENABLE " + sampler(cpu, 1).fd());
+            int s0 = log.indexOf("DISABLE " + sampler(cpu, 0).fd());
+            assertTrue(0 <= c1 && c1 < s1 && s1 < s0, "counter, then next sampler, then old sampler off: " + log);
+            lastPrepared = Math.max(lastPrepared,
+                    log.indexOf("SET_FILTER " + sampler(cpu, 1).fd() + " !((" + KEY + "))"));
+            firstEnabled = Math.min(firstEnabled, c1);
+        }
+        assertTrue(lastPrepared < firstEnabled, "every CPU prepared before any enable: " + log);
+        assertEquals(12 + 5 + 7 + 2, total(snapshot, UDP_QUEUE, RCVBUFF), "samples, then the counters' counts");
+        assertEquals(3, total(snapshot, UDP_RCV, NO_SOCKET));
+        assertEquals(0, snapshot.lostTotal());
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    @Test
+    void theUsersKernelFilterStaysOnTheCounterAndTheNextSampler() throws Exception {
+        try (TracepointSource source = open()) {
+            String kernel = source.filter(SourceFilter.parse("reason == SOCKET_RCVBUFF", null));
+            assertEquals("reason == 6", kernel);
+            sampleBeforeStart();
+            source.start(new DropAggregator(source.cpus(), 64, 16));
+            await(() -> source.counters().get(KEPT) == 1, "the key promoted");
+            source.stop();
+        }
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            assertEquals("reason == 6", sampler(cpu, 0).filter());
+            assertEquals("(reason == 6) && " + KEY, counter(cpu, 1).filter());
+            assertEquals("(reason == 6) && !((" + KEY + "))", sampler(cpu, 1).filter());
+        }
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    /** The counters cannot apply what only user space tests: with such a filter every drop is sampled. */
+    @Test
+    void aUserSpaceFilterKeepsEveryKeySampled() throws Exception {
+        try (TracepointSource source = open()) {
+            assertNull(source.filter(SourceFilter.parse("cpu == 0", null)));
+            sampleBeforeStart();
+            source.start(new DropAggregator(source.cpus(), 64, 16));
+            // Three polls begun: two passes ended, enough for a window to close and a key to move.
+            await(() -> perf.polls() >= 3, "two passes of the reader");
+            source.stop();
+            assertEquals(0L, source.counters().get(KEPT));
+        }
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            assertNull(counter(cpu, 1).filter());
+            assertFalse(perf.log().contains("DISABLE " + sampler(cpu, 0).fd()), "S0 never disabled on CPU " + cpu);
+        }
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    /** CPU 1 refuses its counter's filter: CPU 0's prepared events stay off, S0 samples on, no more tries. */
+    @Test
+    void aRefusedFilterTakesTheKeyBackOnEveryCpu() throws Exception {
+        // CPU 1's SET_FILTERs: the leader's at open, then C1's when the key is handed over.
+        perf.fail(Call.SET_FILTER, 1, 2, Errno.EINVAL);
+        Snapshot snapshot;
+        try (TracepointSource source = open()) {
+            sampleBeforeStart();
+            DropAggregator agg = new DropAggregator(source.cpus(), 64, 16);
+            source.start(agg);
+            await(() -> source.counters().get(REFUSED) == 1, "the hand-over refused");
+            int polls = perf.polls();
+            await(() -> perf.polls() >= polls + 3, "more passes of the reader");
+            source.stop();
+            snapshot = agg.snapshot();
+            assertEquals(0L, source.counters().get(KEPT));
+        }
+        assertEquals(KEY, counter(0, 1).filter(), "prepared on CPU 0 before CPU 1 refused");
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            assertFalse(counter(cpu, 1).enabled() || sampler(cpu, 1).enabled(), "nothing enabled on CPU " + cpu);
+            assertFalse(perf.log().contains("DISABLE " + sampler(cpu, 0).fd()), "S0 never disabled on CPU " + cpu);
+        }
+        assertEquals(12 + 5, total(snapshot, UDP_QUEUE, RCVBUFF));
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    @Test
+    void aRefusedEnableEndsTheReaderAndStopSaysSo() throws Exception {
+        // CPU 1's ENABLEs: the leader and S0 at start, then C1 at the hand-over.
+        perf.fail(Call.ENABLE, 1, 3, Errno.EIO);
+        try (TracepointSource source = open()) {
+            sampleBeforeStart();
+            source.start(new DropAggregator(source.cpus(), 64, 16));
+            await(() -> perf.log().contains("SET_FILTER " + sampler(1, 1).fd() + " !((" + KEY + "))"), "prepared");
+            SourceException e = assertThrows(SourceException.class, source::stop);
+            assertEquals(SourceException.Kind.SYSTEM, e.kind());
+            assertTrue(e.getMessage().contains("handing a hot key to a counting event on CPU 1 failed"), e.getMessage());
+        }
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    private static long total(Snapshot s, long location, int reason) {
+        return s.rows().stream().filter(r -> r.location() == location && r.reason() == reason)
+                .mapToLong(Snapshot.Row::total).sum();
+    }
+
+    /** Waits, a bounded while, for the reader thread to get there. */
+    private static void await(BooleanSupplier done, String what) throws InterruptedException {
+        for (int i = 0; i < 2000 && !done.getAsBoolean(); i++) {
+            Thread.sleep(5);
+        }
+        assertTrue(done.getAsBoolean(), what);
+    }
+}
