@@ -8,9 +8,9 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.filter.DropFilter;
-import org.dropscope.filter.FilterContext;
 import org.dropscope.filter.FilterException;
 import org.dropscope.filter.FilterParser;
+import org.dropscope.names.DropNames;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,15 +61,15 @@ public class FilterBenchmark {
             case "or50k" -> chain(50_000, "symbol == f", " || ") + " || symbol == __udp4_lib_rcv";
             default -> chain(5_000, "cpu != 1", " && ") + " && reason == NO_SOCKET";
         };
-        compiled = DropFilter.compile(FilterParser.parse(text), new FilterContext() {
+        compiled = DropFilter.compile(FilterParser.parse(text), new DropNames() {
             @Override
             public String reason(int code) {
                 return code == 3 ? "NO_SOCKET" : code == 6 ? "SOCKET_RCVBUFF" : null;
             }
 
             @Override
-            public String symbol(DropOrigin origin, long location) {
-                return location == UDP ? "__udp4_lib_rcv" : location == QUEUE ? "udp_queue_rcv_one_skb" : null;
+            public String symbol(long pc) {
+                return pc == UDP ? "__udp4_lib_rcv" : pc == QUEUE ? "udp_queue_rcv_one_skb" : null;
             }
         });
         for (int i = 0; i < EVENTS; i++) {

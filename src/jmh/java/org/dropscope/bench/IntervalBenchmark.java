@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
+import org.dropscope.source.LiveNames;
 import org.dropscope.tracefs.DropReasons;
 import org.dropscope.view.DropwatchLines;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,8 +50,7 @@ public class IntervalBenchmark {
     public void setUp() {
         Symbolizer symbolizer = BenchFixtures.symbolizer();
         DropReasons reasons = BenchFixtures.reasons();
-        ReasonNames names = reasons::name;
-        lines = new DropwatchLines(symbolizer::dropwatch, names, DropwatchLines.TrapNames.NONE);
+        lines = new DropwatchLines(new LiveNames(symbolizer, DropNames.ofReasons(reasons::name), null));
         aggregator = new DropAggregator(2, 1 << 16, 1 << 14);
         writer = aggregator.newWriter();
         // Distinct text symbols spread over the table, one drop site in each.

@@ -19,7 +19,8 @@ import org.dropscope.filter.FilterException;
 import org.dropscope.filter.FilterParser;
 import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.SymbolTable;
-import org.dropscope.record.EventNames;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Symbol;
 import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
@@ -133,10 +134,11 @@ public class RecordReadBenchmark {
         RecordHeader header = new RecordHeader("6.18.44", "bench", "00000000-0000-0000-0000-000000000000",
                 SourceKind.TRACEPOINT, "tracepoint skb:kfree_skb", null,
                 new RecordHeader.Clock(RecordFormat.CLOCK_MONOTONIC, 0, 0), 2, null, Map.of());
-        EventNames names = new EventNames() {
+        DropNames names = new DropNames() {
             @Override
-            public KernelSymbol symbol(long pc) {
-                return symbols.resolve(pc);
+            public Symbol symbolAt(long pc) {
+                KernelSymbol s = symbols.resolve(pc);
+                return s == null ? null : s.at(pc);
             }
 
             @Override

@@ -27,7 +27,7 @@ final class FilterOption {
      */
     SourceFilter parse(Symbolizer symbols) {
         try {
-            return SourceFilter.parse(expression, symbols == null ? null : SourceFilter.Symbols.of(symbols));
+            return SourceFilter.parse(expression, symbols);
         } catch (FilterException e) {
             throw new UsageException("--filter: " + e.getMessage());
         }

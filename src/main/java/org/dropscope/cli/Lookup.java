@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import org.dropscope.ksym.KallsymsFormatException;
 import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.view.LocationNames;
 
 /**
  * dropwatch's {@code -l}: how drop locations are named. {@code kas} loads /proc/kallsyms,
@@ -51,10 +50,5 @@ record Lookup(Symbolizer symbols, int exitCode) {
                 return new Lookup(null, Failures.line(err, ExitCodes.USAGE, "unknown lookup method " + method
                         + " (use kas or none; -l list shows them)"));
         }
-    }
-
-    /** dropwatch's {@code sym+off} names. */
-    LocationNames dropwatchNames() {
-        return symbols == null ? LocationNames.NONE : symbols::dropwatch;
     }
 }

@@ -13,20 +13,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.dropscope.aggregate.DropAggregator;
-import org.dropscope.aggregate.StackTable;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.io.OutputFiles;
-import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
-import org.dropscope.record.EventNames;
 import org.dropscope.record.HostFacts;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
 import org.dropscope.source.IntervalSession;
+import org.dropscope.source.LiveNames;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFacts;
 import org.dropscope.source.SourceFilter;
@@ -147,8 +144,8 @@ final class Recording {
             throw new Failure(Failures.cannotWrite(err, where, e, ""), null, e);
         }
         try {
-            writer = new RecordWriter(out, header, new Names(symbols, aggregator.stacks(), source.reasons(),
-                    source.trapNames()), RecordWriter.Limits.DEFAULT, clock);
+            writer = new RecordWriter(out, header, LiveNames.of(symbols, source, aggregator),
+                    RecordWriter.Limits.DEFAULT, clock);
         } catch (IOException e) {
             Failures.closeQuietly(out);
             throw new Failure(Failures.cannotWrite(err, where, e, ""), null, e);
@@ -271,30 +268,6 @@ final class Recording {
             if (writer.failure() != null) {
                 stop.run();
             }
-        }
-    }
-
-    /** What the file names: kallsyms symbols, the aggregator's stacks, the source's reasons and traps. */
-    private record Names(Symbolizer symbols, StackTable stacks, ReasonNames reasons, ReasonNames traps)
-            implements EventNames {
-        @Override
-        public KernelSymbol symbol(long pc) {
-            return symbols == null ? null : symbols.resolve(pc);
-        }
-
-        @Override
-        public long[] stack(int stackId) {
-            return stacks.chain(stackId);
-        }
-
-        @Override
-        public String reason(int code) {
-            return reasons.name(code);
-        }
-
-        @Override
-        public String trap(int id) {
-            return traps.name(id);
         }
     }
 }

@@ -20,12 +20,13 @@ import org.dropscope.event.AlertListener;
 import org.dropscope.event.PacketDrop;
 import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.pcap.PcapFormatException;
 import org.dropscope.pcap.Rereadable;
+import org.dropscope.source.LiveNames;
 import org.dropscope.view.DropwatchLines;
 import org.dropscope.view.DropwatchReplies;
-import org.dropscope.view.LocationNames;
 import org.dropscope.view.PacketBlock;
 import org.dropscope.view.Printable;
 import picocli.CommandLine.Command;
@@ -66,16 +67,17 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LocationNames names;
+        Symbolizer symbols;
         try {
-            names = locationNames();
+            symbols = symbolizer();
         } catch (KallsymsUnavailableException e) {
             return Failures.line(err, ExitCodes.NO_PERMISSION, e.getMessage());
         } catch (IOException e) {
             return Failures.cannot(err, ExitCodes.BAD_INPUT, "read", kallsyms != null ? "--kallsyms " + kallsyms
                     : "/proc/kallsyms", e);
         }
-        DropwatchLines lines = new DropwatchLines(names, code -> null, DropwatchLines.TrapNames.NONE);
+        // Summaries carry trap names (DropwatchReplies prints them as sent) and no reason: only pcs need names.
+        DropwatchLines lines = new DropwatchLines(new LiveNames(symbols, DropNames.NONE, null));
         DropwatchReplies replies = new DropwatchReplies(lines);
         PacketBlock blocks = new PacketBlock(ZoneId.systemDefault());
         int[] malformed = {0};
@@ -144,14 +146,14 @@ public final class ReplayCommand implements Callable<Integer> {
         return malformed[0] == 0 ? ExitCodes.OK : ExitCodes.BAD_INPUT;
     }
 
-    private LocationNames locationNames() throws IOException {
+    /** kallsyms as -l and --kallsyms choose, or {@code null} for none. */
+    private Symbolizer symbolizer() throws IOException {
         String method = lookupMethod != null ? lookupMethod : kallsyms != null ? "kas" : "none";
         switch (method) {
             case "none":
-                return LocationNames.NONE;
+                return null;
             case "kas":
-                Symbolizer s = kallsyms != null ? new Symbolizer(() -> open(kallsyms), () -> null) : Symbolizer.fromProc();
-                return s::dropwatch;
+                return kallsyms != null ? new Symbolizer(() -> open(kallsyms), () -> null) : Symbolizer.fromProc();
             default:
                 throw new UsageException("unknown lookup method " + method + " (use kas or none)");
         }

@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.dropscope.names.DropNames;
 import org.dropscope.shell.Shell;
+import org.dropscope.source.DropSource;
+import org.dropscope.source.LiveNames;
 import org.dropscope.source.SourceException;
-import org.dropscope.view.LocationNames;
 import org.dropscope.view.Printable;
 import picocli.CommandLine;
 
@@ -33,7 +36,7 @@ final class ShellRunner {
         if (lookup.exitCode() != Lookup.GO_ON) {
             return lookup.exitCode();
         }
-        LocationNames names = lookup.dropwatchNames();
+        Function<DropSource, DropNames> names = source -> new LiveNames(lookup.symbols(), source.names(), null);
         SourceChoice choice;
         try {
             choice = options.source.choose(false);

@@ -7,25 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.dropscope.aggregate.Snapshot;
-import org.dropscope.aggregate.StackTable;
-import org.dropscope.event.DropOrigin;
-import org.dropscope.event.ReasonNames;
-import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.IntervalSession;
+import org.dropscope.source.LiveNames;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
 import org.dropscope.view.DropPredicate;
 import org.dropscope.view.Printable;
 import org.dropscope.view.TopControls;
 import org.dropscope.view.TopModel;
-import org.dropscope.view.TopNames;
 import org.dropscope.view.TopScreen;
 import org.jline.terminal.Size;
 import picocli.CommandLine.Command;
@@ -186,8 +180,8 @@ public final class TopCommand implements Callable<Integer> {
             this.out = out;
             this.err = err;
             this.session = new IntervalSession(source, options.intervalMillis, iterations, this::interval);
-            this.controls = new TopControls(new TopModel(new Names(symbols, source.reasons(),
-                    session.aggregator().stacks())), grouping, order, DropPredicate.ALL);
+            this.controls = new TopControls(new TopModel(LiveNames.of(symbols, source, session.aggregator())),
+                    grouping, order, DropPredicate.ALL);
             String stacksMissing = choice.netDm() != null ? "(NET_DM reports no kernel stacks)"
                     : stacks ? null : "(no kernel stacks: started with --no-stacks)";
             this.run = new TopScreen.Run(source.description(), kernelRelease(), stacksMissing);
@@ -277,50 +271,6 @@ public final class TopCommand implements Callable<Integer> {
             } catch (SourceException e) {
                 // Already said by the main thread, or the process is ending anyway.
             }
-        }
-    }
-
-    /** Names from kallsyms (or hex without), the source's reasons, and the session's stack table. */
-    private static final class Names implements TopNames {
-        private final Symbolizer symbols;
-        private final ReasonNames reasons;
-        private final StackTable stackTable;
-
-        Names(Symbolizer symbols, ReasonNames reasons, StackTable stackTable) {
-            this.symbols = symbols;
-            this.reasons = reasons;
-            this.stackTable = stackTable;
-        }
-
-        @Override
-        public String symbol(DropOrigin origin, long location) {
-            if (origin == DropOrigin.HARDWARE) {
-                return "hw-trap#" + location;
-            }
-            return function(location);
-        }
-
-        @Override
-        public String reason(int code) {
-            return reasons.name(code);
-        }
-
-        @Override
-        public List<String> stack(int id) {
-            List<String> frames = new ArrayList<>();
-            for (long ip : stackTable.chain(id)) {
-                frames.add(function(ip));
-            }
-            return frames;
-        }
-
-        private String function(long pc) {
-            KernelSymbol s = symbols == null ? null : symbols.resolve(pc);
-            if (s == null) {
-                return "0x" + Long.toHexString(pc);
-            }
-            // No space: batch output stays one word per column.
-            return s.module() == null ? s.name() : s.name() + "[" + s.module() + "]";
         }
     }
 }

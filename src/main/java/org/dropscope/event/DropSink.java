@@ -24,7 +24,7 @@ public interface DropSink {
      * @param cpu the CPU that dropped, or that reported the drop; 0 when unknown
      * @param origin software or hardware
      * @param location the kernel text address of the drop (software), or an interned trap id (hardware)
-     * @param reason the source's reason code ({@link ReasonNames} says what it means), or {@link #NO_REASON}
+     * @param reason the source's reason code (its {@code DropNames.reason} says what it means), or {@link #NO_REASON}
      * @param stackId an id from the consumer's stack table, or {@link #NO_STACK}
      * @param count how many drops; 1 for one tracepoint hit, N for a NET_DM summary entry
      */

@@ -7,7 +7,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.names.DropNames;
 
 /**
  * A compiled filter expression: tests events in user space (report, and whatever part of a live
@@ -40,7 +42,7 @@ public final class DropFilter {
     }
 
     /** Compiles {@code expr}, naming codes and locations through {@code names}. */
-    public static DropFilter compile(Expr expr, FilterContext names) {
+    public static DropFilter compile(Expr expr, DropNames names) {
         return new DropFilter(node(expr, names));
     }
 
@@ -49,7 +51,7 @@ public final class DropFilter {
         return root.test(event);
     }
 
-    private static Node node(Expr expr, FilterContext names) {
+    private static Node node(Expr expr, DropNames names) {
         if (expr instanceof Expr.Or o) {
             return chain(o.terms(), true, names);
         }
@@ -68,7 +70,7 @@ public final class DropFilter {
         return compare(c, names);
     }
 
-    private static Node chain(List<Expr> chain, boolean any, FilterContext names) {
+    private static Node chain(List<Expr> chain, boolean any, DropNames names) {
         List<Expr> terms = merged(chain, any);
         Node[] nodes = new Node[terms.size()];
         for (int i = 0; i < nodes.length; i++) {
@@ -154,7 +156,7 @@ public final class DropFilter {
         return out;
     }
 
-    private static Node compare(Expr.Compare c, FilterContext names) {
+    private static Node compare(Expr.Compare c, DropNames names) {
         switch (c.field()) {
             case CPU: {
                 Numbers n = new Numbers(c);
@@ -211,14 +213,14 @@ public final class DropFilter {
      */
     private abstract static class Remembering implements Node {
         final Expr.Compare c;
-        final FilterContext names;
+        final DropNames names;
         final Words words;
         private boolean seen;
         private long lastKey;
         private int lastTag;
         private boolean lastAnswer;
 
-        Remembering(Expr.Compare c, FilterContext names, boolean ignoreCase) {
+        Remembering(Expr.Compare c, DropNames names, boolean ignoreCase) {
             this.c = c;
             this.names = names;
             this.words = Words.of(c, ignoreCase);
@@ -244,7 +246,7 @@ public final class DropFilter {
 
     /** A reason comparison. */
     private static final class ReasonNode extends Remembering {
-        ReasonNode(Expr.Compare c, FilterContext names) {
+        ReasonNode(Expr.Compare c, DropNames names) {
             super(c, names, true);
         }
 
@@ -269,7 +271,7 @@ public final class DropFilter {
 
     /** A symbol comparison. */
     private static final class SymbolNode extends Remembering {
-        SymbolNode(Expr.Compare c, FilterContext names) {
+        SymbolNode(Expr.Compare c, DropNames names) {
             super(c, names, false);
         }
 
@@ -280,7 +282,9 @@ public final class DropFilter {
 
         @Override
         boolean answer(DropEvent e) {
-            String name = names.symbol(e.origin(), e.location());
+            // A hardware drop's "symbol" is its trap: the location is the trap's id.
+            String name = e.origin() == DropOrigin.HARDWARE ? names.trap((int) e.location())
+                    : names.symbol(e.location());
             return name != null && words.matches(name);
         }
     }

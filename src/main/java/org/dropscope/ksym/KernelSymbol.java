@@ -4,6 +4,7 @@ package org.dropscope.ksym;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dropscope.names.Symbol;
 
 /**
  * One resolved kernel text symbol.
@@ -54,7 +55,17 @@ public record KernelSymbol(String name, String module, long address, long size) 
      * No module name, as dropwatch prints none.
      */
     public String dropwatch(long pc) {
-        return name + '+' + Long.toHexString(offset(pc));
+        return at(pc).dropwatch();
+    }
+
+    /**
+     * What names {@code pc}: this symbol's name, module and size with {@code pc}'s offset, as the
+     * naming service answers.
+     *
+     * @throws IllegalArgumentException if the symbol does not contain {@code pc}
+     */
+    public Symbol at(long pc) {
+        return new Symbol(name, module, offset(pc), size);
     }
 
     /**

@@ -104,6 +104,16 @@ public final class Symbolizer {
         return r == null ? null : r.symbol;
     }
 
+    /**
+     * The name of the symbol containing {@code pc} in the current table, or {@code null}: no cache,
+     * no reload and no allocation, for what is asked per event (a filter's symbol term).
+     */
+    public String name(long pc) {
+        SymbolTable t = state.table;
+        int i = t.indexOf(pc);
+        return i < 0 ? null : t.name(i);
+    }
+
     /** dropwatch's {@code sym+hexoff} (see {@link KernelSymbol#dropwatch}), or {@code null}. */
     public String dropwatch(long pc) {
         Resolved r = lookup(pc);

@@ -2,12 +2,14 @@
 package org.dropscope.record;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.dropscope.event.DropEvent;
-import org.dropscope.event.DropOrigin;
-import org.dropscope.filter.FilterContext;
 import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.Symbol;
 
 /**
  * What a record file names, collected as it is read: pass it the file's symbol, stack and name
@@ -16,10 +18,10 @@ import org.dropscope.ksym.KernelSymbol;
  * first event that needs it, answers are complete for each event at the time it is read.
  *
  * <p>Memory grows with the distinct symbols, stacks and names of the file, not with its events.
- * It answers the filter language's questions ({@link FilterContext}), so a report filters a file
- * with the same names the recording machine had.
+ * It is the recorded {@link DropNames}: a report names and filters a file's drops with the names
+ * the recording machine had. Not thread-safe while records are fed in.
  */
-public final class RecordNames implements RecordVisitor, FilterContext {
+public final class RecordNames implements RecordVisitor, DropNames {
     // Kernel text addresses are in the top half of the address space: ordered unsigned.
     private final TreeMap<Long, KernelSymbol> symbols = new TreeMap<>(Long::compareUnsigned);
     private final Map<Integer, long[]> stacks = new HashMap<>();
@@ -83,15 +85,23 @@ public final class RecordNames implements RecordVisitor, FilterContext {
         };
     }
 
-    /** The recorded symbol containing {@code pc}, or {@code null}. */
-    public KernelSymbol resolve(long pc) {
-        Map.Entry<Long, KernelSymbol> e = symbols.floorEntry(pc);
-        return e != null && e.getValue().contains(pc) ? e.getValue() : null;
+    @Override
+    public Symbol symbolAt(long pc) {
+        KernelSymbol s = resolve(pc);
+        return s == null ? null : s.at(pc);
     }
 
-    /** The frames of a recorded stack id, innermost first, or {@code null}. */
-    public long[] stack(int stackId) {
-        return stacks.get(stackId);
+    @Override
+    public String symbol(long pc) {
+        KernelSymbol s = resolve(pc);
+        return s == null ? null : s.name();
+    }
+
+    /** The recorded frames of a stack id, innermost first, or {@code null} for an id the file has not named. */
+    @Override
+    public List<Location> stack(int stackId) {
+        long[] pcs = stacks.get(stackId);
+        return pcs == null ? null : locations(pcs);
     }
 
     @Override
@@ -99,22 +109,19 @@ public final class RecordNames implements RecordVisitor, FilterContext {
         return reasons.get(code);
     }
 
-    /** A hardware drop's trap name, or {@code null}. */
+    @Override
     public String trap(int id) {
         return traps.get(id);
-    }
-
-    @Override
-    public String symbol(DropOrigin origin, long location) {
-        if (origin == DropOrigin.HARDWARE) {
-            return trap((int) location);
-        }
-        KernelSymbol s = resolve(location);
-        return s == null ? null : s.name();
     }
 
     /** Recorded symbols so far. */
     public int symbolCount() {
         return symbols.size();
+    }
+
+    /** The recorded symbol containing {@code pc}, or {@code null}. */
+    private KernelSymbol resolve(long pc) {
+        Map.Entry<Long, KernelSymbol> e = symbols.floorEntry(pc);
+        return e != null && e.getValue().contains(pc) ? e.getValue() : null;
     }
 }

@@ -6,13 +6,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.Symbol;
 
 /**
  * Streams events into a record file (docs/file-format.md) in constant memory, never seeking, so
@@ -23,7 +26,7 @@ import org.dropscope.ksym.KernelSymbol;
  * {@link Limits#maxEvents} events, or at the end of the first source pass that finds it
  * {@link Limits#maxNanos} old: what a {@code kill -9} can lose is the block being filled. The
  * first time an event names a location, stack, reason or trap, the writer asks its
- * {@link EventNames} and writes a symbol, stack or name record ahead of the event; afterwards an
+ * {@link DropNames} and writes a symbol, stack or name record ahead of the event; afterwards an
  * event costs one set lookup per value and 52 bytes, and allocates nothing.
  *
  * <p>Not thread-safe: one writer per recording thread. Write failures (disk full, a closed pipe)
@@ -56,7 +59,7 @@ public final class RecordWriter implements DropEventSink, Closeable {
     }
 
     private final OutputStream out;
-    private final EventNames names;
+    private final DropNames names;
     private final Limits limits;
     private final LongSupplier clock;
     private final ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -87,7 +90,7 @@ public final class RecordWriter implements DropEventSink, Closeable {
      * @param clock the recording's clock (the header's), for flush ages and the end marker
      * @throws IOException if the header cannot be written
      */
-    public RecordWriter(OutputStream out, RecordHeader header, EventNames names, Limits limits, LongSupplier clock)
+    public RecordWriter(OutputStream out, RecordHeader header, DropNames names, Limits limits, LongSupplier clock)
             throws IOException {
         this.out = out;
         this.names = names;
@@ -142,31 +145,41 @@ public final class RecordWriter implements DropEventSink, Closeable {
     }
 
     private void location(long pc) {
-        if (!locations.add(pc)) {
+        if (locations.add(pc)) {
+            symbol(pc, names.symbolAt(pc));
+        }
+    }
+
+    /** A symbol record for what names {@code pc}, unless the file has that symbol already. */
+    private void symbol(long pc, Symbol s) {
+        if (s == null) {
             return;
         }
-        KernelSymbol s = names.symbol(pc);
-        if (s == null || !symbols.add(s.address())) {
+        // The file keeps kallsyms' own facts: the symbol's start and extent.
+        long address = pc - s.offset();
+        if (!symbols.add(address)) {
             return;
         }
         byte[] name = clip(RecordFormat.utf8(s.name()));
         byte[] module = s.module() == null ? new byte[0] : clip(RecordFormat.utf8(s.module()));
         record(RecordFormat.REC_SYMBOL, 20 + name.length + module.length);
-        block.putLong(s.address()).putLong(s.size()).putShort((short) name.length).put(name)
+        block.putLong(address).putLong(s.size()).putShort((short) name.length).put(name)
                 .putShort((short) module.length).put(module);
     }
 
-    private void stack(int id, long[] frames) {
+    private void stack(int id, List<Location> frames) {
         if (frames == null) {
             return;
         }
-        for (long pc : frames) {
-            location(pc);
+        for (Location f : frames) {
+            if (locations.add(f.pc())) {
+                symbol(f.pc(), f.symbol());
+            }
         }
-        record(RecordFormat.REC_STACK, 8 + 8 * frames.length);
-        block.putInt(id).putShort((short) frames.length).putShort((short) 0);
-        for (long pc : frames) {
-            block.putLong(pc);
+        record(RecordFormat.REC_STACK, 8 + 8 * frames.size());
+        block.putInt(id).putShort((short) frames.size()).putShort((short) 0);
+        for (Location f : frames) {
+            block.putLong(f.pc());
         }
     }
 

@@ -13,10 +13,10 @@ import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.PacketDrop;
 import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.names.NameBook;
 import org.dropscope.netlink.dropmon.NetDmMessage;
 import org.dropscope.record.NameKind;
 import org.dropscope.record.RecordVisitor;
-import org.dropscope.source.NameTable;
 
 /**
  * Turns a NET_DM capture's alerts, as {@link NetDmReplay} decodes them, into what a record file
@@ -38,8 +38,7 @@ final class CaptureEvents implements NetDmReplay.Handler {
     private final RecordVisitor out;
     private final LongFunction<KernelSymbol> kallsyms;
     private final DropEvent event = new DropEvent();
-    private final NameTable reasons = new NameTable();
-    private final NameTable traps = new NameTable();
+    private final NameBook names = new NameBook();
     private final Set<Long> named = new HashSet<>();
     private final int[] namesWritten = new int[NameKind.values().length];
     /** The undecodable messages named one line each; past this many they are counted. */
@@ -110,16 +109,16 @@ final class CaptureEvents implements NetDmReplay.Handler {
     }
 
     private int reason(String name) {
-        return intern(reasons, NameKind.REASON, name);
+        return named(NameKind.REASON, names.reasonCode(name), name);
     }
 
     private long trap(String name) {
-        return intern(traps, NameKind.TRAP, String.valueOf(name));
+        String trap = String.valueOf(name);
+        return named(NameKind.TRAP, names.trapId(trap), trap);
     }
 
-    /** The name's code, after a name record if it is new (a table's codes count up from 0). */
-    private int intern(NameTable table, NameKind kind, String name) {
-        int code = table.codeOf(name);
+    /** {@code code}, after a name record if it is new (the book's codes count up from 0). */
+    private int named(NameKind kind, int code, String name) {
         int ordinal = kind.ordinal();
         if (code == namesWritten[ordinal]) {
             namesWritten[ordinal]++;

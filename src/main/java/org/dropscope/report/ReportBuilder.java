@@ -12,7 +12,7 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.filter.DropFilter;
-import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.names.Location;
 import org.dropscope.record.RecordNames;
 import org.dropscope.record.RecordVisitor;
 
@@ -168,10 +168,9 @@ public final class ReportBuilder implements RecordVisitor {
         String symbol = null;
         String where = null;
         if (byLocation) {
-            KernelSymbol s = hardware ? null : names.resolve(location);
-            String trap = hardware ? names.trap((int) location) : null;
-            symbol = hardware ? (trap != null ? trap : "trap#" + location) : s != null ? s.name() : hex(location);
-            where = hardware ? symbol : s != null ? s.dropwatch(location) : hex(location);
+            Location l = hardware ? null : names.location(location);
+            symbol = hardware ? names.trapLabel((int) location) : l.name();
+            where = hardware ? symbol : l.dropwatch();
         }
         boolean exact = g.contains(GroupKey.LOCATION);
         String reasonName = null;
@@ -185,20 +184,15 @@ public final class ReportBuilder implements RecordVisitor {
     }
 
     private List<String> frames(int stackId) {
-        long[] pcs = names.stack(stackId);
-        if (pcs == null) {
+        List<Location> frames = names.stack(stackId);
+        if (frames == null) {
             return List.of("stack#" + stackId);
         }
-        List<String> out = new ArrayList<>(pcs.length);
-        for (long pc : pcs) {
-            KernelSymbol s = names.resolve(pc);
-            out.add(s != null ? s.dropwatch(pc) : hex(pc));
+        List<String> out = new ArrayList<>(frames.size());
+        for (Location f : frames) {
+            out.add(f.dropwatch());
         }
         return out;
-    }
-
-    private static String hex(long address) {
-        return "0x" + Long.toHexString(address);
     }
 
     /** Count descending, then the keys in column order, each ascending (absent names first). */

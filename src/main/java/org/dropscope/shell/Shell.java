@@ -5,13 +5,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.names.DropNames;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFactory;
 import org.dropscope.view.DropwatchLines;
-import org.dropscope.view.LocationNames;
 import org.dropscope.view.Printable;
 
 /**
@@ -55,7 +56,7 @@ public final class Shell {
     private final SourceFactory sources;
     /** NET_DM's {@code set}, {@code show} and {@code stats}; null for another source. */
     private final NetDmCommands netDm;
-    private final LocationNames names;
+    private final Function<DropSource, DropNames> names;
     private final Settings settings;
     private long alertLimit;
     private Monitor monitor;
@@ -66,9 +67,10 @@ public final class Shell {
     /**
      * @param netDm NET_DM's kernel settings when the source is NET_DM (enables {@code set
      *     alertmode/trunc/queue/sw/hw} and NET_DM's {@code show} and {@code stats}), else {@code null}
+     * @param names the names of an opened source's drops (kallsyms per {@code -l}, the source's reasons)
      */
     public Shell(Input in, PrintWriter out, PrintWriter err, SourceFactory sources, NetDmSettings netDm,
-            LocationNames names, Settings settings) {
+            Function<DropSource, DropNames> names, Settings settings) {
         this.in = in;
         this.out = out;
         this.err = err;
@@ -176,7 +178,7 @@ public final class Shell {
                 fail(e);
                 return;
             }
-            DropwatchLines format = new DropwatchLines(names, source.reasons(), DropwatchLines.TrapNames.NONE);
+            DropwatchLines format = new DropwatchLines(names.apply(source));
             running = new Monitor(source, format, out, settings.intervalMillis(), alertLimit);
             // Holding the output from START to its acknowledgement's lines: an alert the reader
             // thread receives meanwhile is printed after them, as dropwatch prints it.

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropEventSink;
-import org.dropscope.event.ReasonNames;
+import org.dropscope.names.DropNames;
 
 /**
  * One monitoring session on one kernel source: opened (kernel resources acquired), started,
@@ -19,8 +19,12 @@ public interface DropSource extends AutoCloseable {
     /** One line for users: which source, which kernel interface, which layout. */
     String description();
 
-    /** Names for the reason codes this source writes. */
-    ReasonNames reasons();
+    /**
+     * The names of the numbers only this source knows: its reason codes and, for hardware drops,
+     * its trap ids. Locations and stacks are named through kallsyms and the aggregator
+     * ({@link LiveNames}).
+     */
+    DropNames names();
 
     /** Number of CPU ids drops may be reported for (size the aggregator with it). */
     int cpus();
@@ -77,11 +81,6 @@ public interface DropSource extends AutoCloseable {
             return null;
         }
         throw new SourceException(SourceException.Kind.NO_KERNEL_FEATURE, description() + " cannot filter drops");
-    }
-
-    /** Names of the trap ids hardware drops are counted under (NET_DM); none for other sources. */
-    default ReasonNames trapNames() {
-        return ReasonNames.NONE;
     }
 
     /**

@@ -5,18 +5,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.dropscope.event.DropOrigin;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.DropFilter;
 import org.dropscope.filter.Expr;
 import org.dropscope.filter.Field;
-import org.dropscope.filter.FilterContext;
 import org.dropscope.filter.FilterException;
 import org.dropscope.filter.FilterParser;
 import org.dropscope.filter.Glob;
 import org.dropscope.filter.KernelFilter;
 import org.dropscope.ksym.SymbolTable;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
 import org.dropscope.tracefs.DropReasons;
 
 /**
@@ -30,69 +28,61 @@ public final class SourceFilter {
     /** Keeps everything. */
     public static final SourceFilter NONE = new SourceFilter(null, null, null);
 
-    /** What the filter needs of kallsyms: symbol ranges for the kernel, names for user space. */
-    public interface Symbols extends KernelFilter.SymbolRanges {
-        /** The name of the symbol containing {@code pc}, or {@code null}; allocates nothing. */
-        String name(long pc);
+    /**
+     * The kernel part's symbol ranges over the current table of {@code symbolizer}. Exact names
+     * are found through an index built once per table, so that a filter naming thousands of
+     * symbols costs one pass over kallsyms, not one per name; globs still scan.
+     */
+    private static final class Ranges implements KernelFilter.SymbolRanges {
+        private final Symbolizer symbolizer;
+        private SymbolTable indexed;
+        private Map<String, List<long[]>> byName;
 
-        /**
-         * Over the current table of {@code symbolizer}. Exact names are found through an index
-         * built once per table, so that a filter naming thousands of symbols costs one pass over
-         * kallsyms, not one per name; globs still scan.
-         */
-        static Symbols of(Symbolizer symbolizer) {
-            return new Symbols() {
-                private SymbolTable indexed;
-                private Map<String, List<long[]>> byName;
+        Ranges(Symbolizer symbolizer) {
+            this.symbolizer = symbolizer;
+        }
 
-                @Override
-                public String name(long pc) {
-                    SymbolTable t = symbolizer.table();
-                    int i = t.indexOf(pc);
-                    return i < 0 ? null : t.name(i);
+        @Override
+        public List<long[]> ranges(String pattern, boolean glob) {
+            SymbolTable t = symbolizer.table();
+            if (!glob) {
+                return index(t).getOrDefault(pattern, List.of());
+            }
+            List<long[]> out = new ArrayList<>();
+            for (int i = 0; i < t.size(); i++) {
+                if (Glob.matches(pattern, t.name(i))) {
+                    out.add(range(t, i));
                 }
+            }
+            return out;
+        }
 
-                @Override
-                public List<long[]> ranges(String pattern, boolean glob) {
-                    SymbolTable t = symbolizer.table();
-                    if (!glob) {
-                        return index(t).getOrDefault(pattern, List.of());
-                    }
-                    List<long[]> out = new ArrayList<>();
-                    for (int i = 0; i < t.size(); i++) {
-                        if (Glob.matches(pattern, t.name(i))) {
-                            out.add(range(t, i));
-                        }
-                    }
-                    return out;
+        private Map<String, List<long[]>> index(SymbolTable t) {
+            if (t != indexed) {
+                byName = new HashMap<>();
+                for (int i = 0; i < t.size(); i++) {
+                    byName.computeIfAbsent(t.name(i), n -> new ArrayList<>()).add(range(t, i));
                 }
+                indexed = t;
+            }
+            return byName;
+        }
 
-                private Map<String, List<long[]>> index(SymbolTable t) {
-                    if (t != indexed) {
-                        byName = new HashMap<>();
-                        for (int i = 0; i < t.size(); i++) {
-                            byName.computeIfAbsent(t.name(i), n -> new ArrayList<>()).add(range(t, i));
-                        }
-                        indexed = t;
-                    }
-                    return byName;
-                }
-
-                private long[] range(SymbolTable t, int i) {
-                    return new long[] {t.address(i), t.address(i) + t.size(i)};
-                }
-            };
+        private static long[] range(SymbolTable t, int i) {
+            return new long[] {t.address(i), t.address(i) + t.size(i)};
         }
     }
 
     private final String text;
     private final Expr expr;
-    private final Symbols symbols;
+    private final Symbolizer symbols;
+    private final Ranges ranges;
 
-    private SourceFilter(String text, Expr expr, Symbols symbols) {
+    private SourceFilter(String text, Expr expr, Symbolizer symbols) {
         this.text = text;
         this.expr = expr;
         this.symbols = symbols;
+        this.ranges = symbols == null ? null : new Ranges(symbols);
     }
 
     /**
@@ -102,7 +92,7 @@ public final class SourceFilter {
      * @param symbols kallsyms, or {@code null} when dropscope runs without it ({@code -l none})
      * @throws FilterException a syntax error, or a symbol term without kallsyms to name locations
      */
-    public static SourceFilter parse(String text, Symbols symbols) throws FilterException {
+    public static SourceFilter parse(String text, Symbolizer symbols) throws FilterException {
         if (text == null) {
             return NONE;
         }
@@ -157,7 +147,7 @@ public final class SourceFilter {
      */
     public KernelFilter translate(DropReasons reasons) throws SourceException {
         try {
-            return KernelFilter.translate(expr, reasons, symbols);
+            return KernelFilter.translate(expr, reasons, ranges);
         } catch (FilterException e) {
             throw new SourceException(SourceException.Kind.USAGE, "--filter: " + e.getMessage(), e);
         }
@@ -165,28 +155,14 @@ public final class SourceFilter {
 
     /**
      * The user-space test of {@code residual} (this filter's, or what the kernel left of it), with
-     * the source's names; {@code null} when there is nothing to test.
+     * the source's names and kallsyms' ({@link LiveNames}); {@code null} when there is nothing to test.
      *
-     * @param reasons the source's reason names
-     * @param traps the source's trap names (hardware drops' "symbols")
+     * @param source the source's names of its reason codes and trap ids (hardware drops' "symbols")
      */
-    public DropFilter compile(Expr residual, ReasonNames reasons, ReasonNames traps) {
+    public DropFilter compile(Expr residual, DropNames source) {
         if (residual == null) {
             return null;
         }
-        return DropFilter.compile(residual, new FilterContext() {
-            @Override
-            public String reason(int code) {
-                return reasons.name(code);
-            }
-
-            @Override
-            public String symbol(DropOrigin origin, long location) {
-                if (origin == DropOrigin.HARDWARE) {
-                    return traps.name((int) location);
-                }
-                return symbols == null ? null : symbols.name(location);
-            }
-        });
+        return DropFilter.compile(residual, new LiveNames(symbols, source, null));
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
+import org.dropscope.names.DropNames;
 
 /**
  * Formats interval counts as dropwatch 1.5 prints its summary alerts, so that scripts that parse
@@ -24,49 +24,53 @@ import org.dropscope.event.ReasonNames;
  * Names are printed through {@link Printable#word}: one word each, nothing a terminal obeys.
  */
 public final class DropwatchLines {
-    private final LocationNames locations;
-    private final ReasonNames reasons;
-    private final TrapNames traps;
+    private final DropNames names;
 
-    /** Names of devlink traps, for hardware drops whose location is an interned trap id. */
-    @FunctionalInterface
-    public interface TrapNames {
-        TrapNames NONE = id -> null;
-
-        String name(long id);
-    }
-
-    public DropwatchLines(LocationNames locations, ReasonNames reasons, TrapNames traps) {
-        this.locations = locations;
-        this.reasons = reasons;
-        this.traps = traps;
+    /** Lines whose locations, reasons and traps {@code names} names. */
+    public DropwatchLines(DropNames names) {
+        this.names = names;
     }
 
     /** One line for one key's count. */
     public String line(long count, DropOrigin origin, long location, int reason) {
+        String where = origin == DropOrigin.HARDWARE ? names.trapLabel((int) location)
+                : location == 0 ? null : names.symbolOffset(location);
+        String why = null;
+        if (reason != DropSink.NO_REASON) {
+            String name = names.reason(reason);
+            why = name != null ? name : Integer.toString(reason);
+        }
+        return line(count, origin, location, where, why);
+    }
+
+    /**
+     * One line with its names already found.
+     *
+     * @param where the trap name (hardware), dropwatch's {@code sym+off} (software), or
+     *     {@code null} when nothing names a software location
+     * @param reason the reason's name, or {@code null} for a drop without one
+     */
+    public static String line(long count, DropOrigin origin, long location, String where, String reason) {
         StringBuilder sb = new StringBuilder(96).append(count).append(" drops at ");
         if (origin == DropOrigin.HARDWARE) {
-            String trap = traps.name(location);
-            sb.append(trap != null ? Printable.word(trap) : "trap#" + location).append(" [hardware]");
+            sb.append(Printable.word(where)).append(" [hardware]");
         } else {
-            String sym = location == 0 ? null : locations.dropwatch(location);
-            if (sym != null) {
-                sb.append(Printable.word(sym)).append(" (").append(pointer(location)).append(')');
+            if (where != null) {
+                sb.append(Printable.word(where)).append(" (").append(pointer(location)).append(')');
             } else {
                 sb.append("location ").append(pointer(location));
             }
             sb.append(" [software]");
         }
-        if (reason != DropSink.NO_REASON) {
-            String name = reasons.name(reason);
-            sb.append(" reason: ").append(name != null ? Printable.word(name) : Integer.toString(reason));
+        if (reason != null) {
+            sb.append(" reason: ").append(Printable.word(reason));
         }
         return sb.toString();
     }
 
     /** dropwatch's hardware summary line: {@code "%d drops at %s [hardware]"} with the trap name. */
     public String hardwareLine(long count, String trapName) {
-        return count + " drops at " + Printable.word(trapName) + " [hardware]";
+        return line(count, DropOrigin.HARDWARE, 0, trapName, null);
     }
 
     /**

@@ -10,12 +10,15 @@ import java.util.Map;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
 
 /**
  * What {@code top} knows: per aggregator key, the drops of the last interval, the total since
  * start or the last {@link #reset()}, and when drops were first and last seen; and the rows of a
- * chosen grouping, filter and sort. Fed one {@link Snapshot} per interval; no terminal, no clock
- * of its own (the caller passes the wall time), so that it can be tested with built snapshots.
+ * chosen grouping, filter and sort. Fed one {@link Snapshot} per interval, its keys named through
+ * {@link DropNames} once, on first sight; no terminal, no clock of its own (the caller passes the
+ * wall time), so that it can be tested with built snapshots.
  *
  * <p>Not thread-safe: callers serialise (the terminal layer holds one lock for model and screen).
  * {@link #copy()} freezes a view for pause while counting goes on in the original.
@@ -110,7 +113,7 @@ public final class TopModel {
         }
     }
 
-    private final TopNames names;
+    private final DropNames names;
     private final Map<Key, Entry> entries;
     private final Map<Integer, List<String>> stacks;
     private long intervalNanos;
@@ -124,11 +127,11 @@ public final class TopModel {
     private long updatedMillis = -1;
     private long intervals;
 
-    public TopModel(TopNames names) {
+    public TopModel(DropNames names) {
         this(names, new HashMap<>(), new HashMap<>());
     }
 
-    private TopModel(TopNames names, Map<Key, Entry> entries, Map<Integer, List<String>> stacks) {
+    private TopModel(DropNames names, Map<Key, Entry> entries, Map<Integer, List<String>> stacks) {
         this.names = names;
         this.entries = entries;
         this.stacks = stacks;
@@ -152,7 +155,7 @@ public final class TopModel {
                 if (reason == null && r.reason() != DropSink.NO_REASON) {
                     reason = Integer.toString(r.reason());
                 }
-                e = new Entry(names.symbol(r.origin(), r.location()), reason, r.stackId());
+                e = new Entry(symbol(r.origin(), r.location()), reason, r.stackId());
                 entries.put(k, e);
             }
             e.total = r.total();
@@ -253,11 +256,29 @@ public final class TopModel {
         return rows;
     }
 
+    /** A hardware drop's trap, else the function with its module ({@code nft_do_chain[nf_tables]}) or the address. */
+    private String symbol(DropOrigin origin, long location) {
+        return origin == DropOrigin.HARDWARE ? names.trapLabel((int) location) : names.location(location).function();
+    }
+
     private List<String> stack(int id) {
         if (id == DropSink.NO_STACK) {
             return List.of();
         }
-        return stacks.computeIfAbsent(id, names::stack);
+        return stacks.computeIfAbsent(id, this::frames);
+    }
+
+    /** The functions of a call chain, innermost first; none for a chain the names do not know. */
+    private List<String> frames(int id) {
+        List<Location> chain = names.stack(id);
+        if (chain == null) {
+            return List.of();
+        }
+        List<String> frames = new ArrayList<>(chain.size());
+        for (Location f : chain) {
+            frames.add(f.function());
+        }
+        return frames;
     }
 
     private static long earliest(long a, long b) {

@@ -23,10 +23,12 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.Symbol;
 import org.dropscope.netlink.NlMsgBuilder;
 import org.dropscope.pcap.NetlinkPcap;
 import org.dropscope.pcap.PcapWriter;
-import org.dropscope.record.EventNames;
 import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
@@ -83,16 +85,16 @@ class HostileNamesTest {
 
     /** Two software drops with a call chain, one hardware drop, all names hostile. */
     private Path recordFile() throws IOException {
-        EventNames names = new EventNames() {
+        DropNames names = new DropNames() {
             @Override
-            public KernelSymbol symbol(long pc) {
-                return pc >= SYM && pc < SYM + 0x1000 ? new KernelSymbol(SYMBOL, null, SYM, 0x1000)
-                        : new KernelSymbol(CALLER, null, FRAME, 0x400);
+            public Symbol symbolAt(long pc) {
+                return (pc >= SYM && pc < SYM + 0x1000 ? new KernelSymbol(SYMBOL, null, SYM, 0x1000)
+                        : new KernelSymbol(CALLER, null, FRAME, 0x400)).at(pc);
             }
 
             @Override
-            public long[] stack(int id) {
-                return new long[] {SYM + 0x4bc, FRAME + 0x30};
+            public List<Location> stack(int id) {
+                return locations(new long[] {SYM + 0x4bc, FRAME + 0x30});
             }
 
             @Override

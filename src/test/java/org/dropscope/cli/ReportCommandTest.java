@@ -42,7 +42,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.DropOrigin;
-import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.names.Symbol;
 import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordReader;
 import org.dropscope.report.ReportFiles;
@@ -152,7 +152,7 @@ class ReportCommandTest {
             }
             List<String> names = new ArrayList<>();
             for (long pc : frames) {
-                names.add(ReportFiles.NAMES.symbol(pc).dropwatch(pc));
+                names.add(ReportFiles.NAMES.symbolAt(pc).dropwatch());
             }
             return String.join(";", names);
         });
@@ -209,10 +209,10 @@ class ReportCommandTest {
             if (e.origin() == DropOrigin.HARDWARE) {
                 return " drops at " + ReportFiles.TRAP + " [hardware]";
             }
-            KernelSymbol s = ReportFiles.NAMES.symbol(e.location());
+            Symbol s = ReportFiles.NAMES.symbolAt(e.location());
             String hex = "0x" + Long.toHexString(e.location());
             return s == null ? " drops at location " + hex + " [software]"
-                    : " drops at " + s.dropwatch(e.location()) + " (" + hex + ") [software]";
+                    : " drops at " + s.dropwatch() + " (" + hex + ") [software]";
         });
         Map<String, Long> got = new TreeMap<>();
         for (String l : out.toString().lines().toList()) {

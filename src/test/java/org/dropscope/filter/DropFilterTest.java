@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.names.DropNames;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -22,18 +23,20 @@ class DropFilterTest {
     private static final long UNKNOWN = 0xffffffffc0000000L;
 
     /** 3 NO_SOCKET, 6 SOCKET_RCVBUFF; two symbols; trap 0 is ingress_vlan_filter. */
-    private static final FilterContext NAMES = new FilterContext() {
+    private static final DropNames NAMES = new DropNames() {
         @Override
         public String reason(int code) {
             return code == 3 ? "NO_SOCKET" : code == 6 ? "SOCKET_RCVBUFF" : null;
         }
 
         @Override
-        public String symbol(DropOrigin origin, long location) {
-            if (origin == DropOrigin.HARDWARE) {
-                return location == 0 ? "ingress_vlan_filter" : null;
-            }
-            return location == UDP ? "__udp4_lib_rcv" : location == TCP ? "tcp_v4_rcv" : null;
+        public String symbol(long pc) {
+            return pc == UDP ? "__udp4_lib_rcv" : pc == TCP ? "tcp_v4_rcv" : null;
+        }
+
+        @Override
+        public String trap(int id) {
+            return id == 0 ? "ingress_vlan_filter" : null;
         }
     };
 
@@ -97,7 +100,7 @@ class DropFilterTest {
     @Test
     void namesAreLookedUpOncePerRunOfEqualValues() throws FilterException {
         AtomicInteger lookups = new AtomicInteger();
-        FilterContext counting = new FilterContext() {
+        DropNames counting = new DropNames() {
             @Override
             public String reason(int code) {
                 lookups.incrementAndGet();
@@ -105,9 +108,9 @@ class DropFilterTest {
             }
 
             @Override
-            public String symbol(DropOrigin origin, long location) {
+            public String symbol(long pc) {
                 lookups.incrementAndGet();
-                return NAMES.symbol(origin, location);
+                return NAMES.symbol(pc);
             }
         };
         DropFilter f = DropFilter.compile(FilterParser.parse("reason == NO_SOCKET && symbol =~ *udp*"), counting);

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.names.DropNames;
 import org.dropscope.testing.FuzzTarget;
 import org.dropscope.testing.Fuzzing;
 import org.dropscope.tracefs.DropReasons;
@@ -44,18 +45,20 @@ public class FilterFuzzTest extends FuzzTarget {
         }
         return r;
     };
-    private static final FilterContext NAMES = new FilterContext() {
+    private static final DropNames NAMES = new DropNames() {
         @Override
         public String reason(int code) {
             return REASONS.isKnown(code) ? REASONS.name(code) : null;
         }
 
         @Override
-        public String symbol(DropOrigin origin, long location) {
-            if (origin == DropOrigin.HARDWARE) {
-                return location == 0 ? "ingress_vlan_filter" : null;
-            }
-            return location == UDP ? "__udp4_lib_rcv" : location == QUEUE ? "udp_queue_rcv_one_skb" : null;
+        public String symbol(long pc) {
+            return pc == UDP ? "__udp4_lib_rcv" : pc == QUEUE ? "udp_queue_rcv_one_skb" : null;
+        }
+
+        @Override
+        public String trap(int id) {
+            return id == 0 ? "ingress_vlan_filter" : null;
         }
     };
     private static final DropEvent[] EVENTS = {

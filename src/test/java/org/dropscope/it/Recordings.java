@@ -21,7 +21,9 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.dropscope.event.DropEvent;
+import org.dropscope.event.DropOrigin;
 import org.dropscope.it.KnownDrops.DropKey;
+import org.dropscope.names.Location;
 import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
@@ -173,11 +175,12 @@ final class Recordings {
             ReadResult result = reader.read(names.feeding(new RecordVisitor() {
                 @Override
                 public void drop(DropEvent e) {
-                    long[] frames = e.stackId() < 0 ? null : names.stack(e.stackId());
-                    if (frames != null && frames.length > 0) {
+                    List<Location> frames = e.stackId() < 0 ? null : names.stack(e.stackId());
+                    if (frames != null && !frames.isEmpty()) {
                         stacked[0]++;
                     }
-                    String symbol = names.symbol(e.origin(), e.location());
+                    String symbol = e.origin() == DropOrigin.HARDWARE ? names.trap((int) e.location())
+                            : names.symbol(e.location());
                     String reason = names.reason(e.reason());
                     counts.merge(new DropKey(symbol == null ? "0x" + Long.toHexString(e.location()) : symbol,
                             reason == null ? "-" : reason), e.count(), Long::sum);

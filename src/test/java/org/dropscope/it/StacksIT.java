@@ -78,7 +78,7 @@ class StacksIT {
             List<Snapshot.Row> rows = new ArrayList<>();
             for (Snapshot.Row row : snapshot.rows()) {
                 KernelSymbol at = symbols.resolve(row.location());
-                if (at != null && at.name().equals(UDP_RECEIVE) && "NO_SOCKET".equals(source.reasons().name(row.reason()))) {
+                if (at != null && at.name().equals(UDP_RECEIVE) && "NO_SOCKET".equals(source.names().reason(row.reason()))) {
                     assertNotEquals(DropSink.NO_STACK, row.stackId(), "a drop without a stack: " + row);
                     List<String> frames = frames(symbols, aggregator.stacks().chain(row.stackId()));
                     assertTrue(frames.stream().anyMatch(UDP_RECEIVE_PATH::contains),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dropscope.names.Symbol;
 import org.junit.jupiter.api.Test;
 
 class KernelSymbolTest {
@@ -37,6 +38,15 @@ class KernelSymbolTest {
             assertEquals(String.format("%s+%x", "tcp_v4_rcv", off), s.dropwatch(address + off));
         }
         assertEquals("tcp_v4_rcv+163", s.dropwatch(address + 0x163));
+    }
+
+    @Test
+    void atAnAddressTheSymbolIsNamedWithoutItsAddress() {
+        long address = 0xffffffffc0a10010L;
+        KernelSymbol s = new KernelSymbol("nft_do_chain", "nf_tables", address, 0x7f0);
+        assertEquals(new Symbol("nft_do_chain", "nf_tables", 0x153, 0x7f0), s.at(address + 0x153));
+        assertEquals(s.dropwatch(address + 0x153), s.at(address + 0x153).dropwatch(), "one form, one place");
+        assertThrows(IllegalArgumentException.class, () -> s.at(address + 0x7f0));
     }
 
     /** NET_DM's NET_DM_ATTR_SYMBOL is the kernel's %pS: read back, it is the symbol it was printed from. */

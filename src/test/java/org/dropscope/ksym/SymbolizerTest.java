@@ -113,6 +113,19 @@ class SymbolizerTest {
         assertEquals(k.dropwatch(pc), s.dropwatch(pc));
     }
 
+    /** A filter asks name() per event on a reader thread: it answers from the table as it is. */
+    @Test
+    void nameNeverReloads() throws IOException {
+        Symbolizer s = symbolizer();
+        long pc = late.address() + 0x10;
+        loadBrNetfilter();
+        clock.addAndGet(10 * SECOND);
+        assertNull(s.name(pc));
+        assertEquals(1, modulesOpens.get(), "/proc/modules not read");
+        assertNotNull(s.resolve(pc), "the views' question reloads");
+        assertEquals(late.name(), s.name(pc), "and name() then answers from the new table");
+    }
+
     @Test
     void referenceCountChangesDoNotReload() throws IOException {
         Symbolizer s = symbolizer();

@@ -12,6 +12,9 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.Symbol;
 
 /** Headers, names and small recordings for the record tests. */
 final class RecordFixtures {
@@ -41,21 +44,21 @@ final class RecordFixtures {
     }
 
     /** Names two symbols, one stack, reason names as the 6.18 kernel has them. */
-    static final EventNames NAMES = new EventNames() {
+    static final DropNames NAMES = new DropNames() {
         @Override
-        public KernelSymbol symbol(long pc) {
+        public Symbol symbolAt(long pc) {
             if (pc >= UDP_RCV && pc < UDP_RCV + 0x1000) {
-                return new KernelSymbol("__udp4_lib_rcv", null, UDP_RCV, 0x1000);
+                return new KernelSymbol("__udp4_lib_rcv", null, UDP_RCV, 0x1000).at(pc);
             }
             if (pc >= QUEUE_RCV && pc < QUEUE_RCV + 0x400) {
-                return new KernelSymbol("udp_queue_rcv_one_skb", null, QUEUE_RCV, 0x400);
+                return new KernelSymbol("udp_queue_rcv_one_skb", null, QUEUE_RCV, 0x400).at(pc);
             }
             return null;
         }
 
         @Override
-        public long[] stack(int id) {
-            return id == 7 ? new long[] {UDP_RCV_PC, QUEUE_RCV_PC} : null;
+        public List<Location> stack(int id) {
+            return id == 7 ? locations(new long[] {UDP_RCV_PC, QUEUE_RCV_PC}) : null;
         }
 
         @Override

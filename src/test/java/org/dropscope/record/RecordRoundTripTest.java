@@ -16,6 +16,7 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.ksym.KernelSymbol;
+import org.dropscope.names.DropNames;
 import org.junit.jupiter.api.Test;
 
 class RecordRoundTripTest {
@@ -142,7 +143,7 @@ class RecordRoundTripTest {
                 }
             }
         };
-        RecordWriter w = new RecordWriter(failing, RecordFixtures.tracepointHeader(), EventNames.NONE,
+        RecordWriter w = new RecordWriter(failing, RecordFixtures.tracepointHeader(), DropNames.NONE,
                 new RecordWriter.Limits(1, 0), System::nanoTime);
         DropEvent e = new DropEvent().set(0, 0, DropOrigin.SOFTWARE, 1, DropSink.NO_REASON, DropSink.NO_STACK, 1);
         w.drop(e);

@@ -15,7 +15,9 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.ksym.KernelSymbol;
-import org.dropscope.record.EventNames;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.Symbol;
 import org.dropscope.record.RecordFormat;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
@@ -46,20 +48,21 @@ public final class ReportFiles {
     public static final long STEP_NANOS = 7_000_000L;
 
     /** Names the writer asks for. */
-    public static final EventNames NAMES = new EventNames() {
+    public static final DropNames NAMES = new DropNames() {
         @Override
-        public KernelSymbol symbol(long pc) {
+        public Symbol symbolAt(long pc) {
             String name = function(pc);
             if (name == null) {
                 return null;
             }
-            return name.equals("__udp4_lib_rcv") ? new KernelSymbol(name, null, UDP_RCV, 0x1000)
-                    : new KernelSymbol(name, null, QUEUE_RCV, 0x400);
+            return (name.equals("__udp4_lib_rcv") ? new KernelSymbol(name, null, UDP_RCV, 0x1000)
+                    : new KernelSymbol(name, null, QUEUE_RCV, 0x400)).at(pc);
         }
 
         @Override
-        public long[] stack(int id) {
-            return STACKS.get(id);
+        public List<Location> stack(int id) {
+            long[] frames = STACKS.get(id);
+            return frames == null ? null : locations(frames);
         }
 
         @Override

@@ -10,23 +10,24 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
 import org.dropscope.event.PacketDrop;
+import org.dropscope.names.DropNames;
 import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
 import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
 import org.dropscope.testing.FakeSource;
-import org.dropscope.view.LocationNames;
 import org.junit.jupiter.api.Test;
 
 /** The shell over NET_DM: dropwatch's settings commands and its alert-by-alert printing. */
 class ShellNetDmTest {
     private static final long PC = 0xffffffff9a8a8f42L;
-    private static final LocationNames NAMES = pc -> pc == PC ? "__udp4_lib_rcv+9a2" : null;
+    private static final Function<DropSource, DropNames> NAMES = FakeSource.udpNames(PC);
 
     private final StringWriter out = new StringWriter();
     private final List<String> calls = new ArrayList<>();

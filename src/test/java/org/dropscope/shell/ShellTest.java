@@ -16,15 +16,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.dropscope.names.DropNames;
+import org.dropscope.source.DropSource;
 import org.dropscope.source.SourceException;
 import org.dropscope.testing.FakeSource;
 import org.dropscope.testing.HostileText;
-import org.dropscope.view.LocationNames;
 import org.dropscope.view.Printable;
 import org.junit.jupiter.api.Test;
 
 class ShellTest {
-    private static final LocationNames NAMES = pc -> pc == FakeSource.PC ? "__udp4_lib_rcv+9a2" : null;
+    private static final Function<DropSource, DropNames> NAMES = FakeSource.udpNames(FakeSource.PC);
     private static final Shell.Settings SETTINGS = new Shell.Settings("fake", "kas", 50);
 
     private final StringWriter out = new StringWriter();
@@ -188,11 +190,11 @@ class ShellTest {
     void namesAndKernelMessagesArePrintedEscaped() throws Exception {
         String sym = HostileText.name("__udp4_lib_rcv") + "+9a2";
         Shell sh = new Shell(piped("set alertlimit 1\nstart\nstop\nexit\n"), new PrintWriter(out), new PrintWriter(err),
-                () -> new FakeSource(5, 0, 0), null, pc -> sym, SETTINGS);
+                () -> new FakeSource(5, 0, 0), null, source -> HostileText.NAMES, SETTINGS);
         assertEquals(ShellEnd.EXITED, sh.run());
         HostileText.assertSafe(out.toString().getBytes(StandardCharsets.UTF_8), "the shell's lines");
-        assertTrue(lines().contains("5 drops at " + Printable.word(sym) + " (0xffffffff81c3a9a2) [software] reason: NO_SOCKET"),
-                out::toString);
+        assertTrue(lines().contains("5 drops at " + Printable.word(sym) + " (0xffffffff81c3a9a2) [software] reason: "
+                + Printable.word(HostileText.name("NO_SOCKET"))), out::toString);
 
         out.getBuffer().setLength(0);
         Shell failing = new Shell(piped("start\n"), new PrintWriter(out), new PrintWriter(err), () -> {

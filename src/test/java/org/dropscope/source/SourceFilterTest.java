@@ -18,13 +18,14 @@ import java.util.List;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.DropFilter;
 import org.dropscope.filter.Expr;
 import org.dropscope.filter.FilterException;
 import org.dropscope.filter.KernelFilter;
 import org.dropscope.filter.LongFilters;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.NameBook;
 import org.dropscope.tracefs.DropReasons;
 import org.dropscope.tracefs.TracepointFormat;
 import org.dropscope.tracefs.TracefsFormatException;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class SourceFilterTest {
     private static DropReasons reasons;
-    private static SourceFilter.Symbols symbols;
+    private static Symbolizer symbols;
     private static long udpRcv;
     private static long nftDoChain;
     private static long vethXmit;
@@ -49,8 +50,8 @@ class SourceFilterTest {
             reasons = DropReasons.from(TracepointFormat.parse(r));
         }
         String kallsyms = text("kallsyms-fixtures/with-modules.txt");
-        symbols = SourceFilter.Symbols.of(new Symbolizer(() -> new StringReader(kallsyms),
-                () -> resource("kallsyms-fixtures/with-modules.modules")));
+        symbols = new Symbolizer(() -> new StringReader(kallsyms),
+                () -> resource("kallsyms-fixtures/with-modules.modules"));
         udpRcv = address(kallsyms, "__udp4_lib_rcv");
         nftDoChain = address(kallsyms, "nft_do_chain");
         vethXmit = address(kallsyms, "veth_xmit");
@@ -86,13 +87,17 @@ class SourceFilterTest {
     @Test
     void theResidualNamesSymbolsFromKallsymsAndTrapsFromTheSource() throws FilterException {
         SourceFilter f = SourceFilter.parse("symbol =~ nft_* || symbol == l3_drop", symbols);
-        ReasonNames traps = code -> code == 7 ? "l3_drop" : null;
-        DropFilter d = f.compile(f.expr(), ReasonNames.NONE, traps);
+        NameBook traps = new NameBook();
+        for (String trap : List.of("ingress_vlan_filter", "blackhole_route", "l3_drop")) {
+            traps.trapId(trap);
+        }
+        DropFilter d = f.compile(f.expr(), traps);
         DropEvent e = new DropEvent();
         assertTrue(d.test(e.set(0, 0, DropOrigin.SOFTWARE, nftDoChain + 4, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
         assertFalse(d.test(e.set(0, 0, DropOrigin.SOFTWARE, udpRcv, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
-        assertTrue(d.test(e.set(0, 0, DropOrigin.HARDWARE, 7, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
-        assertNull(f.compile(null, ReasonNames.NONE, traps), "nothing left for user space");
+        assertTrue(d.test(e.set(0, 0, DropOrigin.HARDWARE, 2, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
+        assertFalse(d.test(e.set(0, 0, DropOrigin.HARDWARE, 1, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
+        assertNull(f.compile(null, traps), "nothing left for user space");
     }
 
     @Test
@@ -129,7 +134,7 @@ class SourceFilterTest {
         KernelFilter k = f.translate(reasons);
         assertNull(k.tracefs());
         assertSame(f.expr(), k.residual());
-        DropFilter d = f.compile(k.residual(), ReasonNames.NONE, ReasonNames.NONE);
+        DropFilter d = f.compile(k.residual(), DropNames.NONE);
         DropEvent e = new DropEvent();
         assertTrue(d.test(e.set(0, 0, DropOrigin.SOFTWARE, vethXmit + 16, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
         assertFalse(d.test(e.set(0, 0, DropOrigin.SOFTWARE, udpRcv, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
@@ -158,7 +163,7 @@ class SourceFilterTest {
         int inKernel = k.tracefs().split("location < ", -1).length - 1;
         List<Expr> rest = ((Expr.And) k.residual()).terms();
         assertEquals(5_000, inKernel + rest.size());
-        DropFilter d = f.compile(k.residual(), ReasonNames.NONE, ReasonNames.NONE);
+        DropFilter d = f.compile(k.residual(), DropNames.NONE);
         DropEvent e = new DropEvent();
         assertTrue(d.test(e.set(0, 0, DropOrigin.SOFTWARE, udpRcv, DropSink.NO_REASON, DropSink.NO_STACK, 1)));
         assertFalse(d.test(e.set(0, 0, DropOrigin.SOFTWARE, vethXmit, DropSink.NO_REASON, DropSink.NO_STACK, 1)));

@@ -1,20 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.testing;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.AlertListener;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
 import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
+import org.dropscope.source.LiveNames;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFacts;
 
@@ -40,7 +47,7 @@ public final class FakeSource implements DropSource {
     private final Map<String, Long> counters = new LinkedHashMap<>();
     private SourceKind kind = SourceKind.TRACEPOINT;
     private EventClock clock = EventClock.CLOCK_MONOTONIC;
-    private ReasonNames reasons = ReasonNames.NONE;
+    private DropNames names = DropNames.NONE;
     private String stopFailure;
     private Consumer<AlertListener> alertScript;
     private AlertListener alerts;
@@ -79,9 +86,25 @@ public final class FakeSource implements DropSource {
     }
 
     /** The names of the reason codes it writes. */
-    public FakeSource reasons(ReasonNames names) {
-        this.reasons = names;
+    public FakeSource reasons(IntFunction<String> reasons) {
+        this.names = DropNames.ofReasons(reasons);
         return this;
+    }
+
+    /**
+     * The shell's live names over a kallsyms in which {@code pc} is {@code __udp4_lib_rcv+9a2} (a
+     * function of 0xe60 bytes), with the opened source's reasons.
+     */
+    public static Function<DropSource, DropNames> udpNames(long pc) {
+        long start = pc - 0x9a2;
+        String kallsyms = Long.toHexString(start) + " T __udp4_lib_rcv\n" + Long.toHexString(start + 0xe60)
+                + " T udp_v4_early_demux\n";
+        try {
+            Symbolizer symbols = new Symbolizer(() -> new StringReader(kallsyms), () -> null);
+            return source -> new LiveNames(symbols, source.names(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Software drops written at start: {@code count} at {@code pc} for {@code reason} on {@code cpu}. */
@@ -129,8 +152,8 @@ public final class FakeSource implements DropSource {
     }
 
     @Override
-    public ReasonNames reasons() {
-        return reasons;
+    public DropNames names() {
+        return names;
     }
 
     @Override

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.Symbol;
 
 /**
  * Strings a hostile record file or capture could carry in its names, and the checks that what
@@ -30,6 +33,34 @@ public final class HostileText {
     /** How {@link #ALL} is printed. */
     public static final List<String> ESCAPED = List.of("\\x1b[2J", "\\x1b]0;owned\\x07", "\\x0d", "\\u202e",
             "\\x9b[2J", "\\x7f");
+
+    /**
+     * Names that are all hostile, as kallsyms, a tracepoint's reasons and NET_DM's traps could
+     * give them: {@code __udp4_lib_rcv+9a2} at every address, {@code NO_SOCKET} for every reason,
+     * {@code ingress_vlan_filter} for every trap, and a two-frame stack whose inner frame is hostile.
+     */
+    public static final DropNames NAMES = new DropNames() {
+        @Override
+        public Symbol symbolAt(long pc) {
+            return new Symbol(name("__udp4_lib_rcv"), null, 0x9a2, 0xe60);
+        }
+
+        @Override
+        public String reason(int code) {
+            return name("NO_SOCKET");
+        }
+
+        @Override
+        public String trap(int id) {
+            return name("ingress_vlan_filter");
+        }
+
+        @Override
+        public List<Location> stack(int id) {
+            return List.of(new Location(0xffffffff81b00010L, new Symbol(name("kfree_skb_reason"), null, 0x10, 0x40)),
+                    new Location(0xffffffff81c3a000L, new Symbol("udp_rcv", null, 0, 0x20)));
+        }
+    };
 
     private HostileText() {
     }

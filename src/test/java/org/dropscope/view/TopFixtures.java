@@ -5,10 +5,14 @@ import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Location;
+import org.dropscope.names.Symbol;
 
 /** Locations, names and an aggregator feeding a {@link TopModel}, for the top tests. */
 final class TopFixtures {
     /** Two locations in __udp4_lib_rcv, one in udp_queue_rcv_one_skb, one that resolves to nothing. */
+    static final long UDP = 0xffffffff81c3a000L;
     static final long UDP_A = 0xffffffff81c3a9a2L;
     static final long UDP_B = 0xffffffff81c3aa10L;
     static final long QUEUE = 0xffffffff81c39000L;
@@ -16,14 +20,12 @@ final class TopFixtures {
     static final int NO_SOCKET = 3;
     static final int RCVBUFF = 6;
 
-    static final TopNames NAMES = new TopNames() {
+    /** Names both udp functions and their stacks; traps and UNKNOWN stay unnamed. */
+    static final DropNames NAMES = new DropNames() {
         @Override
-        public String symbol(DropOrigin origin, long location) {
-            if (origin == DropOrigin.HARDWARE) {
-                return "trap#" + location;
-            }
-            return location == UDP_A || location == UDP_B ? "__udp4_lib_rcv"
-                    : location == QUEUE ? "udp_queue_rcv_one_skb" : "0x" + Long.toHexString(location);
+        public Symbol symbolAt(long pc) {
+            return pc == UDP_A || pc == UDP_B ? new Symbol("__udp4_lib_rcv", null, pc - UDP, 0xe60)
+                    : pc == QUEUE ? new Symbol("udp_queue_rcv_one_skb", null, 0, 0x400) : null;
         }
 
         @Override
@@ -32,8 +34,9 @@ final class TopFixtures {
         }
 
         @Override
-        public List<String> stack(int id) {
-            return List.of("kfree_skb_reason", "frame" + id);
+        public List<Location> stack(int id) {
+            return List.of(new Location(0xffffffff81b00010L, new Symbol("kfree_skb_reason", null, 0x10, 0x40)),
+                    new Location(0xffffffff81b10000L + id, new Symbol("frame" + id, null, 0, 0x100)));
         }
     };
 

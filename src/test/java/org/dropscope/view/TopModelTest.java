@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
+import org.dropscope.names.NameBook;
 import org.dropscope.view.TopFixtures.Feed;
 import org.junit.jupiter.api.Test;
 
@@ -161,6 +164,34 @@ class TopModelTest {
         assertEquals(List.of("-", "99"), rows.stream().map(TopModel.Row::reason).toList());
         assertNull(rows.get(0).stack());
         assertFalse(DropPredicate.substring("x").test("a", null, 0));
+    }
+
+    /**
+     * A hardware drop is counted under the trap id its source interned; top shows the trap's
+     * name, as dropwatch lines and record name it (top used to show {@code hw-trap#ID}), and
+     * {@code trap#ID} only for an id the source never named.
+     */
+    @Test
+    void aHardwareDropIsShownByTheTrapNameItsSourceGaveIt() {
+        NameBook netDm = new NameBook();
+        netDm.reasonCode("NO_SOCKET");
+        int vlan = netDm.trapId("ingress_vlan_filter");
+        int blackhole = netDm.trapId("blackhole_route");
+        DropAggregator agg = new DropAggregator(1, 64, 16);
+        DropSink w = agg.newWriter();
+        w.begin();
+        w.drop(0, DropOrigin.HARDWARE, vlan, DropSink.NO_REASON, DropSink.NO_STACK, 5);
+        w.drop(0, DropOrigin.HARDWARE, blackhole, DropSink.NO_REASON, DropSink.NO_STACK, 3);
+        w.drop(0, DropOrigin.HARDWARE, 7, DropSink.NO_REASON, DropSink.NO_STACK, 1);
+        w.end();
+        TopModel m = new TopModel(netDm);
+        m.update(agg.snapshot(), 1000, 1_000_000_000L);
+        assertEquals(List.of(new TopModel.Row("ingress_vlan_filter", "-", null, 5, 5, 1000, 1000),
+                new TopModel.Row("blackhole_route", "-", null, 3, 3, 1000, 1000),
+                new TopModel.Row("trap#7", "-", null, 1, 1, 1000, 1000)),
+                rows(m, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE));
+        assertEquals(List.of("ingress_vlan_filter"), m.rows(TopModel.Grouping.SYMBOL, TopModel.Sort.RATE,
+                DropPredicate.substring("vlan")).stream().map(TopModel.Row::symbol).toList(), "/ finds it by name");
     }
 
     @Test

@@ -4,12 +4,14 @@ package org.dropscope.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.dropscope.event.DropSink;
-import java.nio.charset.StandardCharsets;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
+import org.dropscope.event.DropSink;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.Symbol;
 import org.dropscope.testing.HostileText;
 import org.junit.jupiter.api.Test;
 
@@ -119,20 +121,15 @@ class TopScreenTest {
     void aBatchBlockHasEveryRowUncut() {
         TopFixtures.Feed f = new TopFixtures.Feed();
         String longName = "x".repeat(TopScreen.MAX_SYMBOL + 10);
-        TopNames names = new TopNames() {
+        DropNames names = new DropNames() {
             @Override
-            public String symbol(org.dropscope.event.DropOrigin origin, long location) {
-                return location == 1 ? longName : TopFixtures.NAMES.symbol(origin, location);
+            public Symbol symbolAt(long pc) {
+                return pc == 1 ? new Symbol(longName, null, 0, 0x10) : TopFixtures.NAMES.symbolAt(pc);
             }
 
             @Override
             public String reason(int code) {
                 return TopFixtures.NAMES.reason(code);
-            }
-
-            @Override
-            public List<String> stack(int id) {
-                return List.of();
             }
         };
         TopModel m = new TopModel(names);
@@ -152,22 +149,7 @@ class TopScreenTest {
 
     /** A model whose names (kallsyms, the tracepoint's reasons, NET_DM's traps) are hostile. */
     private static TopModel hostileModel() {
-        TopModel m = new TopModel(new TopNames() {
-            @Override
-            public String symbol(DropOrigin origin, long location) {
-                return HostileText.name(origin == DropOrigin.HARDWARE ? "ingress_vlan_filter" : "__udp4_lib_rcv");
-            }
-
-            @Override
-            public String reason(int code) {
-                return HostileText.name("NO_SOCKET");
-            }
-
-            @Override
-            public List<String> stack(int id) {
-                return List.of(HostileText.name("kfree_skb_reason"), "udp_rcv");
-            }
-        });
+        TopModel m = new TopModel(HostileText.NAMES);
         DropAggregator agg = new DropAggregator(2, 64, 16);
         DropSink w = agg.newWriter();
         w.begin();

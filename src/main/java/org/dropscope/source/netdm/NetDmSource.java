@@ -12,7 +12,8 @@ import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
+import org.dropscope.names.DropNames;
+import org.dropscope.names.NameBook;
 import org.dropscope.netlink.NetlinkDecoderException;
 import org.dropscope.netlink.NetlinkListener;
 import org.dropscope.netlink.NlMsg;
@@ -24,7 +25,6 @@ import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropRouter;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
-import org.dropscope.source.NameTable;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFacts;
 import org.dropscope.source.SourceFilter;
@@ -46,8 +46,8 @@ final class NetDmSource implements DropSource {
 
     private final NetDmConnection connection;
     private final int receiveBuffer;
-    private final NameTable reasons = new NameTable();
-    private final NameTable traps = new NameTable();
+    // NET_DM names reasons and traps in text: interned here into the codes the aggregator counts.
+    private final NameBook names = new NameBook();
     private AlertChannel alertChannel;
     private Thread reader;
     private DropSink writer;
@@ -75,8 +75,8 @@ final class NetDmSource implements DropSource {
     }
 
     @Override
-    public ReasonNames reasons() {
-        return reasons;
+    public DropNames names() {
+        return names;
     }
 
     @Override
@@ -115,13 +115,8 @@ final class NetDmSource implements DropSource {
         if (reader != null) {
             throw new IllegalStateException("filter a NET_DM source before start");
         }
-        route.filter(f.compile(f.expr(), reasons, traps));
+        route.filter(f.compile(f.expr(), names));
         return null;
-    }
-
-    @Override
-    public ReasonNames trapNames() {
-        return traps;
     }
 
     @Override
@@ -252,7 +247,7 @@ final class NetDmSource implements DropSource {
             try {
                 long now = CLOCK.nanos();
                 for (AlertListener.SummaryEntry e : entries) {
-                    long location = e.origin() == DropOrigin.HARDWARE ? traps.codeOf(e.trapName()) : e.pc();
+                    long location = e.origin() == DropOrigin.HARDWARE ? names.trapId(e.trapName()) : e.pc();
                     route.drop(writer,
                             event.set(now, 0, e.origin(), location, DropSink.NO_REASON, DropSink.NO_STACK, e.count()));
                 }
@@ -268,8 +263,8 @@ final class NetDmSource implements DropSource {
             writer.begin();
             try {
                 DropOrigin origin = p.isHardware() ? DropOrigin.HARDWARE : DropOrigin.SOFTWARE;
-                long location = p.isHardware() ? traps.codeOf(String.valueOf(p.hwTrapName())) : p.pc();
-                int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : reasons.codeOf(p.reason());
+                long location = p.isHardware() ? names.trapId(String.valueOf(p.hwTrapName())) : p.pc();
+                int reason = p.isHardware() || p.reason() == null ? DropSink.NO_REASON : names.reasonCode(p.reason());
                 long time = p.timestampNanos() != 0 ? p.timestampNanos() : CLOCK.nanos();
                 route.drop(writer, event.set(time, 0, origin, location, reason, DropSink.NO_STACK, 1)
                         .packet(p.payload() != null ? p.protocol() : 0, p.ifindex(), (int) p.originalLength()));

@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.DropFilter;
 import org.dropscope.filter.KernelFilter;
+import org.dropscope.names.DropNames;
 import org.dropscope.nativeio.NativeException;
 import org.dropscope.perf.PerfSyscalls;
 import org.dropscope.perf.PerfSyscalls.Event;
@@ -150,9 +150,9 @@ public final class TracepointSource implements DropSource {
     }
 
     @Override
-    public ReasonNames reasons() {
+    public DropNames names() {
         DropReasons r = setup.reasons();
-        return code -> code == DropSink.NO_REASON ? null : r.name(code);
+        return DropNames.ofReasons(code -> code == DropSink.NO_REASON ? null : r.name(code));
     }
 
     @Override
@@ -214,7 +214,7 @@ public final class TracepointSource implements DropSource {
                 s.filter(split.tracefs());
             }
         }
-        residual = filter.compile(split.residual(), reasons(), ReasonNames.NONE);
+        residual = filter.compile(split.residual(), names());
         return split.tracefs();
     }
 

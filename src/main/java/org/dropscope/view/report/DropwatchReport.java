@@ -2,10 +2,7 @@
 package org.dropscope.view.report;
 
 import java.io.PrintWriter;
-import java.util.HashMap;
-import java.util.Map;
 import org.dropscope.event.DropOrigin;
-import org.dropscope.event.DropSink;
 import org.dropscope.report.Report;
 import org.dropscope.view.DropwatchLines;
 
@@ -20,19 +17,11 @@ public final class DropwatchReport {
     }
 
     public static void write(Report report, PrintWriter out) {
-        Map<Long, String> locations = new HashMap<>();
-        Map<Long, String> traps = new HashMap<>();
         for (Report.Row r : report.rows()) {
-            if (r.hardware()) {
-                traps.put(r.address(), r.location());
-            } else if (!r.location().startsWith("0x")) {
-                locations.put(r.address(), r.location());
-            }
-        }
-        DropwatchLines lines = new DropwatchLines(locations::get, code -> null, traps::get);
-        for (Report.Row r : report.rows()) {
-            out.println(lines.line(r.count(), r.hardware() ? DropOrigin.HARDWARE : DropOrigin.SOFTWARE, r.address(),
-                    DropSink.NO_REASON));
+            // The report named each location already: a trap, sym+off, or the address in hex.
+            String where = r.hardware() || !r.location().startsWith("0x") ? r.location() : null;
+            out.println(DropwatchLines.line(r.count(), r.hardware() ? DropOrigin.HARDWARE : DropOrigin.SOFTWARE,
+                    r.address(), where, null));
         }
     }
 }

@@ -7,12 +7,10 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.stream.IntStream;
 import org.dropscope.perf.FakePerfSyscalls;
 import org.dropscope.perf.RingImage;
 import org.dropscope.source.SourceException;
-import org.dropscope.source.SourceFilter;
 import org.dropscope.tracefs.TracepointFormat;
 
 /**
@@ -24,19 +22,6 @@ final class FakeTracepoint {
     /** How long the reader waits in poll when nothing wakes it. */
     static final int POLL_MILLIS = 5;
     private static final String FORMAT = "/fixtures/tracefs/linux-6.18.44-kfree_skb.format";
-    /** For filters that name no symbol. */
-    static final SourceFilter.Symbols NO_SYMBOLS = new SourceFilter.Symbols() {
-        @Override
-        public String name(long pc) {
-            return null;
-        }
-
-        @Override
-        public List<long[]> ranges(String pattern, boolean glob) {
-            return List.of();
-        }
-    };
-
     private FakeTracepoint() {
     }
 

@@ -4,15 +4,18 @@ package org.dropscope.source.tracepoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropSink;
-import org.dropscope.event.ReasonNames;
 import org.dropscope.filter.FilterException;
+import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
 import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfRing;
 import org.dropscope.perf.RingImage;
@@ -32,21 +35,19 @@ class KfreeSkbDecoderFilterTest {
     private static final long UDP_RCV = 0xffffffff81c3a9a2L;
     private static final int NO_SOCKET = 3;
     private static final int SOCKET_RCVBUFF = 6;
-    private static final ReasonNames NAMES = code -> code == NO_SOCKET ? "NO_SOCKET"
-            : code == SOCKET_RCVBUFF ? "SOCKET_RCVBUFF" : null;
+    private static final DropNames NAMES = DropNames.ofReasons(code -> code == NO_SOCKET ? "NO_SOCKET"
+            : code == SOCKET_RCVBUFF ? "SOCKET_RCVBUFF" : null);
 
     /** One symbol, {@code __udp4_lib_rcv}, of 256 bytes from UDP_RCV. */
-    private static final SourceFilter.Symbols SYMBOLS = new SourceFilter.Symbols() {
-        @Override
-        public String name(long pc) {
-            return pc - UDP_RCV >= 0 && pc - UDP_RCV < 256 ? "__udp4_lib_rcv" : null;
+    private static Symbolizer symbols() {
+        String kallsyms = Long.toHexString(UDP_RCV) + " T __udp4_lib_rcv\n" + Long.toHexString(UDP_RCV + 256)
+                + " T udp_v4_early_demux\n";
+        try {
+            return new Symbolizer(() -> new StringReader(kallsyms), () -> null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-
-        @Override
-        public List<long[]> ranges(String pattern, boolean glob) {
-            return List.of(new long[] {UDP_RCV, UDP_RCV + 256});
-        }
-    };
+    }
 
     /** Counts what reaches it, without allocating. */
     private static final class Counting implements DropEventSink {
@@ -72,10 +73,10 @@ class KfreeSkbDecoderFilterTest {
 
     private static KfreeSkbDecoder decoder(String filter, DropAggregator agg, Counting recorder)
             throws FilterException {
-        SourceFilter f = SourceFilter.parse(filter, SYMBOLS);
+        SourceFilter f = SourceFilter.parse(filter, symbols());
         return new KfreeSkbDecoder(KfreeSkbDecoder.Config
                 .of(new SampleFormat(PerfConstants.PERF_SAMPLE_TIME | PerfConstants.PERF_SAMPLE_RAW), LOC, REASON, PROTOCOL)
-                .recording(recorder).filtering(f.compile(f.expr(), NAMES, ReasonNames.NONE)));
+                .recording(recorder).filtering(f.compile(f.expr(), NAMES)));
     }
 
     /** Writes one round of samples: 3 kept (NO_SOCKET, IPv4), 4 rejected, then drains them as CPU 1. */

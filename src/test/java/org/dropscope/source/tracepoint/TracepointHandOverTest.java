@@ -129,7 +129,7 @@ class TracepointHandOverTest {
     @Test
     void theUsersKernelFilterStaysOnTheCounterAndTheNextSampler() throws Exception {
         try (TracepointSource source = open()) {
-            String kernel = source.filter(SourceFilter.parse("reason == SOCKET_RCVBUFF", FakeTracepoint.NO_SYMBOLS));
+            String kernel = source.filter(SourceFilter.parse("reason == SOCKET_RCVBUFF", null));
             assertEquals("reason == 6", kernel);
             sampleBeforeStart();
             source.start(new DropAggregator(source.cpus(), 64, 16));
@@ -148,7 +148,7 @@ class TracepointHandOverTest {
     @Test
     void aUserSpaceFilterKeepsEveryKeySampled() throws Exception {
         try (TracepointSource source = open()) {
-            assertNull(source.filter(SourceFilter.parse("cpu == 0", FakeTracepoint.NO_SYMBOLS)));
+            assertNull(source.filter(SourceFilter.parse("cpu == 0", null)));
             sampleBeforeStart();
             source.start(new DropAggregator(source.cpus(), 64, 16));
             // Three polls begun: two passes ended, enough for a window to close and a key to move.

@@ -146,7 +146,7 @@ class TracepointRollbackTest {
     }
 
     private static void assertFilterRefused(TracepointOptions options, FakePerfSyscalls perf) throws Exception {
-        SourceFilter filter = SourceFilter.parse("reason == NO_SOCKET", FakeTracepoint.NO_SYMBOLS);
+        SourceFilter filter = SourceFilter.parse("reason == NO_SOCKET", null);
         try (TracepointSource source = FakeTracepoint.open(options, CPUS, perf)) {
             SourceException e = assertThrows(SourceException.class, () -> source.filter(filter));
             assertEquals(Kind.NO_KERNEL_FEATURE, e.kind(), e.getMessage());
