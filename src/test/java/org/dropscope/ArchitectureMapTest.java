@@ -25,9 +25,10 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * The package map is written twice, for readers in docs/architecture.md's table ("Packages and what
- * each may see") and for checkstyle in config/import-control.xml; these tests keep the two one map,
- * with a row and a block for every package of main code. What each package may use is a set of
+ * The package map is written three times: for readers in docs/architecture.md's table ("Packages
+ * and what each may see") and in each package's {@code package-info.java} ("May use ..."), and for
+ * checkstyle in config/import-control.xml. These tests keep the three one map, with a row, a block
+ * and a {@code package-info.java} for every package of main code. What each package may use is a set of
  * names: packages of the project ({@code event}) and library packages ({@code io.netty.buffer});
  * the JDK is open to all.
  */
@@ -39,6 +40,7 @@ class ArchitectureMapTest {
     private static final String TABLE_HEADER = "| package | role | may use |";
     private static final String EVERY_PACKAGE = "every package of the project";
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+    private static final Pattern JAVADOC_CODE = Pattern.compile("\\{@code ([^}]+)}");
     /** The one shape of a block's project rule: its own package first, then what it uses. */
     private static final Pattern PROJECT_RULE =
             Pattern.compile("org\\\\\\.dropscope\\\\\\.\\((.+)\\)\\\\\\.\\[A-Z\\]\\.\\*");
@@ -58,6 +60,28 @@ class ArchitectureMapTest {
         Set<String> rows = table().uses().keySet();
         for (String pkg : mainPackages()) {
             assertTrue(rows.contains(pkg), pkg + " has no row in docs/architecture.md's package table");
+        }
+    }
+
+    @Test
+    void everyPackageInfoSaysWhatItMayUseAsTheTableDoes() throws IOException {
+        Table table = table();
+        for (String pkg : mainPackages()) {
+            Path info = MAIN_ROOTS.stream().map(root -> root.resolve(pkg.replace('.', '/')))
+                    .map(dir -> dir.resolve("package-info.java")).filter(Files::exists).findFirst()
+                    .orElseThrow(() -> new AssertionError(pkg + " has no package-info.java"));
+            String text = Files.readString(info);
+            int from = text.indexOf("<p>May use ");
+            assertTrue(from >= 0, info + " has no paragraph \"<p>May use ...\"");
+            int end = text.indexOf("*/", from);
+            int next = text.indexOf("<p>", from + 1);
+            String paragraph = text.substring(from, next >= 0 && next < end ? next : end);
+            Set<String> uses = new TreeSet<>(codes(JAVADOC_CODE, paragraph));
+            if (paragraph.contains(EVERY_PACKAGE)) {
+                uses.addAll(others(table.uses().keySet(), pkg));
+            }
+            assertEquals(table.uses().get(pkg), uses,
+                    pkg + " may use: the table's list, then its package-info's");
         }
     }
 
@@ -93,12 +117,12 @@ class ArchitectureMapTest {
         Set<String> packages = new TreeSet<>();
         for (String[] row : cells) {
             assertEquals(3, row.length, "a row of three cells: " + String.join("|", row));
-            assertTrue(packages.add(codes(row[0]).get(0)), "one row per package: " + row[0]);
+            assertTrue(packages.add(codes(CODE, row[0]).get(0)), "one row per package: " + row[0]);
         }
         Table table = new Table(new TreeMap<>(), new TreeSet<>());
         for (String[] row : cells) {
-            String pkg = codes(row[0]).get(0);
-            Set<String> uses = new TreeSet<>(codes(row[2]));
+            String pkg = codes(CODE, row[0]).get(0);
+            Set<String> uses = new TreeSet<>(codes(CODE, row[2]));
             if (row[2].contains(EVERY_PACKAGE)) {
                 uses.addAll(others(packages, pkg));
                 table.blanket().add(pkg);
@@ -169,9 +193,10 @@ class ArchitectureMapTest {
         return found;
     }
 
-    private static List<String> codes(String cell) {
+    /** What a pattern's first group matched, in order: the code spans of a cell or a paragraph. */
+    private static List<String> codes(Pattern code, String text) {
         List<String> codes = new ArrayList<>();
-        Matcher m = CODE.matcher(cell);
+        Matcher m = code.matcher(text);
         while (m.find()) {
             codes.add(m.group(1));
         }
