@@ -41,16 +41,13 @@ public final class PerfMmapPage {
     }
 
     /**
-     * The length to mmap for a ring of {@code dataPages} data pages: one metadata page more.
+     * The length to mmap for a ring of {@code dataPages} data pages of {@code pageSize} bytes: one
+     * metadata page more.
      *
      * @throws IllegalArgumentException unless {@code dataPages} is a power of two, as the kernel
      *     demands (it answers EINVAL otherwise)
      */
-    public static long mappingLength(int dataPages) {
-        return mappingLength(dataPages, pageSize());
-    }
-
-    static long mappingLength(int dataPages, int pageSize) {
+    public static long mappingLength(int dataPages, int pageSize) {
         if (dataPages <= 0 || Integer.bitCount(dataPages) != 1) {
             throw new IllegalArgumentException("data pages " + dataPages + " (expected: a power of two)");
         }
