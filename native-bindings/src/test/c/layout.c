@@ -51,17 +51,10 @@ _Static_assert(offsetof(struct perf_event_attr, sig_data) + 8 == PERF_ATTR_SIZE_
 
 static void perf_constants(void)
 {
-    C(PerfConstants, PERF_TYPE_HARDWARE);
     C(PerfConstants, PERF_TYPE_SOFTWARE);
     C(PerfConstants, PERF_TYPE_TRACEPOINT);
-    C(PerfConstants, PERF_TYPE_HW_CACHE);
-    C(PerfConstants, PERF_TYPE_RAW);
-    C(PerfConstants, PERF_TYPE_BREAKPOINT);
-    C(PerfConstants, PERF_COUNT_SW_CPU_CLOCK);
     C(PerfConstants, PERF_COUNT_SW_TASK_CLOCK);
-    C(PerfConstants, PERF_COUNT_SW_CONTEXT_SWITCHES);
     C(PerfConstants, PERF_COUNT_SW_DUMMY);
-    C(PerfConstants, PERF_COUNT_SW_BPF_OUTPUT);
     C(PerfConstants, PERF_SAMPLE_IP);
     C(PerfConstants, PERF_SAMPLE_TID);
     C(PerfConstants, PERF_SAMPLE_TIME);
@@ -74,50 +67,18 @@ static void perf_constants(void)
     C(PerfConstants, PERF_SAMPLE_STREAM_ID);
     C(PerfConstants, PERF_SAMPLE_RAW);
     C(PerfConstants, PERF_SAMPLE_IDENTIFIER);
-    C(PerfConstants, PERF_FORMAT_TOTAL_TIME_ENABLED);
-    C(PerfConstants, PERF_FORMAT_TOTAL_TIME_RUNNING);
     C(PerfConstants, PERF_FORMAT_ID);
     C(PerfConstants, PERF_FORMAT_GROUP);
     C(PerfConstants, PERF_FORMAT_LOST);
-    C(PerfConstants, PERF_RECORD_MMAP);
     C(PerfConstants, PERF_RECORD_LOST);
-    C(PerfConstants, PERF_RECORD_COMM);
-    C(PerfConstants, PERF_RECORD_EXIT);
     C(PerfConstants, PERF_RECORD_THROTTLE);
-    C(PerfConstants, PERF_RECORD_UNTHROTTLE);
-    C(PerfConstants, PERF_RECORD_FORK);
     C(PerfConstants, PERF_RECORD_SAMPLE);
     C(PerfConstants, PERF_RECORD_LOST_SAMPLES);
-    C(PerfConstants, PERF_RECORD_MISC_CPUMODE_MASK);
-    C(PerfConstants, PERF_RECORD_MISC_KERNEL);
-    C(PerfConstants, PERF_RECORD_MISC_USER);
     SIZE(PerfConstants, "PERF_EVENT_HEADER_SIZE", perf_event_header);
-    C(PerfConstants, PERF_CONTEXT_HV);
     C(PerfConstants, PERF_CONTEXT_KERNEL);
-    C(PerfConstants, PERF_CONTEXT_USER);
-    C(PerfConstants, PERF_CONTEXT_GUEST);
-    C(PerfConstants, PERF_CONTEXT_GUEST_KERNEL);
-    C(PerfConstants, PERF_CONTEXT_GUEST_USER);
     C(PerfConstants, PERF_CONTEXT_MAX);
-    C(PerfConstants, PERF_FLAG_FD_NO_GROUP);
-    C(PerfConstants, PERF_FLAG_FD_OUTPUT);
-    C(PerfConstants, PERF_FLAG_PID_CGROUP);
-    C(PerfConstants, PERF_FLAG_FD_CLOEXEC);
     C(PerfConstants, CLOCK_REALTIME);
     C(PerfConstants, CLOCK_MONOTONIC);
-    C(PerfConstants, CLOCK_MONOTONIC_RAW);
-    C(PerfConstants, CLOCK_BOOTTIME);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_ENABLE);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_DISABLE);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_REFRESH);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_RESET);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_PERIOD);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_SET_OUTPUT);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_SET_FILTER);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_ID);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_SET_BPF);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_PAUSE_OUTPUT);
-    C(PerfConstants, PERF_IOC_FLAG_GROUP);
 }
 
 static void perf_layouts(void)
@@ -140,8 +101,6 @@ static void perf_layouts(void)
     ATTR_BIT("BIT_EXCLUDE_CALLCHAIN_USER", exclude_callchain_user);
     ATTR_BIT("BIT_USE_CLOCKID", use_clockid);
 
-    OFF(PerfMmapPage, "OFFSET_VERSION", perf_event_mmap_page, version);
-    OFF(PerfMmapPage, "OFFSET_COMPAT_VERSION", perf_event_mmap_page, compat_version);
     OFF(PerfMmapPage, "OFFSET_DATA_HEAD", perf_event_mmap_page, data_head);
     OFF(PerfMmapPage, "OFFSET_DATA_TAIL", perf_event_mmap_page, data_tail);
     OFF(PerfMmapPage, "OFFSET_DATA_OFFSET", perf_event_mmap_page, data_offset);

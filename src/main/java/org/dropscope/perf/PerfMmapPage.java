@@ -19,8 +19,6 @@ import java.nio.file.Path;
  */
 public final class PerfMmapPage {
 
-    public static final int OFFSET_VERSION = 0;          // __u32
-    public static final int OFFSET_COMPAT_VERSION = 4;   // __u32
     public static final int OFFSET_DATA_HEAD = 1024;     // __u64, written by the kernel
     public static final int OFFSET_DATA_TAIL = 1032;     // __u64, written by the reader
     public static final int OFFSET_DATA_OFFSET = 1040;   // __u64
