@@ -51,17 +51,10 @@ _Static_assert(offsetof(struct perf_event_attr, sig_data) + 8 == PERF_ATTR_SIZE_
 
 static void perf_constants(void)
 {
-    C(PerfConstants, PERF_TYPE_HARDWARE);
     C(PerfConstants, PERF_TYPE_SOFTWARE);
     C(PerfConstants, PERF_TYPE_TRACEPOINT);
-    C(PerfConstants, PERF_TYPE_HW_CACHE);
-    C(PerfConstants, PERF_TYPE_RAW);
-    C(PerfConstants, PERF_TYPE_BREAKPOINT);
-    C(PerfConstants, PERF_COUNT_SW_CPU_CLOCK);
     C(PerfConstants, PERF_COUNT_SW_TASK_CLOCK);
-    C(PerfConstants, PERF_COUNT_SW_CONTEXT_SWITCHES);
     C(PerfConstants, PERF_COUNT_SW_DUMMY);
-    C(PerfConstants, PERF_COUNT_SW_BPF_OUTPUT);
     C(PerfConstants, PERF_SAMPLE_IP);
     C(PerfConstants, PERF_SAMPLE_TID);
     C(PerfConstants, PERF_SAMPLE_TIME);
@@ -74,50 +67,18 @@ static void perf_constants(void)
     C(PerfConstants, PERF_SAMPLE_STREAM_ID);
     C(PerfConstants, PERF_SAMPLE_RAW);
     C(PerfConstants, PERF_SAMPLE_IDENTIFIER);
-    C(PerfConstants, PERF_FORMAT_TOTAL_TIME_ENABLED);
-    C(PerfConstants, PERF_FORMAT_TOTAL_TIME_RUNNING);
     C(PerfConstants, PERF_FORMAT_ID);
     C(PerfConstants, PERF_FORMAT_GROUP);
     C(PerfConstants, PERF_FORMAT_LOST);
-    C(PerfConstants, PERF_RECORD_MMAP);
     C(PerfConstants, PERF_RECORD_LOST);
-    C(PerfConstants, PERF_RECORD_COMM);
-    C(PerfConstants, PERF_RECORD_EXIT);
     C(PerfConstants, PERF_RECORD_THROTTLE);
-    C(PerfConstants, PERF_RECORD_UNTHROTTLE);
-    C(PerfConstants, PERF_RECORD_FORK);
     C(PerfConstants, PERF_RECORD_SAMPLE);
     C(PerfConstants, PERF_RECORD_LOST_SAMPLES);
-    C(PerfConstants, PERF_RECORD_MISC_CPUMODE_MASK);
-    C(PerfConstants, PERF_RECORD_MISC_KERNEL);
-    C(PerfConstants, PERF_RECORD_MISC_USER);
     SIZE(PerfConstants, "PERF_EVENT_HEADER_SIZE", perf_event_header);
-    C(PerfConstants, PERF_CONTEXT_HV);
     C(PerfConstants, PERF_CONTEXT_KERNEL);
-    C(PerfConstants, PERF_CONTEXT_USER);
-    C(PerfConstants, PERF_CONTEXT_GUEST);
-    C(PerfConstants, PERF_CONTEXT_GUEST_KERNEL);
-    C(PerfConstants, PERF_CONTEXT_GUEST_USER);
     C(PerfConstants, PERF_CONTEXT_MAX);
-    C(PerfConstants, PERF_FLAG_FD_NO_GROUP);
-    C(PerfConstants, PERF_FLAG_FD_OUTPUT);
-    C(PerfConstants, PERF_FLAG_PID_CGROUP);
-    C(PerfConstants, PERF_FLAG_FD_CLOEXEC);
     C(PerfConstants, CLOCK_REALTIME);
     C(PerfConstants, CLOCK_MONOTONIC);
-    C(PerfConstants, CLOCK_MONOTONIC_RAW);
-    C(PerfConstants, CLOCK_BOOTTIME);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_ENABLE);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_DISABLE);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_REFRESH);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_RESET);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_PERIOD);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_SET_OUTPUT);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_SET_FILTER);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_ID);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_SET_BPF);
-    IOCTL(PerfConstants, PERF_EVENT_IOC_PAUSE_OUTPUT);
-    C(PerfConstants, PERF_IOC_FLAG_GROUP);
 }
 
 static void perf_layouts(void)
@@ -131,33 +92,15 @@ static void perf_layouts(void)
     OFF(PerfEventAttr, "OFFSET_READ_FORMAT", perf_event_attr, read_format);
     P(PerfEventAttr, "OFFSET_FLAGS", offsetof(struct perf_event_attr, read_format) + 8);
     OFF(PerfEventAttr, "OFFSET_WAKEUP_EVENTS", perf_event_attr, wakeup_events);
-    OFF(PerfEventAttr, "OFFSET_BP_TYPE", perf_event_attr, bp_type);
-    OFF(PerfEventAttr, "OFFSET_CONFIG1", perf_event_attr, config1);
-    OFF(PerfEventAttr, "OFFSET_CONFIG2", perf_event_attr, config2);
     OFF(PerfEventAttr, "OFFSET_CLOCKID", perf_event_attr, clockid);
     OFF(PerfEventAttr, "OFFSET_SAMPLE_MAX_STACK", perf_event_attr, sample_max_stack);
     ATTR_BIT("BIT_DISABLED", disabled);
-    ATTR_BIT("BIT_INHERIT", inherit);
-    ATTR_BIT("BIT_PINNED", pinned);
-    ATTR_BIT("BIT_EXCLUSIVE", exclusive);
-    ATTR_BIT("BIT_EXCLUDE_USER", exclude_user);
-    ATTR_BIT("BIT_EXCLUDE_KERNEL", exclude_kernel);
-    ATTR_BIT("BIT_EXCLUDE_HV", exclude_hv);
-    ATTR_BIT("BIT_EXCLUDE_IDLE", exclude_idle);
-    ATTR_BIT("BIT_MMAP", mmap);
-    ATTR_BIT("BIT_COMM", comm);
     ATTR_BIT("BIT_FREQ", freq);
-    ATTR_BIT("BIT_ENABLE_ON_EXEC", enable_on_exec);
-    ATTR_BIT("BIT_TASK", task);
     ATTR_BIT("BIT_WATERMARK", watermark);
     ATTR_BIT("BIT_SAMPLE_ID_ALL", sample_id_all);
-    ATTR_BIT("BIT_EXCLUDE_CALLCHAIN_KERNEL", exclude_callchain_kernel);
     ATTR_BIT("BIT_EXCLUDE_CALLCHAIN_USER", exclude_callchain_user);
     ATTR_BIT("BIT_USE_CLOCKID", use_clockid);
-    ATTR_BIT("BIT_CONTEXT_SWITCH", context_switch);
 
-    OFF(PerfMmapPage, "OFFSET_VERSION", perf_event_mmap_page, version);
-    OFF(PerfMmapPage, "OFFSET_COMPAT_VERSION", perf_event_mmap_page, compat_version);
     OFF(PerfMmapPage, "OFFSET_DATA_HEAD", perf_event_mmap_page, data_head);
     OFF(PerfMmapPage, "OFFSET_DATA_TAIL", perf_event_mmap_page, data_tail);
     OFF(PerfMmapPage, "OFFSET_DATA_OFFSET", perf_event_mmap_page, data_offset);

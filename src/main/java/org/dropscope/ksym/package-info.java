@@ -18,5 +18,7 @@
  * <p>Lessons taken from dropwatch's history (nhorman/dropwatch issue #72, PR #74): kallsyms is not
  * always sorted; data symbols must not win; an offset without a bound produces nonsense such as
  * {@code __brk_limit+1e6c5938}; a file re-read on every miss is slow.
+ *
+ * <p>May use {@code names}: a resolved symbol is handed on as the naming service's answer.
  */
 package org.dropscope.ksym;

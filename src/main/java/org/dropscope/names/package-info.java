@@ -17,6 +17,6 @@
  * aggregator's stack table) and the recorded one ({@code record.RecordNames}: a record file's
  * symbol, stack and name records) live with what they read.
  *
- * <p>Uses nothing else of the project, so that every package that names drops may use it.
+ * <p>May use nothing of the project, so that every package that names drops may use it.
  */
 package org.dropscope.names;

@@ -39,33 +39,18 @@ public final class PerfEventAttr {
     public static final int OFFSET_READ_FORMAT = 32;    // __u64
     public static final int OFFSET_FLAGS = 40;          // __u64 bitfield, see BIT_*
     public static final int OFFSET_WAKEUP_EVENTS = 48;  // __u32, union with wakeup_watermark
-    public static final int OFFSET_BP_TYPE = 52;        // __u32
-    public static final int OFFSET_CONFIG1 = 56;        // __u64
-    public static final int OFFSET_CONFIG2 = 64;        // __u64
     public static final int OFFSET_CLOCKID = 92;        // __s32
     public static final int OFFSET_SAMPLE_MAX_STACK = 108; // __u16
 
     // Bit positions inside the __u64 at OFFSET_FLAGS (LSB first, as gcc lays out bitfields on
-    // little-endian targets; LayoutCheckTest finds each one by setting it in C).
+    // little-endian targets; LayoutCheckTest finds each one by setting it in C). Only the bits a
+    // setter below sets or clears; Builder.flag takes any other by number.
     public static final int BIT_DISABLED = 0;
-    public static final int BIT_INHERIT = 1;
-    public static final int BIT_PINNED = 2;
-    public static final int BIT_EXCLUSIVE = 3;
-    public static final int BIT_EXCLUDE_USER = 4;
-    public static final int BIT_EXCLUDE_KERNEL = 5;
-    public static final int BIT_EXCLUDE_HV = 6;
-    public static final int BIT_EXCLUDE_IDLE = 7;
-    public static final int BIT_MMAP = 8;
-    public static final int BIT_COMM = 9;
     public static final int BIT_FREQ = 10;
-    public static final int BIT_ENABLE_ON_EXEC = 12;
-    public static final int BIT_TASK = 13;
     public static final int BIT_WATERMARK = 14;
     public static final int BIT_SAMPLE_ID_ALL = 18;
-    public static final int BIT_EXCLUDE_CALLCHAIN_KERNEL = 21;
     public static final int BIT_EXCLUDE_CALLCHAIN_USER = 22;
     public static final int BIT_USE_CLOCKID = 25;
-    public static final int BIT_CONTEXT_SWITCH = 26;
 
     private static final VarHandle U16 = MethodHandles.byteBufferViewVarHandle(short[].class,
             ByteOrder.LITTLE_ENDIAN);
@@ -81,8 +66,6 @@ public final class PerfEventAttr {
     private final long readFormat;
     private final long flags;
     private final int wakeup;
-    private final long config1;
-    private final long config2;
     private final int clockid;
     private final short sampleMaxStack;
 
@@ -94,57 +77,12 @@ public final class PerfEventAttr {
         readFormat = b.readFormat;
         flags = b.flags;
         wakeup = b.wakeup;
-        config1 = b.config1;
-        config2 = b.config2;
         clockid = b.clockid;
         sampleMaxStack = b.sampleMaxStack;
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    public int type() {
-        return type;
-    }
-
-    public long config() {
-        return config;
-    }
-
-    /** The sample_period/sample_freq union: a frequency when {@link #BIT_FREQ} is set. */
-    public long samplePeriod() {
-        return samplePeriod;
-    }
-
-    public long sampleType() {
-        return sampleType;
-    }
-
-    public long readFormat() {
-        return readFormat;
-    }
-
-    /** The whole flag bitfield word. */
-    public long flags() {
-        return flags;
-    }
-
-    public boolean flag(int bit) {
-        return (flags & 1L << bit) != 0;
-    }
-
-    /** The wakeup_events/wakeup_watermark union: bytes when {@link #BIT_WATERMARK} is set. */
-    public int wakeup() {
-        return wakeup;
-    }
-
-    public int clockid() {
-        return clockid;
-    }
-
-    public int sampleMaxStack() {
-        return Short.toUnsignedInt(sampleMaxStack);
     }
 
     /** Returns a new heap buffer holding the {@link #SIZE} encoded bytes, position 0. */
@@ -176,8 +114,6 @@ public final class PerfEventAttr {
         U64.set(dst, base + OFFSET_READ_FORMAT, readFormat);
         U64.set(dst, base + OFFSET_FLAGS, flags);
         U32.set(dst, base + OFFSET_WAKEUP_EVENTS, wakeup);
-        U64.set(dst, base + OFFSET_CONFIG1, config1);
-        U64.set(dst, base + OFFSET_CONFIG2, config2);
         U32.set(dst, base + OFFSET_CLOCKID, clockid);
         U16.set(dst, base + OFFSET_SAMPLE_MAX_STACK, sampleMaxStack);
         dst.position(base + SIZE);
@@ -189,7 +125,7 @@ public final class PerfEventAttr {
                 + ", sample_period=" + samplePeriod + ", sample_type=0x" + Long.toHexString(sampleType)
                 + ", read_format=0x" + Long.toHexString(readFormat) + ", flags=0x" + Long.toHexString(flags)
                 + ", wakeup=" + Integer.toUnsignedString(wakeup) + ", clockid=" + clockid
-                + ", sample_max_stack=" + sampleMaxStack() + '}';
+                + ", sample_max_stack=" + Short.toUnsignedInt(sampleMaxStack) + '}';
     }
 
     /** Builds a {@link PerfEventAttr}; every field starts at zero, as in a memset struct. */
@@ -201,8 +137,6 @@ public final class PerfEventAttr {
         private long readFormat;
         private long flags;
         private int wakeup;
-        private long config1;
-        private long config2;
         private int clockid;
         private short sampleMaxStack;
 
@@ -221,26 +155,10 @@ public final class PerfEventAttr {
             return this;
         }
 
-        public Builder config1(long value) {
-            config1 = value;
-            return this;
-        }
-
-        public Builder config2(long value) {
-            config2 = value;
-            return this;
-        }
-
         /** Sample every {@code period} events; clears {@link #BIT_FREQ}. */
         public Builder samplePeriod(long period) {
             samplePeriod = period;
             return flag(BIT_FREQ, false);
-        }
-
-        /** Sample {@code hz} times a second; sets {@link #BIT_FREQ}. */
-        public Builder sampleFrequency(long hz) {
-            samplePeriod = hz;
-            return flag(BIT_FREQ, true);
         }
 
         /** An OR of PERF_SAMPLE_* bits. */
@@ -268,32 +186,8 @@ public final class PerfEventAttr {
             return flag(BIT_DISABLED, on);
         }
 
-        public Builder inherit(boolean on) {
-            return flag(BIT_INHERIT, on);
-        }
-
-        public Builder excludeUser(boolean on) {
-            return flag(BIT_EXCLUDE_USER, on);
-        }
-
-        public Builder excludeKernel(boolean on) {
-            return flag(BIT_EXCLUDE_KERNEL, on);
-        }
-
-        public Builder excludeHv(boolean on) {
-            return flag(BIT_EXCLUDE_HV, on);
-        }
-
-        public Builder excludeIdle(boolean on) {
-            return flag(BIT_EXCLUDE_IDLE, on);
-        }
-
         public Builder sampleIdAll(boolean on) {
             return flag(BIT_SAMPLE_ID_ALL, on);
-        }
-
-        public Builder excludeCallchainKernel(boolean on) {
-            return flag(BIT_EXCLUDE_CALLCHAIN_KERNEL, on);
         }
 
         public Builder excludeCallchainUser(boolean on) {

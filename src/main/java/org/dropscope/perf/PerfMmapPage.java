@@ -19,8 +19,6 @@ import java.nio.file.Path;
  */
 public final class PerfMmapPage {
 
-    public static final int OFFSET_VERSION = 0;          // __u32
-    public static final int OFFSET_COMPAT_VERSION = 4;   // __u32
     public static final int OFFSET_DATA_HEAD = 1024;     // __u64, written by the kernel
     public static final int OFFSET_DATA_TAIL = 1032;     // __u64, written by the reader
     public static final int OFFSET_DATA_OFFSET = 1040;   // __u64
@@ -41,16 +39,13 @@ public final class PerfMmapPage {
     }
 
     /**
-     * The length to mmap for a ring of {@code dataPages} data pages: one metadata page more.
+     * The length to mmap for a ring of {@code dataPages} data pages of {@code pageSize} bytes: one
+     * metadata page more.
      *
      * @throws IllegalArgumentException unless {@code dataPages} is a power of two, as the kernel
      *     demands (it answers EINVAL otherwise)
      */
-    public static long mappingLength(int dataPages) {
-        return mappingLength(dataPages, pageSize());
-    }
-
-    static long mappingLength(int dataPages, int pageSize) {
+    public static long mappingLength(int dataPages, int pageSize) {
         if (dataPages <= 0 || Integer.bitCount(dataPages) != 1) {
             throw new IllegalArgumentException("data pages " + dataPages + " (expected: a power of two)");
         }

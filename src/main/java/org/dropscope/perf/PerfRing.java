@@ -61,11 +61,6 @@ public final class PerfRing implements AutoCloseable {
         this.tail = (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_TAIL);
     }
 
-    /** Bytes written by the kernel and not yet consumed. */
-    public long pending() {
-        return (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_HEAD) - tail;
-    }
-
     /** Size of the data area in bytes. */
     public int dataSize() {
         return dataSize;

@@ -38,10 +38,8 @@ class PerfRingTest {
             img.write(sample(1));
             img.write(sample(2));
             img.write(sample(3));
-            assertEquals(96, ring.pending());
             assertEquals(List.of(1L, 2L, 3L), drainMarkers(ring, Integer.MAX_VALUE));
             assertEquals(img.head(), img.tail(), "data_tail handed back to the kernel");
-            assertEquals(0, ring.pending());
             assertEquals(List.of(), drainMarkers(ring, Integer.MAX_VALUE));
         }
     }
@@ -67,7 +65,7 @@ class PerfRingTest {
                 img.write(sample(i));
             }
             assertEquals(List.of(0L, 1L, 2L), drainMarkers(ring, 96));
-            assertEquals(7 * 32, ring.pending());
+            assertEquals(7 * 32, img.head() - img.tail(), "data_tail after the first three records");
             assertEquals(7, drainMarkers(ring, Integer.MAX_VALUE).size());
         }
     }

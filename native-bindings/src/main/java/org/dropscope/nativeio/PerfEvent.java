@@ -15,8 +15,8 @@ import jnr.ffi.Pointer;
  */
 public final class PerfEvent extends OwnedFd {
 
-    // include/uapi/linux/perf_event.h; org.dropscope.perf.PerfConstants has the same values for
-    // code that must not depend on this package, and LayoutCheckTest checks both copies.
+    // include/uapi/linux/perf_event.h, checked by LayoutCheckTest. The only copy of these values:
+    // the perf package makes these calls through this class's methods, never by number.
     static final long PERF_FLAG_FD_CLOEXEC = 1L << 3;
     static final int PERF_EVENT_IOC_ENABLE = 0x2400;      // _IO('$', 0)
     static final int PERF_EVENT_IOC_DISABLE = 0x2401;     // _IO('$', 1)

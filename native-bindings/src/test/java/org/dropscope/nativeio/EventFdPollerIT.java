@@ -120,7 +120,7 @@ class EventFdPollerIT {
         ByteBuffer attr = PerfEventAttr.builder().type(PerfConstants.PERF_TYPE_SOFTWARE)
                 .config(PerfConstants.PERF_COUNT_SW_DUMMY).build().encode();
         try (PerfEvent event = PerfEvent.open(attr, (int) child.pid(), -1, -1, 0);
-                Mapping ring = event.mmap(PerfMmapPage.mappingLength(1))) {
+                Mapping ring = event.mmap(PerfMmapPage.mappingLength(1, PerfMmapPage.pageSize()))) {
             Poller poller = new Poller(event.fd());
             assertEquals(0, poller.poll(0), "ready while the task runs");
             assertTrue(child.waitFor(10, TimeUnit.SECONDS));

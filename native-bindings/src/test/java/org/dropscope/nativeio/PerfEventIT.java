@@ -54,7 +54,7 @@ class PerfEventIT {
             for (int cpu : cpus) {
                 PerfEvent event = PerfEvent.open(attr, -1, cpu, -1, 0);
                 events.add(event);
-                Mapping ring = event.mmap(PerfMmapPage.mappingLength(DATA_PAGES));
+                Mapping ring = event.mmap(PerfMmapPage.mappingLength(DATA_PAGES, PerfMmapPage.pageSize()));
                 rings.add(ring);
                 ByteBuffer page = ring.buffer().order(ByteOrder.LITTLE_ENDIAN);
                 assertEquals(PerfMmapPage.pageSize(), page.getLong(PerfMmapPage.OFFSET_DATA_OFFSET), "data_offset");
@@ -85,7 +85,7 @@ class PerfEventIT {
                 .disabled(true).wakeupEvents(1)
                 .build().encode();
         try (PerfEvent event = PerfEvent.open(attr, 0, -1, -1, 0);
-                Mapping ring = event.mmap(PerfMmapPage.mappingLength(DATA_PAGES))) {
+                Mapping ring = event.mmap(PerfMmapPage.mappingLength(DATA_PAGES, PerfMmapPage.pageSize()))) {
             ByteBuffer page = ring.buffer().order(ByteOrder.LITTLE_ENDIAN);
             PerfCounting.spin(30);
             assertEquals(0, page.getLong(PerfMmapPage.OFFSET_DATA_HEAD), "samples while disabled");

@@ -3,6 +3,7 @@ package org.dropscope.source.tracepoint;
 
 import org.dropscope.event.DropSink;
 import org.dropscope.nativeio.NativeException;
+import org.dropscope.perf.PerfMmapPage;
 import org.dropscope.perf.PerfRing;
 import org.dropscope.perf.PerfSyscalls.Event;
 import org.dropscope.perf.PerfSyscalls.RingMapping;
@@ -48,7 +49,7 @@ abstract class CpuStream implements AutoCloseable {
      */
     static <S extends CpuStream> S withRing(TracepointSetup setup, Event owner, Runnable release, int cpu,
             Maker<S> maker) throws SourceException {
-        long bytes = (long) (setup.options().ringPages() + 1) * setup.pageSize();
+        long bytes = PerfMmapPage.mappingLength(setup.options().ringPages(), setup.pageSize());
         RingMapping mapping = null;
         boolean ok = false;
         try {

@@ -253,14 +253,6 @@ public final class HotKeys {
         return keys;
     }
 
-    public long location(int j) {
-        return keyLocation[j];
-    }
-
-    public int reason(int j) {
-        return keyReason[j];
-    }
-
     /**
      * The tracepoint filter of counter C<sub>j</sub>: its key, within the user's kernel filter.
      *

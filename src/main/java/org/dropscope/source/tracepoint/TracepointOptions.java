@@ -46,8 +46,4 @@ public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, P
     public boolean countsHotKeys() {
         return hotThreshold > 0 && !stacks && !timestamps;
     }
-
-    public static TracepointOptions defaults() {
-        return new TracepointOptions(DEFAULT_RING_PAGES, false, DEFAULT_POLL_MILLIS, null, false);
-    }
 }

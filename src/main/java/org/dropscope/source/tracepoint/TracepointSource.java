@@ -23,7 +23,6 @@ import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFacts;
 import org.dropscope.source.SourceFilter;
 import org.dropscope.tracefs.DropReasons;
-import org.dropscope.tracefs.KfreeSkbLayout;
 
 /**
  * The {@code skb:kfree_skb} tracepoint as a drop source: one perf event per online CPU
@@ -163,23 +162,8 @@ public final class TracepointSource implements DropSource {
     /** Sample times are on CLOCK_MONOTONIC: the events are opened with {@code use_clockid} on it. */
     @Override
     public SourceFacts facts() {
-        return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC, formatText(),
-                Map.of());
-    }
-
-    /** The tracepoint's {@code format} file as read at open time, verbatim, for a record file's header. */
-    public String formatText() {
-        return setup.formatText();
-    }
-
-    /** The running kernel's reason table, for translating filters ({@code filter.KernelFilter}). */
-    public DropReasons reasonTable() {
-        return setup.reasons();
-    }
-
-    /** The tracepoint layout in use. */
-    public KfreeSkbLayout layout() {
-        return setup.layout();
+        return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC,
+                setup.formatText(), Map.of());
     }
 
     @Override

@@ -99,8 +99,6 @@ class HotKeysTest {
         HotKeys hot = keys();
         DropAggregator agg = new DropAggregator(4, 64, 16);
         assertEquals(1, promoteAfter(hot, agg, 1200, UDP_QUEUE, RCVBUFF));
-        assertEquals(UDP_QUEUE, hot.location(1));
-        assertEquals(RCVBUFF, hot.reason(1));
         assertEquals("location == 0xffffffff81c3b000 && reason == 6", hot.counterFilter(1, null));
         assertEquals("(protocol == 2048) && location == 0xffffffff81c3b000 && reason == 6",
                 hot.counterFilter(1, "protocol == 2048"));
