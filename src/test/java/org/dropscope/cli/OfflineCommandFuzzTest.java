@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +47,8 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
     private static final Path INPUT = DIR.resolve("input");
     private static final Path SVG = DIR.resolve("out.svg");
     private static final Path KALLSYMS = DIR.resolve("kallsyms");
+    /** The input file, open for all inputs: each is written over the one before, in place. */
+    private static final FileChannel INPUT_FILE = openInput();
     /**
      * One command line for all inputs, as picocli allows (it resets every option before parsing):
      * building one costs more than most runs of a command.
@@ -81,7 +86,7 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
         StringWriter err = new StringWriter();
         int code;
         try {
-            Files.write(INPUT, Arrays.copyOfRange(data, nul + 1, data.length));
+            writeInput(data, nul + 1);
             Files.deleteIfExists(SVG);
             CommandLine cl = COMMAND_LINE;
             cl.setOut(new PrintWriter(out));
@@ -132,6 +137,28 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
         return args;
     }
 
+    /**
+     * Makes the input file hold {@code data} from {@code from} on: written over the last input and
+     * cut to length, through the channel kept open. Opening it with truncation for every input
+     * cost more than most runs of a command: on ext4, truncating a file and writing it again
+     * starts its write-back at close (auto_da_alloc), and the next truncation waits for the disk.
+     */
+    private static void writeInput(byte[] data, int from) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data, from, data.length - from);
+        while (b.hasRemaining()) {
+            INPUT_FILE.write(b, b.position() - from);
+        }
+        INPUT_FILE.truncate(data.length - from);
+    }
+
+    private static FileChannel openInput() {
+        try {
+            return FileChannel.open(INPUT, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static int indexOf(byte[] data, byte b) {
         for (int i = 0; i < data.length; i++) {
             if (data[i] == b) {
@@ -141,9 +168,16 @@ public class OfflineCommandFuzzTest extends FuzzTarget {
         return -1;
     }
 
+    /**
+     * A temporary directory in memory (tmpfs, /dev/shm) where the system has one, else in the
+     * default temporary directory: every input writes the input file, and some the SVG, and
+     * neither needs a disk.
+     */
     private static Path tempDir() {
         try {
-            Path dir = Files.createTempDirectory("dropscope-fuzz-cli");
+            Path shm = Path.of("/dev/shm");
+            Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "dropscope-fuzz-cli") : Files.createTempDirectory("dropscope-fuzz-cli");
             Files.write(dir.resolve("kallsyms"), Fuzzing.resource("/kallsyms-fixtures/with-modules.txt"));
             dir.toFile().deleteOnExit();
             dir.resolve("kallsyms").toFile().deleteOnExit();
