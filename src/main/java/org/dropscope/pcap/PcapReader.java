@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Reads a classic pcap file (pcap-savefile(5)) of LINKTYPE_NETLINK records, as nlmon captures
@@ -46,6 +47,9 @@ public final class PcapReader implements AutoCloseable {
             return originalLength > capturedLength;
         }
     }
+
+    /** The room a record's bytes get first: most netlink messages fit in a page or two. */
+    static final int FIRST_BUFFER = 8 << 10;
 
     private final InputStream in;
     private final ByteOrder order;
@@ -123,9 +127,18 @@ public final class PcapReader implements AutoCloseable {
                 Unpooled.wrappedBuffer(data, NetlinkPcap.COOKED_HEADER_SIZE, caplen - NetlinkPcap.COOKED_HEADER_SIZE));
     }
 
+    /**
+     * The {@code len} bytes of a record. The buffer grows, doubling, as they arrive: a damaged
+     * record header can claim up to {@link NetlinkPcap#MAX_RECORD} bytes, and a file that ends
+     * long before them should not cost that much memory (zeroed) before it says so.
+     */
     private byte[] readFully(int len, String what) throws IOException {
-        byte[] b = new byte[len];
-        int n = in.readNBytes(b, 0, len);
+        byte[] b = new byte[Math.min(len, FIRST_BUFFER)];
+        int n = in.readNBytes(b, 0, b.length);
+        while (n == b.length && n < len) {
+            b = Arrays.copyOf(b, (int) Math.min(len, 2L * n));
+            n += in.readNBytes(b, n, b.length - n);
+        }
         offset += n;
         if (n < len) {
             throw new PcapFormatException(what + ": file ends after " + n + " of " + len + " bytes");

@@ -13,7 +13,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +87,47 @@ class PcapTest {
             assertEquals("record 2 at byte " + second + ": file ends after " + (16 + GETFAMILY.length - 5) + " of "
                     + (16 + GETFAMILY.length) + " bytes", e.getMessage());
         }
+    }
+
+    @Test
+    void aRecordLongerThanTheFirstBufferIsReadWhole() throws IOException {
+        // A packet alert with a whole 64 KiB packet is longer: the record's buffer grows on the way.
+        byte[] big = new byte[100_000];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 31 + i / 256);
+        }
+        byte[] file = write(NetlinkPcap.PACKET_HOST, big, GETFAMILY);
+        try (PcapReader r = new PcapReader(new ByteArrayInputStream(file))) {
+            PcapReader.Record a = r.next();
+            assertEquals(16 + big.length, a.capturedLength());
+            assertArrayEquals(big, ByteBufUtil.getBytes(a.message()));
+            assertTrue(a.message().release());
+            PcapReader.Record b = r.next();
+            assertArrayEquals(GETFAMILY, ByteBufUtil.getBytes(b.message()), "the next record starts after it");
+            assertTrue(b.message().release());
+            assertNull(r.next());
+        }
+    }
+
+    @Test
+    void aRecordLengthPastTheFileCostsWhatTheFileHoldsNotWhatItClaims() throws IOException {
+        // A damaged record header claims 16 MiB (the most a record may have); the file holds 48 bytes of it.
+        byte[] file = write(NetlinkPcap.PACKET_HOST, GETFAMILY);
+        System.arraycopy(ByteBufUtil.decodeHexDump("00000001" + "00000001"), 0, file, 24 + 8, 8);
+        int[] largestRead = {0};
+        InputStream in = new FilterInputStream(new ByteArrayInputStream(file)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                largestRead[0] = Math.max(largestRead[0], len);
+                return super.read(b, off, len);
+            }
+        };
+        try (PcapReader r = new PcapReader(in)) {
+            PcapFormatException e = assertThrows(PcapFormatException.class, r::next);
+            assertEquals("record 1 at byte 24: file ends after 48 of 16777216 bytes", e.getMessage());
+        }
+        // A read is never larger than the buffer it fills: not 16 MiB allocated (and zeroed) for 48 bytes.
+        assertTrue(largestRead[0] <= PcapReader.FIRST_BUFFER, "largest read " + largestRead[0]);
     }
 
     @Test
