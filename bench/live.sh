@@ -49,8 +49,8 @@
 # Columns: drops/s of the measured run; slowdown = 1 - rate / median rate of "alone" (same
 # mode); exact = the sender's drops while the tool ran (warm-up + measured, from snmp); count =
 # what the tool counted in its whole life, at every key; own = what it counted at the mode's own
-# (symbol, reason) keys (tools that report keys: the dropscope cells and bpftrace; the others
-# "-"); lost = what the tool says it lost (dropscope: stats, top's header, the file; perf: Total
+# (symbol, reason) keys (tools that report keys: the dropscope cells, perf and bpftrace; the
+# others "-"); lost = what the tool says it lost (dropscope: stats, top's header, the file; perf: Total
 # Lost Samples); count+lost-exact = own (else count) + lost - exact, 0 when the tool accounts
 # for every drop exactly (above 0: background drops at the mode's keys, or lost events of other
 # keys); CPU s = the tool process's user+system time during the measured run (it does not
@@ -197,6 +197,15 @@ elif tool.startswith("record"):
     for row in r["rows"]:
         if (row.get("symbol"), row.get("reason")) in keys:
             own += row["count"]
+elif tool == "perf":
+    # "N SYMBOL REASON" a line
+    own = 0
+    for line in text.splitlines():
+        f = line.split()
+        if len(f) == 3:
+            count += int(f[0])
+            if (f[1], f[2]) in keys:
+                own += int(f[0])
 elif tool == "bpftrace":
     # "@[SYMBOL, REASON_CODE]: N"; the codes' names from the tracepoint's print format.
     names = dict(re.findall(r"\{\s*(\d+),\s*\"(\w+)\"\s*\}", open(fmt).read()))
@@ -282,6 +291,11 @@ run_cell() { # MODE TOOL REP
             perf report -i "$data" --stdio --sort sym > "$pfx.report" 2>&1
             COUNT=$(awk '/skb:kfree_skb stats/ { f = 1 } f && /SAMPLE events/ { print $3; exit }' "$pfx.stats")
             LOST=$(awk '/^# Total Lost Samples:/ { print $NF; exit }' "$pfx.report")
+            # "N SYMBOL REASON" per key, from each sample's "location=SYM+OFF ... reason: REASON"
+            perf script -i "$data" -F trace 2> /dev/null | awk '{ l = ""
+                for (i = 1; i <= NF; i++) if ($i ~ /^location=/) { l = substr($i, 10); sub(/\+.*/, "", l) }
+                c[l " " $NF]++ } END { for (k in c) print c[k], k }' > "$pfx.keys"
+            read -r _ OWN _ <<< "$(tally perf "$pfx.keys" "$mode")"
             rm -f "$data" ;;
         bpftrace)
             bpftrace -e "$BT_PROG" > "$pfx.out" 2>&1 &
