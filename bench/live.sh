@@ -262,6 +262,11 @@ measure() { # MODE PID PREFIX
     [ -z "$DISTURBED" ] && [ "$BUSY" -gt "$MAX_OTHER" ] && DISTURBED="load $BUSY%"
     echo "$warm" > "$3.warmup"; echo "$line" > "$3.send"
     RATE=$(field drops_per_s "$line")
+    # The exact count is the namespace's; the sender's own sent - delivered must agree with it.
+    local l; for l in "$warm" "$line"; do
+        [ "$(field drops "$l")" = "$(field snmp_drops "$l")" ] ||
+            echo "live.sh: the sender's drops and its namespace's counters differ: $l" >&2
+    done
     EXACT=$(( $(field snmp_drops "$warm") + $(field snmp_drops "$line") ))
 }
 
