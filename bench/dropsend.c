@@ -37,7 +37,7 @@
  *
  * Output, one line of key=value pairs:
  *   mode cpu batch sent delivered drops snmp_drops elapsed_s drops_per_s sends_per_s
- * and for mixN, per kind K: drops_K snmp_K. drops = sent - delivered; snmp_drops = the kernel's
+ * and per kind K (one, or N for mixN): drops_K snmp_K. drops = sent - delivered; snmp_drops = the kernel's
  * own count, the sum of the kinds' counters (the two agree unless something else used the
  * namespace).
  *
@@ -540,7 +540,7 @@ int main(int argc, char **argv)
 	       o.mode, o.ipv6 ? "6" : "", o.cpu, o.batch, (unsigned long long)sent,
 	       (unsigned long long)delivered, (unsigned long long)(sent - delivered), snmp_drops, elapsed,
 	       (double)(sent - delivered) / elapsed, (double)sent / elapsed);
-	for (int i = 0; o.mix && i < nkinds; i++)
+	for (int i = 0; i < nkinds; i++)
 		printf(" drops_%s=%llu snmp_%s=%lld", kinds[i].name,
 		       (unsigned long long)(kinds[i].sent - kinds[i].delivered), kinds[i].name,
 		       kinds[i].snmp_after - kinds[i].snmp_before);

@@ -145,43 +145,47 @@ send() { # MODE SECONDS -> one dropsend line on stdout
     case $m in mix*) ;; *6) m=${m%6}; v6=(-6) ;; esac
     taskset -c "$CPU" unshare --net sh -c 'ip link set lo up && exec "$@"' sh "$SEND" "$m" "${v6[@]}" -t "$2" -c "$CPU"
 }
-# The (symbol, reason) keys a mode of dropsend.c drops at, one "SYMBOL REASON" a line, as
-# skb:kfree_skb names them on Linux 6.18 x86_64 (see dropsend.c); mixN: the first N.
+# The (symbol, reason) keys a mode of dropsend.c drops at, one "KIND SYMBOL REASON" a line, as
+# skb:kfree_skb names them on Linux 6.18 x86_64 (see dropsend.c); mixN: the first N kinds.
 mode_keys() { # MODE
-    local all="noport noport6 rcvbuf rcvbuf6 csum csum6 noproto noproto6"
-    local mix="noport rcvbuf noport6 rcvbuf6 csum csum6 noproto noproto6" k
-    case $1 in mix*) all=$(tr ' ' '\n' <<< "$mix" | head -n "${1#mix}") ;; *) all=$1 ;; esac
-    for k in $all; do
+    local kinds=$1 k
+    case $1 in mix*) kinds=$(printf '%s\n' noport rcvbuf noport6 rcvbuf6 csum csum6 noproto noproto6 | head -n "${1#mix}") ;; esac
+    for k in $kinds; do
         case $k in
-            noport) echo "__udp4_lib_rcv NO_SOCKET" ;; noport6) echo "__udp6_lib_rcv NO_SOCKET" ;;
-            rcvbuf) echo "udp_queue_rcv_one_skb SOCKET_RCVBUFF" ;;
-            rcvbuf6) echo "udpv6_queue_rcv_one_skb SOCKET_RCVBUFF" ;;
-            csum) echo "__udp4_lib_rcv UDP_CSUM" ;; csum6) echo "__udp6_lib_rcv UDP_CSUM" ;;
-            noproto) echo "ip_local_deliver_finish IP_NOPROTO" ;; noproto6) echo "ip6_input_finish IP_NOPROTO" ;;
+            noport) echo "$k __udp4_lib_rcv NO_SOCKET" ;; noport6) echo "$k __udp6_lib_rcv NO_SOCKET" ;;
+            rcvbuf) echo "$k udp_queue_rcv_one_skb SOCKET_RCVBUFF" ;;
+            rcvbuf6) echo "$k udpv6_queue_rcv_one_skb SOCKET_RCVBUFF" ;;
+            csum) echo "$k __udp4_lib_rcv UDP_CSUM" ;; csum6) echo "$k __udp6_lib_rcv UDP_CSUM" ;;
+            noproto) echo "$k ip_local_deliver_finish IP_NOPROTO" ;; noproto6) echo "$k ip6_input_finish IP_NOPROTO" ;;
         esac
     done
 }
 # "COUNT OWN LOST" from a tool's output file: every drop it counted, those at the mode's keys
-# ("-" when the tool does not report keys) and the events it says it lost.
-tally() { # TOOL FILE MODE
-    python3 - "$1" "$2" "$(mode_keys "$3")" /sys/kernel/tracing/events/skb/kfree_skb/format <<'PY'
+# ("-" when the tool does not report keys) and the events it says it lost. Where it reports keys,
+# PREFIX.perkey gets a line per key of the mode: "KIND SYMBOL REASON EXACT TOOL", EXACT being the
+# namespace's count of that kind (snmp_KIND of PREFIX.warmup and PREFIX.send).
+tally() { # TOOL FILE MODE PREFIX
+    python3 - "$1" "$2" "$(mode_keys "$3")" /sys/kernel/tracing/events/skb/kfree_skb/format "$4" <<'PY'
 import json, re, sys
-tool, path, keys, fmt = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-keys = {tuple(k.split()) for k in keys.splitlines() if k.strip()}
+tool, path, keys, fmt, prefix = sys.argv[1:6]
+keys = {(f[1], f[2]): f[0] for f in (k.split() for k in keys.splitlines()) if len(f) == 3}
 text = open(path, errors="replace").read()
-count, own, lost = 0, None, 0
+count, lost, per = 0, 0, None
+def add(symbol, reason, n):
+    kind = keys.get((symbol, reason))
+    if kind:
+        per[kind] = per.get(kind, 0) + n
 if tool.startswith("shell"):
     # "N drops at SYMBOL+OFF (0xADDR) [software] reason: REASON"; stats: "all EVENTS LOST"
-    own = 0
+    per = {}
     for m in re.finditer(r"^(\d+) drops at (\S+) .*?(?:reason: (\S+))?$", text, re.M):
         n = int(m.group(1)); count += n
-        if (m.group(2).split("+")[0], m.group(3)) in keys:
-            own += n
+        add(m.group(2).split("+")[0], m.group(3), n)
     lost = sum(int(m.group(1)) for m in re.finditer(r"^all\s+\d+\s+(\d+)", text, re.M))
 elif tool.startswith("top"):
     # The last block: "... lost A/interval B total  drops N total", titles, rows.
     blocks = [b for b in text.split("\n\n") if " drops " in b.split("\n")[0]]
-    own = 0
+    per = {}
     if blocks:
         lines = blocks[-1].strip("\n").split("\n")
         head = lines[0].split()
@@ -189,32 +193,40 @@ elif tool.startswith("top"):
         lost = int(head[head.index("lost") + 2])
         for line in lines[2:]:
             f = line.split()
-            if len(f) >= 7 and (f[5], f[6]) in keys:
-                own += int(f[1])
+            if len(f) >= 7:
+                add(f[5], f[6], int(f[1]))
 elif tool.startswith("record"):
     r = json.loads(text)
-    count, lost, own = r["total"], r["lost"], 0
+    count, lost, per = r["total"], r["lost"], {}
     for row in r["rows"]:
-        if (row.get("symbol"), row.get("reason")) in keys:
-            own += row["count"]
+        add(row.get("symbol"), row.get("reason"), row["count"])
 elif tool == "perf":
     # "N SYMBOL REASON" a line
-    own = 0
+    per = {}
     for line in text.splitlines():
         f = line.split()
         if len(f) == 3:
             count += int(f[0])
-            if (f[1], f[2]) in keys:
-                own += int(f[0])
+            add(f[1], f[2], int(f[0]))
 elif tool == "bpftrace":
     # "@[SYMBOL, REASON_CODE]: N"; the codes' names from the tracepoint's print format.
     names = dict(re.findall(r"\{\s*(\d+),\s*\"(\w+)\"\s*\}", open(fmt).read()))
-    own = 0
+    per = {}
     for m in re.finditer(r"^@\[(\S+), (\d+)\]: (\d+)$", text, re.M):
         n = int(m.group(3)); count += n
-        if (m.group(1), names.get(m.group(2), m.group(2))) in keys:
-            own += n
-print(count, "-" if own is None else own, lost)
+        add(m.group(1), names.get(m.group(2), m.group(2)), n)
+if per is not None:
+    sent = ""
+    for part in ("warmup", "send"):
+        try:
+            sent += " " + open(f"{prefix}.{part}").read()
+        except OSError:
+            pass
+    with open(prefix + ".perkey", "w") as out:
+        for (symbol, reason), kind in keys.items():
+            exact = sum(int(v) for v in re.findall(r"\bsnmp_" + kind + r"=(\d+)", sent))
+            print(kind, symbol, reason, exact, per.get(kind, 0), file=out)
+print(count, "-" if per is None else sum(per.values()), lost)
 PY
 }
 vmhwm() { # PID -> peak resident KiB, or "-"
@@ -300,7 +312,7 @@ run_cell() { # MODE TOOL REP
             perf script -i "$data" -F trace 2> /dev/null | awk '{ l = ""
                 for (i = 1; i <= NF; i++) if ($i ~ /^location=/) { l = substr($i, 10); sub(/\+.*/, "", l) }
                 c[l " " $NF]++ } END { for (k in c) print c[k], k }' > "$pfx.keys"
-            read -r _ OWN _ <<< "$(tally perf "$pfx.keys" "$mode")"
+            read -r _ OWN _ <<< "$(tally perf "$pfx.keys" "$mode" "$pfx")"
             rm -f "$data" ;;
         bpftrace)
             bpftrace -e "$BT_PROG" > "$pfx.out" 2>&1 &
@@ -308,7 +320,7 @@ run_cell() { # MODE TOOL REP
             wait_for "$pfx.out" Attaching $pid 60 || { echo "bpftrace did not start" >&2; cat "$pfx.out" >&2; exit 1; }
             sleep 0.5
             measure "$mode" $pid "$pfx"; RSS=$(vmhwm $pid); stop_pid $pid
-            read -r COUNT OWN LOST <<< "$(tally bpftrace "$pfx.out" "$mode")" ;;
+            read -r COUNT OWN LOST <<< "$(tally bpftrace "$pfx.out" "$mode" "$pfx")" ;;
         ringcount)
             "$OUT/ringcount" "$TP_ID" > "$pfx.out" 2>&1 &
             pid=$!; CUR_PID=$pid
@@ -335,7 +347,7 @@ run_cell() { # MODE TOOL REP
             kill -0 $pid 2>/dev/null && kill -TERM $pid
             wait $pid 2>/dev/null
             rm -f "$OUT/fifo"
-            read -r COUNT OWN LOST <<< "$(tally shell "$pfx.out" "$mode")" ;;
+            read -r COUNT OWN LOST <<< "$(tally shell "$pfx.out" "$mode" "$pfx")" ;;
         top|top-no-stacks)
             # dropscope top as started (stacks on), or with --no-stacks; ended with SIGTERM, its
             # last block, printed once every ring is drained, holds the run's totals.
@@ -349,7 +361,7 @@ run_cell() { # MODE TOOL REP
             for ((i = 0; i < 300; i++)); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
             kill -0 $pid 2>/dev/null && { echo "live.sh: dropscope top did not end in 30 s" >&2; kill -KILL $pid; }
             wait $pid 2>/dev/null
-            read -r COUNT OWN LOST <<< "$(tally top "$pfx.out" "$mode")" ;;
+            read -r COUNT OWN LOST <<< "$(tally top "$pfx.out" "$mode" "$pfx")" ;;
         record|record-g)
             # dropscope record into a file (-g: with kernel stacks), ended with SIGTERM as a script
             # ends it; its count and losses are what the file holds, read back with report.
@@ -364,7 +376,7 @@ run_cell() { # MODE TOOL REP
             # A background job of a script ignores SIGINT: SIGTERM is how scripts end it.
             measure "$mode" $pid "$pfx"; RSS=$(vmhwm $pid); kill -TERM $pid; wait $pid
             "$ROOT/dropscope" report --format json --group symbol,reason "$file" > "$pfx.json" 2>> "$pfx.out"
-            read -r COUNT OWN LOST <<< "$(tally record "$pfx.json" "$mode")"
+            read -r COUNT OWN LOST <<< "$(tally record "$pfx.json" "$mode" "$pfx")"
             ls -l "$file" >> "$pfx.out"; rm -f "$file" ;;
         *) echo "live.sh: unknown tool $tool" >&2; exit 2 ;;
     esac
@@ -400,7 +412,7 @@ for mode in $MODES; do
     done
 done
 
-python3 - "$CSV" <<'PY' | tee "$OUT/table.md"
+python3 - "$CSV" "$OUT" <<'PY' | tee "$OUT/table.md"
 import csv, sys, statistics as st
 allrows = list(csv.DictReader(open(sys.argv[1])))
 rows = [r for r in allrows if not r["disturbed"]]
@@ -441,6 +453,29 @@ for mode in dict.fromkeys(r["mode"] for r in rows):
               f"{spread(count, '{:,.0f}')} | {spread(own, '{:,.0f}')} | {spread(lost, '{:,.0f}')} | "
               f"{spread(diff, '{:,.0f}')} | {every} | {spread(cpu, '{:.2f}')} | {spread(rss, '{:.0f}')} | "
               f"{spread(busy, '{:.0f}%')} |")
+# Per key of the modes with more than one: the tool's count minus the namespace's, over the runs
+# kept (PREFIX.perkey, written by the last attempt of each run).
+import glob, os
+perkey = {}
+kept = {(r["mode"], r["tool"], r["rep"]) for r in rows}
+for path in sorted(glob.glob(os.path.join(sys.argv[2], "*.perkey"))):
+    mode, tool, rep = os.path.basename(path)[:-len(".perkey")].split(".")
+    if (mode, tool, rep) not in kept:
+        continue
+    lines = [l.split() for l in open(path) if l.strip()]
+    if len(lines) < 2:
+        continue
+    for kind, symbol, reason, exact, got in lines:
+        perkey.setdefault((mode, tool), {}).setdefault((kind, symbol, reason), []).append(int(got) - int(exact))
+if perkey:
+    print()
+    print("Per key, tool count - exact (median (min .. max) over the runs; above 0: other processes' drops at the key):")
+    print()
+    kinds = list(dict.fromkeys(k for v in perkey.values() for k in v))
+    print("| mode | tool | " + " | ".join(f"{k} ({s} {r})" for k, s, r in kinds) + " |")
+    print("|---|---|" + "---|" * len(kinds))
+    for (mode, tool), v in perkey.items():
+        print(f"| {mode} | {tool} | " + " | ".join(spread(v[k], '{:,.0f}') if k in v else "" for k in kinds) + " |")
 left = len(allrows) - len(rows)
 noted = sum(1 for r in rows if r["note"])
 print()
