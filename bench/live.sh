@@ -59,6 +59,8 @@
 # kept the CPUs the sender is not on, during the measured run (/proc/stat minus the tool's own
 # CPU time). A run during which another process held perf events, or other load exceeded LOAD %,
 # is marked in runs.csv, left out, and run again (at most three attempts).
+# Per key: for the tools that report keys, MODE.TOOL.REP.perkey holds, per key of the mode, the
+# namespace's count and the tool's; table.md shows tool - exact per key for the modes of several.
 set -u
 # perf mounts tracefs when it finds none and leaves it mounted: run everything in a private
 # mount namespace, so that whatever the tools mount is gone when this script ends.
@@ -73,7 +75,7 @@ while getopts "r:t:c:m:T:D:w:q:L:o:fh" opt; do
     case $opt in
         r) REPS=$OPTARG ;; t) SECS=$OPTARG ;; c) CPU=$OPTARG ;; m) MODES=$OPTARG ;;
         T) TOOLS=$OPTARG ;; D) DS_ARGS=$OPTARG ;; w) WARMUP=$OPTARG ;; q) QUIET=$OPTARG ;; L) MAX_OTHER=$OPTARG ;;
-        o) OUT=$OPTARG ;; f) FORCE=1 ;; *) sed -n '4,61p' "$0"; exit 2 ;;
+        o) OUT=$OPTARG ;; f) FORCE=1 ;; *) sed -n '4,63p' "$0"; exit 2 ;;
     esac
 done
 # The cells of older runs, under their new names.
