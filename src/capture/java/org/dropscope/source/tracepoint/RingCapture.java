@@ -208,8 +208,8 @@ public final class RingCapture {
         sb.append("- **Kernel:** Linux ").append(release).append(" x86_64, little-endian.\n");
         sb.append("- **Date:** ").append(LocalDate.now(ZoneOffset.UTC)).append(" (VM clock).\n");
         sb.append("- **Command:** `").append(command).append("`, as root.\n");
-        sb.append("- **Events per CPU:** a counting leader (filter `").append(HotCountGroup.MATCH_NOTHING)
-          .append("`, read_format GROUP, owns the ring), ").append(TracepointOptions.HOT_KEYS + 1)
+        sb.append("- **Events per CPU:** a counting leader (no filter: it counts every drop, read_format GROUP, ")
+          .append("owns the ring), ").append(TracepointOptions.HOT_KEYS + 1)
           .append(" samplers (sample_period 1, sample_type 0x")
           .append(Long.toHexString(TracepointSetup.HOT_SAMPLE_FORMAT.sampleType()))
           .append(" = IDENTIFIER | READ | RAW, read_format GROUP, output set to the leader's ring), ")

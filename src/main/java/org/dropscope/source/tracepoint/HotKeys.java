@@ -46,6 +46,8 @@ public final class HotKeys {
     private int keys;
     private int generation;
     private long duplicates;
+    /** Duplicates per CPU, for its losses. */
+    private final long[] duplicatesOn;
     private long refusals;
 
     // Samples per key in the current window, for choosing the next key to promote.
@@ -70,6 +72,7 @@ public final class HotKeys {
         this.capacity = capacity;
         this.threshold = threshold;
         this.samplerIds = new long[cpuIds][];
+        this.duplicatesOn = new long[cpuIds];
         this.emitted = new long[cpuIds][capacity + 1];
         this.keyLocation = new long[capacity + 1];
         this.keyReason = new int[capacity + 1];
@@ -119,20 +122,22 @@ public final class HotKeys {
     }
 
     /**
-     * Whether a sample of generation {@code g} counts: false when a successor of its sampler took
-     * the same drop (see the class comment). A sample that counts is tallied for promotion.
+     * Whether a sample of generation {@code g} from CPU {@code cpu} counts: false when a successor
+     * of its sampler took the same drop (see the class comment). A sample that counts is tallied
+     * for promotion.
      *
      * @param values offset of {@code values[0]} of the sample's group read in {@code buf}, which
      *     holds {@link #groupSize()} values (the caller checks)
      * @return true to count the drop, false for a duplicate
      */
-    public boolean accept(int g, ByteBuf buf, int values, long location, int reason) {
+    public boolean accept(int cpu, int g, ByteBuf buf, int values, long location, int reason) {
         if (g < capacity) {
             int j = successorKey[g];
             int successor = j != 0 && keyLocation[j] == location && keyReason[j] == reason
                     ? counterIndex(j) : samplerIndex(g + 1);
             if (buf.getLongLE(values + 8 * successor) != 0) {
                 duplicates++;
+                duplicatesOn[cpu]++;
                 return false;
             }
         }
@@ -306,18 +311,32 @@ public final class HotKeys {
     }
 
     /**
-     * Samples of one CPU that the kernel could not write: every drop a sampler took is in its
-     * count, once the events are disabled and the ring drained. This includes the losses that
-     * PERF_RECORD_LOST records already reported.
+     * The drops of one CPU's group that no counter took: the leader's count (every drop the
+     * user's kernel filter let through, with the group enabled) less the counters' counts. Each is
+     * a sample that was read, or one the ring could not take.
      *
      * @param group the CPU's group read
+     */
+    public long uncounted(ByteBuffer group) {
+        long counted = 0;
+        for (int j = 1; j <= capacity; j++) {
+            counted += group.getLong(8 + 8 * counterIndex(j));
+        }
+        return group.getLong(8) - counted;
+    }
+
+    /**
+     * Samples of one CPU that the kernel could not write: {@code uncounted} less the samples
+     * read that were not skipped as duplicates (those filtered out in user space were seen, and
+     * count). Exact once the group is disabled and its ring drained; before, with the
+     * {@link #uncounted} of an earlier read, it is at most what was lost by then, as every member
+     * counts a drop, and a sampler writes its sample, before the leader counts it (the leader is
+     * last on the tracepoint's list, see the class comment). A sampler's own count would not do:
+     * a duplicate sample the ring could not take was counted by the successor as well.
+     *
      * @param samplesRead the sample records read from the CPU's ring
      */
-    public long lost(ByteBuffer group, long samplesRead) {
-        long taken = 0;
-        for (int g = 0; g <= capacity; g++) {
-            taken += group.getLong(8 + 8 * samplerIndex(g));
-        }
-        return taken - samplesRead;
+    public long lost(int cpu, long uncounted, long samplesRead) {
+        return uncounted - (samplesRead - duplicatesOn[cpu]);
     }
 }

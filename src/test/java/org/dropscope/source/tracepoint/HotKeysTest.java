@@ -167,7 +167,7 @@ class HotKeysTest {
     }
 
     @Test
-    void theCountersAreEmittedAsDeltasAndTheLossesFollowFromTheSamplersCounts() {
+    void theCountersAreEmittedAsDeltasAndTheLossesFollowFromTheLeadersCount() {
         HotKeys hot = keys();
         DropAggregator agg = new DropAggregator(4, 64, 16);
         assertEquals(1, promoteAfter(hot, agg, 1000, UDP_QUEUE, RCVBUFF));
@@ -198,8 +198,12 @@ class HotKeysTest {
         assertEquals(2, drops.size(), "no drop for an unchanged counter");
         assertEquals(List.of(500L, 1000L), List.of(drops.get(0)[3], drops.get(1)[3]));
         assertEquals(UDP_QUEUE, drops.get(0)[1]);
-        // 1000 samples of S0 were decoded above, none of S1: 9 of S1's drops never reached the ring.
-        assertEquals(9, hot.lost(read(group(1000, 9, 0, 1500, 0)), 1000));
+        // The leader counted 2509 drops: 1500 C1's, 1000 samples of S0 decoded above, none of S1's
+        // 9 reached the ring.
+        long[] end = group(1000, 9, 0, 1500, 0);
+        end[0] = 2509;
+        assertEquals(1009, hot.uncounted(read(end)));
+        assertEquals(9, hot.lost(CPU, hot.uncounted(read(end)), 1000));
     }
 
     @Test

@@ -60,7 +60,7 @@ class TracepointHandOverTest {
 
     /**
      * Before the session starts: CPU 0's S0 sampled 12 drops of the hot key and 3 others, CPU
-     * 1's 5 of the hot key; their counts say so, so that nothing is lost.
+     * 1's 5 of the hot key; their counts and the leaders' say so, so that nothing is lost.
      */
     private void sampleBeforeStart() {
         int[] hot = {12, 5};
@@ -75,6 +75,7 @@ class TracepointHandOverTest {
                 ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_RCV, NO_SOCKET));
             }
             sampler(cpu, 0).count(n);
+            perf.events(cpu).get(0).count(n);
         }
     }
 
@@ -95,6 +96,9 @@ class TracepointHandOverTest {
             await(() -> source.counters().get(KEPT) == 1, "the key promoted");
             counter(0, 1).count(7);
             counter(1, 1).count(2);
+            // The leaders count every drop: the samples' and the counters'.
+            perf.events(0).get(0).count(15 + 7);
+            perf.events(1).get(0).count(5 + 2);
             source.stop();
             snapshot = agg.snapshot();
             assertEquals(0L, source.counters().get(REFUSED));
@@ -166,8 +170,8 @@ class TracepointHandOverTest {
     /** CPU 1 refuses its counter's filter: CPU 0's prepared events stay off, S0 samples on, no more tries. */
     @Test
     void aRefusedFilterTakesTheKeyBackOnEveryCpu() throws Exception {
-        // CPU 1's SET_FILTERs: the leader's at open, then C1's when the key is handed over.
-        perf.fail(Call.SET_FILTER, 1, 2, Errno.EINVAL);
+        // CPU 1's first SET_FILTER: C1's when the key is handed over (no user filter, none at open).
+        perf.fail(Call.SET_FILTER, 1, 1, Errno.EINVAL);
         Snapshot snapshot;
         try (TracepointSource source = open()) {
             sampleBeforeStart();
@@ -191,7 +195,7 @@ class TracepointHandOverTest {
 
     @Test
     void aRefusedEnableEndsTheReaderAndStopSaysSo() throws Exception {
-        // CPU 1's ENABLEs: the leader and S0 at start, then C1 at the hand-over.
+        // CPU 1's ENABLEs: S0 and the leader at start, then C1 at the hand-over.
         perf.fail(Call.ENABLE, 1, 3, Errno.EIO);
         try (TracepointSource source = open()) {
             sampleBeforeStart();
