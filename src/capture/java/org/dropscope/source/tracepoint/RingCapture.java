@@ -143,10 +143,11 @@ public final class RingCapture {
             long[] key = lastSampleKey(dataArea(maps.get(mine).buffer()), setup.layout());
             int j = hot.promoteKey(key[0], (int) key[1]);
             for (HotCountGroup g : groups) {
-                g.prepareHandOver(hot.generation(), j, hot.counterFilter(j, null), hot.samplerFilter(null));
+                g.prepareHandOver(hot.generation(), j, new String[] {hot.counterFilter(j, null)},
+                        hot.samplerFilter(null));
             }
             for (HotCountGroup g : groups) {
-                g.handOver(hot.generation(), j);
+                g.handOver(hot.generation(), j, 1);
             }
             hot.handedOver();
             Map<String, Long> second = new LinkedHashMap<>();

@@ -105,22 +105,27 @@ final class HotCountGroup implements AutoCloseable {
     }
 
     /**
-     * First half of handing key j over from sampler S<sub>g</sub>: the filters of counter
-     * C<sub>j</sub> and sampler S<sub>g+1</sub>, set while both are still disabled. A filter the
-     * kernel refuses leaves the group as it was.
+     * First half of handing keys over from sampler S<sub>g</sub>: the filters of counters
+     * C<sub>first</sub> onwards (one per filter given) and of sampler S<sub>g+1</sub>, set while
+     * they are still disabled. A filter the kernel refuses leaves the group as it was.
      */
-    void prepareHandOver(int g, int j, String counterFilter, String samplerFilter) throws SourceException {
-        PerfErrors.setFilter(counters[j - 1], counterFilter, cpu);
+    void prepareHandOver(int g, int first, String[] counterFilters, String samplerFilter) throws SourceException {
+        for (int i = 0; i < counterFilters.length; i++) {
+            PerfErrors.setFilter(counters[first - 1 + i], counterFilters[i], cpu);
+        }
         PerfErrors.setFilter(samplers[g + 1], samplerFilter, cpu);
     }
 
     /**
-     * Second half: enables C<sub>j</sub> and S<sub>g+1</sub>, then disables S<sub>g</sub>, so that
-     * no drop falls between them (the duplicates are {@link HotKeys}'s).
+     * Second half: enables the {@code n} counters from C<sub>first</sub> and S<sub>g+1</sub>, then
+     * disables S<sub>g</sub>, so that no drop falls between them (the duplicates are
+     * {@link HotKeys}'s).
      */
-    void handOver(int g, int j) throws SourceException {
+    void handOver(int g, int first, int n) throws SourceException {
         try {
-            counters[j - 1].enable();
+            for (int i = 0; i < n; i++) {
+                counters[first - 1 + i].enable();
+            }
             samplers[g + 1].enable();
             samplers[g].disable();
         } catch (NativeException e) {

@@ -18,8 +18,9 @@ import org.dropscope.event.DropSink;
  * filter can be set only once per event (PERF_EVENT_IOC_SET_FILTER answers EEXIST), so every
  * hand-over needs new events; {@link HotCountGroup} opens them all up front.
  *
- * <p>The hand-over on one CPU: enable counter C<sub>j</sub> and sampler S<sub>g+1</sub>, then
- * disable S<sub>g</sub>. In between, a drop can reach both S<sub>g</sub> and its successor. The
+ * <p>The hand-over on one CPU: enable the counters C<sub>j</sub> of the keys it promotes (one or
+ * more) and sampler S<sub>g+1</sub>, then disable S<sub>g</sub>. In between, a drop can reach
+ * both S<sub>g</sub> and its successor: the counter of its key, or S<sub>g+1</sub>. The
  * kernel runs a tracepoint's perf events newest first (perf_trace_add() puts an event at the head
  * of the per-CPU list when it is enabled), and every sampler's sample carries the group's counts
  * (PERF_SAMPLE_READ, PERF_FORMAT_GROUP). So when S<sub>g</sub> writes a sample, the successor that
@@ -32,7 +33,19 @@ import org.dropscope.event.DropSink;
  */
 public final class HotKeys {
     private static final int TALLY_SLOTS = 256;
-    private static final long WINDOW_NANOS = 1_000_000_000L;
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    /** The tally starts afresh this often, so that a key's slow past does not hide a burst. */
+    private static final long WINDOW_NANOS = SECOND_NANOS;
+    /**
+     * A key is promoted on no fewer samples than this and than {@link #MIN_RATE_NANOS} of the
+     * threshold's rate. Promotion is checked at every drain pass, and at full speed a ring fills
+     * in milliseconds, so waiting for a longer window would lose samples; but a burst of a few
+     * drops (a socket's queue purged at once) is no rate, and each promotion spends a counter and a
+     * hand-over (six ioctls per CPU). 16 samples cost the dropping CPU about 16 µs.
+     */
+    static final int MIN_SAMPLES = 16;
+    /** See {@link #MIN_SAMPLES}: a rate is measured over 10 ms at least. */
+    static final long MIN_RATE_NANOS = 10_000_000L;
 
     private final int capacity;
     private final long threshold;
@@ -41,8 +54,12 @@ public final class HotKeys {
     private final long[][] emitted;
     private final long[] keyLocation;
     private final int[] keyReason;
-    /** For generation g: the key j its hand-over promoted, 0 before it. */
-    private final int[] successorKey;
+    /**
+     * For generation g: the keys j its hand-over promoted, from keysFrom[g] to before keysTo[g]
+     * (both 0 before it). Keys are numbered in promotion order, so a hand-over's keys are a range.
+     */
+    private final int[] keysFrom;
+    private final int[] keysTo;
     private int keys;
     private int generation;
     private long duplicates;
@@ -54,8 +71,12 @@ public final class HotKeys {
     private final long[] tallyLocation = new long[TALLY_SLOTS];
     private final int[] tallyReason = new int[TALLY_SLOTS];
     private final long[] tallyCount = new long[TALLY_SLOTS];
+    /** When a key's count began: the pass before its first sample of the window, once stamped. */
+    private final long[] tallyStart = new long[TALLY_SLOTS];
+    private final boolean[] tallyStamped = new boolean[TALLY_SLOTS];
     private int tallyUsed;
     private long windowStart = Long.MIN_VALUE;
+    private long lastPass;
 
     /**
      * @param capacity how many keys may be promoted (counters per CPU)
@@ -76,7 +97,8 @@ public final class HotKeys {
         this.emitted = new long[cpuIds][capacity + 1];
         this.keyLocation = new long[capacity + 1];
         this.keyReason = new int[capacity + 1];
-        this.successorKey = new int[capacity + 1];
+        this.keysFrom = new int[capacity + 1];
+        this.keysTo = new int[capacity + 1];
     }
 
     /** Keys that can be promoted: counters per CPU. */
@@ -132,9 +154,13 @@ public final class HotKeys {
      */
     public boolean accept(int cpu, int g, ByteBuf buf, int values, long location, int reason) {
         if (g < capacity) {
-            int j = successorKey[g];
-            int successor = j != 0 && keyLocation[j] == location && keyReason[j] == reason
-                    ? counterIndex(j) : samplerIndex(g + 1);
+            int successor = samplerIndex(g + 1);
+            for (int j = keysFrom[g]; j < keysTo[g]; j++) {
+                if (keyLocation[j] == location && keyReason[j] == reason) {
+                    successor = counterIndex(j);
+                    break;
+                }
+            }
             if (buf.getLongLE(values + 8 * successor) != 0) {
                 duplicates++;
                 duplicatesOn[cpu]++;
@@ -167,46 +193,66 @@ public final class HotKeys {
     }
 
     /**
-     * Once a window of a second has passed: the key that dropped most in it, if it reached the
-     * threshold and a counter is free, becomes key j = {@link #promoted()} + 1 and the successor of
-     * the current generation. The caller then hands over on every CPU and calls
-     * {@link #handedOver()}. Starts the next window either way.
+     * At every drain pass: each key not yet promoted whose samples since its count began reach
+     * the threshold's rate over that time, and at least {@link #MIN_SAMPLES} and
+     * {@link #MIN_RATE_NANOS} of that rate, becomes a key, busiest first, while counters are
+     * free; all of them are the successors of the current generation, handed over at once. The
+     * caller then hands over on every CPU and calls {@link #handedOver()}. A key's count begins at
+     * the pass before its first sample; all counts start afresh every {@link #WINDOW_NANOS}.
      *
-     * @return j, or 0 when nothing is promoted now
+     * @return how many keys were promoted now: the last ones up to {@link #promoted()}
      */
     public int promote(long nowNanos) {
         if (windowStart == Long.MIN_VALUE) {
             windowStart = nowNanos;
-            return 0;
+            lastPass = nowNanos;
         }
-        long elapsed = nowNanos - windowStart;
-        if (elapsed < WINDOW_NANOS) {
-            return 0;
+        int before = keys;
+        while (refusals == 0 && keys < capacity) {
+            int best = busiestDue(nowNanos);
+            if (best < 0) {
+                break;
+            }
+            promoteKey(tallyLocation[best], tallyReason[best]);
         }
+        if (nowNanos - windowStart >= WINDOW_NANOS) {
+            Arrays.fill(tallyCount, 0);
+            Arrays.fill(tallyStamped, false);
+            tallyUsed = 0;
+            windowStart = nowNanos;
+        }
+        lastPass = nowNanos;
+        return keys - before;
+    }
+
+    /** The slot of the busiest key due for promotion now and not promoted, or -1. Stamps new keys. */
+    private int busiestDue(long nowNanos) {
+        long floor = Math.max(MIN_SAMPLES, threshold * MIN_RATE_NANOS / SECOND_NANOS);
         int best = -1;
         for (int i = 0; i < TALLY_SLOTS; i++) {
+            if (tallyCount[i] == 0) {
+                continue;
+            }
+            if (!tallyStamped[i]) {
+                tallyStamped[i] = true;
+                tallyStart[i] = lastPass;
+            }
+            long elapsed = nowNanos - tallyStart[i];
             // A promoted key still has samples in the window: those its old sampler wrote before
             // the hand-over and the reader drained after it (up to a ring's worth).
-            if (tallyCount[i] != 0 && (best < 0 || tallyCount[i] > tallyCount[best])
+            if (tallyCount[i] >= floor && tallyCount[i] >= threshold * (double) elapsed / SECOND_NANOS
+                    && (best < 0 || tallyCount[i] > tallyCount[best])
                     && !isPromoted(tallyLocation[i], tallyReason[i])) {
                 best = i;
             }
         }
-        int j = 0;
-        if (best >= 0 && refusals == 0 && keys < capacity
-                && tallyCount[best] * (double) WINDOW_NANOS / elapsed >= threshold) {
-            j = promoteKey(tallyLocation[best], tallyReason[best]);
-        }
-        Arrays.fill(tallyCount, 0);
-        tallyUsed = 0;
-        windowStart = nowNanos;
-        return j;
+        return best;
     }
 
     /**
-     * Makes (location, reason) key j = {@link #promoted()} + 1, the successor of the current
-     * generation; {@link #promote(long)} calls it for the key it chose, and a replay of a captured
-     * ring for the key that was handed over during the capture.
+     * Makes (location, reason) key j = {@link #promoted()} + 1, one of the successors of the
+     * current generation; {@link #promote(long)} calls it for each key it chose, and a replay of a
+     * captured ring for the key that was handed over during the capture.
      */
     int promoteKey(long location, int reason) {
         if (keys == capacity) {
@@ -215,7 +261,10 @@ public final class HotKeys {
         int j = ++keys;
         keyLocation[j] = location;
         keyReason[j] = reason;
-        successorKey[generation] = j;
+        if (keysTo[generation] == 0) {
+            keysFrom[generation] = j;
+        }
+        keysTo[generation] = j + 1;
         return j;
     }
 
@@ -235,11 +284,12 @@ public final class HotKeys {
 
     /**
      * The hand-over that {@link #promote} started could not be prepared (the kernel refused a
-     * filter): the key is taken back and nothing is promoted from now on.
+     * filter): its keys are taken back and nothing is promoted from now on.
      */
     public void refused() {
-        successorKey[generation] = 0;
-        keys--;
+        keys -= keysTo[generation] - keysFrom[generation];
+        keysFrom[generation] = 0;
+        keysTo[generation] = 0;
         refusals++;
     }
 

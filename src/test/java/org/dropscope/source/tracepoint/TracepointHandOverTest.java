@@ -63,6 +63,11 @@ class TracepointHandOverTest {
      * 1's 5 of the hot key; their counts and the leaders' say so, so that nothing is lost.
      */
     private void sampleBeforeStart() {
+        sampleBeforeStart(3, 0);
+    }
+
+    /** {@link #sampleBeforeStart()} with {@code others} drops of the other key on each CPU. */
+    private void sampleBeforeStart(int... others) {
         int[] hot = {12, 5};
         for (int cpu = 0; cpu < CPUS; cpu++) {
             RingImage ring = perf.events(cpu).get(0).ring();
@@ -71,7 +76,7 @@ class TracepointHandOverTest {
             for (int i = 0; i < hot[cpu]; i++) {
                 ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_QUEUE, RCVBUFF));
             }
-            for (int i = 0; cpu == 0 && i < 3; i++) {
+            for (int i = 0; i < others[cpu]; i++) {
                 ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_RCV, NO_SOCKET));
             }
             sampler(cpu, 0).count(n);
@@ -127,6 +132,31 @@ class TracepointHandOverTest {
         assertEquals(12 + 5 + 7 + 2, total(snapshot, UDP_QUEUE, RCVBUFF), "samples, then the counters' counts");
         assertEquals(3, total(snapshot, UDP_RCV, NO_SOCKET));
         assertEquals(0, snapshot.lostTotal());
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    /** Both keys pass the floor by the first pass: one hand-over, busiest first, one sampler spent. */
+    @Test
+    void keysDueTogetherAreHandedOverTogether() throws Exception {
+        String other = "location == 0xffffffff81c3a9a2 && reason == 3";
+        try (TracepointSource source = open()) {
+            sampleBeforeStart(0, HotKeys.MIN_SAMPLES);
+            source.start(new DropAggregator(source.cpus(), 64, 16));
+            await(() -> source.counters().get(KEPT) == 2, "both keys promoted");
+            source.stop();
+        }
+        List<String> log = perf.log();
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            assertEquals(KEY, counter(cpu, 1).filter());
+            assertEquals(other, counter(cpu, 2).filter());
+            assertEquals("!((" + KEY + ") || (" + other + "))", sampler(cpu, 1).filter());
+            assertNull(sampler(cpu, 2).filter(), "one sampler for both keys");
+            int c1 = log.indexOf("ENABLE " + counter(cpu, 1).fd());
+            int c2 = log.indexOf("ENABLE " + counter(cpu, 2).fd());
+            int s1 = log.indexOf("ENABLE " + sampler(cpu, 1).fd());
+            int s0 = log.indexOf("DISABLE " + sampler(cpu, 0).fd());
+            assertTrue(0 <= c1 && c1 < c2 && c2 < s1 && s1 < s0, "counters, next sampler, old sampler off: " + log);
+        }
         assertEquals(List.of(), perf.leaks());
     }
 
