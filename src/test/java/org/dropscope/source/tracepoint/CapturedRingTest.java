@@ -103,7 +103,8 @@ class CapturedRingTest {
         byte[] image = resource("/fixtures/perf/" + GROUP + ".bin");
         Map<String, Long> g = sidecar(GROUP);
         assertEquals(g.get("bytes"), image.length);
-        HotKeys hot = new HotKeys(TracepointOptions.HOT_KEYS, 1, 2);
+        // The capacity the capture was made with: its group read holds 2 * capacity + 2 values.
+        HotKeys hot = new HotKeys((int) (g.get("group.0") - 2) / 2, 1, 2);
         long[] ids = new long[hot.capacity() + 1];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = g.get("sampler." + i + ".id");

@@ -66,7 +66,7 @@ class TracepointHandOverTest {
         sampleBeforeStart(3, 0);
     }
 
-    /** {@link #sampleBeforeStart()} with {@code others} drops of the other key on each CPU. */
+    /** {@link #sampleBeforeStart()} with {@code others} drops of the other key on each CPU (a fake ring holds 18 samples). */
     private void sampleBeforeStart(int... others) {
         int[] hot = {12, 5};
         for (int cpu = 0; cpu < CPUS; cpu++) {
@@ -140,7 +140,7 @@ class TracepointHandOverTest {
     void keysDueTogetherAreHandedOverTogether() throws Exception {
         String other = "location == 0xffffffff81c3a9a2 && reason == 3";
         try (TracepointSource source = open()) {
-            sampleBeforeStart(0, HotKeys.MIN_SAMPLES);
+            sampleBeforeStart(4, HotKeys.MIN_SAMPLES - 4);
             source.start(new DropAggregator(source.cpus(), 64, 16));
             await(() -> source.counters().get(KEPT) == 2, "both keys promoted");
             source.stop();

@@ -132,7 +132,7 @@ class TracepointLossTest {
         };
     }
 
-    /** A group read of capacity 4: leader, S0, S1, S2..S4 and C1..C4 at 0. */
+    /** A group read of capacity K: leader, S0, S1, S2..SK and C1..CK at 0. */
     private static long[] values(long s0, long s1) {
         long[] v = new long[2 * TracepointOptions.HOT_KEYS + 2];
         v[1] = s0;
