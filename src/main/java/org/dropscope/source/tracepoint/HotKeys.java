@@ -41,7 +41,7 @@ public final class HotKeys {
      * threshold's rate. Promotion is checked at every drain pass, and at full speed a ring fills
      * in milliseconds, so waiting for a longer window would lose samples; but a burst of a few
      * drops (a socket's queue purged at once) is no rate, and each promotion spends a counter and a
-     * hand-over (six ioctls per CPU). 16 samples cost the dropping CPU about 16 µs.
+     * hand-over (a few ioctls per CPU). 16 samples cost the dropping CPU about 16 µs.
      */
     static final int MIN_SAMPLES = 16;
     /** See {@link #MIN_SAMPLES}: a rate is measured over 10 ms at least. */
