@@ -4,7 +4,6 @@ package org.dropscope.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -76,14 +75,8 @@ class DropCountsIT {
             shell.send("start");
             int ready = shell.awaitLine(ShellProcess.ACTIVATED);
             Netns.Traffic traffic = net.send(mode, datagrams);
-            shell.send("stop");
-            int stopped = shell.awaitLine(ShellProcess.STOPPED, ready);
-            long lost = shell.lostSamples(stopped);
-            shell.send("exit");
-            assertEquals(0, shell.awaitExit(), shell.transcript());
-            assertEquals("", shell.stderr(), "dropscope's stderr");
-            List<DropLine> lines = DropLine.parse(shell.stdout().subList(ready, stopped));
-            return new Observed(traffic, DropLine.sum(lines, function, reason), lost, shell.transcript());
+            ShellProcess.Ended end = shell.stopAndExit(ready);
+            return new Observed(traffic, DropLine.sum(end.lines(), function, reason), end.lost(), shell.transcript());
         }
     }
 }

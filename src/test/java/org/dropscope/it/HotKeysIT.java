@@ -20,14 +20,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Hot keys counted in the kernel, on the real kernel: the shell counts closed-port and full-buffer
  * drops that go on together, so that both keys pass {@code --hot-threshold} and are handed over
  * from the samplers to counting events while drops keep coming (source.tracepoint.HotKeys). A key
- * is handed over at the end of a second in which it dropped more than the threshold, one key a
- * second, so the traffic is not a fixed amount (a fast machine sends any fixed amount before the
- * first second ends) but goes on until the shell says both keys are counted in the kernel, and then
- * until each key has dropped {@value #AFTER_HAND_OVER} more times, all of them the counters'.
+ * is handed over at the reader's pass in which its samples reach the threshold's rate, so the
+ * traffic is not a fixed amount but goes on until the shell says both keys are counted in the
+ * kernel, and then until each key has dropped {@value #AFTER_HAND_OVER} more times, all of them the
+ * counters'.
  *
  * <p>The tracepoint is system-wide and the shell has no filter: another process's hot drops take
- * counters too, and stats gives only how many keys are counted in the kernel. Each second the
- * hottest key above the threshold not yet counted there is handed over, while a counter is free.
+ * counters too, and stats gives only how many keys are counted in the kernel. At each pass every
+ * key above the threshold not yet counted there is handed over, while a counter is free.
  * So once the number has stayed the same for {@link #SETTLED}, more than a whole second in which
  * the test's keys dropped far above the threshold, both of them are among those counted, whoever
  * else's are, if a counter is still free, or if no more keys than there are counters were ever
@@ -46,21 +46,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(MachineLock.class)
 @Tag("kernel")
 class HotKeysIT {
-    private static final int THRESHOLD = 1000;
+    static final int THRESHOLD = 1000;
     /**
      * Upper bound on one run's datagrams, more than a fast machine's 1.5 million a second send in
      * {@link #TRAFFIC_BOUND}; the test stops the traffic long before, once it has seen the hand-overs.
      */
     private static final int MOST_DATAGRAMS = UdpTraffic.MAX_COUNT;
     /** Drops of each key after both were handed over. */
-    private static final long AFTER_HAND_OVER = 10_000;
-    private static final String KEYS_IN_KERNEL = "keys counted in the kernel";
+    static final long AFTER_HAND_OVER = 10_000;
+    static final String KEYS_IN_KERNEL = "keys counted in the kernel";
     /** The longest the traffic may go on for what it is for: a starved sender on a busy machine is slow. */
-    private static final Duration TRAFFIC_BOUND = Duration.ofSeconds(60);
+    static final Duration TRAFFIC_BOUND = Duration.ofSeconds(60);
     /** How long the number of keys counted in the kernel must not change: a second's window and more. */
     private static final Duration SETTLED = Duration.ofSeconds(3);
-    private static final String UDP_RECEIVE = "__udp4_lib_rcv";
-    private static final String UDP_QUEUE = "udp_queue_rcv_one_skb";
+    static final String UDP_RECEIVE = "__udp4_lib_rcv";
+    static final String UDP_QUEUE = "udp_queue_rcv_one_skb";
 
     @BeforeAll
     static void requirements() {
@@ -220,25 +220,20 @@ class HotKeysIT {
             try (Netns.Flow flow = net.startSending("mixed", MOST_DATAGRAMS)) {
                 settled = settledKeys(shell, flow);
                 Map<String, Long> handedOver = net.udpCounters();
-                Commands.waitUntil(() -> grew(handedOver, net.udpCounters()), TRAFFIC_BOUND,
+                Commands.waitUntil(() -> Netns.bothGrew(handedOver, net.udpCounters(), AFTER_HAND_OVER), TRAFFIC_BOUND,
                         AFTER_HAND_OVER + " more drops of each key after the hand-overs",
                         () -> flow.describe() + "\n" + shell.transcript());
                 traffic = flow.finish();
             }
-            shell.send("stop");
-            int stopped = shell.awaitLine(ShellProcess.STOPPED, ready);
-            long lost = shell.lostSamples(stopped);
-            shell.send("exit");
-            assertEquals(0, shell.awaitExit(), shell.transcript());
-            List<String> stats = shell.stdout().subList(stopped, shell.stdout().size());
-            assertEquals("", shell.stderr(), "dropscope's stderr");
-            List<DropLine> lines = DropLine.parse(shell.stdout().subList(ready, stopped));
+            ShellProcess.Ended end = shell.stopAndExit(ready);
+            List<DropLine> lines = end.lines();
             // A second's window with THRESHOLD samples overlaps at most three one-second lines.
             Set<String> hot = lines.stream().filter(l -> l.count() * 3 >= THRESHOLD)
                     .map(l -> l.function() + "+" + Long.toHexString(l.offset()) + " " + l.reason())
                     .collect(Collectors.toCollection(TreeSet::new));
             return new Observed(traffic, DropLine.sum(lines, UDP_RECEIVE, "NO_SOCKET"),
-                    DropLine.sum(lines, UDP_QUEUE, "SOCKET_RCVBUFF"), lost, settled, hot, stats, shell.transcript());
+                    DropLine.sum(lines, UDP_QUEUE, "SOCKET_RCVBUFF"), end.lost(), settled, hot, end.stats(),
+                    shell.transcript());
         }
     }
 
@@ -261,11 +256,5 @@ class HotKeysIT {
                 + " for " + SETTLED.toSeconds() + " s) while the drops went on", () -> flow.describe() + "\n"
                 + shell.transcript());
         return keys[0];
-    }
-
-    /** Whether both Udp counters grew by {@value #AFTER_HAND_OVER} since {@code before}. */
-    private static boolean grew(Map<String, Long> before, Map<String, Long> now) {
-        return now.get("NoPorts") - before.get("NoPorts") >= AFTER_HAND_OVER
-                && now.get("RcvbufErrors") - before.get("RcvbufErrors") >= AFTER_HAND_OVER;
     }
 }

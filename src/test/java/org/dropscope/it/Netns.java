@@ -62,6 +62,11 @@ final class Netns implements AutoCloseable {
         return counters;
     }
 
+    /** Whether both Udp NoPorts and RcvbufErrors grew by {@code n} or more from {@code before} to {@code now}. */
+    static boolean bothGrew(Map<String, Long> before, Map<String, Long> now, long n) {
+        return now.get("NoPorts") - before.get("NoPorts") >= n && now.get("RcvbufErrors") - before.get("RcvbufErrors") >= n;
+    }
+
     /** One run of {@link UdpTraffic} in the namespace, with the counter changes it caused. */
     record Traffic(int sent, long noPorts, long rcvbufErrors) {
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
@@ -221,6 +222,28 @@ final class ShellProcess implements AutoCloseable {
         String all = stdout().get(at);
         String[] f = all.trim().split("\\s+");
         return Long.parseLong(f[f.length - 1]);
+    }
+
+    /**
+     * A monitoring session's end: the drop lines it printed, the samples it lost, and the lines
+     * from its stop message on (its stats).
+     */
+    record Ended(List<DropLine> lines, long lost, List<String> stats) {
+    }
+
+    /**
+     * Stops the session that printed {@link #ACTIVATED} at line {@code ready}, reads its losses
+     * and exits the shell, asserting exit code 0 and nothing on stderr.
+     */
+    Ended stopAndExit(int ready) {
+        send("stop");
+        int stopped = awaitLine(STOPPED, ready);
+        long lost = lostSamples(stopped);
+        send("exit");
+        assertEquals(0, awaitExit(), transcript());
+        assertEquals("", stderr(), "dropscope's stderr");
+        List<String> out = stdout();
+        return new Ended(DropLine.parse(out.subList(ready, stopped)), lost, out.subList(stopped, out.size()));
     }
 
     /**

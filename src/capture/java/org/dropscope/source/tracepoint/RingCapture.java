@@ -143,10 +143,11 @@ public final class RingCapture {
             long[] key = lastSampleKey(dataArea(maps.get(mine).buffer()), setup.layout());
             int j = hot.promoteKey(key[0], (int) key[1]);
             for (HotCountGroup g : groups) {
-                g.prepareHandOver(hot.generation(), j, hot.counterFilter(j, null), hot.samplerFilter(null));
+                g.prepareHandOver(hot.generation(), j, new String[] {hot.counterFilter(j, null)},
+                        hot.samplerFilter(null));
             }
             for (HotCountGroup g : groups) {
-                g.handOver(hot.generation(), j);
+                g.handOver(hot.generation(), j, 1);
             }
             hot.handedOver();
             Map<String, Long> second = new LinkedHashMap<>();
@@ -208,8 +209,8 @@ public final class RingCapture {
         sb.append("- **Kernel:** Linux ").append(release).append(" x86_64, little-endian.\n");
         sb.append("- **Date:** ").append(LocalDate.now(ZoneOffset.UTC)).append(" (VM clock).\n");
         sb.append("- **Command:** `").append(command).append("`, as root.\n");
-        sb.append("- **Events per CPU:** a counting leader (filter `").append(HotCountGroup.MATCH_NOTHING)
-          .append("`, read_format GROUP, owns the ring), ").append(TracepointOptions.HOT_KEYS + 1)
+        sb.append("- **Events per CPU:** a counting leader (no filter: it counts every drop, read_format GROUP, ")
+          .append("owns the ring), ").append(TracepointOptions.HOT_KEYS + 1)
           .append(" samplers (sample_period 1, sample_type 0x")
           .append(Long.toHexString(TracepointSetup.HOT_SAMPLE_FORMAT.sampleType()))
           .append(" = IDENTIFIER | READ | RAW, read_format GROUP, output set to the leader's ring), ")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source.tracepoint;
 
+import java.nio.ByteBuffer;
 import org.dropscope.event.DropSink;
 import org.dropscope.nativeio.NativeException;
 import org.dropscope.perf.PerfSyscalls;
@@ -11,11 +12,19 @@ import org.dropscope.source.SourceException;
 /**
  * One CPU's hot-key counting group ({@link HotCountGroup}): its samplers write to the leader's
  * ring, and what its counters counted goes to the aggregator after every drain ({@link HotKeys}).
- * Its losses come from the samplers' counts: every drop a sampler took is a sample read or lost.
+ * Its losses come from the group's counts, not from PERF_RECORD_LOST: every drop the leader
+ * counted is a counter's, a sample read and not skipped as a duplicate, or lost
+ * ({@link HotKeys#lost}). A record would also count a duplicate the ring could not take. After
+ * each drain the losses known by the previous pass's read are passed on; the rest once the group
+ * is disabled and drained, when the count is exact.
  */
 final class CountingStream extends CpuStream {
     private final HotCountGroup group;
     private final HotKeys hot;
+    /** {@link HotKeys#uncounted} at the previous pass's read. Reader thread only. */
+    private long uncountedBefore;
+    /** Losses passed to the writer so far. Reader thread only. */
+    private long lostPassed;
 
     private CountingStream(int cpu, RingMapping mapping, int pageSize, HotCountGroup group, HotKeys hot) {
         super(cpu, mapping, pageSize);
@@ -48,7 +57,7 @@ final class CountingStream extends CpuStream {
 
     @Override
     void filter(String tracefsFilter) throws SourceException {
-        group.filterFirstSampler(tracefsFilter);
+        group.filter(tracefsFilter);
     }
 
     @Override
@@ -63,7 +72,14 @@ final class CountingStream extends CpuStream {
 
     @Override
     void afterDrain(DropSink writer) throws SourceException {
-        hot.emitCounts(cpu(), group.readCounts(), writer);
+        long lost = hot.lost(cpu(), uncountedBefore, samplesRead());
+        if (lost > lostPassed) {
+            writer.lost(cpu(), lost - lostPassed);
+            lostPassed = lost;
+        }
+        ByteBuffer counts = group.readCounts();
+        hot.emitCounts(cpu(), counts, writer);
+        uncountedBefore = hot.uncounted(counts);
     }
 
     @Override
@@ -71,10 +87,10 @@ final class CountingStream extends CpuStream {
         return true;
     }
 
-    /** A group has no PERF_FORMAT_LOST count: its samplers' counts hold both kinds of loss. */
+    /** The exact losses, less those passed on already. */
     @Override
     long unreportedLosses() throws SourceException {
-        return unreported(0, hot.lost(group.readCounts(), samplesRead()));
+        return hot.lost(cpu(), hot.uncounted(group.readCounts()), samplesRead()) - lostPassed;
     }
 
     @Override

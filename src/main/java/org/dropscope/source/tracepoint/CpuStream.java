@@ -104,8 +104,8 @@ abstract class CpuStream implements AutoCloseable {
     abstract boolean readsLosses();
 
     /**
-     * Once the events are disabled and the ring drained: samples lost that no record reported,
-     * from the events' own counts. The kernel writes a PERF_RECORD_LOST only when the next sample
+     * Once the events are disabled and the ring drained: samples lost that the writer was not
+     * told of yet, from the events' own counts (a {@link CountingStream}'s are exact, see there). The kernel writes a PERF_RECORD_LOST only when the next sample
      * on that CPU finds room, so samples lost just before a CPU went quiet are in no record; and
      * on 6.18 some drops freed from RCU callbacks (a UDP socket's queue purged when it is
      * destroyed) are taken by the event without a sample written or counted lost

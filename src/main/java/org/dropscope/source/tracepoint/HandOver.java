@@ -36,32 +36,36 @@ final class HandOver {
     }
 
     /**
-     * If a window has passed and one key dropped more than the threshold in it and a counter is
-     * free, hands that key to the kernel's counters on every CPU. Reader thread.
+     * Hands the keys that {@link HotKeys#promote} finds due, if any, to the kernel's counters on
+     * every CPU, all in one hand-over. Reader thread, after every pass.
      *
      * @throws SourceException if the kernel refuses to enable the events it has prepared
      */
     void tick(long nowNanos) throws SourceException {
-        int j = hot.promote(nowNanos);
-        if (j == 0) {
+        int n = hot.promote(nowNanos);
+        if (n == 0) {
             return;
         }
         int g = hot.generation();
-        String counter = hot.counterFilter(j, kernelFilter);
+        int first = hot.promoted() - n + 1;
+        String[] counters = new String[n];
+        for (int i = 0; i < n; i++) {
+            counters[i] = hot.counterFilter(first + i, kernelFilter);
+        }
         String sampler = hot.samplerFilter(kernelFilter);
         try {
             for (HotCountGroup group : groups) {
-                group.prepareHandOver(g, j, counter, sampler);
+                group.prepareHandOver(g, first, counters, sampler);
             }
         } catch (SourceException e) {
-            // Every CPU keeps sampling what it sampled: no drop is lost, the key is just not
+            // Every CPU keeps sampling what it sampled: no drop is lost, the keys are just not
             // counted in the kernel. A kernel whose event filter cannot compare `location` or
             // `reason` would do this; the spare events' filters are spent, so stop promoting.
             hot.refused();
             return;
         }
         for (HotCountGroup group : groups) {
-            group.handOver(g, j);
+            group.handOver(g, first, n);
         }
         hot.handedOver();
     }

@@ -9,7 +9,8 @@ import org.dropscope.source.SourceException;
 
 /**
  * One CPU's perf group for counting hot keys in the kernel ({@link HotKeys} has the why): a leader
- * that owns the ring, K + 1 samplers and K counters, all on {@code skb:kfree_skb}.
+ * that counts every drop the user's kernel filter lets through and owns the ring, K + 1 samplers
+ * and K counters, all on {@code skb:kfree_skb}.
  *
  * <p>Every member is opened when the source opens, disabled. Opening a member later would race
  * with a sampler's group read: a sample being written when the member joins gets more values than
@@ -17,14 +18,13 @@ import org.dropscope.source.SourceException;
  * the kernel nothing per drop; it only adds a value to each sample's group read.
  *
  * <p>The leader must be a tracepoint event too: members of a group led by a software event
- * ({@code PERF_COUNT_SW_DUMMY}, {@code cpu-clock}) count nothing on 6.18. Its filter
- * {@code skbaddr == 0} matches no drop (kfree_skb returns before the tracepoint for a NULL skb).
- * Disabling the leader stops the whole group at once on its CPU.
+ * ({@code PERF_COUNT_SW_DUMMY}, {@code cpu-clock}) count nothing on 6.18. Its filter is the
+ * user's (or none), so its count is every drop offered to the group: the exact sum the samples
+ * and counters must reach, whatever the ring lost ({@link HotKeys#lost}). It costs the dropping
+ * CPU a count increment on top of the filter it evaluated anyway. Enabling or disabling the leader
+ * starts or stops the whole group at once on its CPU.
  */
 final class HotCountGroup implements AutoCloseable {
-    /** The leader's filter: no freed skb has address 0. */
-    static final String MATCH_NOTHING = "skbaddr == 0";
-
     private final int cpu;
     private final Event leader;
     private final Event[] samplers;
@@ -48,7 +48,6 @@ final class HotCountGroup implements AutoCloseable {
         Event[] counters = new Event[capacity];
         boolean ok = false;
         try {
-            PerfErrors.setFilter(leader, MATCH_NOTHING, cpu);
             ByteBuffer samplerAttr = setup.groupSamplerAttr();
             // The group read lists members in the order they joined: samplers, then counters.
             for (int g = 0; g < samplers.length; g++) {
@@ -67,8 +66,9 @@ final class HotCountGroup implements AutoCloseable {
         }
     }
 
-    /** The kernel's part of the user's filter, on the first sampler, before {@link #start}. */
-    void filterFirstSampler(String filter) throws SourceException {
+    /** The kernel's part of the user's filter, on the leader and the first sampler, before {@link #start}. */
+    void filter(String filter) throws SourceException {
+        PerfErrors.setFilter(leader, filter, cpu);
         PerfErrors.setFilter(samplers[0], filter, cpu);
     }
 
@@ -94,29 +94,38 @@ final class HotCountGroup implements AutoCloseable {
         return ids;
     }
 
-    /** Enables the leader and the first sampler. */
+    /**
+     * Enables the first sampler, then the leader. A member enabled while its leader is off waits
+     * for it; enabling the leader then schedules the whole group in at once on its CPU, so the
+     * leader counts no drop that S<sub>0</sub> did not take.
+     */
     void start() throws NativeException {
-        leader.enable();
         samplers[0].enable();
+        leader.enable();
     }
 
     /**
-     * First half of handing key j over from sampler S<sub>g</sub>: the filters of counter
-     * C<sub>j</sub> and sampler S<sub>g+1</sub>, set while both are still disabled. A filter the
-     * kernel refuses leaves the group as it was.
+     * First half of handing keys over from sampler S<sub>g</sub>: the filters of counters
+     * C<sub>first</sub> onwards (one per filter given) and of sampler S<sub>g+1</sub>, set while
+     * they are still disabled. A filter the kernel refuses leaves the group as it was.
      */
-    void prepareHandOver(int g, int j, String counterFilter, String samplerFilter) throws SourceException {
-        PerfErrors.setFilter(counters[j - 1], counterFilter, cpu);
+    void prepareHandOver(int g, int first, String[] counterFilters, String samplerFilter) throws SourceException {
+        for (int i = 0; i < counterFilters.length; i++) {
+            PerfErrors.setFilter(counters[first - 1 + i], counterFilters[i], cpu);
+        }
         PerfErrors.setFilter(samplers[g + 1], samplerFilter, cpu);
     }
 
     /**
-     * Second half: enables C<sub>j</sub> and S<sub>g+1</sub>, then disables S<sub>g</sub>, so that
-     * no drop falls between them (the duplicates are {@link HotKeys}'s).
+     * Second half: enables the {@code n} counters from C<sub>first</sub> and S<sub>g+1</sub>, then
+     * disables S<sub>g</sub>, so that no drop falls between them (the duplicates are
+     * {@link HotKeys}'s).
      */
-    void handOver(int g, int j) throws SourceException {
+    void handOver(int g, int first, int n) throws SourceException {
         try {
-            counters[j - 1].enable();
+            for (int i = 0; i < n; i++) {
+                counters[first - 1 + i].enable();
+            }
             samplers[g + 1].enable();
             samplers[g].disable();
         } catch (NativeException e) {

@@ -18,8 +18,9 @@ import org.dropscope.event.DropSink;
  * filter can be set only once per event (PERF_EVENT_IOC_SET_FILTER answers EEXIST), so every
  * hand-over needs new events; {@link HotCountGroup} opens them all up front.
  *
- * <p>The hand-over on one CPU: enable counter C<sub>j</sub> and sampler S<sub>g+1</sub>, then
- * disable S<sub>g</sub>. In between, a drop can reach both S<sub>g</sub> and its successor. The
+ * <p>The hand-over on one CPU: enable the counters C<sub>j</sub> of the keys it promotes (one or
+ * more) and sampler S<sub>g+1</sub>, then disable S<sub>g</sub>. In between, a drop can reach
+ * both S<sub>g</sub> and its successor: the counter of its key, or S<sub>g+1</sub>. The
  * kernel runs a tracepoint's perf events newest first (perf_trace_add() puts an event at the head
  * of the per-CPU list when it is enabled), and every sampler's sample carries the group's counts
  * (PERF_SAMPLE_READ, PERF_FORMAT_GROUP). So when S<sub>g</sub> writes a sample, the successor that
@@ -32,7 +33,19 @@ import org.dropscope.event.DropSink;
  */
 public final class HotKeys {
     private static final int TALLY_SLOTS = 256;
-    private static final long WINDOW_NANOS = 1_000_000_000L;
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    /** The tally starts afresh this often, so that a key's slow past does not hide a burst. */
+    private static final long WINDOW_NANOS = SECOND_NANOS;
+    /**
+     * A key is promoted on no fewer samples than this and than {@link #MIN_RATE_NANOS} of the
+     * threshold's rate. Promotion is checked at every drain pass, and at full speed a ring fills
+     * in milliseconds, so waiting for a longer window would lose samples; but a burst of a few
+     * drops (a socket's queue purged at once) is no rate, and each promotion spends a counter and a
+     * hand-over (a few ioctls per CPU). 16 samples cost the dropping CPU about 16 µs.
+     */
+    static final int MIN_SAMPLES = 16;
+    /** See {@link #MIN_SAMPLES}: a rate is measured over 10 ms at least. */
+    static final long MIN_RATE_NANOS = 10_000_000L;
 
     private final int capacity;
     private final long threshold;
@@ -41,19 +54,29 @@ public final class HotKeys {
     private final long[][] emitted;
     private final long[] keyLocation;
     private final int[] keyReason;
-    /** For generation g: the key j its hand-over promoted, 0 before it. */
-    private final int[] successorKey;
+    /**
+     * For generation g: the keys j its hand-over promoted, from keysFrom[g] to before keysTo[g]
+     * (both 0 before it). Keys are numbered in promotion order, so a hand-over's keys are a range.
+     */
+    private final int[] keysFrom;
+    private final int[] keysTo;
     private int keys;
     private int generation;
     private long duplicates;
+    /** Duplicates per CPU, for its losses. */
+    private final long[] duplicatesOn;
     private long refusals;
 
     // Samples per key in the current window, for choosing the next key to promote.
     private final long[] tallyLocation = new long[TALLY_SLOTS];
     private final int[] tallyReason = new int[TALLY_SLOTS];
     private final long[] tallyCount = new long[TALLY_SLOTS];
+    /** When a key's count began: the pass before its first sample of the window, once stamped. */
+    private final long[] tallyStart = new long[TALLY_SLOTS];
+    private final boolean[] tallyStamped = new boolean[TALLY_SLOTS];
     private int tallyUsed;
     private long windowStart = Long.MIN_VALUE;
+    private long lastPass;
 
     /**
      * @param capacity how many keys may be promoted (counters per CPU)
@@ -70,10 +93,12 @@ public final class HotKeys {
         this.capacity = capacity;
         this.threshold = threshold;
         this.samplerIds = new long[cpuIds][];
+        this.duplicatesOn = new long[cpuIds];
         this.emitted = new long[cpuIds][capacity + 1];
         this.keyLocation = new long[capacity + 1];
         this.keyReason = new int[capacity + 1];
-        this.successorKey = new int[capacity + 1];
+        this.keysFrom = new int[capacity + 1];
+        this.keysTo = new int[capacity + 1];
     }
 
     /** Keys that can be promoted: counters per CPU. */
@@ -119,20 +144,26 @@ public final class HotKeys {
     }
 
     /**
-     * Whether a sample of generation {@code g} counts: false when a successor of its sampler took
-     * the same drop (see the class comment). A sample that counts is tallied for promotion.
+     * Whether a sample of generation {@code g} from CPU {@code cpu} counts: false when a successor
+     * of its sampler took the same drop (see the class comment). A sample that counts is tallied
+     * for promotion.
      *
      * @param values offset of {@code values[0]} of the sample's group read in {@code buf}, which
      *     holds {@link #groupSize()} values (the caller checks)
      * @return true to count the drop, false for a duplicate
      */
-    public boolean accept(int g, ByteBuf buf, int values, long location, int reason) {
+    public boolean accept(int cpu, int g, ByteBuf buf, int values, long location, int reason) {
         if (g < capacity) {
-            int j = successorKey[g];
-            int successor = j != 0 && keyLocation[j] == location && keyReason[j] == reason
-                    ? counterIndex(j) : samplerIndex(g + 1);
+            int successor = samplerIndex(g + 1);
+            for (int j = keysFrom[g]; j < keysTo[g]; j++) {
+                if (keyLocation[j] == location && keyReason[j] == reason) {
+                    successor = counterIndex(j);
+                    break;
+                }
+            }
             if (buf.getLongLE(values + 8 * successor) != 0) {
                 duplicates++;
+                duplicatesOn[cpu]++;
                 return false;
             }
         }
@@ -162,46 +193,66 @@ public final class HotKeys {
     }
 
     /**
-     * Once a window of a second has passed: the key that dropped most in it, if it reached the
-     * threshold and a counter is free, becomes key j = {@link #promoted()} + 1 and the successor of
-     * the current generation. The caller then hands over on every CPU and calls
-     * {@link #handedOver()}. Starts the next window either way.
+     * At every drain pass: each key not yet promoted whose samples since its count began reach
+     * the threshold's rate over that time, and at least {@link #MIN_SAMPLES} and
+     * {@link #MIN_RATE_NANOS} of that rate, becomes a key, busiest first, while counters are
+     * free; all of them are the successors of the current generation, handed over at once. The
+     * caller then hands over on every CPU and calls {@link #handedOver()}. A key's count begins at
+     * the pass before its first sample; all counts start afresh every {@link #WINDOW_NANOS}.
      *
-     * @return j, or 0 when nothing is promoted now
+     * @return how many keys were promoted now: the last ones up to {@link #promoted()}
      */
     public int promote(long nowNanos) {
         if (windowStart == Long.MIN_VALUE) {
             windowStart = nowNanos;
-            return 0;
+            lastPass = nowNanos;
         }
-        long elapsed = nowNanos - windowStart;
-        if (elapsed < WINDOW_NANOS) {
-            return 0;
+        int before = keys;
+        while (refusals == 0 && keys < capacity) {
+            int best = busiestDue(nowNanos);
+            if (best < 0) {
+                break;
+            }
+            promoteKey(tallyLocation[best], tallyReason[best]);
         }
+        if (nowNanos - windowStart >= WINDOW_NANOS) {
+            Arrays.fill(tallyCount, 0);
+            Arrays.fill(tallyStamped, false);
+            tallyUsed = 0;
+            windowStart = nowNanos;
+        }
+        lastPass = nowNanos;
+        return keys - before;
+    }
+
+    /** The slot of the busiest key due for promotion now and not promoted, or -1. Stamps new keys. */
+    private int busiestDue(long nowNanos) {
+        long floor = Math.max(MIN_SAMPLES, threshold * MIN_RATE_NANOS / SECOND_NANOS);
         int best = -1;
         for (int i = 0; i < TALLY_SLOTS; i++) {
+            if (tallyCount[i] == 0) {
+                continue;
+            }
+            if (!tallyStamped[i]) {
+                tallyStamped[i] = true;
+                tallyStart[i] = lastPass;
+            }
+            long elapsed = nowNanos - tallyStart[i];
             // A promoted key still has samples in the window: those its old sampler wrote before
             // the hand-over and the reader drained after it (up to a ring's worth).
-            if (tallyCount[i] != 0 && (best < 0 || tallyCount[i] > tallyCount[best])
+            if (tallyCount[i] >= floor && tallyCount[i] >= threshold * (double) elapsed / SECOND_NANOS
+                    && (best < 0 || tallyCount[i] > tallyCount[best])
                     && !isPromoted(tallyLocation[i], tallyReason[i])) {
                 best = i;
             }
         }
-        int j = 0;
-        if (best >= 0 && refusals == 0 && keys < capacity
-                && tallyCount[best] * (double) WINDOW_NANOS / elapsed >= threshold) {
-            j = promoteKey(tallyLocation[best], tallyReason[best]);
-        }
-        Arrays.fill(tallyCount, 0);
-        tallyUsed = 0;
-        windowStart = nowNanos;
-        return j;
+        return best;
     }
 
     /**
-     * Makes (location, reason) key j = {@link #promoted()} + 1, the successor of the current
-     * generation; {@link #promote(long)} calls it for the key it chose, and a replay of a captured
-     * ring for the key that was handed over during the capture.
+     * Makes (location, reason) key j = {@link #promoted()} + 1, one of the successors of the
+     * current generation; {@link #promote(long)} calls it for each key it chose, and a replay of a
+     * captured ring for the key that was handed over during the capture.
      */
     int promoteKey(long location, int reason) {
         if (keys == capacity) {
@@ -210,7 +261,10 @@ public final class HotKeys {
         int j = ++keys;
         keyLocation[j] = location;
         keyReason[j] = reason;
-        successorKey[generation] = j;
+        if (keysTo[generation] == 0) {
+            keysFrom[generation] = j;
+        }
+        keysTo[generation] = j + 1;
         return j;
     }
 
@@ -230,11 +284,12 @@ public final class HotKeys {
 
     /**
      * The hand-over that {@link #promote} started could not be prepared (the kernel refused a
-     * filter): the key is taken back and nothing is promoted from now on.
+     * filter): its keys are taken back and nothing is promoted from now on.
      */
     public void refused() {
-        successorKey[generation] = 0;
-        keys--;
+        keys -= keysTo[generation] - keysFrom[generation];
+        keysFrom[generation] = 0;
+        keysTo[generation] = 0;
         refusals++;
     }
 
@@ -306,18 +361,32 @@ public final class HotKeys {
     }
 
     /**
-     * Samples of one CPU that the kernel could not write: every drop a sampler took is in its
-     * count, once the events are disabled and the ring drained. This includes the losses that
-     * PERF_RECORD_LOST records already reported.
+     * The drops of one CPU's group that no counter took: the leader's count (every drop the
+     * user's kernel filter let through, with the group enabled) less the counters' counts. Each is
+     * a sample that was read, or one the ring could not take.
      *
      * @param group the CPU's group read
+     */
+    public long uncounted(ByteBuffer group) {
+        long counted = 0;
+        for (int j = 1; j <= capacity; j++) {
+            counted += group.getLong(8 + 8 * counterIndex(j));
+        }
+        return group.getLong(8) - counted;
+    }
+
+    /**
+     * Samples of one CPU that the kernel could not write: {@code uncounted} less the samples
+     * read that were not skipped as duplicates (those filtered out in user space were seen, and
+     * count). Exact once the group is disabled and its ring drained; before, with the
+     * {@link #uncounted} of an earlier read, it is at most what was lost by then, as every member
+     * counts a drop, and a sampler writes its sample, before the leader counts it (the leader is
+     * last on the tracepoint's list, see the class comment). A sampler's own count would not do:
+     * a duplicate sample the ring could not take was counted by the successor as well.
+     *
      * @param samplesRead the sample records read from the CPU's ring
      */
-    public long lost(ByteBuffer group, long samplesRead) {
-        long taken = 0;
-        for (int g = 0; g <= capacity; g++) {
-            taken += group.getLong(8 + 8 * samplerIndex(g));
-        }
-        return taken - samplesRead;
+    public long lost(int cpu, long uncounted, long samplesRead) {
+        return uncounted - (samplesRead - duplicatesOn[cpu]);
     }
 }

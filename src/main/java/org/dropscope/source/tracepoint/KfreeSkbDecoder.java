@@ -183,6 +183,11 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
 
     private void lost(long n) {
         lost += n;
+        if (hot != null) {
+            // A counting group's ring also loses samples of drops a successor took: its losses
+            // come from the group's counts instead (HotKeys.lost).
+            return;
+        }
         sink.lost(cpu, n);
         // LOST records carry no time without sample_id_all; System.nanoTime() is CLOCK_MONOTONIC,
         // the samples' clock when recording.
@@ -246,7 +251,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         }
         long location = buf.getLongLE(p + locationOffset);
         int reason = reasonOffset >= 0 ? buf.getIntLE(p + reasonOffset) : DropSink.NO_REASON;
-        if (hot != null && !hot.accept(generation, buf, values, location, reason)) {
+        if (hot != null && !hot.accept(cpu, generation, buf, values, location, reason)) {
             return;
         }
         if (!routed) {

@@ -22,8 +22,12 @@ public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, P
     public static final int DEFAULT_POLL_MILLIS = 100;
     /** Keys dropping this often cost more as samples than a counting event costs every drop. */
     public static final long DEFAULT_HOT_THRESHOLD = 1000;
-    /** Counting events per CPU; each one is a filter the kernel evaluates on every drop. */
-    public static final int HOT_KEYS = 4;
+    /**
+     * Counting events per CPU. Only the counters of promoted keys are enabled, each a filter the
+     * kernel evaluates on every drop; a spare one costs a file descriptor and 16 bytes (itself and
+     * its sampler) in every sample's group read. A busy host drops in more places than 4.
+     */
+    public static final int HOT_KEYS = 8;
 
     /** Options that sample every drop. */
     public TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot, boolean timestamps) {

@@ -31,6 +31,8 @@ final class TracepointSetup {
     private static final Path PARANOID = Path.of("/proc/sys/kernel/perf_event_paranoid");
     /** {@code CLOCK_MONOTONIC}, include/uapi/linux/time.h. */
     private static final int CLOCK_MONOTONIC = 1;
+    /** A counting group's ring wakes its reader at this fraction of it; see {@link #groupLeaderAttr()}. */
+    static final int GROUP_WAKEUP_FRACTION = 16;
 
     private final TracepointOptions options;
     private final KfreeSkbLayout layout;
@@ -171,7 +173,11 @@ final class TracepointSetup {
      * counters only count.
      */
     ByteBuffer groupLeaderAttr() {
-        return ringEvent().readFormat(PerfConstants.PERF_FORMAT_GROUP).build().encode();
+        // The reader wakes at a sixteenth of the ring: each pass may promote the keys that fill it
+        // (HotKeys.promote), and a 1 MiB ring holds about 5,000 samples (216 bytes with 8 hot
+        // keys), 5 ms at a million drops a second; once the keys are counted, few samples come,
+        // and few wake-ups.
+        return ringEvent(GROUP_WAKEUP_FRACTION).readFormat(PerfConstants.PERF_FORMAT_GROUP).build().encode();
     }
 
     /** A sampler of a hot-key counting group; see {@link #groupLeaderAttr()}. */
@@ -198,7 +204,12 @@ final class TracepointSetup {
 
     /** {@link #tracepointEvent()} writing to a ring: the reader wakes once a quarter of it is full, not per event. */
     private PerfEventAttr.Builder ringEvent() {
-        return tracepointEvent().wakeupWatermark(Math.max(options.ringPages() * pageSize / 4, 1));
+        return ringEvent(4);
+    }
+
+    /** {@link #tracepointEvent()} writing to a ring whose reader wakes once {@code 1/fraction} of it is full. */
+    private PerfEventAttr.Builder ringEvent(int fraction) {
+        return tracepointEvent().wakeupWatermark(Math.max(options.ringPages() * pageSize / fraction, 1));
     }
 
     /** The samples of a hot-key counting group's samplers. */

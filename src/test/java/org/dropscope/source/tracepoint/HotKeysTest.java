@@ -33,6 +33,7 @@ class HotKeysTest {
     private static final long[] IDS = {101, 102, 103};
     private static final int CPU = 1;
     private static final long SECOND = 1_000_000_000L;
+    private static final long MILLI = 1_000_000L;
 
     /** A counting group's sample from sampler {@code g}, with the group's values as given. */
     private static byte[] sample(int g, long[] group, long location, int reason) {
@@ -136,13 +137,72 @@ class HotKeysTest {
     }
 
     @Test
-    void aKeyBelowTheThresholdOrBeforeTheWindowEndsIsNot() {
+    void aKeyBelowTheThresholdIsNot() {
         HotKeys hot = keys();
         DropAggregator agg = new DropAggregator(4, 64, 16);
         assertEquals(0, promoteAfter(hot, agg, 999, UDP_QUEUE, RCVBUFF));
-        hot.promote(2 * SECOND);
-        assertEquals(0, hot.promote(2 * SECOND + SECOND / 2), "half a window");
         assertEquals(0, hot.promoted());
+    }
+
+    /**
+     * Promotion is checked at every pass: a key whose samples reach the threshold's rate since
+     * the pass before its first one, and the floor, is promoted at once.
+     */
+    @Test
+    void aFastKeyIsPromotedAtThePassItReachesTheFloor() {
+        HotKeys hot = keys();
+        DropAggregator agg = new DropAggregator(4, 64, 16);
+        hot.promote(0);
+        decodeFromS0(hot, agg, 0, HotKeys.MIN_SAMPLES - 1, UDP_QUEUE, RCVBUFF);
+        assertEquals(0, hot.promote(MILLI), "a burst below the floor");
+        decodeFromS0(hot, agg, HotKeys.MIN_SAMPLES - 1, 1, UDP_QUEUE, RCVBUFF);
+        assertEquals(1, hot.promote(2 * MILLI));
+        assertEquals("!((location == 0xffffffff81c3b000 && reason == 6))", hot.samplerFilter(null));
+    }
+
+    /** 90 samples every 100 ms is 900/s: never promoted, however many; 110 is, at its first pass. */
+    @Test
+    void theRateSinceTheKeysFirstPassDecides() {
+        HotKeys hot = keys();
+        DropAggregator agg = new DropAggregator(4, 64, 16);
+        hot.promote(0);
+        for (int pass = 1; pass <= 25; pass++) {
+            decodeFromS0(hot, agg, 90L * (pass - 1), 90, UDP_RCV, NO_SOCKET);
+            assertEquals(0, hot.promote(pass * 100 * MILLI), "pass " + pass);
+        }
+        decodeFromS0(hot, agg, 90L * 25, 110, UDP_QUEUE, RCVBUFF);
+        assertEquals(1, hot.promote(2600 * MILLI));
+        assertEquals("location == 0xffffffff81c3b000 && reason == 6", hot.counterFilter(1, null));
+    }
+
+    /**
+     * Two keys due in one pass are one hand-over, busiest first: S0's samples of each are
+     * duplicates when its own counter took the drop, the rest when S1 did.
+     */
+    @Test
+    void keysDueInOnePassAreHandedOverTogether() {
+        HotKeys hot = keys();
+        DropAggregator agg = new DropAggregator(4, 64, 16);
+        hot.promote(0);
+        decodeFromS0(hot, agg, 0, 100, UDP_RCV, NO_SOCKET);
+        decodeFromS0(hot, agg, 100, 200, UDP_QUEUE, RCVBUFF);
+        assertEquals(2, hot.promote(100 * MILLI));
+        assertEquals("location == 0xffffffff81c3b000 && reason == 6", hot.counterFilter(1, null));
+        assertEquals("location == 0xffffffff81c3a9a2 && reason == 3", hot.counterFilter(2, null));
+        assertEquals("!((location == 0xffffffff81c3b000 && reason == 6) || (location == 0xffffffff81c3a9a2"
+                + " && reason == 3))", hot.samplerFilter(null));
+        Snapshot s = decode(hot, agg,
+                sample(0, group(301, 0, 0, 1, 0), UDP_QUEUE, RCVBUFF),     // C1 took it: skipped
+                sample(0, group(302, 0, 0, 1, 0), UDP_RCV, NO_SOCKET),     // C2 not yet: counts
+                sample(0, group(303, 0, 0, 1, 1), UDP_RCV, NO_SOCKET),     // C2 took it: skipped
+                sample(0, group(304, 0, 0, 1, 1), TCP, 2),                 // S1 not yet: counts
+                sample(0, group(305, 1, 0, 1, 1), TCP, 2));                // S1 took it: skipped
+        hot.handedOver();
+        assertEquals(3, hot.duplicates());
+        assertEquals(101, count(s, UDP_RCV, NO_SOCKET));
+        assertEquals(1, count(s, TCP, 2));
+        assertEquals(2, hot.promoted());
+        assertEquals(1, hot.generation());
     }
 
     @Test
@@ -167,7 +227,7 @@ class HotKeysTest {
     }
 
     @Test
-    void theCountersAreEmittedAsDeltasAndTheLossesFollowFromTheSamplersCounts() {
+    void theCountersAreEmittedAsDeltasAndTheLossesFollowFromTheLeadersCount() {
         HotKeys hot = keys();
         DropAggregator agg = new DropAggregator(4, 64, 16);
         assertEquals(1, promoteAfter(hot, agg, 1000, UDP_QUEUE, RCVBUFF));
@@ -198,8 +258,12 @@ class HotKeysTest {
         assertEquals(2, drops.size(), "no drop for an unchanged counter");
         assertEquals(List.of(500L, 1000L), List.of(drops.get(0)[3], drops.get(1)[3]));
         assertEquals(UDP_QUEUE, drops.get(0)[1]);
-        // 1000 samples of S0 were decoded above, none of S1: 9 of S1's drops never reached the ring.
-        assertEquals(9, hot.lost(read(group(1000, 9, 0, 1500, 0)), 1000));
+        // The leader counted 2509 drops: 1500 C1's, 1000 samples of S0 decoded above, none of S1's
+        // 9 reached the ring.
+        long[] end = group(1000, 9, 0, 1500, 0);
+        end[0] = 2509;
+        assertEquals(1009, hot.uncounted(read(end)));
+        assertEquals(9, hot.lost(CPU, hot.uncounted(read(end)), 1000));
     }
 
     @Test

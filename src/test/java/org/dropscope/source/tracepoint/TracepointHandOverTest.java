@@ -60,9 +60,14 @@ class TracepointHandOverTest {
 
     /**
      * Before the session starts: CPU 0's S0 sampled 12 drops of the hot key and 3 others, CPU
-     * 1's 5 of the hot key; their counts say so, so that nothing is lost.
+     * 1's 5 of the hot key; their counts and the leaders' say so, so that nothing is lost.
      */
     private void sampleBeforeStart() {
+        sampleBeforeStart(3, 0);
+    }
+
+    /** {@link #sampleBeforeStart()} with {@code others} drops of the other key on each CPU (a fake ring holds 18 samples). */
+    private void sampleBeforeStart(int... others) {
         int[] hot = {12, 5};
         for (int cpu = 0; cpu < CPUS; cpu++) {
             RingImage ring = perf.events(cpu).get(0).ring();
@@ -71,10 +76,11 @@ class TracepointHandOverTest {
             for (int i = 0; i < hot[cpu]; i++) {
                 ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_QUEUE, RCVBUFF));
             }
-            for (int i = 0; cpu == 0 && i < 3; i++) {
+            for (int i = 0; i < others[cpu]; i++) {
                 ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_RCV, NO_SOCKET));
             }
             sampler(cpu, 0).count(n);
+            perf.events(cpu).get(0).count(n);
         }
     }
 
@@ -95,6 +101,9 @@ class TracepointHandOverTest {
             await(() -> source.counters().get(KEPT) == 1, "the key promoted");
             counter(0, 1).count(7);
             counter(1, 1).count(2);
+            // The leaders count every drop: the samples' and the counters'.
+            perf.events(0).get(0).count(15 + 7);
+            perf.events(1).get(0).count(5 + 2);
             source.stop();
             snapshot = agg.snapshot();
             assertEquals(0L, source.counters().get(REFUSED));
@@ -123,6 +132,31 @@ class TracepointHandOverTest {
         assertEquals(12 + 5 + 7 + 2, total(snapshot, UDP_QUEUE, RCVBUFF), "samples, then the counters' counts");
         assertEquals(3, total(snapshot, UDP_RCV, NO_SOCKET));
         assertEquals(0, snapshot.lostTotal());
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    /** Both keys pass the floor by the first pass: one hand-over, busiest first, one sampler spent. */
+    @Test
+    void keysDueTogetherAreHandedOverTogether() throws Exception {
+        String other = "location == 0xffffffff81c3a9a2 && reason == 3";
+        try (TracepointSource source = open()) {
+            sampleBeforeStart(4, HotKeys.MIN_SAMPLES - 4);
+            source.start(new DropAggregator(source.cpus(), 64, 16));
+            await(() -> source.counters().get(KEPT) == 2, "both keys promoted");
+            source.stop();
+        }
+        List<String> log = perf.log();
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            assertEquals(KEY, counter(cpu, 1).filter());
+            assertEquals(other, counter(cpu, 2).filter());
+            assertEquals("!((" + KEY + ") || (" + other + "))", sampler(cpu, 1).filter());
+            assertNull(sampler(cpu, 2).filter(), "one sampler for both keys");
+            int c1 = log.indexOf("ENABLE " + counter(cpu, 1).fd());
+            int c2 = log.indexOf("ENABLE " + counter(cpu, 2).fd());
+            int s1 = log.indexOf("ENABLE " + sampler(cpu, 1).fd());
+            int s0 = log.indexOf("DISABLE " + sampler(cpu, 0).fd());
+            assertTrue(0 <= c1 && c1 < c2 && c2 < s1 && s1 < s0, "counters, next sampler, old sampler off: " + log);
+        }
         assertEquals(List.of(), perf.leaks());
     }
 
@@ -166,8 +200,8 @@ class TracepointHandOverTest {
     /** CPU 1 refuses its counter's filter: CPU 0's prepared events stay off, S0 samples on, no more tries. */
     @Test
     void aRefusedFilterTakesTheKeyBackOnEveryCpu() throws Exception {
-        // CPU 1's SET_FILTERs: the leader's at open, then C1's when the key is handed over.
-        perf.fail(Call.SET_FILTER, 1, 2, Errno.EINVAL);
+        // CPU 1's first SET_FILTER: C1's when the key is handed over (no user filter, none at open).
+        perf.fail(Call.SET_FILTER, 1, 1, Errno.EINVAL);
         Snapshot snapshot;
         try (TracepointSource source = open()) {
             sampleBeforeStart();
@@ -191,7 +225,7 @@ class TracepointHandOverTest {
 
     @Test
     void aRefusedEnableEndsTheReaderAndStopSaysSo() throws Exception {
-        // CPU 1's ENABLEs: the leader and S0 at start, then C1 at the hand-over.
+        // CPU 1's ENABLEs: S0 and the leader at start, then C1 at the hand-over.
         perf.fail(Call.ENABLE, 1, 3, Errno.EIO);
         try (TracepointSource source = open()) {
             sampleBeforeStart();
