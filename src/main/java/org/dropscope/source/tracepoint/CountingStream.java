@@ -12,6 +12,7 @@ import org.dropscope.source.SourceException;
  * One CPU's hot-key counting group ({@link HotCountGroup}): its samplers write to the leader's
  * ring, and what its counters counted goes to the aggregator after every drain ({@link HotKeys}).
  * Its losses come from the samplers' counts: every drop a sampler took is a sample read or lost.
+ * With stacks its counters write their stack samples to the same ring.
  */
 final class CountingStream extends CpuStream {
     private final HotCountGroup group;
@@ -34,6 +35,9 @@ final class CountingStream extends CpuStream {
             CountingStream stream = withRing(setup, group.leader(), group::close, cpu, mapping -> {
                 // PERF_EVENT_IOC_SET_OUTPUT needs the target's ring mapped already.
                 hot.samplers(cpu, group.redirectSamplers());
+                if (setup.countersSample()) {
+                    hot.counters(cpu, group.redirectCounters());
+                }
                 return new CountingStream(cpu, mapping, setup.pageSize(), group, hot);
             });
             handOver.add(group);

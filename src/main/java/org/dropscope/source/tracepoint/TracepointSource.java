@@ -16,6 +16,7 @@ import org.dropscope.nativeio.NativeException;
 import org.dropscope.perf.PerfSyscalls;
 import org.dropscope.perf.PerfSyscalls.Event;
 import org.dropscope.perf.PerfSyscalls.Wakeup;
+import org.dropscope.record.RecordHeader;
 import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
@@ -144,8 +145,22 @@ public final class TracepointSource implements DropSource {
 
     @Override
     public String description() {
-        return hotUnavailable == null ? setup.description()
-                : setup.description() + "; sampling every drop (no in-kernel counting: " + hotUnavailable + ")";
+        String d = setup.description(countsKeys());
+        return hotUnavailable == null ? d : d + "; sampling every drop (no in-kernel counting: " + hotUnavailable + ")";
+    }
+
+    /**
+     * Whether keys may move to the kernel's counters: a counting group, and no user-space part of
+     * the filter, which the counters could not apply.
+     */
+    private boolean countsKeys() {
+        return handOver != null && residual == null;
+    }
+
+    /** The record file's header keeps it as {@link RecordHeader#STACKS_PROPERTY}. */
+    @Override
+    public String stackSampling() {
+        return setup.options().stackSampling(countsKeys());
     }
 
     @Override
@@ -162,8 +177,9 @@ public final class TracepointSource implements DropSource {
     /** Sample times are on CLOCK_MONOTONIC: the events are opened with {@code use_clockid} on it. */
     @Override
     public SourceFacts facts() {
+        String stacks = stackSampling();
         return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC,
-                setup.formatText(), Map.of());
+                setup.formatText(), stacks == null ? Map.of() : Map.of(RecordHeader.STACKS_PROPERTY, stacks));
     }
 
     @Override
@@ -209,7 +225,7 @@ public final class TracepointSource implements DropSource {
         }
         HotKeys hot = handOver != null ? handOver.keys() : null;
         decoder = new KfreeSkbDecoder(KfreeSkbDecoder.Config
-                .of(hot != null ? TracepointSetup.HOT_SAMPLE_FORMAT : setup.sampleFormat(), setup.layout())
+                .of(hot != null ? setup.hotSampleFormat() : setup.sampleFormat(), setup.layout())
                 .withStacks(aggregator.stacks()).recording(recorder).filtering(residual).countingHotKeys(hot));
         Event[] polled = new Event[streams.length];
         for (int i = 0; i < streams.length; i++) {
@@ -271,6 +287,9 @@ public final class TracepointSource implements DropSource {
         m.put("malformed samples", d == null ? 0 : d.malformed());
         m.put("throttle records", d == null ? 0 : d.throttled());
         m.put("drops without a stack (stack table full)", d == null ? 0 : d.stackOverflow());
+        if (handOver != null && setup.options().stacks()) {
+            m.put("stack samples of counted keys", d == null ? 0 : d.stackSamples());
+        }
         m.put("corrupt ring headers", corrupt);
         m.put("drops filtered out in user space", d == null ? 0 : d.filtered());
         if (handOver != null) {
