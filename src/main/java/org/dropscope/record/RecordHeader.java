@@ -32,6 +32,8 @@ public record RecordHeader(String kernelRelease, String hostname, String bootId,
      * file says so.
      */
     public static final String STACKS_PROPERTY = "tracepoint.stacks";
+    /** {@link #STACKS_PROPERTY}'s value when every drop has its own stack. */
+    public static final String STACKS_OF_EVERY_DROP = "every drop";
 
     public RecordHeader {
         Objects.requireNonNull(kernelRelease, "kernelRelease");

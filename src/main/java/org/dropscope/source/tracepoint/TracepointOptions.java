@@ -2,6 +2,7 @@
 package org.dropscope.source.tracepoint;
 
 import java.nio.file.Path;
+import org.dropscope.record.RecordHeader;
 
 /**
  * How to open the tracepoint source.
@@ -80,7 +81,7 @@ public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, P
             return null;
         }
         if (!counting || stackPeriod == 1) {
-            return "every drop";
+            return RecordHeader.STACKS_OF_EVERY_DROP;
         }
         return "cold keys every drop, hot keys 1 in " + stackPeriod;
     }
