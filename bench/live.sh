@@ -19,7 +19,9 @@
 #        kernel); and "ringcount":
 #        bench/ringcount.c, a minimal C reader of the same perf events as dropscope-sampling, and
 #        "record" / "record-g": dropscope record to a file (record-g: with kernel stacks), ended
-#        with SIGTERM, its count and losses read back from the file with dropscope report
+#        with SIGTERM, its count and losses read back from the file with dropscope report; "top" /
+#        "top-nostacks": dropscope top --batch as a user starts it (stacks on) or with --no-stacks,
+#        ended with SIGTERM, its count and losses from its last block
 #   -D   extra dropscope arguments, e.g. "--ring-pages 512"
 #   -w   seconds of sender warm-up with the tool running, before the measured run, default 2
 #        (a fresh JVM compiles its hot path in the first second of drops)
@@ -229,6 +231,17 @@ run_cell() { # MODE TOOL REP
             rm -f "$OUT/fifo"
             COUNT=$(awk '/^[0-9]+ drops at / { s += $1 } END { print s + 0 }' "$pfx.out")
             LOST=$(awk '$1 == "all" { print $3 }' "$pfx.out") ;;
+        top|top-nostacks)
+            # dropscope top --batch, ready at its first block, ended with SIGTERM: its last block
+            # is printed after the rings are drained and holds the run's totals.
+            local nostacks=(); [ "$tool" = top-nostacks ] && nostacks=(--no-stacks)
+            # shellcheck disable=SC2086
+            "$ROOT/dropscope" top --batch --source tracepoint -l none "${nostacks[@]}" $DS_ARGS > "$pfx.out" 2>&1 &
+            pid=$!; CUR_PID=$pid
+            wait_for "$pfx.out" ' events/s ' $pid 60 || { echo "dropscope top did not start" >&2; cat "$pfx.out" >&2; exit 1; }
+            measure "$mode" $pid "$pfx"; kill -TERM $pid; wait $pid
+            COUNT=$(sed -n 's/.* drops \([0-9]*\) total.*/\1/p' "$pfx.out" | tail -1)
+            LOST=$(sed -n 's/.*  lost [0-9]*\/interval \([0-9]*\) total .*/\1/p' "$pfx.out" | tail -1) ;;
         record|record-g)
             # dropscope record into a file (-g: with kernel stacks), ended with SIGTERM as a script
             # ends it; its count and losses are what the file holds, read back with report.
