@@ -34,10 +34,11 @@ import org.dropscope.tracefs.DropReasons;
  * and, since Linux 5.17, the reason. Its layout and reason names are read from tracefs at open
  * time ({@link TracepointSetup}); tracefs is left as it was found.
  *
- * <p>Unless stacks or timestamps are asked for, a key (location, reason) that drops more than
+ * <p>Unless timestamps are asked for, a key (location, reason) that drops more than
  * {@code hotThreshold} times a second is then counted by the kernel instead of sampled: each CPU
  * has a {@link HotCountGroup} instead of a single event, and {@link HotKeys} hands keys over from
- * its samplers to its counters without losing or doubling a drop.
+ * its samplers to its counters without losing or doubling a drop. With stacks, a counted key's
+ * stack is sampled once every {@code stackPeriod} drops ({@link #stackSampling()}).
  *
  * <p>Each CPU's events and ring are one {@link CpuStream}: a {@link SamplingStream}, or a
  * {@link CountingStream} when hot keys are counted, whose keys move through {@link HandOver}. The
