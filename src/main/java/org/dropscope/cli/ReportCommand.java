@@ -142,9 +142,17 @@ public final class ReportCommand implements Callable<Integer> {
                     + " so there is no flame graph to draw (record with call chains: dropscope record -g)");
         }
         List<FoldedStacks.Stack> chains = stacks ? FoldedStacks.of(report) : List.of();
+        // Sampled stacks: each key's total is exact, its split between stacks a sample.
+        String sampled = stacks && report.facts().stacksSampled()
+                ? "stacks: " + report.facts().stackSampling() + ", so a hot key's drops are split between its"
+                        + " stacks as sampled" : null;
+        if (sampled != null && folded) {
+            err.println(Printable.text("dropscope: " + name + ": " + sampled));
+        }
         if (svg != null) {
             try (PrintWriter w = new CheckedWriter(OutputFiles.open(svg), StandardCharsets.UTF_8, false)) {
-                FlameGraphSvg.write(chains, "dropscope: drops by call chain, " + file, w);
+                FlameGraphSvg.write(chains, "dropscope: drops by call chain, " + file
+                        + (sampled != null ? " (" + sampled + ")" : ""), w);
                 IOException e = CheckedWriter.failure(w);
                 if (e != null) {
                     throw e;

@@ -30,8 +30,15 @@ public final class SourceOptions {
     @Option(names = "--hot-threshold", defaultValue = "" + TracepointOptions.DEFAULT_HOT_THRESHOLD, paramLabel = "N",
             description = "Tracepoint source: count a drop location and reason in the kernel, without a"
                     + " sample per drop, once it drops N times a second (at most " + TracepointOptions.HOT_KEYS
-                    + " such keys); 0 samples every drop. Not with stacks or recording. Default: ${DEFAULT-VALUE}.")
+                    + " such keys); 0 samples every drop. Not when recording. Default: ${DEFAULT-VALUE}.")
     long hotThreshold = TracepointOptions.DEFAULT_HOT_THRESHOLD;
+
+    @Option(names = "--stack-period", defaultValue = "" + TracepointOptions.DEFAULT_STACK_PERIOD, paramLabel = "N",
+            description = "Tracepoint source with stacks: a drop location and reason counted in the kernel"
+                    + " (--hot-threshold) has its kernel stack taken once every N of its drops, and its count split"
+                    + " between the stacks so sampled; drops not counted in the kernel each keep their own. 1 takes"
+                    + " every drop's stack. Default: ${DEFAULT-VALUE}.")
+    long stackPeriod = TracepointOptions.DEFAULT_STACK_PERIOD;
 
     @Option(names = "--netdm-bufsize", defaultValue = "" + NetDmConnection.DEFAULT_ALERT_BUFFER, paramLabel = "BYTES",
             description = "NET_DM source: receive buffer of the alert socket (dwdump's -b). Alerts that"
@@ -70,7 +77,7 @@ public final class SourceOptions {
      */
     SourceChoice choose(boolean stacks, boolean timestamps) throws SourceException {
         TracepointOptions tracepoint = new TracepointOptions(ringPages, stacks, TracepointOptions.DEFAULT_POLL_MILLIS,
-                tracefs, timestamps, hotThreshold);
+                tracefs, timestamps, hotThreshold, stackPeriod);
         SourceFactory tracepointFactory = () -> TracepointSource.open(tracepoint);
         if (source == Kind.tracepoint) {
             return new SourceChoice("tracepoint", tracepointFactory, null, null, SourceChoice.Closer.NONE);
@@ -103,6 +110,9 @@ public final class SourceOptions {
         }
         if (hotThreshold < 0) {
             throw new UsageException("--hot-threshold must be 0 or more drops a second, got " + hotThreshold);
+        }
+        if (stackPeriod < 1) {
+            throw new UsageException("--stack-period must be 1 or more drops, got " + stackPeriod);
         }
         if (netDmBufferBytes < 4096) {
             throw new UsageException("--netdm-bufsize must be at least 4096 bytes, got " + netDmBufferBytes);

@@ -155,6 +155,21 @@ public final class TopCommand implements Callable<Integer> {
         throw new UsageException("--sort takes drops/s, total or name, not '" + label + "'");
     }
 
+    /**
+     * What the stack grouping says about its stacks: why there are none, or how they were taken,
+     * so that sampled stacks are never shown as if every drop had its own.
+     */
+    private String stacksNote(SourceChoice choice, DropSource source) {
+        if (choice.netDm() != null) {
+            return "(NET_DM reports no kernel stacks)";
+        }
+        if (!stacks) {
+            return "(no kernel stacks: started with --no-stacks)";
+        }
+        String sampling = source.stackSampling();
+        return sampling == null ? null : "(stacks: " + sampling + ")";
+    }
+
     /** The kernel release, as uname -r prints it. */
     static String kernelRelease() {
         try {
@@ -182,9 +197,7 @@ public final class TopCommand implements Callable<Integer> {
             this.session = new IntervalSession(source, options.intervalMillis, iterations, this::interval);
             this.controls = new TopControls(new TopModel(LiveNames.of(symbols, source, session.aggregator())),
                     grouping, order, DropPredicate.ALL);
-            String stacksMissing = choice.netDm() != null ? "(NET_DM reports no kernel stacks)"
-                    : stacks ? null : "(no kernel stacks: started with --no-stacks)";
-            this.run = new TopScreen.Run(source.description(), kernelRelease(), stacksMissing);
+            this.run = new TopScreen.Run(source.description(), kernelRelease(), stacksNote(choice, source));
         }
 
         /** On the ticker thread. */

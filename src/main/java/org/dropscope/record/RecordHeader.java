@@ -26,6 +26,14 @@ import java.util.Objects;
 public record RecordHeader(String kernelRelease, String hostname, String bootId, SourceKind source,
         String sourceDescription, String tracepointFormat, Clock clock, int cpus, String filter,
         Map<String, String> properties) {
+    /**
+     * The property that says how the tracepoint's stacks were taken: "every drop", or e.g. "cold
+     * keys every drop, hot keys 1 in 1000"; absent without stacks. A flame graph drawn from the
+     * file says so.
+     */
+    public static final String STACKS_PROPERTY = "tracepoint.stacks";
+    /** {@link #STACKS_PROPERTY}'s value when every drop has its own stack. */
+    public static final String STACKS_OF_EVERY_DROP = "every drop";
 
     public RecordHeader {
         Objects.requireNonNull(kernelRelease, "kernelRelease");

@@ -61,7 +61,7 @@ final class CaptureEvents implements NetDmReplay.Handler {
     /** The facts of a capture whose first record was taken at {@code startEpochNanos}. */
     static ReportFacts facts(long startEpochNanos) {
         return new ReportFacts("pcap", "netdm", "NET_DM messages captured in a LINKTYPE_NETLINK pcap", null, null,
-                startEpochNanos, null);
+                startEpochNanos, null, null);
     }
 
     @Override

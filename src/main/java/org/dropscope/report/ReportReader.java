@@ -97,7 +97,8 @@ public final class ReportReader {
         RecordHeader h = reader.header();
         ReportBuilder builder = new ReportBuilder(query);
         builder.begin(new ReportFacts("record", h.source().label(), h.sourceDescription(), h.kernelRelease(),
-                h.hostname(), h.clock().realtimeStartNanos(), h.filter()), h.clock().toEpochNanos(0));
+                h.hostname(), h.clock().realtimeStartNanos(), h.filter(), h.properties().get(RecordHeader.STACKS_PROPERTY)),
+                h.clock().toEpochNanos(0));
         ReadResult r = reader.read(builder.visitor());
         RecordFormatException d = r.damage();
         Report.Damage damage = d == null ? null : new Report.Damage(d.getMessage(), d.offset(), d.block());

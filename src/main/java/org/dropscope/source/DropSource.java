@@ -89,6 +89,14 @@ public interface DropSource extends AutoCloseable {
      */
     void stop() throws SourceException;
 
+    /**
+     * How the drops' kernel stacks are taken, as a view or file that shows stacks must say: e.g.
+     * "every drop", or "cold keys every drop, hot keys 1 in 1000"; null when there are none.
+     */
+    default String stackSampling() {
+        return null;
+    }
+
     /** Source-specific counters for {@code stats}, in display order (malformed records, ...). */
     Map<String, Long> counters();
 

@@ -22,7 +22,6 @@ import org.dropscope.record.SourceKind;
  */
 public record SourceFacts(SourceKind kind, String description, int cpus, EventClock clock, String tracepointFormat,
         Map<String, String> properties) {
-
     /** The values a header checks are checked there; the properties are copied, in order. */
     public SourceFacts {
         Objects.requireNonNull(kind, "kind");

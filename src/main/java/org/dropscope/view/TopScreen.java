@@ -51,9 +51,10 @@ public final class TopScreen {
      *
      * @param source the source's description
      * @param kernel the kernel release
-     * @param stacksMissing why stacks are not available (said when stack grouping is chosen), or {@code null}
+     * @param stacksNote said when stack grouping is chosen: why stacks are not available, or how
+     *     they are taken when some are sampled; or {@code null}
      */
-    public record Run(String source, String kernel, String stacksMissing) {
+    public record Run(String source, String kernel, String stacksNote) {
     }
 
     private final DateTimeFormatter clock;
@@ -80,8 +81,8 @@ public final class TopScreen {
         if (v.paused()) {
             settings.append("  PAUSED");
         }
-        if (v.grouping() == TopModel.Grouping.STACK && run.stacksMissing() != null) {
-            settings.append("  ").append(run.stacksMissing());
+        if (v.grouping() == TopModel.Grouping.STACK && run.stacksNote() != null) {
+            settings.append("  ").append(run.stacksNote());
         }
         lines.add(settings.toString());
         List<TopModel.Row> rows = m.rows(v.grouping(), v.sort(), v.filter());
@@ -123,8 +124,8 @@ public final class TopScreen {
         lines.add(time(m.updatedMillis()) + "  " + Printable.text(run.source()) + "  events/s " + rate(m.eventsPerSecond())
                 + "  lost " + m.lostDelta() + "/interval " + m.lostTotal() + " total  drops " + m.dropsTotal()
                 + " total" + (m.overflowTotal() > 0 ? " (" + m.overflowTotal() + " in no row: key table full)" : "")
-                + (v.grouping() == TopModel.Grouping.STACK && run.stacksMissing() != null
-                        ? "  " + run.stacksMissing() : ""));
+                + (v.grouping() == TopModel.Grouping.STACK && run.stacksNote() != null
+                        ? "  " + run.stacksNote() : ""));
         List<TopModel.Row> rows = m.rows(v.grouping(), v.sort(), v.filter());
         // Names are never cut here: scripts read them.
         Table table = new Table(v.grouping(), rows, m.dropsTotal(), Integer.MAX_VALUE);

@@ -44,6 +44,7 @@ import org.dropscope.event.DropSink;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.names.Symbol;
 import org.dropscope.record.ReadResult;
+import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordReader;
 import org.dropscope.report.ReportFiles;
 import org.junit.jupiter.api.Test;
@@ -314,6 +315,33 @@ class ReportCommandTest {
             assertEquals(null, got.put(l.substring(0, space), Long.parseLong(l.substring(space + 1))), l);
         }
         assertEquals(expected, got);
+    }
+
+    /**
+     * A file whose hot keys' stacks were sampled: the folded chains are the same, and both outputs
+     * say how the stacks were taken (the note on standard error, which flame graph tools never read;
+     * the SVG in its title). A file whose every drop has its stack says nothing.
+     */
+    @Test
+    void sampledStacksAreSaidBesideTheFoldedChainsAndInTheSvgTitle() throws IOException {
+        String sampling = "cold keys every drop, hot keys 1 in 1000";
+        Path sampled = file(ReportFiles.write(EVENTS, 64, Map.of(RecordHeader.STACKS_PROPERTY, sampling)));
+        Path svg = tmp.resolve("sampled.svg");
+        assertEquals(ExitCodes.OK, report(sampled.toString(), "--folded", "--svg", svg.toString()), err::toString);
+        String note = "stacks: " + sampling + ", so a hot key's drops are split between its stacks as sampled";
+        assertEquals(List.of("dropscope: " + sampled + ": " + note), err.toString().lines().toList());
+        String folded = out.toString();
+        // The title is XML-escaped: key's is key&apos;s.
+        assertTrue(Files.readString(svg).contains(">dropscope: drops by call chain, " + sampled + " ("
+                + note.replace("'", "&apos;") + ")</text>"), "the title says so");
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        Path every = file(ReportFiles.write(EVENTS, 64, Map.of(RecordHeader.STACKS_PROPERTY,
+                RecordHeader.STACKS_OF_EVERY_DROP)));
+        assertEquals(ExitCodes.OK, report(every.toString(), "--folded", "--svg", svg.toString()), err::toString);
+        assertEquals("", err.toString());
+        assertEquals(folded, out.toString(), "the same chains");
+        assertFalse(Files.readString(svg).contains("stacks:"));
     }
 
     /**

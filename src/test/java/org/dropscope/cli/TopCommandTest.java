@@ -27,6 +27,7 @@ class TopCommandTest {
         "--sort=size|dropscope: --sort takes drops/s, total or name, not 'size'",
         "-n=-1|dropscope: -n/--iterations takes 1 or more (0: no limit), not -1",
         "--interval=5|dropscope: --interval must be at least 10 ms, got 5",
+        "--stack-period=0|dropscope: --stack-period must be 1 or more drops, got 0",
         "--filter=cpu in {1,|dropscope: --filter: column 11: expected a value after 'in', found the end"})
     void badValuesAreOneLineAndExitCode2(String option, String line) {
         assertEquals(ExitCodes.USAGE, run("top", "--batch", option));

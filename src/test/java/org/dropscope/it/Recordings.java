@@ -150,7 +150,8 @@ final class Recordings {
     /**
      * What the tracepoint source said about itself ({@code DropSource.facts()}) reached the header:
      * its kind, its CLOCK_MONOTONIC sample times, the running kernel's kfree_skb format (the one
-     * its description names by id), CPU ids for every online CPU, no properties.
+     * its description names by id), CPU ids for every online CPU, and with stacks (-g) the one
+     * property that says every drop has its own: record samples every drop, for its time.
      */
     private static void assertTracepointFacts(RecordHeader h) throws IOException {
         assertEquals(SourceKind.TRACEPOINT, h.source());
@@ -161,7 +162,9 @@ final class Recordings {
                 "the description names the format's tracepoint: " + h.sourceDescription());
         int lastOnline = ProcFacts.onlineCpus().stream().mapToInt(Integer::intValue).max().orElseThrow();
         assertTrue(h.cpus() > lastOnline, "CPU ids " + h.cpus() + " cover online CPU " + lastOnline);
-        assertEquals(Map.of(), h.properties(), "the tracepoint has no properties");
+        boolean stacks = h.sourceDescription().endsWith(", kernel stacks (" + RecordHeader.STACKS_OF_EVERY_DROP + ")");
+        assertEquals(stacks ? Map.of(RecordHeader.STACKS_PROPERTY, RecordHeader.STACKS_OF_EVERY_DROP) : Map.of(),
+                h.properties(), "the tracepoint's properties");
     }
 
     /** Reads a record file: its header, result, and drops by (symbol, reason) as the file names them. */

@@ -17,7 +17,7 @@ class ReportBuilderTest {
 
     private static ReportBuilder begun() {
         ReportBuilder b = new ReportBuilder(ReportQuery.of(GroupKey.DEFAULT));
-        b.begin(new ReportFacts("pcap", "netdm", "a capture", null, null, START, null), 0);
+        b.begin(new ReportFacts("pcap", "netdm", "a capture", null, null, START, null, null), 0);
         return b;
     }
 

@@ -110,10 +110,15 @@ public final class ReportFiles {
 
     /** A whole recording of {@code events}, {@code perBlock} events a block, with {@link #LOST}. */
     public static byte[] write(List<DropEvent> events, int perBlock) {
+        return write(events, perBlock, Map.of());
+    }
+
+    /** {@link #write(List, int)} with these header properties. */
+    public static byte[] write(List<DropEvent> events, int perBlock, Map<String, String> properties) {
         RecordHeader header = new RecordHeader("6.18.44", "bench", "5b0c0f3e", SourceKind.TRACEPOINT,
                 "tracepoint skb:kfree_skb (id 2310, 6.11+ layout, 127 reasons)", "name: kfree_skb\n",
                 new RecordHeader.Clock(RecordFormat.CLOCK_MONOTONIC, CLOCK_START, START_EPOCH_NANOS), 2, null,
-                Map.of());
+                properties);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long[] clock = {CLOCK_START};
         try (RecordWriter w = new RecordWriter(out, header, NAMES, new RecordWriter.Limits(perBlock, Long.MAX_VALUE),

@@ -2,6 +2,7 @@
 package org.dropscope.view;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,20 @@ class TopScreenTest {
         assertEquals("", lines.get(5), "the filter keeps only __udp4_lib_rcv");
         lines = SCREEN.screen(model(), view(TopModel.Grouping.SYMBOL, "", false, null), netDm, 200, 20);
         assertEquals("group symbol  sort drops/s", lines.get(2), "stacks are mentioned only for the stack grouping");
+    }
+
+    /** Stacks a counted key's counter sampled are never shown as if every drop had its own. */
+    @Test
+    void theStackGroupingSaysHowTheStacksWereSampled() {
+        TopScreen.Run sampled = new TopScreen.Run("tracepoint skb:kfree_skb (test)", "6.18.0",
+                "(stacks: cold keys every drop, hot keys 1 in 1000)");
+        TopScreen.View stacks = view(TopModel.Grouping.STACK, "", false, null);
+        assertEquals("12:00:01  tracepoint skb:kfree_skb (test)  events/s 40.0  lost 2/interval 2 total  drops 40 total"
+                + "  (stacks: cold keys every drop, hot keys 1 in 1000)", SCREEN.block(model(), stacks, sampled).get(0));
+        assertEquals("group stack  sort drops/s  (stacks: cold keys every drop, hot keys 1 in 1000)",
+                SCREEN.screen(model(), stacks, sampled, 200, 20).get(2));
+        assertFalse(SCREEN.block(model(), DEFAULT, sampled).get(0).contains("stacks"),
+                "said only for the stack grouping");
     }
 
     @Test

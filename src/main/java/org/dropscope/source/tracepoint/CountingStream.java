@@ -14,9 +14,10 @@ import org.dropscope.source.SourceException;
  * ring, and what its counters counted goes to the aggregator after every drain ({@link HotKeys}).
  * Its losses come from the group's counts, not from PERF_RECORD_LOST: every drop the leader
  * counted is a counter's, a sample read and not skipped as a duplicate, or lost
- * ({@link HotKeys#lost}). A record would also count a duplicate the ring could not take. After
- * each drain the losses known by the previous pass's read are passed on; the rest once the group
- * is disabled and drained, when the count is exact.
+ * ({@link HotKeys#lost}). A record would also count a duplicate the ring could not take, or a
+ * counter's stack sample. After each drain the losses known by the previous pass's read are
+ * passed on; the rest once the group is disabled and drained, when the count is exact. With
+ * stacks its counters write their stack samples to the same ring; they are not drops.
  */
 final class CountingStream extends CpuStream {
     private final HotCountGroup group;
@@ -43,6 +44,9 @@ final class CountingStream extends CpuStream {
             CountingStream stream = withRing(setup, group.leader(), group::close, cpu, mapping -> {
                 // PERF_EVENT_IOC_SET_OUTPUT needs the target's ring mapped already.
                 hot.samplers(cpu, group.redirectSamplers());
+                if (setup.countersSample()) {
+                    hot.counters(cpu, group.redirectCounters());
+                }
                 return new CountingStream(cpu, mapping, setup.pageSize(), group, hot);
             });
             handOver.add(group);

@@ -82,13 +82,22 @@ final class HotCountGroup implements AutoCloseable {
      * the samplers' ids, which PERF_SAMPLE_IDENTIFIER puts in each sample.
      */
     long[] redirectSamplers() throws SourceException {
-        long[] ids = new long[samplers.length];
-        for (int g = 0; g < samplers.length; g++) {
+        return redirect(samplers, "a sampler");
+    }
+
+    /** {@link #redirectSamplers()} for the counters, when they write stack samples. */
+    long[] redirectCounters() throws SourceException {
+        return redirect(counters, "a counter's stack samples");
+    }
+
+    private long[] redirect(Event[] members, String what) throws SourceException {
+        long[] ids = new long[members.length];
+        for (int i = 0; i < members.length; i++) {
             try {
-                samplers[g].setOutput(leader);
-                ids[g] = samplers[g].id();
+                members[i].setOutput(leader);
+                ids[i] = members[i].id();
             } catch (NativeException e) {
-                throw PerfErrors.ioctlFailed("redirecting a sampler to the group's ring", cpu, e);
+                throw PerfErrors.ioctlFailed("redirecting " + what + " to the group's ring", cpu, e);
             }
         }
         return ids;

@@ -28,6 +28,14 @@ import org.dropscope.event.DropSink;
  * successor's count in the sample is at least 1, since it counts nothing before its enable.
  * Such samples are duplicates and are skipped; the rest are counted once.
  *
+ * <p>With stacks, the samplers' samples carry call chains, and so every drop of a key not
+ * promoted keeps its own stack. A counter C<sub>j</sub> then also writes a sample, of the same
+ * format, once every {@code stackPeriod} drops it counts. Such a sample is not a drop: it is a
+ * stack for the drops C<sub>j</sub> counted since the last one handed on, which its own count in
+ * the sample's group read tells ({@link #stackSample}); the drops counted after the last stack
+ * sample go to that stack when the counts are read ({@link #emitCounts}). So every key's total
+ * stays exact and only its split between stacks is sampled.
+ *
  * <p>Group order (the order of the values in a group read): the leader, S<sub>0</sub> ..
  * S<sub>K</sub>, C<sub>1</sub> .. C<sub>K</sub>, for K = {@link #capacity()}.
  */
@@ -50,8 +58,12 @@ public final class HotKeys {
     private final int capacity;
     private final long threshold;
     private final long[][] samplerIds;
+    /** Per CPU, the ids of C<sub>1</sub> .. C<sub>K</sub> when they write stack samples; else null. */
+    private final long[][] counterIds;
     /** Counter values already handed to the aggregator, per CPU and key. */
     private final long[][] emitted;
+    /** Per CPU and key, the stack of the counter's last stack sample: where its next drops go. */
+    private final int[][] lastStack;
     private final long[] keyLocation;
     private final int[] keyReason;
     /**
@@ -94,7 +106,12 @@ public final class HotKeys {
         this.threshold = threshold;
         this.samplerIds = new long[cpuIds][];
         this.duplicatesOn = new long[cpuIds];
+        this.counterIds = new long[cpuIds][];
         this.emitted = new long[cpuIds][capacity + 1];
+        this.lastStack = new int[cpuIds][capacity + 1];
+        for (int[] stacks : lastStack) {
+            Arrays.fill(stacks, DropSink.NO_STACK);
+        }
         this.keyLocation = new long[capacity + 1];
         this.keyReason = new int[capacity + 1];
         this.keysFrom = new int[capacity + 1];
@@ -129,18 +146,61 @@ public final class HotKeys {
         samplerIds[cpu] = ids.clone();
     }
 
+    /**
+     * The kernel ids of one CPU's counters C<sub>1</sub> .. C<sub>K</sub>, when they write stack
+     * samples to the ring.
+     */
+    public void counters(int cpu, long[] ids) {
+        if (ids.length != capacity) {
+            throw new IllegalArgumentException(ids.length + " counter ids for " + capacity + " counters");
+        }
+        counterIds[cpu] = ids.clone();
+    }
+
     /** The generation of the sampler that wrote a sample; -1 for an unknown id. */
     public int generationOf(int cpu, long id) {
-        long[] ids = samplerIds[cpu];
+        return indexOf(samplerIds[cpu], id);
+    }
+
+    /** The key j of the counter that wrote a stack sample; 0 for an id that is no counter's. */
+    public int counterOf(int cpu, long id) {
+        int j = indexOf(counterIds[cpu], id) + 1;
+        // A counter is enabled only once its key is promoted: a sample of a later one is corrupt.
+        return j <= keys ? j : 0;
+    }
+
+    private static int indexOf(long[] ids, long id) {
         if (ids == null) {
             return -1;
         }
-        for (int g = 0; g < ids.length; g++) {
-            if (ids[g] == id) {
-                return g;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == id) {
+                return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * A stack sample of counter C<sub>j</sub>: the drops it counted up to this one that were not
+     * handed on yet go to {@code sink} with this stack, and so do later ones until its next stack
+     * sample (see the class comment). Never counted as a drop itself.
+     *
+     * @param values offset of {@code values[0]} of the sample's group read in {@code buf}, which
+     *     holds {@link #groupSize()} values (the caller checks)
+     */
+    public void stackSample(int cpu, int j, ByteBuf buf, int values, int stackId, DropSink sink) {
+        lastStack[cpu][j] = stackId;
+        emit(cpu, j, buf.getLongLE(values + 8 * counterIndex(j)), sink);
+    }
+
+    /** Hands what C<sub>j</sub> counted beyond what was emitted to the stack last sampled. */
+    private void emit(int cpu, int j, long count, DropSink sink) {
+        long delta = count - emitted[cpu][j];
+        if (delta > 0) {
+            sink.drop(cpu, DropOrigin.SOFTWARE, keyLocation[j], keyReason[j], lastStack[cpu][j], delta);
+            emitted[cpu][j] = count;
+        }
     }
 
     /**
@@ -342,7 +402,8 @@ public final class HotKeys {
     }
 
     /**
-     * Hands what each counter of one CPU counted since the last call to {@code sink}.
+     * Hands what each counter of one CPU counted and no stack sample handed on to {@code sink},
+     * with the key's last sampled stack on that CPU ({@link DropSink#NO_STACK} before the first).
      *
      * @param group a group read of that CPU (u64 nr, then the values), native byte order
      */
@@ -351,12 +412,7 @@ public final class HotKeys {
             throw new IllegalStateException("group read of " + group.getLong(0) + " values, expected " + groupSize());
         }
         for (int j = 1; j <= keys; j++) {
-            long v = group.getLong(8 + 8 * counterIndex(j));
-            long delta = v - emitted[cpu][j];
-            if (delta > 0) {
-                sink.drop(cpu, DropOrigin.SOFTWARE, keyLocation[j], keyReason[j], DropSink.NO_STACK, delta);
-                emitted[cpu][j] = v;
-            }
+            emit(cpu, j, group.getLong(8 + 8 * counterIndex(j)), sink);
         }
     }
 

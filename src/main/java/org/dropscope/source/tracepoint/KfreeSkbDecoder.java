@@ -51,7 +51,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
      *     filter term reads
      * @param hotKeys for the samples of hot-key counting groups ({@link HotCountGroup}), or null:
      *     each carries its sampler's id and the group's counts, and the keys decide whether it
-     *     counts; the format must have IDENTIFIER and the group read, and no call chain
+     *     counts; the format must have IDENTIFIER and the group read. With a call chain, a sample
+     *     whose id is a counter's is a stack sample of a counted key, not a drop
      */
     public record Config(SampleFormat format, int locationOffset, int reasonOffset, int protocolOffset,
             StackTable stacks, DropEventSink recorder, DropFilter filter, HotKeys hotKeys) {
@@ -105,6 +106,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     // sample records read (malformed and filtered ones included).
     private long lost;
     private long samples;
+    // Stack samples of counted keys: not drops, not in `samples`; volatile for `stats`.
+    private volatile long stackSamples;
     // Filtering (the user-space part of --filter; the kernel has applied its part already) and
     // recording; the event is reused for every sample that goes this way.
     private final DropRouter route = new DropRouter();
@@ -118,7 +121,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     /**
      * @throws IllegalArgumentException if the format lacks what {@code config} needs: a call
      *     chain without a stack table, a recorder without PERF_SAMPLE_TIME, hot keys without
-     *     IDENTIFIER and the group read or with call chains
+     *     IDENTIFIER and the group read
      */
     public KfreeSkbDecoder(Config config) {
         SampleFormat f = config.format();
@@ -128,8 +131,8 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         if (config.recorder() != null && f.timeOffset() < 0) {
             throw new IllegalArgumentException("recording needs PERF_SAMPLE_TIME in the sample_type");
         }
-        if (config.hotKeys() != null && (f.identifierOffset() < 0 || !f.hasGroupRead() || f.hasCallchain())) {
-            throw new IllegalArgumentException("hot keys need IDENTIFIER and a group read, and no call chains");
+        if (config.hotKeys() != null && (f.identifierOffset() < 0 || !f.hasGroupRead())) {
+            throw new IllegalArgumentException("hot keys need IDENTIFIER and a group read");
         }
         this.format = f;
         this.locationOffset = config.locationOffset();
@@ -153,8 +156,11 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     public void onRecord(ByteBuf buf, int offset, int type, int size) {
         switch (type) {
             case PerfConstants.PERF_RECORD_SAMPLE:
-                samples++;
-                sample(buf, offset, size);
+                if (sample(buf, offset, size)) {
+                    samples++;
+                } else {
+                    stackSamples++;
+                }
                 break;
             // The count is u64 lost after u64 id (LOST), or u64 lost right after the header
             // (LOST_SAMPLES); a record too short for it is malformed, not read past its end.
@@ -194,7 +200,10 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         route.lost(System.nanoTime(), cpu, n);
     }
 
-    /** Sample records decoded so far, whatever became of them; for the reader thread only. */
+    /**
+     * Sample records decoded so far, whatever became of them, except counted keys' stack
+     * samples; for the reader thread only.
+     */
     public long samplesRead() {
         return samples;
     }
@@ -204,61 +213,73 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         return lost;
     }
 
-    private void sample(ByteBuf buf, int offset, int size) {
+    /** @return false for a counted key's stack sample, true for every other sample */
+    private boolean sample(ByteBuf buf, int offset, int size) {
         int end = offset + size;
         int p = offset + format.variableOffset();
         int stackId = DropSink.NO_STACK;
         int generation = -1;
+        int counter = 0;
         int values = 0;
         if (hot != null) {
             // IDENTIFIER (at offset 8, before p), then the group read: u64 nr, u64 values[nr].
             if (p + 8 > end) {
                 malformed++;
-                return;
+                return true;
             }
-            generation = hot.generationOf(cpu, buf.getLongLE(offset + format.identifierOffset()));
+            long id = buf.getLongLE(offset + format.identifierOffset());
+            generation = hot.generationOf(cpu, id);
+            if (generation < 0) {
+                counter = hot.counterOf(cpu, id);
+            }
             long nr = buf.getLongLE(p);
             values = p + 8;
-            if (generation < 0 || nr != hot.groupSize() || nr > (end - values) / 8) {
+            if (generation < 0 && counter == 0 || nr != hot.groupSize() || nr > (end - values) / 8) {
                 malformed++;
-                return;
+                return true;
             }
             p = values + (int) nr * 8;
         }
         if (format.hasCallchain()) {
             if (p + 8 > end) {
                 malformed++;
-                return;
+                return counter == 0;
             }
             long nr = buf.getLongLE(p);
             p += 8;
             if (nr < 0 || nr > (end - p) / 8) {
                 malformed++;
-                return;
+                return counter == 0;
             }
             stackId = internChain(buf, p, (int) nr);
             p += (int) nr * 8;
         }
+        if (counter != 0) {
+            // Its raw entry is the key's, which the counter's filter matched: nothing to read.
+            hot.stackSample(cpu, counter, buf, values, stackId, sink);
+            return false;
+        }
         if (p + 4 > end) {
             malformed++;
-            return;
+            return true;
         }
         int rawSize = buf.getIntLE(p);
         p += 4;
         if (rawSize < minRawSize || p + rawSize > end) {
             malformed++;
-            return;
+            return true;
         }
         long location = buf.getLongLE(p + locationOffset);
         int reason = reasonOffset >= 0 ? buf.getIntLE(p + reasonOffset) : DropSink.NO_REASON;
         if (hot != null && !hot.accept(cpu, generation, buf, values, location, reason)) {
-            return;
+            return true;
         }
         if (!routed) {
             sink.drop(cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1);
         } else {
             dropFilteredOrRecorded(buf, offset, p, rawSize, location, reason, stackId);
         }
+        return true;
     }
 
     /**
@@ -319,6 +340,11 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     /** PERF_RECORD_THROTTLE records: the kernel paused the event for exceeding its rate limit. */
     public long throttled() {
         return throttled;
+    }
+
+    /** Stack samples of keys counted in the kernel ({@link HotKeys#stackSample}): not drops. */
+    public long stackSamples() {
+        return stackSamples;
     }
 
     /** Samples counted without a stack because the stack table was full. */

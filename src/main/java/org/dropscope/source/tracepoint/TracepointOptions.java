@@ -2,6 +2,7 @@
 package org.dropscope.source.tracepoint;
 
 import java.nio.file.Path;
+import org.dropscope.record.RecordHeader;
 
 /**
  * How to open the tracepoint source.
@@ -13,15 +14,25 @@ import java.nio.file.Path;
  * @param timestamps whether samples carry their time (PERF_SAMPLE_TIME on CLOCK_MONOTONIC), which
  *     recording needs; 8 more bytes per sample for the kernel to write, so off for counting alone
  * @param hotThreshold drops per second from which a (location, reason) key is counted in the kernel
- *     instead of sampled ({@link HotKeys}); 0 samples every drop. Used only without stacks and
- *     timestamps, which need a sample per drop
+ *     instead of sampled ({@link HotKeys}); 0 samples every drop. Used only without timestamps,
+ *     which need a sample per drop
+ * @param stackPeriod with stacks and hot keys: a counted key's call chain is sampled once every
+ *     this many of its drops (the counter's sample_period); 1 takes every drop's. Drops of keys
+ *     not counted in the kernel always carry their own
  */
 public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot, boolean timestamps,
-        long hotThreshold) {
+        long hotThreshold, long stackPeriod) {
     public static final int DEFAULT_RING_PAGES = 256;
     public static final int DEFAULT_POLL_MILLIS = 100;
     /** Keys dropping this often cost more as samples than a counting event costs every drop. */
     public static final long DEFAULT_HOT_THRESHOLD = 1000;
+    /**
+     * A hot key's drops per stack sample. At the 1.5 M drops/s one sender thread reaches, 1 in
+     * 1000 is 1,500 samples a second: a sample per drop costs the dropping CPU about a microsecond
+     * (docs/performance.md), so stacks then cost about 0.15 % of a CPU, and a key dropping at the
+     * threshold (1000/s) still gets a stack a second.
+     */
+    public static final long DEFAULT_STACK_PERIOD = 1000;
     /**
      * Counting events per CPU. Only the counters of promoted keys are enabled, each a filter the
      * kernel evaluates on every drop; a spare one costs a file descriptor and 16 bytes (itself and
@@ -34,6 +45,12 @@ public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, P
         this(ringPages, stacks, pollMillis, tracefsRoot, timestamps, 0);
     }
 
+    /** Options with hot keys' stacks sampled every {@link #DEFAULT_STACK_PERIOD} drops. */
+    public TracepointOptions(int ringPages, boolean stacks, int pollMillis, Path tracefsRoot, boolean timestamps,
+            long hotThreshold) {
+        this(ringPages, stacks, pollMillis, tracefsRoot, timestamps, hotThreshold, DEFAULT_STACK_PERIOD);
+    }
+
     public TracepointOptions {
         if (ringPages < 1 || Integer.bitCount(ringPages) != 1) {
             throw new IllegalArgumentException("ring pages must be a power of two, got " + ringPages);
@@ -44,10 +61,32 @@ public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, P
         if (hotThreshold < 0) {
             throw new IllegalArgumentException("hot-key threshold must be 0 or more drops/s, got " + hotThreshold);
         }
+        if (stackPeriod < 1) {
+            throw new IllegalArgumentException("stack period must be 1 or more drops, got " + stackPeriod);
+        }
     }
 
-    /** Whether hot keys are counted in the kernel: a threshold, and nothing that needs every sample. */
+    /**
+     * Whether hot keys are counted in the kernel: a threshold, and no timestamps, which need a
+     * sample per drop. With stacks, a counted key's stacks are sampled ({@link #stackPeriod}).
+     */
     public boolean countsHotKeys() {
-        return hotThreshold > 0 && !stacks && !timestamps;
+        return hotThreshold > 0 && !timestamps;
+    }
+
+    /**
+     * How the drops' stacks are taken, as every view and file that shows stacks says it: null
+     * without stacks.
+     *
+     * @param counting whether hot keys are counted in the kernel in this session
+     */
+    public String stackSampling(boolean counting) {
+        if (!stacks) {
+            return null;
+        }
+        if (!counting || stackPeriod == 1) {
+            return RecordHeader.STACKS_OF_EVERY_DROP;
+        }
+        return "cold keys every drop, hot keys 1 in " + stackPeriod;
     }
 }

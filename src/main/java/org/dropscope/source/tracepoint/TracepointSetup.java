@@ -157,7 +157,7 @@ final class TracepointSetup {
                 .sampleType(sampleFormat.sampleType())
                 .readFormat(readLost ? PerfConstants.PERF_FORMAT_LOST : 0);
         if (options.stacks()) {
-            b.excludeCallchainUser(true).sampleMaxStack(KfreeSkbDecoder.MAX_STACK);
+            withStacks(b);
         }
         if (options.timestamps()) {
             // The clock System.nanoTime() reads, so that sample times and the recorder's own
@@ -169,8 +169,9 @@ final class TracepointSetup {
 
     /**
      * The attrs of a hot-key counting group ({@link HotCountGroup}): the leader counts, matches
-     * nothing and owns the ring; the samplers write IDENTIFIER, the group's counts and RAW; the
-     * counters only count.
+     * nothing and owns the ring; the samplers write {@link #hotSampleFormat()}; the counters only
+     * count, or with stacks also write that format once every {@link TracepointOptions#stackPeriod}
+     * drops.
      */
     ByteBuffer groupLeaderAttr() {
         // The reader wakes at a sixteenth of the ring: each pass may promote the keys that fill it
@@ -182,16 +183,35 @@ final class TracepointSetup {
 
     /** A sampler of a hot-key counting group; see {@link #groupLeaderAttr()}. */
     ByteBuffer groupSamplerAttr() {
-        return ringEvent()
-                .samplePeriod(1)
-                .sampleType(HOT_SAMPLE_FORMAT.sampleType())
-                .readFormat(HOT_SAMPLE_FORMAT.readFormat())
-                .build().encode();
+        return groupSampling(1).build().encode();
     }
 
-    /** A counter of a hot-key counting group; see {@link #groupLeaderAttr()}. */
+    /**
+     * A counter of a hot-key counting group; see {@link #groupLeaderAttr()}. With stacks it
+     * samples every {@code stackPeriod}-th drop: a tracepoint event counts every drop it takes
+     * and writes a sample only when its period runs out (perf_swevent_event() in
+     * kernel/events/core.c), so the count stays exact. The sample_type must not have
+     * PERF_SAMPLE_PERIOD, with which that function writes a sample for every drop.
+     */
     ByteBuffer groupCounterAttr() {
-        return tracepointEvent().build().encode();
+        return options.stacks() ? groupSampling(options.stackPeriod()).build().encode()
+                : tracepointEvent().build().encode();
+    }
+
+    /** Whether a counting group's counters write stack samples to the ring. */
+    boolean countersSample() {
+        return options.stacks();
+    }
+
+    private PerfEventAttr.Builder groupSampling(long period) {
+        SampleFormat f = hotSampleFormat();
+        PerfEventAttr.Builder b = ringEvent().samplePeriod(period).sampleType(f.sampleType()).readFormat(f.readFormat());
+        return options.stacks() ? withStacks(b) : b;
+    }
+
+    /** Kernel call chains only, as deep as the kernel's default allows. */
+    private static PerfEventAttr.Builder withStacks(PerfEventAttr.Builder b) {
+        return b.excludeCallchainUser(true).sampleMaxStack(KfreeSkbDecoder.MAX_STACK);
     }
 
     /** skb:kfree_skb, opened disabled. */
@@ -212,9 +232,18 @@ final class TracepointSetup {
         return tracepointEvent().wakeupWatermark(Math.max(options.ringPages() * pageSize / fraction, 1));
     }
 
-    /** The samples of a hot-key counting group's samplers. */
+    /** The samples of a hot-key counting group's samplers, without stacks. */
     static final SampleFormat HOT_SAMPLE_FORMAT = new SampleFormat(PerfConstants.PERF_SAMPLE_IDENTIFIER
             | PerfConstants.PERF_SAMPLE_READ | PerfConstants.PERF_SAMPLE_RAW, PerfConstants.PERF_FORMAT_GROUP);
+
+    /** {@link #HOT_SAMPLE_FORMAT} with kernel call chains, which a group's counters write too. */
+    static final SampleFormat HOT_STACK_SAMPLE_FORMAT = new SampleFormat(
+            HOT_SAMPLE_FORMAT.sampleType() | PerfConstants.PERF_SAMPLE_CALLCHAIN, PerfConstants.PERF_FORMAT_GROUP);
+
+    /** The samples of this session's counting groups: with call chains when stacks are asked for. */
+    SampleFormat hotSampleFormat() {
+        return options.stacks() ? HOT_STACK_SAMPLE_FORMAT : HOT_SAMPLE_FORMAT;
+    }
 
     TracepointOptions options() {
         return options;
@@ -256,7 +285,12 @@ final class TracepointSetup {
         return paranoid;
     }
 
-    String description() {
+    /**
+     * The session's one-line description.
+     *
+     * @param counting whether hot keys are counted in the kernel, which decides how stacks are taken
+     */
+    String description(boolean counting) {
         String gen;
         switch (layout.generation()) {
             case NO_REASON:
@@ -271,6 +305,6 @@ final class TracepointSetup {
         }
         return "tracepoint skb:kfree_skb (id " + layout.eventId() + ", " + gen + "), "
                 + onlineCpus.length + " CPUs, " + (options.ringPages() * (long) pageSize / 1024)
-                + " KiB ring per CPU" + (options.stacks() ? ", kernel stacks" : "");
+                + " KiB ring per CPU" + (options.stacks() ? ", kernel stacks (" + options.stackSampling(counting) + ")" : "");
     }
 }

@@ -16,6 +16,7 @@ import org.dropscope.nativeio.NativeException;
 import org.dropscope.perf.PerfSyscalls;
 import org.dropscope.perf.PerfSyscalls.Event;
 import org.dropscope.perf.PerfSyscalls.Wakeup;
+import org.dropscope.record.RecordHeader;
 import org.dropscope.record.SourceKind;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.EventClock;
@@ -33,10 +34,11 @@ import org.dropscope.tracefs.DropReasons;
  * and, since Linux 5.17, the reason. Its layout and reason names are read from tracefs at open
  * time ({@link TracepointSetup}); tracefs is left as it was found.
  *
- * <p>Unless stacks or timestamps are asked for, a key (location, reason) that drops more than
+ * <p>Unless timestamps are asked for, a key (location, reason) that drops more than
  * {@code hotThreshold} times a second is then counted by the kernel instead of sampled: each CPU
  * has a {@link HotCountGroup} instead of a single event, and {@link HotKeys} hands keys over from
- * its samplers to its counters without losing or doubling a drop.
+ * its samplers to its counters without losing or doubling a drop. With stacks, a counted key's
+ * stack is sampled once every {@code stackPeriod} drops ({@link #stackSampling()}).
  *
  * <p>Each CPU's events and ring are one {@link CpuStream}: a {@link SamplingStream}, or a
  * {@link CountingStream} when hot keys are counted, whose keys move through {@link HandOver}. The
@@ -144,8 +146,22 @@ public final class TracepointSource implements DropSource {
 
     @Override
     public String description() {
-        return hotUnavailable == null ? setup.description()
-                : setup.description() + "; sampling every drop (no in-kernel counting: " + hotUnavailable + ")";
+        String d = setup.description(countsKeys());
+        return hotUnavailable == null ? d : d + "; sampling every drop (no in-kernel counting: " + hotUnavailable + ")";
+    }
+
+    /**
+     * Whether keys may move to the kernel's counters: a counting group, and no user-space part of
+     * the filter, which the counters could not apply.
+     */
+    private boolean countsKeys() {
+        return handOver != null && residual == null;
+    }
+
+    /** The record file's header keeps it as {@link RecordHeader#STACKS_PROPERTY}. */
+    @Override
+    public String stackSampling() {
+        return setup.options().stackSampling(countsKeys());
     }
 
     @Override
@@ -162,8 +178,9 @@ public final class TracepointSource implements DropSource {
     /** Sample times are on CLOCK_MONOTONIC: the events are opened with {@code use_clockid} on it. */
     @Override
     public SourceFacts facts() {
+        String stacks = stackSampling();
         return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC,
-                setup.formatText(), Map.of());
+                setup.formatText(), stacks == null ? Map.of() : Map.of(RecordHeader.STACKS_PROPERTY, stacks));
     }
 
     @Override
@@ -209,7 +226,7 @@ public final class TracepointSource implements DropSource {
         }
         HotKeys hot = handOver != null ? handOver.keys() : null;
         decoder = new KfreeSkbDecoder(KfreeSkbDecoder.Config
-                .of(hot != null ? TracepointSetup.HOT_SAMPLE_FORMAT : setup.sampleFormat(), setup.layout())
+                .of(hot != null ? setup.hotSampleFormat() : setup.sampleFormat(), setup.layout())
                 .withStacks(aggregator.stacks()).recording(recorder).filtering(residual).countingHotKeys(hot));
         Event[] polled = new Event[streams.length];
         for (int i = 0; i < streams.length; i++) {
@@ -271,6 +288,9 @@ public final class TracepointSource implements DropSource {
         m.put("malformed samples", d == null ? 0 : d.malformed());
         m.put("throttle records", d == null ? 0 : d.throttled());
         m.put("drops without a stack (stack table full)", d == null ? 0 : d.stackOverflow());
+        if (handOver != null && setup.options().stacks()) {
+            m.put("stack samples of counted keys", d == null ? 0 : d.stackSamples());
+        }
         m.put("corrupt ring headers", corrupt);
         m.put("drops filtered out in user space", d == null ? 0 : d.filtered());
         if (handOver != null) {

@@ -35,6 +35,11 @@ final class FakeTracepoint {
         return new TracepointOptions(1, false, POLL_MILLIS, null, false, threshold);
     }
 
+    /** {@link #counting} with stacks: a counted key's stack taken once every {@code stackPeriod} drops. */
+    static TracepointOptions countingWithStacks(long threshold, long stackPeriod) {
+        return new TracepointOptions(1, true, POLL_MILLIS, null, false, threshold, stackPeriod);
+    }
+
     static TracepointSetup setup(TracepointOptions options, int cpus) throws SourceException {
         return TracepointSetup.of(options, format(), IntStream.range(0, cpus).toArray(), cpus, RingImage.PAGE, "2");
     }

@@ -11,8 +11,6 @@ import java.util.List;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
 import org.dropscope.event.DropSink;
-import org.dropscope.perf.PerfRing;
-import org.dropscope.perf.RingImage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,17 +52,7 @@ class HotKeysTest {
     private static Snapshot decode(HotKeys hot, DropAggregator agg, byte[]... records) {
         KfreeSkbDecoder dec = new KfreeSkbDecoder(
                 KfreeSkbDecoder.Config.of(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, PROTOCOL).countingHotKeys(hot));
-        RingImage img = new RingImage(4);
-        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
-            for (byte[] r : records) {
-                img.write(r);
-            }
-            DropSink w = agg.newWriter();
-            dec.bind(CPU, w);
-            w.begin();
-            ring.drain(dec, Integer.MAX_VALUE);
-            w.end();
-        }
+        KfreeSkbRecords.drain(dec, agg, CPU, records);
         assertEquals(0, dec.malformed(), "malformed samples");
         return agg.snapshot();
     }
@@ -278,29 +266,15 @@ class HotKeysTest {
         HotKeys hot = keys();
         KfreeSkbDecoder dec = new KfreeSkbDecoder(
                 KfreeSkbDecoder.Config.of(TracepointSetup.HOT_SAMPLE_FORMAT, LOC, REASON, PROTOCOL).countingHotKeys(hot));
-        RingImage img = new RingImage(1);
         DropAggregator agg = new DropAggregator(4, 64, 16);
         byte[] unknown = sample(0, group(1, 0, 0, 0, 0), TCP, 2);
         unknown[8] = 99;    // the id's low byte
-        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
-            img.write(sample(0, new long[] {0, 1, 0}, TCP, 2));
-            img.write(unknown);
-            DropSink w = agg.newWriter();
-            dec.bind(CPU, w);
-            w.begin();
-            ring.drain(dec, Integer.MAX_VALUE);
-            w.end();
-        }
+        KfreeSkbRecords.drain(dec, agg, CPU, sample(0, new long[] {0, 1, 0}, TCP, 2), unknown);
         assertEquals(2, dec.malformed());
         assertEquals(0, agg.snapshot().dropsTotal());
     }
 
     private static ByteBuffer read(long[] group) {
-        ByteBuffer b = ByteBuffer.allocate(8 * (group.length + 1)).order(ByteOrder.nativeOrder());
-        b.putLong(0, group.length);
-        for (int i = 0; i < group.length; i++) {
-            b.putLong(8 * (i + 1), group[i]);
-        }
-        return b;
+        return KfreeSkbRecords.groupRead(group);
     }
 }

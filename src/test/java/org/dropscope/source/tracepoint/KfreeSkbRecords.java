@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source.tracepoint;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.event.DropSink;
 import org.dropscope.perf.PerfConstants;
+import org.dropscope.perf.PerfRing;
 import org.dropscope.perf.RingImage;
 
 /**
@@ -39,6 +44,48 @@ final class KfreeSkbRecords {
             r.u64(v);
         }
         return raw(r, location, reason, 0x0800);
+    }
+
+    /**
+     * A sample of a counting group's member with stacks
+     * ({@link TracepointSetup#HOT_STACK_SAMPLE_FORMAT}): the member's id, the group's values as
+     * given, the kernel call chain {@code frames} (after PERF_CONTEXT_KERNEL), RAW.
+     */
+    static byte[] groupStackSample(long id, long[] group, long[] frames, long location, int reason) {
+        RingImage.Rec r = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(id).u64(group.length);
+        for (long v : group) {
+            r.u64(v);
+        }
+        r.u64(frames.length + 1).u64(PerfConstants.PERF_CONTEXT_KERNEL);
+        for (long ip : frames) {
+            r.u64(ip);
+        }
+        return raw(r, location, reason, 0x0800);
+    }
+
+    /** A group read(2) as the kernel returns it: u64 nr, then the values, in native byte order. */
+    static ByteBuffer groupRead(long[] values) {
+        ByteBuffer b = ByteBuffer.allocate(8 * (values.length + 1)).order(ByteOrder.nativeOrder());
+        b.putLong(0, values.length);
+        for (int i = 0; i < values.length; i++) {
+            b.putLong(8 * (i + 1), values[i]);
+        }
+        return b;
+    }
+
+    /** Decodes {@code records}, written into a fresh ring, as CPU {@code cpu}'s into one batch of {@code agg}. */
+    static void drain(KfreeSkbDecoder dec, DropAggregator agg, int cpu, byte[]... records) {
+        RingImage img = new RingImage(4);
+        try (PerfRing ring = new PerfRing(img.mapping(), RingImage.PAGE)) {
+            for (byte[] r : records) {
+                img.write(r);
+            }
+            DropSink w = agg.newWriter();
+            dec.bind(cpu, w);
+            w.begin();
+            ring.drain(dec, Integer.MAX_VALUE);
+            w.end();
+        }
     }
 
     /** PERF_RECORD_LOST: {@code n} samples the ring had no room for. */

@@ -2,6 +2,7 @@
 package org.dropscope.source.tracepoint;
 
 import static org.dropscope.source.tracepoint.KfreeSkbRecords.UDP_RCV;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,11 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.event.DropSink;
 import org.dropscope.nativeio.Errno;
 import org.dropscope.perf.FakePerfSyscalls;
 import org.dropscope.perf.FakePerfSyscalls.Call;
 import org.dropscope.perf.FakePerfSyscalls.FakeEvent;
 import org.dropscope.perf.RingImage;
+import org.dropscope.record.RecordHeader;
 import org.dropscope.source.SourceException;
 import org.dropscope.source.SourceFilter;
 import org.junit.jupiter.api.Test;
@@ -46,8 +49,16 @@ class TracepointHandOverTest {
     private final AtomicLong now = new AtomicLong();
 
     private TracepointSource open() throws SourceException {
-        return TracepointSource.open(FakeTracepoint.setup(FakeTracepoint.counting(THRESHOLD), CPUS), perf,
-                () -> now.getAndAdd(SECOND));
+        return open(FakeTracepoint.counting(THRESHOLD));
+    }
+
+    private TracepointSource open(TracepointOptions options) throws SourceException {
+        return TracepointSource.open(FakeTracepoint.setup(options, CPUS), perf, () -> now.getAndAdd(SECOND));
+    }
+
+    /** A sampler's sample: its id, the group's values, a drop of (location, reason). */
+    private interface SampleWriter {
+        byte[] sample(long id, long[] group, long location, int reason);
     }
 
     private FakeEvent sampler(int cpu, int g) {
@@ -63,25 +74,42 @@ class TracepointHandOverTest {
      * 1's 5 of the hot key; their counts and the leaders' say so, so that nothing is lost.
      */
     private void sampleBeforeStart() {
-        sampleBeforeStart(3, 0);
+        sampleBeforeStart(KfreeSkbRecords::groupSample, 3, 0);
     }
 
     /** {@link #sampleBeforeStart()} with {@code others} drops of the other key on each CPU (a fake ring holds 18 samples). */
     private void sampleBeforeStart(int... others) {
+        sampleBeforeStart(KfreeSkbRecords::groupSample, others);
+    }
+
+    private void sampleBeforeStart(SampleWriter writer, int... others) {
         int[] hot = {12, 5};
         for (int cpu = 0; cpu < CPUS; cpu++) {
             RingImage ring = perf.events(cpu).get(0).ring();
             long id = sampler(cpu, 0).eventId();
             int n = 0;
             for (int i = 0; i < hot[cpu]; i++) {
-                ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_QUEUE, RCVBUFF));
+                ring.write(writer.sample(id, s0(++n), UDP_QUEUE, RCVBUFF));
             }
             for (int i = 0; i < others[cpu]; i++) {
-                ring.write(KfreeSkbRecords.groupSample(id, s0(++n), UDP_RCV, NO_SOCKET));
+                ring.write(writer.sample(id, s0(++n), UDP_RCV, NO_SOCKET));
             }
             sampler(cpu, 0).count(n);
             perf.events(cpu).get(0).count(n);
         }
+    }
+
+    /** Runs the session until the key is promoted; then C1 counts 7 on CPU 0 and 2 on CPU 1 before it stops. */
+    private Snapshot countAfterTheHandOver(TracepointSource source, DropAggregator agg) throws Exception {
+        source.start(agg);
+        await(() -> source.counters().get(KEPT) == 1, "the key promoted");
+        counter(0, 1).count(7);
+        counter(1, 1).count(2);
+        // The leaders count every drop: the samples' and the counters'.
+        perf.events(0).get(0).count(15 + 7);
+        perf.events(1).get(0).count(5 + 2);
+        source.stop();
+        return agg.snapshot();
     }
 
     /** A group read in which S0 has counted {@code n} and nothing else anything. */
@@ -96,16 +124,7 @@ class TracepointHandOverTest {
         Snapshot snapshot;
         try (TracepointSource source = open()) {
             sampleBeforeStart();
-            DropAggregator agg = new DropAggregator(source.cpus(), 64, 16);
-            source.start(agg);
-            await(() -> source.counters().get(KEPT) == 1, "the key promoted");
-            counter(0, 1).count(7);
-            counter(1, 1).count(2);
-            // The leaders count every drop: the samples' and the counters'.
-            perf.events(0).get(0).count(15 + 7);
-            perf.events(1).get(0).count(5 + 2);
-            source.stop();
-            snapshot = agg.snapshot();
+            snapshot = countAfterTheHandOver(source, new DropAggregator(source.cpus(), 64, 16));
             assertEquals(0L, source.counters().get(REFUSED));
         }
         List<String> log = perf.log();
@@ -157,6 +176,46 @@ class TracepointHandOverTest {
             int s0 = log.indexOf("DISABLE " + sampler(cpu, 0).fd());
             assertTrue(0 <= c1 && c1 < c2 && c2 < s1 && s1 < s0, "counters, next sampler, old sampler off: " + log);
         }
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    /**
+     * With stacks the keys are counted too: every sample has its call chain, and the counters,
+     * opened with the same sample format, send their stack samples to the leader's ring. Their
+     * counts before a first stack sample have no stack; the session says how stacks are taken.
+     */
+    @Test
+    void withStacksHotKeysAreCountedAndTheCountersWriteStackSamplesToTheLeadersRing() throws Exception {
+        long[] frames = {0xffffffff81000010L, 0xffffffff81000020L};
+        Snapshot snapshot;
+        DropAggregator agg;
+        try (TracepointSource source = open(FakeTracepoint.countingWithStacks(THRESHOLD, 1000))) {
+            assertTrue(source.description().endsWith(", kernel stacks (cold keys every drop, hot keys 1 in 1000)"),
+                    source.description());
+            assertEquals("cold keys every drop, hot keys 1 in 1000", source.stackSampling());
+            assertEquals("cold keys every drop, hot keys 1 in 1000",
+                    source.facts().properties().get(RecordHeader.STACKS_PROPERTY));
+            sampleBeforeStart((id, group, location, reason) ->
+                    KfreeSkbRecords.groupStackSample(id, group, frames, location, reason), 3, 0);
+            agg = new DropAggregator(source.cpus(), 64, 16);
+            snapshot = countAfterTheHandOver(source, agg);
+            assertEquals(0L, source.counters().get("stack samples of counted keys"));
+        }
+        for (int cpu = 0; cpu < CPUS; cpu++) {
+            FakeEvent leader = perf.events(cpu).get(0);
+            for (int j = 1; j <= TracepointOptions.HOT_KEYS; j++) {
+                assertEquals(leader, counter(cpu, j).output(), "C" + j + " writes to the leader's ring");
+                assertEquals(TracepointSetup.HOT_STACK_SAMPLE_FORMAT.sampleType(), counter(cpu, j).sampleType());
+            }
+            assertEquals(TracepointSetup.HOT_STACK_SAMPLE_FORMAT.sampleType(), sampler(cpu, 0).sampleType());
+        }
+        assertEquals(12 + 5 + 7 + 2, total(snapshot, UDP_QUEUE, RCVBUFF));
+        long sampled = snapshot.rows().stream().filter(r -> r.location() == UDP_QUEUE)
+                .filter(r -> r.stackId() != DropSink.NO_STACK)
+                .peek(r -> assertArrayEquals(frames, agg.stacks().chain(r.stackId())))
+                .mapToLong(Snapshot.Row::total).sum();
+        assertEquals(12 + 5, sampled, "the sampled drops with their stack, the counted ones without one yet");
+        assertEquals(0, snapshot.lostTotal());
         assertEquals(List.of(), perf.leaks());
     }
 
