@@ -164,6 +164,13 @@ public final class TopCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * How long the main thread waits for a key before it looks whether the ticker ended the run
+     * (-n, or output that failed): keys come at once; only that look waits, and an idle top
+     * should not wake ten times a second for it.
+     */
+    private static final int KEY_WAIT_MILLIS = 1000;
+
     /** One run of top: the session, the controls, and how it ends. */
     private final class Top {
         private final IntervalSession session;
@@ -223,7 +230,7 @@ public final class TopCommand implements Callable<Integer> {
             return session(() -> {
                 redraw.run();
                 while (quit.getCount() > 0) {
-                    int c = terminal.readKey(100);
+                    int c = terminal.readKey(KEY_WAIT_MILLIS);
                     if (c == -1) {
                         break;
                     }
