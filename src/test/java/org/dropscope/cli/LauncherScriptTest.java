@@ -34,6 +34,8 @@ class LauncherScriptTest {
     private Path archive;
     private Path log;
     private Path bin;
+    /** MALLOC_ARENA_MAX in the launcher's environment, or null. */
+    private String arenas;
 
     @BeforeEach
     void copyTheLauncher() throws IOException {
@@ -62,7 +64,6 @@ class LauncherScriptTest {
                 .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         assertTrue(options.contains("-XX:+UseSerialGC"), options.toString());
         assertTrue(options.stream().anyMatch(o -> o.startsWith("-Xmx")), options.toString());
-        assertTrue(options.contains("-XX:TieredStopAtLevel=1"), options.toString());
     }
 
     @Test
@@ -121,12 +122,15 @@ class LauncherScriptTest {
         assertEquals(List.of(), leftovers());
     }
 
-    /** A java that logs one line per call, arguments separated by a tab; exits {@code dumpExit} from a dump. */
+    /**
+     * A java that logs one line per call: MALLOC_ARENA_MAX, then the arguments, separated by a tab;
+     * exits {@code dumpExit} from a dump.
+     */
     private void fakeJava(int dumpExit) throws IOException {
         Path java = bin.resolve("java");
         Files.writeString(java, String.join("\n",
                 "#!/bin/sh",
-                "(IFS=$(printf '\\t'); printf '%s\\n' \"$*\") >> '" + log + "'",
+                "(IFS=$(printf '\\t'); printf '%s\\n' \"arenas=$MALLOC_ARENA_MAX$IFS$*\") >> '" + log + "'",
                 "for a; do",
                 "    case $a in",
                 "        -Xshare:dump) dump=1 ;;",
@@ -141,12 +145,28 @@ class LauncherScriptTest {
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** glibc's malloc arenas: two unless the user's environment says otherwise. */
+    @Test
+    void mallocArenasAreTwoUnlessTheUserSetsThem() throws Exception {
+        run("", "--version");
+        arenas = "8";
+        run("", "--version");
+
+        List<List<String>> lines = lines();
+        assertEquals("arenas=2", lines.get(1).get(0), lines.toString());
+        assertEquals("arenas=8", lines.get(2).get(0), lines.toString());
+    }
+
     private void run(String javaOpts, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/bin/sh", project.resolve("dropscope").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
         pb.environment().put("DROPSCOPE_JAVA_OPTS", javaOpts);
+        pb.environment().remove("MALLOC_ARENA_MAX");
+        if (arenas != null) {
+            pb.environment().put("MALLOC_ARENA_MAX", arenas);
+        }
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -154,7 +174,12 @@ class LauncherScriptTest {
         assertEquals("", out);
     }
 
+    /** The arguments of each call. */
     private List<List<String>> calls() throws IOException {
+        return lines().stream().map(l -> l.subList(1, l.size())).toList();
+    }
+
+    private List<List<String>> lines() throws IOException {
         return Files.readAllLines(log).stream().map(l -> Arrays.asList(l.split("\t"))).toList();
     }
 
