@@ -20,8 +20,8 @@ start: time from fork to the first output line (stdout or stderr, at a pseudo-te
 rss:   VmRSS and VmHWM of `top` (at a pseudo-terminal), `record -o FILE` and the shell after
        `start`, once they have run -r seconds.
 idle:  the same three; after the warm-up, user + system CPU time and context switches per
-       thread over -i seconds, as CPU seconds and wake-ups per hour; the busiest threads by
-       wake-ups are listed. The drops each saw are printed (top's and the shell's screen, record's
+       thread over -i seconds, as CPU seconds and wake-ups per hour; the busiest threads (by CPU
+       time, then wake-ups) are listed with theirs. The drops each saw are printed (top's and the shell's screen, record's
        final line), since drops are not idle.
 classlist: writes config/cds.classlist, the classes ./dropscope archives for class-data sharing:
        those `top -b -n 2` loads (run it after a change that loads other classes at start; a
@@ -241,9 +241,10 @@ def measure_live(seconds_rss, idle, warm, flt, what):
                         p[1] += sw - bt[2]
                     cpu = sum(p[0] for p in per.values()) / TICK * 3600 / elapsed
                     wakes = sum(p[1] for p in per.values()) * 3600 / elapsed
-                    busiest = sorted(per.items(), key=lambda kv: -kv[1][1])[:4]
-                    print(f"  {name:7s} cpu {cpu:6.2f} s/h  wake-ups {wakes:9.0f}/h  "
-                          + ", ".join(f"{t} {p[1] * 3600 / elapsed:.0f}" for t, p in busiest))
+                    busiest = sorted(per.items(), key=lambda kv: (-kv[1][0], -kv[1][1]))[:4]
+                    print(f"  {name:7s} cpu {cpu:6.2f} s/h  wake-ups {wakes:9.0f}/h  busiest: "
+                          + ", ".join(f"{t} {p[0] / TICK * 3600 / elapsed:.2f} s {p[1] * 3600 / elapsed:.0f}"
+                                      for t, p in busiest))
         finally:
             for run in runs.values():
                 run.end()
