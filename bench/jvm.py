@@ -21,8 +21,8 @@ rss:   VmRSS and VmHWM of `top` (at a pseudo-terminal), `record -o FILE` and the
        `start`, once they have run -r seconds.
 idle:  the same three; after the warm-up, user + system CPU time and context switches per
        thread over -i seconds, as CPU seconds and wake-ups per hour; the busiest threads (by CPU
-       time, then wake-ups) are listed with theirs. The drops each saw are printed (top's and the shell's screen, record's
-       final line), since drops are not idle.
+       time, then wake-ups) are listed with theirs. The drops each saw are printed (top's and
+       the shell's screen, record's final line), since drops are not idle.
 classlist: writes config/cds.classlist, the classes ./dropscope archives for class-data sharing:
        those `top -b -n 2` loads (run it after a change that loads other classes at start; a
        class missing from the list is only loaded the slow way).

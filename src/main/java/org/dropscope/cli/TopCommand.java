@@ -164,13 +164,6 @@ public final class TopCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * How long the main thread waits for a key before it looks whether the ticker ended the run
-     * (-n, or output that failed): keys come at once; only that look waits, and an idle top
-     * should not wake ten times a second for it.
-     */
-    private static final int KEY_WAIT_MILLIS = 1000;
-
     /** One run of top: the session, the controls, and how it ends. */
     private final class Top {
         private final IntervalSession session;
@@ -181,6 +174,8 @@ public final class TopCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final CountDownLatch quit = new CountDownLatch(1);
         private volatile Runnable redraw = () -> { };
+        /** Ends the main thread's wait for a key once the run has ended. */
+        private volatile Runnable ended = () -> { };
 
         Top(DropSource source, SourceChoice choice, Symbolizer symbols, TopModel.Grouping grouping,
                 TopModel.Sort order, PrintWriter out, PrintWriter err) {
@@ -200,8 +195,14 @@ public final class TopCommand implements Callable<Integer> {
                 redraw.run();
             }
             if (last) {
-                quit.countDown();
+                endRun();
             }
+        }
+
+        /** The run is over (the last interval, a signal, output that failed): the main thread ends it. */
+        private void endRun() {
+            quit.countDown();
+            ended.run();
         }
 
         Signals.Session batch() {
@@ -211,7 +212,7 @@ public final class TopCommand implements Callable<Integer> {
                 if (out.checkError()) {
                     // The reader went away (| head), or the disk is full: end now; which of the two
                     // it was decides the exit code once monitoring has stopped (Failures.output).
-                    quit.countDown();
+                    endRun();
                 }
             };
             return session(() -> {
@@ -227,10 +228,11 @@ public final class TopCommand implements Callable<Integer> {
                         Math.max(1, size.getRows())));
             };
             terminal.onResize(() -> redraw.run());
+            ended = terminal::wake;
             return session(() -> {
                 redraw.run();
                 while (quit.getCount() > 0) {
-                    int c = terminal.readKey(KEY_WAIT_MILLIS);
+                    int c = terminal.readKey();
                     if (c == -1) {
                         break;
                     }
@@ -268,7 +270,7 @@ public final class TopCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                     return ExitCodes.OK;
                 }
-            }, quit::countDown);
+            }, this::endRun);
         }
 
         /** Releases the source if the main thread could not (the last resort of the shutdown path). */
