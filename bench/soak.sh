@@ -39,7 +39,8 @@
 # Memory: RSS alone cannot tell a leak from a heap that has not been filled once yet (G1 keeps the
 # pages it has touched, and the default heap is a quarter of the RAM), so each check also reads
 # the JVM's old generation in use and its collections so far (jstat, from the JVM's hsperfdata
-# file: nothing attaches to the JVM). DROPSCOPE_JAVA_OPTS is passed on to both tools (and report),
+# file, turned back on with -XX:+UsePerfData: nothing attaches to the JVM). DROPSCOPE_JAVA_OPTS is
+# passed on to both tools (and report), after that option,
 # e.g. DROPSCOPE_JAVA_OPTS=-Xmn8m for a small young generation, collected every minute or two.
 #
 # Output in OUTDIR: checks.tsv (one line per check), summary.txt (printed at the end), top.out,
@@ -89,6 +90,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 gcc -O2 -Wall -o "$OUT/dropsend" "$ROOT/bench/dropsend.c" || exit 1
+# jstat reads the hsperfdata file, which config/jvm.options turns off.
+export DROPSCOPE_JAVA_OPTS="-XX:+UsePerfData ${DROPSCOPE_JAVA_OPTS:-}"
 "$ROOT/dropscope" --version > /dev/null || { echo "soak.sh: cannot build or run dropscope" >&2; exit 1; }
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing || exit 1
 

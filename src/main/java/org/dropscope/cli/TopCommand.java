@@ -189,6 +189,8 @@ public final class TopCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final CountDownLatch quit = new CountDownLatch(1);
         private volatile Runnable redraw = () -> { };
+        /** Ends the main thread's wait for a key once the run has ended. */
+        private volatile Runnable ended = () -> { };
 
         Top(DropSource source, SourceChoice choice, Symbolizer symbols, TopModel.Grouping grouping,
                 TopModel.Sort order, PrintWriter out, PrintWriter err) {
@@ -206,8 +208,14 @@ public final class TopCommand implements Callable<Integer> {
                 redraw.run();
             }
             if (last) {
-                quit.countDown();
+                endRun();
             }
+        }
+
+        /** The run is over (the last interval, a signal, output that failed): the main thread ends it. */
+        private void endRun() {
+            quit.countDown();
+            ended.run();
         }
 
         Signals.Session batch() {
@@ -217,7 +225,7 @@ public final class TopCommand implements Callable<Integer> {
                 if (out.checkError()) {
                     // The reader went away (| head), or the disk is full: end now; which of the two
                     // it was decides the exit code once monitoring has stopped (Failures.output).
-                    quit.countDown();
+                    endRun();
                 }
             };
             return session(() -> {
@@ -233,10 +241,11 @@ public final class TopCommand implements Callable<Integer> {
                         Math.max(1, size.getRows())));
             };
             terminal.onResize(() -> redraw.run());
+            ended = terminal::wake;
             return session(() -> {
                 redraw.run();
                 while (quit.getCount() > 0) {
-                    int c = terminal.readKey(100);
+                    int c = terminal.readKey();
                     if (c == -1) {
                         break;
                     }
@@ -274,7 +283,7 @@ public final class TopCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                     return ExitCodes.OK;
                 }
-            }, quit::countDown);
+            }, this::endRun);
         }
 
         /** Releases the source if the main thread could not (the last resort of the shutdown path). */

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.jline.terminal.Attributes;
+import org.jline.terminal.Attributes.ControlChar;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.InfoCmp.Capability;
-import org.jline.utils.NonBlockingReader;
 
 /**
  * The terminal under {@code top}: JLine's system terminal in raw mode on the alternate screen,
@@ -17,20 +23,29 @@ import org.jline.utils.NonBlockingReader;
  * {@link #close()} gives the terminal back as it was (screen, cursor, modes).
  *
  * <p>Raw mode keeps ISIG: Ctrl-C still raises SIGINT, which {@link Signals} turns into quitting.
+ *
+ * <p>Keys are not read through JLine's reader: whatever timeout it is given, it sets VTIME to a
+ * tenth of a second and reads in a loop, which wakes an idle top ten times a second. A
+ * {@code dropscope-keys} thread blocks in read(2) on standard input instead (VMIN 1, VTIME 0)
+ * and queues each character; {@link #wake} ends a wait for one without a key.
  */
 final class TopTerminal implements AutoCloseable {
     /** What {@link #readKey} returns when no key came in time. */
-    static final int NO_KEY = NonBlockingReader.READ_EXPIRED;
+    static final int NO_KEY = -2;
 
     private final Terminal terminal;
     private final Attributes saved;
-    private final NonBlockingReader keys;
+    private final BlockingQueue<Integer> keys = new LinkedBlockingQueue<>();
     private final PrintWriter writer;
 
-    private TopTerminal(Terminal terminal) {
+    /** Over {@code terminal}, without the key reader {@link #open} starts (tests give keys by {@link #wake}). */
+    TopTerminal(Terminal terminal) {
         this.terminal = terminal;
         this.saved = terminal.enterRawMode();
-        this.keys = terminal.reader();
+        Attributes blocking = terminal.getAttributes();
+        blocking.setControlChar(ControlChar.VMIN, 1);
+        blocking.setControlChar(ControlChar.VTIME, 0);
+        terminal.setAttributes(blocking);
         this.writer = terminal.writer();
         terminal.puts(Capability.enter_ca_mode);
         terminal.puts(Capability.keypad_xmit);
@@ -40,7 +55,26 @@ final class TopTerminal implements AutoCloseable {
     }
 
     static TopTerminal open() throws IOException {
-        return new TopTerminal(TerminalBuilder.builder().system(true).build());
+        TopTerminal t = new TopTerminal(TerminalBuilder.builder().system(true).build());
+        Thread reader = new Thread(t::pumpKeys, "dropscope-keys");
+        // Blocked in read(2) until a key comes; nothing to end at exit.
+        reader.setDaemon(true);
+        reader.start();
+        return t;
+    }
+
+    /** On the {@code dropscope-keys} thread: every character typed, then -1 at end of input. */
+    private void pumpKeys() {
+        Reader in = new InputStreamReader(new FileInputStream(FileDescriptor.in), terminal.encoding());
+        int c;
+        do {
+            try {
+                c = in.read();
+            } catch (IOException e) {
+                c = -1;
+            }
+            keys.add(c);
+        } while (c != -1);
     }
 
     /** Runs {@code action} on every resize (SIGWINCH), on JLine's signal thread. */
@@ -48,9 +82,14 @@ final class TopTerminal implements AutoCloseable {
         terminal.handle(Terminal.Signal.WINCH, s -> action.run());
     }
 
-    /** The next key, {@link #NO_KEY} after {@code millis} without one, -1 at end of input. */
-    int readKey(long millis) throws IOException {
-        return keys.read(millis);
+    /** The next key; {@link #NO_KEY} once {@link #wake} was called without one; -1 at end of input. */
+    int readKey() throws InterruptedException {
+        return keys.take();
+    }
+
+    /** Ends a {@link #readKey} wait (or the next one) with {@link #NO_KEY}. Any thread. */
+    void wake() {
+        keys.add(NO_KEY);
     }
 
     Size size() {

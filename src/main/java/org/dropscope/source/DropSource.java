@@ -43,6 +43,15 @@ public interface DropSource extends AutoCloseable {
     void start(DropAggregator aggregator) throws SourceException;
 
     /**
+     * Delivers to the aggregator what the kernel has written but the source has not read yet, and
+     * returns when it has (or after at most a poll interval): a viewer calls it before each
+     * snapshot. Any thread, once started; does nothing when nothing runs. The default does
+     * nothing: a source that reads as soon as the kernel sends (NET_DM).
+     */
+    default void flush() {
+    }
+
+    /**
      * Hands every alert to {@code alerts} as it arrives, on the source's reader thread, from
      * {@link #start} on, after its drops went to the aggregator: for a source whose kernel batches
      * drops into alerts that users see one by one (NET_DM), beside the counts. Call before

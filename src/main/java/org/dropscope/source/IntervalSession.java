@@ -124,6 +124,8 @@ public final class IntervalSession {
         try {
             while (true) {
                 Thread.sleep(intervalMillis);
+                // Outside the lock: stop() holds it while the source ends.
+                source.flush();
                 synchronized (this) {
                     if (stopping) {
                         return;

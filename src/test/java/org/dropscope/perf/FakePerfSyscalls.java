@@ -41,6 +41,8 @@ public final class FakePerfSyscalls implements PerfSyscalls {
     private final Map<String, Integer> failures = new HashMap<>();
     private int nextFd = FIRST_FD;
     private int polls;
+    private final List<Integer> pollTimeouts = new ArrayList<>();
+    private boolean timeoutAtOnce;
 
     /**
      * Makes the {@code nth} (from 1) call of {@code call} on {@code cpu} fail with {@code errno};
@@ -84,6 +86,24 @@ public final class FakePerfSyscalls implements PerfSyscalls {
         synchronized (lock) {
             return polls;
         }
+    }
+
+    /** The timeout of every poll(2) call so far, in order. */
+    public List<Integer> pollTimeouts() {
+        synchronized (lock) {
+            return List.copyOf(pollTimeouts);
+        }
+    }
+
+    /**
+     * From now on a poll(2) that nothing woke times out at once, whatever its timeout: a test of
+     * the timeouts asked for runs through many of them without waiting for them.
+     */
+    public FakePerfSyscalls timeoutAtOnce() {
+        synchronized (lock) {
+            timeoutAtOnce = true;
+        }
+        return this;
     }
 
     /** Descriptors and mappings still open. */
@@ -171,12 +191,13 @@ public final class FakePerfSyscalls implements PerfSyscalls {
             public int poll(int timeoutMillis) throws NativeException {
                 synchronized (lock) {
                     polls++;
+                    pollTimeouts.add(timeoutMillis);
                     attempt(Call.POLL, -1, "poll(2)");
                     w.check("poll");
                     for (FakeEvent e : fds) {
                         e.check("poll");
                     }
-                    if (w.count == 0) {
+                    if (w.count == 0 && !timeoutAtOnce) {
                         try {
                             lock.wait(Math.max(timeoutMillis, 1));
                         } catch (InterruptedException e) {

@@ -85,15 +85,18 @@ abstract class CpuStream implements AutoCloseable {
     /**
      * Decodes what the ring holds into {@code writer}, within the writer's batch, and keeps count
      * of the samples read and the losses records reported. Reader thread.
+     *
+     * @return whether the ring had anything
      */
-    final void drain(KfreeSkbDecoder decoder, DropSink writer) throws SourceException {
+    final boolean drain(KfreeSkbDecoder decoder, DropSink writer) throws SourceException {
         decoder.bind(cpu, writer);
         long before = decoder.lostReported();
         long samplesBefore = decoder.samplesRead();
-        ring.drain(decoder, ring.dataSize());
+        boolean read = ring.drain(decoder, ring.dataSize()) > 0;
         lostReported += decoder.lostReported() - before;
         samplesRead += decoder.samplesRead() - samplesBefore;
         afterDrain(writer);
+        return read;
     }
 
     /** What a stream hands to the writer after its ring, in the same batch. */

@@ -11,7 +11,7 @@ import org.dropscope.source.SourceException;
 
 /**
  * The {@code dropscope-tracepoint} thread's work: poll(2) every CPU's ring and the wakeup; on
- * each wake-up or timeout drain every ring into the aggregator's writer, one writer batch per
+ * each wake-up or timeout (paced by {@link ReaderPace}) drain every ring into the aggregator's writer, one writer batch per
  * pass, then let the hot keys move ({@link HandOver}). Once {@link #requestStop asked to stop}
  * (the events disabled, the grace period over) it drains once more, adds the losses no record
  * reported ({@link CpuStream#unreportedLosses}) and ends. A failure ends it too, kept for
@@ -21,7 +21,8 @@ final class RingReader implements Runnable {
     private final CpuStream[] streams;
     private final Poll poll;
     private final Wakeup wakeup;
-    private final int pollMillis;
+    /** When to wake: the poll timeout, and the passes a live view waits for. */
+    private final ReaderPace pace;
     private final KfreeSkbDecoder decoder;
     private final DropSink writer;
     /** Also receives the losses found at the end, or null. */
@@ -40,7 +41,7 @@ final class RingReader implements Runnable {
         this.streams = streams;
         this.poll = poll;
         this.wakeup = wakeup;
-        this.pollMillis = pollMillis;
+        this.pace = new ReaderPace(pollMillis);
         this.decoder = decoder;
         this.writer = writer;
         this.recorder = recorder;
@@ -57,6 +58,11 @@ final class RingReader implements Runnable {
         return stopping;
     }
 
+    /** Wakes the reader and waits (at most {@code millis}) until it has drained every ring. Any thread. */
+    boolean flush(long millis) throws NativeException, InterruptedException {
+        return pace.flush(wakeup, millis);
+    }
+
     /** What ended the reader early, or null. */
     Throwable failure() {
         return failure;
@@ -65,10 +71,13 @@ final class RingReader implements Runnable {
     @Override
     public void run() {
         try {
+            int timeout = pace.firstTimeout();
             while (true) {
-                poll.poll(pollMillis);
+                poll.poll(timeout);
                 boolean last = stopping;
-                drainAll();
+                pace.passBegins();
+                boolean read = drainAll();
+                pace.passEnds();
                 if (last) {
                     // The events are disabled and the grace period is over: once the rings are
                     // empty, nothing more can arrive.
@@ -82,17 +91,22 @@ final class RingReader implements Runnable {
                 if (poll.woken()) {
                     wakeup.drain();
                 }
+                timeout = pace.nextTimeout(read);
             }
         } catch (Throwable t) {
             failure = t;
+        } finally {
+            pace.finish();
         }
     }
 
-    private void drainAll() throws SourceException {
+    /** @return whether any ring had anything */
+    private boolean drainAll() throws SourceException {
+        boolean read = false;
         writer.begin();
         try {
             for (CpuStream s : streams) {
-                s.drain(decoder, writer);
+                read |= s.drain(decoder, writer);
             }
         } finally {
             writer.end();
@@ -100,6 +114,7 @@ final class RingReader implements Runnable {
         if (recorder != null) {
             recorder.endPass();
         }
+        return read;
     }
 
     /** Once the rings are drained and the events disabled: what each CPU's counts add. */

@@ -62,7 +62,8 @@ public final class TracepointSource implements DropSource {
     private final Wakeup wakeup;
     private final LongSupplier clock;
     private Thread thread;
-    private RingReader reader;
+    /** Set once by {@link #start}; read by {@link #flush} on a viewer thread without the lock. */
+    private volatile RingReader reader;
     private KfreeSkbDecoder decoder;
     private DropEventSink recorder;
     private DropFilter residual;
@@ -247,6 +248,26 @@ public final class TracepointSource implements DropSource {
             close();
             throw new SourceException(SourceException.Kind.SYSTEM,
                     "cannot enable the skb:kfree_skb perf event: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Wakes the ring reader and waits (at most a poll interval) until it has drained every ring:
+     * the reader sleeps while the rings stay empty ({@link ReaderPace}). Not synchronized: it
+     * must not wait behind a {@link #stop} that is waiting for the reader.
+     */
+    @Override
+    public void flush() {
+        RingReader r = reader;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.flush(setup.pollMillis());
+        } catch (NativeException e) {
+            // The eventfd cannot fail to count; were it to, the reader still wakes on its timeout.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
