@@ -75,15 +75,17 @@ final class CountingStream extends CpuStream {
     }
 
     @Override
-    void afterDrain(DropSink writer) throws SourceException {
+    boolean afterDrain(DropSink writer) throws SourceException {
         long lost = hot.lost(cpu(), uncountedBefore, samplesRead());
-        if (lost > lostPassed) {
+        boolean moved = lost > lostPassed;
+        if (moved) {
             writer.lost(cpu(), lost - lostPassed);
             lostPassed = lost;
         }
         ByteBuffer counts = group.readCounts();
-        hot.emitCounts(cpu(), counts, writer);
+        moved |= hot.emitCounts(cpu(), counts, writer);
         uncountedBefore = hot.uncounted(counts);
+        return moved;
     }
 
     @Override

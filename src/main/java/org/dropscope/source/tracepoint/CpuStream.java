@@ -86,7 +86,7 @@ abstract class CpuStream implements AutoCloseable {
      * Decodes what the ring holds into {@code writer}, within the writer's batch, and keeps count
      * of the samples read and the losses records reported. Reader thread.
      *
-     * @return whether the ring had anything
+     * @return whether the ring had anything, or the stream handed counts or losses on after it
      */
     final boolean drain(KfreeSkbDecoder decoder, DropSink writer) throws SourceException {
         decoder.bind(cpu, writer);
@@ -95,12 +95,17 @@ abstract class CpuStream implements AutoCloseable {
         boolean read = ring.drain(decoder, ring.dataSize()) > 0;
         lostReported += decoder.lostReported() - before;
         samplesRead += decoder.samplesRead() - samplesBefore;
-        afterDrain(writer);
-        return read;
+        // Counted keys move while the ring stays empty: the reader must keep its pace then.
+        return afterDrain(writer) || read;
     }
 
-    /** What a stream hands to the writer after its ring, in the same batch. */
-    void afterDrain(DropSink writer) throws SourceException {
+    /**
+     * What a stream hands to the writer after its ring, in the same batch.
+     *
+     * @return whether it handed anything on
+     */
+    boolean afterDrain(DropSink writer) throws SourceException {
+        return false;
     }
 
     /** Whether {@link #unreportedLosses} knows anything. */

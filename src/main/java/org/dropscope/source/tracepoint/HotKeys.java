@@ -195,12 +195,14 @@ public final class HotKeys {
     }
 
     /** Hands what C<sub>j</sub> counted beyond what was emitted to the stack last sampled. */
-    private void emit(int cpu, int j, long count, DropSink sink) {
+    private boolean emit(int cpu, int j, long count, DropSink sink) {
         long delta = count - emitted[cpu][j];
-        if (delta > 0) {
-            sink.drop(cpu, DropOrigin.SOFTWARE, keyLocation[j], keyReason[j], lastStack[cpu][j], delta);
-            emitted[cpu][j] = count;
+        if (delta <= 0) {
+            return false;
         }
+        sink.drop(cpu, DropOrigin.SOFTWARE, keyLocation[j], keyReason[j], lastStack[cpu][j], delta);
+        emitted[cpu][j] = count;
+        return true;
     }
 
     /**
@@ -407,13 +409,15 @@ public final class HotKeys {
      *
      * @param group a group read of that CPU (u64 nr, then the values), native byte order
      */
-    public void emitCounts(int cpu, ByteBuffer group, DropSink sink) {
+    public boolean emitCounts(int cpu, ByteBuffer group, DropSink sink) {
         if (group.getLong(0) != groupSize()) {
             throw new IllegalStateException("group read of " + group.getLong(0) + " values, expected " + groupSize());
         }
+        boolean moved = false;
         for (int j = 1; j <= keys; j++) {
-            emit(cpu, j, group.getLong(8 + 8 * counterIndex(j)), sink);
+            moved |= emit(cpu, j, group.getLong(8 + 8 * counterIndex(j)), sink);
         }
+        return moved;
     }
 
     /**

@@ -2,7 +2,9 @@
 package org.dropscope.source.tracepoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -240,9 +242,11 @@ class HotKeysTest {
             public void end() {
             }
         };
-        hot.emitCounts(CPU, read(group(1000, 7, 0, 500, 0)), sink);
-        hot.emitCounts(CPU, read(group(1000, 7, 0, 500, 0)), sink);
-        hot.emitCounts(CPU, read(group(1000, 9, 0, 1500, 0)), sink);
+        // Whether a counter moved is what keeps the reader at its poll interval while the rings
+        // stay empty (ReaderPace): a counted key writes no samples.
+        assertTrue(hot.emitCounts(CPU, read(group(1000, 7, 0, 500, 0)), sink));
+        assertFalse(hot.emitCounts(CPU, read(group(1000, 7, 0, 500, 0)), sink));
+        assertTrue(hot.emitCounts(CPU, read(group(1000, 9, 0, 1500, 0)), sink));
         assertEquals(2, drops.size(), "no drop for an unchanged counter");
         assertEquals(List.of(500L, 1000L), List.of(drops.get(0)[3], drops.get(1)[3]));
         assertEquals(UDP_QUEUE, drops.get(0)[1]);
