@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * by symbol and reason. The skb:kfree_skb tracepoint is system-wide and carries no network
  * namespace, so a second test run on the same machine (another clone's {@code mvn verify})
  * making the same closed-port and full-buffer drops at the same time adds to this run's keys:
- * counts that must be exact cannot be. With the lock, two runs take turns class by class; drops of
- * any other process are still told apart by the tests' own checks (they run again).
+ * counts that must be exact cannot be. With the lock, two runs take turns class by class, and
+ * bench/live.sh takes it for each of its runs too; drops of any other process are still told apart
+ * by the tests' own checks (they run again).
  *
  * <p>The lock is a POSIX record lock ({@link FileChannel#lock()}, fcntl(2)) on a file in the
  * temporary directory: the kernel drops it when the JVM ends in any way.
