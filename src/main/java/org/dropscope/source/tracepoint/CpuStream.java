@@ -93,11 +93,11 @@ abstract class CpuStream implements AutoCloseable {
         ring.drain(decoder, ring.dataSize());
         lostReported += decoder.lostReported() - before;
         samplesRead += decoder.samplesRead() - samplesBefore;
-        afterDrain(writer);
+        afterDrain(decoder, writer);
     }
 
-    /** What a stream hands to the writer after its ring, in the same batch. */
-    void afterDrain(DropSink writer) throws SourceException {
+    /** What a stream hands to the writer (and the decoder's recorder) after its ring, in the same batch. */
+    void afterDrain(KfreeSkbDecoder decoder, DropSink writer) throws SourceException {
     }
 
     /** Whether {@link #unreportedLosses} knows anything. */

@@ -66,7 +66,7 @@ final class RingReader implements Runnable {
     public void run() {
         try {
             while (true) {
-                poll.poll(pollMillis);
+                poll.poll(timeoutMillis());
                 boolean last = stopping;
                 drainAll();
                 if (last) {
@@ -86,6 +86,19 @@ final class RingReader implements Runnable {
         } catch (Throwable t) {
             failure = t;
         }
+    }
+
+    /**
+     * How long poll(2) may wait. While any key is counted in the kernel, its drops reach the
+     * aggregator and the recording only through a pass's read of the counts
+     * ({@link CountingStream}), however empty the rings stay: its counters write no sample that
+     * would wake the reader. So whatever the reader sleeps while the rings are empty, it must run a
+     * pass at least every {@link TracepointOptions#DEFAULT_POLL_MILLIS} while a key is promoted,
+     * for per-second views and recordings whose counted events stay a read apart.
+     */
+    private int timeoutMillis() {
+        return handOver != null && handOver.keys().promoted() > 0
+                ? Math.min(pollMillis, TracepointOptions.DEFAULT_POLL_MILLIS) : pollMillis;
     }
 
     private void drainAll() throws SourceException {
