@@ -10,13 +10,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropEvent;
 import org.dropscope.event.DropEventSink;
 import org.dropscope.event.DropSink;
+import org.dropscope.perf.FakePerfSyscalls;
 import org.dropscope.perf.PerfConstants;
 import org.dropscope.perf.PerfEventAttr;
 import org.dropscope.perf.SampleFormat;
+import org.dropscope.record.RecordHeader;
 import org.dropscope.source.SourceException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +156,24 @@ class RecordedHotKeysTest {
         assertEquals(TracepointSetup.HOT_SAMPLE_FORMAT.sampleType(),
                 FakeTracepoint.setup(FakeTracepoint.counting(10), 1).hotSampleFormat().sampleType(),
                 "without timestamps no time");
+    }
+
+    /** The record file's header says which events are counted, and how stacks were taken. */
+    @Test
+    void aRecordingSourceSaysItsEventsAreCounted() throws SourceException {
+        TracepointOptions options = recording().options();
+        try (TracepointSource source = FakeTracepoint.open(options, 2, new FakePerfSyscalls())) {
+            Map<String, String> p = source.facts().properties();
+            assertEquals("counted in the kernel from 1000 drops/s: such events carry the drops counted between two"
+                    + " reads, at the read's time", p.get(RecordHeader.HOT_KEYS_PROPERTY));
+            assertEquals("cold keys every drop, hot keys 1 in 1000", p.get(RecordHeader.STACKS_PROPERTY));
+        }
+        TracepointOptions every = new TracepointOptions(1, true, FakeTracepoint.POLL_MILLIS, null, true, 0);
+        try (TracepointSource source = FakeTracepoint.open(every, 2, new FakePerfSyscalls())) {
+            Map<String, String> p = source.facts().properties();
+            assertNull(p.get(RecordHeader.HOT_KEYS_PROPERTY), "--hot-threshold 0: every drop its own event");
+            assertEquals(RecordHeader.STACKS_OF_EVERY_DROP, p.get(RecordHeader.STACKS_PROPERTY));
+        }
     }
 
     @Test
