@@ -83,19 +83,21 @@ final class CountingStream extends CpuStream {
     }
 
     /**
-     * Passes on the losses known so far, then reads the counts and hands on what the counters
-     * counted since the last read, as of this read's time ({@link KfreeSkbDecoder#countedAt}).
+     * Reads the counts, then passes on the losses the previous read showed and what the counters
+     * counted since then, as of this read's time, to the writer and any recorder
+     * ({@link KfreeSkbDecoder#countedAt}).
      */
     @Override
     void afterDrain(KfreeSkbDecoder decoder, DropSink writer) throws SourceException {
         long lost = hot.lost(cpu(), uncountedBefore, samplesRead());
-        if (lost > lostPassed) {
-            writer.lost(cpu(), lost - lostPassed);
-            lostPassed = lost;
-        }
         ByteBuffer counts = group.readCounts();
         // Read after the counts: every drop they hold happened before it.
-        hot.emitCounts(cpu(), counts, decoder.countedAt(clock.getAsLong()));
+        DropSink counted = decoder.countedAt(clock.getAsLong());
+        if (lost > lostPassed) {
+            counted.lost(cpu(), lost - lostPassed);
+            lostPassed = lost;
+        }
+        hot.emitCounts(cpu(), counts, counted);
         uncountedBefore = hot.uncounted(counts);
     }
 

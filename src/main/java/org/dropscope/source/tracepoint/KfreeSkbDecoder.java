@@ -309,8 +309,9 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     /**
      * Where the drops a hot key's counter counted go ({@link HotKeys}): the bound sink and, when
      * recording, the recorder, each call one event of the count handed on, at {@code timeNanos}
-     * (the time of the group read that found them, on the samples' clock), with no protocol.
-     * Valid until the next call; reader thread only.
+     * (the time of the group read that found them, on the samples' clock), with no protocol. So
+     * do the losses a counting group's counts show (the rings' records do not say them). Valid
+     * until the next call; reader thread only.
      */
     DropSink countedAt(long timeNanos) {
         countedTime = timeNanos;
@@ -333,6 +334,7 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
         @Override
         public void lost(int cpu, long count) {
             sink.lost(cpu, count);
+            route.lost(countedTime, cpu, count);
         }
 
         @Override

@@ -43,7 +43,17 @@ final class KfreeSkbRecords {
      * the sampler's id, the group's values as given (leader, S0..SK, C1..CK), RAW.
      */
     static byte[] groupSample(long samplerId, long[] group, long location, int reason) {
-        RingImage.Rec r = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(samplerId).u64(group.length);
+        return groupSample(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(samplerId), group, location, reason);
+    }
+
+    /** {@link #groupSample} as a recording's group writes it: PERF_SAMPLE_TIME {@code time} after the id. */
+    static byte[] timedGroupSample(long samplerId, long time, long[] group, long location, int reason) {
+        return groupSample(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(samplerId).u64(time), group,
+                location, reason);
+    }
+
+    private static byte[] groupSample(RingImage.Rec r, long[] group, long location, int reason) {
+        r.u64(group.length);
         for (long v : group) {
             r.u64(v);
         }

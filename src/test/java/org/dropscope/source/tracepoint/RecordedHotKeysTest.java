@@ -176,6 +176,53 @@ class RecordedHotKeysTest {
         }
     }
 
+    /**
+     * A recording session's counting group on a fake CPU 1: the leader and S0 counted 10 drops,
+     * the ring holds 7 timed samples and a LOST record for the rest. The file gets the 7 drops at
+     * their own times and the 3 losses the group's counts show, as the live counts do.
+     */
+    @Test
+    void theLossesTheCountsShowAreRecordedToo() throws Exception {
+        FakePerfSyscalls perf = new FakePerfSyscalls();
+        List<Long> lost = new ArrayList<>();
+        DropEventSink file = new DropEventSink() {
+            @Override
+            public void drop(DropEvent event) {
+                recorded.add(event.copy());
+            }
+
+            @Override
+            public void lost(long timeNanos, int cpu, long count) {
+                lost.add(count);
+            }
+
+            @Override
+            public void endPass() {
+            }
+        };
+        TracepointOptions options = new TracepointOptions(1, false, FakeTracepoint.POLL_MILLIS, null, true, 1000);
+        try (TracepointSource source = FakeTracepoint.open(options, 2, perf)) {
+            List<FakePerfSyscalls.FakeEvent> group = perf.events(CPU);
+            long[] values = new long[2 * TracepointOptions.HOT_KEYS + 2];
+            for (int i = 1; i <= 7; i++) {
+                values[1] = i;
+                group.get(0).ring().write(KfreeSkbRecords.timedGroupSample(group.get(1).eventId(), 1000 * i, values,
+                        KfreeSkbRecords.UDP_RCV, KfreeSkbRecords.NO_SOCKET));
+            }
+            group.get(0).ring().write(KfreeSkbRecords.lost(3));
+            group.get(0).count(10);
+            group.get(1).count(10);
+            assertTrue(source.recordTo(file));
+            DropAggregator live = new DropAggregator(source.cpus(), 64, 16);
+            source.start(live);
+            source.stop();
+            assertEquals(3, live.snapshot().cpuLostTotal(CPU));
+        }
+        assertEquals(List.of(1000L, 2000L, 3000L, 4000L, 5000L, 6000L, 7000L),
+                recorded.stream().map(DropEvent::timeNanos).toList(), "each drop at its sample's time");
+        assertEquals(3, lost.stream().mapToLong(Long::longValue).sum(), "losses in the file: " + lost);
+    }
+
     @Test
     void noThresholdSamplesEveryDropWithItsOwnTime() throws SourceException {
         TracepointOptions every = new TracepointOptions(1, true, FakeTracepoint.POLL_MILLIS, null, true, 0);
