@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dropscope record -o FILE}: every drop the kernel reports, with its time, into a record
- * file (docs/file-format.md) that {@code report} reads, here or on another machine. The run
+ * file (docs/file-format.md) that {@code report} reads, here or on another machine; the drops of
+ * keys counted in the kernel as events of each read's count (RecordHeader.HOT_KEYS_PROPERTY). The run
  * itself, from the opened source to the summary line, is {@link Recording}'s.
  */
 @Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
@@ -33,6 +34,12 @@ import picocli.CommandLine.Spec;
             "Runs until Ctrl-C, SIGTERM or the end of --duration; then stops the source, writes what the kernel"
                 + " had delivered, ends the file and prints one line on standard error: drops, events, lost events,"
                 + " blocks and bytes written. A new file is created with mode 0600; a symbolic link is refused.",
+            "With the tracepoint, a drop location and reason that drops --hot-threshold times a second or more is"
+                + " counted in the kernel, as top does: its drops are then recorded as events of the drops counted"
+                + " between two reads (at least ten a second), at the read's time and, with -g, with its last"
+                + " sampled stack (one in --stack-period drops); the file says so and report notes it. Every drop"
+                + " keeps its own event, time and stack with --hot-threshold 0 (a sample per drop, costlier at high"
+                + " rates); with -g, --stack-period 1 takes every hot drop's stack, the counts exact either way.",
             "The tracepoint's rings default to 8 MiB per CPU here (--ring-pages 2048, not top's 256): writing the"
                 + " file can hold up the reader (page cache writeback), and the rings must hold the drops meanwhile.",
             "Example: dropscope record -o drops.dsr --duration 30s --filter 'reason == NO_SOCKET'"},

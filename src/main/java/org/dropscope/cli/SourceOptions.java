@@ -30,7 +30,8 @@ public final class SourceOptions {
     @Option(names = "--hot-threshold", defaultValue = "" + TracepointOptions.DEFAULT_HOT_THRESHOLD, paramLabel = "N",
             description = "Tracepoint source: count a drop location and reason in the kernel, without a"
                     + " sample per drop, once it drops N times a second (at most " + TracepointOptions.HOT_KEYS
-                    + " such keys); 0 samples every drop. Not when recording. Default: ${DEFAULT-VALUE}.")
+                    + " such keys); 0 samples every drop. Recording, its drops are then events of the count each read"
+                    + " of the counters found, at the read's time. Default: ${DEFAULT-VALUE}.")
     long hotThreshold = TracepointOptions.DEFAULT_HOT_THRESHOLD;
 
     @Option(names = "--stack-period", defaultValue = "" + TracepointOptions.DEFAULT_STACK_PERIOD, paramLabel = "N",

@@ -34,6 +34,13 @@ public record RecordHeader(String kernelRelease, String hostname, String bootId,
     public static final String STACKS_PROPERTY = "tracepoint.stacks";
     /** {@link #STACKS_PROPERTY}'s value when every drop has its own stack. */
     public static final String STACKS_OF_EVERY_DROP = "every drop";
+    /**
+     * Property: with the tracepoint, from how many drops a second a (location, reason) key was
+     * counted in the kernel, and what that makes of its events: each carries the drops counted
+     * between two reads of the counters, at the read's time. Absent when every drop is its own
+     * event. A report of the file says so.
+     */
+    public static final String HOT_KEYS_PROPERTY = "tracepoint.hot_keys";
 
     public RecordHeader {
         Objects.requireNonNull(kernelRelease, "kernelRelease");

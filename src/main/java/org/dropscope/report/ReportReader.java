@@ -102,7 +102,20 @@ public final class ReportReader {
         ReadResult r = reader.read(builder.visitor());
         RecordFormatException d = r.damage();
         Report.Damage damage = d == null ? null : new Report.Damage(d.getMessage(), d.offset(), d.block());
-        return new Result(builder.finish(r.complete(), damage), List.of(), List.of());
+        return new Result(builder.finish(r.complete(), damage), countedNote(h, r), List.of());
+    }
+
+    /**
+     * The note a file with counted events gets: their times are the reads', not the drops'. A
+     * tracepoint recording's own drops are events of 1, so more drops than events means some
+     * were counted in the kernel.
+     */
+    private static List<String> countedNote(RecordHeader h, ReadResult r) {
+        String hot = h.properties().get(RecordHeader.HOT_KEYS_PROPERTY);
+        if (hot == null || r.drops() <= r.events()) {
+            return List.of();
+        }
+        return List.of("keys " + hot);
     }
 
     private static Result capture(Rereadable pcap, ReportQuery query, LongFunction<KernelSymbol> kallsyms,

@@ -4,6 +4,7 @@ package org.dropscope.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
@@ -99,6 +100,19 @@ class RecordCommandTest {
         command.stdout = new ByteArrayOutputStream();
         assertEquals(0, command.validate());
         assertEquals(SourceOptions.Kind.tracepoint, command.source.source);
+    }
+
+    /**
+     * The help says how counted keys are recorded and how to have every drop's own time and stack
+     * instead.
+     */
+    @Test
+    void theHelpSaysHowToRecordEveryDropsOwnTimeAndStack() {
+        assertEquals(ExitCodes.OK, run("--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertTrue(help.contains("its drops are then recorded as events of the drops counted between two reads"), help);
+        assertTrue(help.contains("Every drop keeps its own event, time and stack with --hot-threshold 0"), help);
+        assertTrue(help.contains("with -g, --stack-period 1 takes every hot drop's stack"), help);
     }
 
     @Test

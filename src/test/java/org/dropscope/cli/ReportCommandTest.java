@@ -344,6 +344,27 @@ class ReportCommandTest {
         assertFalse(Files.readString(svg).contains("stacks:"));
     }
 
+    /** Counted hot keys (the property, events of several drops) get a note; else nothing is said. */
+    @Test
+    void countedEventsAreNoted() throws IOException {
+        String hot = "counted in the kernel from 1000 drops/s: such events carry the drops counted between two"
+                + " reads, at the read's time";
+        Path counted = file(ReportFiles.write(EVENTS, 64, Map.of(RecordHeader.HOT_KEYS_PROPERTY, hot)));
+        assertEquals(ExitCodes.OK, report(counted.toString()), err::toString);
+        assertEquals(List.of("dropscope: " + counted + ": keys " + hot), err.toString().lines().toList());
+        String text = out.toString();
+        List<DropEvent> ones = EVENTS.stream().map(e -> e.copy().set(e.timeNanos(), e.cpu(), e.origin(),
+                e.location(), e.reason(), e.stackId(), 1)).toList();
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.OK, report(file(ReportFiles.write(ones, 64, Map.of(RecordHeader.HOT_KEYS_PROPERTY,
+                hot))).toString()), err::toString);
+        assertEquals("", err.toString(), "no event of more than one drop");
+        out.getBuffer().setLength(0);
+        assertEquals(ExitCodes.OK, report(file(FILE).toString()), err::toString);
+        assertEquals("", err.toString(), "no property");
+        assertEquals(text, out.toString(), "the note changes nothing in the report");
+    }
+
     /**
      * The flame graph: well-formed XML, one rect per node of the call tree ("all" included), each
      * as wide as its share of the drops, and each level's widths adding up to the drops of the

@@ -58,11 +58,14 @@ class RecordIT {
         assertNull(f.header().filter(), "filter in the header");
     }
 
+    /** {@code -g --hot-threshold 0}: every drop its own event with its own stack, as asked. */
     @Test
     void aRecordingEndedByItsDurationIsCompleteWithStacksAndKeepsNoPerfResource() throws IOException {
-        Recorded r = recordKnownDrops(dir, new KnownDrops.Datagrams(1000, 0, 0), Ending.DURATION, "-g");
+        Recorded r = recordKnownDrops(dir, new KnownDrops.Datagrams(1000, 0, 0), Ending.DURATION, "-g",
+                "--hot-threshold", "0");
         FileDrops f = assertCleanRecording(r);
         assertEquals(r.expected(), KnownDrops.only(r.expected(), f.counts()), r.transcript());
+        assertEquals(f.result().drops(), f.result().events(), "an event per drop (--hot-threshold 0)");
         assertEquals(f.result().events(), f.stacked(), "events with a recorded kernel stack (-g)");
         assertTrue(r.stdout().contains(String.format(ShellProbe.REPORT, 0, 0)),
                 "perf descriptors or mappings still held when record returned\n" + r.transcript());

@@ -95,16 +95,20 @@ abstract class CpuStream implements AutoCloseable {
         boolean read = ring.drain(decoder, ring.dataSize()) > 0;
         lostReported += decoder.lostReported() - before;
         samplesRead += decoder.samplesRead() - samplesBefore;
-        // Counted keys move while the ring stays empty: the reader must keep its pace then.
-        return afterDrain(writer) || read;
+        // A counted key's drops reach the aggregator and a recording only through this read of
+        // the counts, however empty the ring stays (its counter writes no sample to wake the
+        // reader): while they move, the reader must keep its poll interval (ReaderPace), so
+        // that per-second views and recordings get them a pass apart.
+        return afterDrain(decoder, writer) || read;
     }
 
     /**
-     * What a stream hands to the writer after its ring, in the same batch.
+     * What a stream hands to the writer (and the decoder's recorder) after its ring, in the same
+     * batch.
      *
      * @return whether it handed anything on
      */
-    boolean afterDrain(DropSink writer) throws SourceException {
+    boolean afterDrain(KfreeSkbDecoder decoder, DropSink writer) throws SourceException {
         return false;
     }
 

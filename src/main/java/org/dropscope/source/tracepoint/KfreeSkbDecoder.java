@@ -28,7 +28,8 @@ import org.dropscope.tracefs.KfreeSkbLayout;
  * is also handed, with its PERF_SAMPLE_TIME and the raw entry's {@code protocol}, to a
  * {@link DropEventSink} through one reused {@link DropEvent}; when not, that costs one check per
  * sample. With a filter, the same reused event is tested first, and a sample it rejects is
- * neither counted nor recorded.
+ * neither counted nor recorded. The drops a hot key's counter counted are recorded too, as one
+ * event of their count each time they are handed on ({@link #countedAt}).
  *
  * <p>One instance per reader thread.
  */
@@ -117,6 +118,9 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
     private final int protocolOffset;
     // Set when the samples come from a hot-key counting group; see HotKeys.
     private final HotKeys hot;
+    // Where counted keys' drops go when routed (countedAt), and the time they are recorded at.
+    private final DropSink counted = new CountedDrops();
+    private long countedTime;
 
     /**
      * @throws IllegalArgumentException if the format lacks what {@code config} needs: a call
@@ -255,8 +259,9 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
             p += (int) nr * 8;
         }
         if (counter != 0) {
-            // Its raw entry is the key's, which the counter's filter matched: nothing to read.
-            hot.stackSample(cpu, counter, buf, values, stackId, sink);
+            // Its raw entry is the key's, which the counter's filter matched: nothing to read. Its
+            // group read is as of its own time, which the drops it hands on are recorded at.
+            hot.stackSample(cpu, counter, buf, values, stackId, countedAt(sampleTime(buf, offset)));
             return false;
         }
         if (p + 4 > end) {
@@ -291,9 +296,51 @@ public final class KfreeSkbDecoder implements PerfRecordHandler {
             int stackId) {
         int protocol = protocolOffset >= 0 && protocolOffset + 2 <= rawSize
                 ? buf.getUnsignedShortLE(raw + protocolOffset) : 0;
-        long time = format.timeOffset() >= 0 ? buf.getLongLE(offset + format.timeOffset()) : 0;
-        event.set(time, cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1).packet(protocol, 0, 0);
+        event.set(sampleTime(buf, offset), cpu, DropOrigin.SOFTWARE, location, reason, stackId, 1)
+                .packet(protocol, 0, 0);
         route.drop(sink, event);
+    }
+
+    /** The sample's PERF_SAMPLE_TIME, or 0 without one. */
+    private long sampleTime(ByteBuf buf, int offset) {
+        return format.timeOffset() >= 0 ? buf.getLongLE(offset + format.timeOffset()) : 0;
+    }
+
+    /**
+     * Where the drops a hot key's counter counted go ({@link HotKeys}): the bound sink and, when
+     * recording, the recorder, each call one event of the count handed on, at {@code timeNanos}
+     * (the time of the group read that found them, on the samples' clock), with no protocol. So
+     * do the losses a counting group's counts show (the rings' records do not say them). Valid
+     * until the next call; reader thread only.
+     */
+    DropSink countedAt(long timeNanos) {
+        countedTime = timeNanos;
+        return routed ? counted : sink;
+    }
+
+    /** {@link #countedAt}'s sink when drops are routed: the bound sink's batch, the event recorded. */
+    private final class CountedDrops implements DropSink {
+        @Override
+        public void begin() {
+            sink.begin();
+        }
+
+        @Override
+        public void drop(int cpu, DropOrigin origin, long location, int reason, int stackId, long count) {
+            event.set(countedTime, cpu, origin, location, reason, stackId, count).packet(0, 0, 0);
+            route.drop(sink, event);
+        }
+
+        @Override
+        public void lost(int cpu, long count) {
+            sink.lost(cpu, count);
+            route.lost(countedTime, cpu, count);
+        }
+
+        @Override
+        public void end() {
+            sink.end();
+        }
     }
 
     /** Samples the user-space filter rejected (the kernel's part rejects before writing a sample). */

@@ -100,7 +100,7 @@ final class RingReader implements Runnable {
         }
     }
 
-    /** @return whether any ring had anything */
+    /** @return whether any ring had anything, or a stream handed counts or losses on */
     private boolean drainAll() throws SourceException {
         boolean read = false;
         writer.begin();

@@ -14,8 +14,9 @@ import org.dropscope.record.RecordHeader;
  * @param timestamps whether samples carry their time (PERF_SAMPLE_TIME on CLOCK_MONOTONIC), which
  *     recording needs; 8 more bytes per sample for the kernel to write, so off for counting alone
  * @param hotThreshold drops per second from which a (location, reason) key is counted in the kernel
- *     instead of sampled ({@link HotKeys}); 0 samples every drop. Used only without timestamps,
- *     which need a sample per drop
+ *     instead of sampled ({@link HotKeys}); 0 samples every drop. With timestamps, a counted key's
+ *     drops are recorded as one event per read of the counters, at the read's time; 0 gives every
+ *     drop its own time (and, with stacks, its own stack)
  * @param stackPeriod with stacks and hot keys: a counted key's call chain is sampled once every
  *     this many of its drops (the counter's sample_period); 1 takes every drop's. Drops of keys
  *     not counted in the kernel always carry their own
@@ -67,11 +68,26 @@ public record TracepointOptions(int ringPages, boolean stacks, int pollMillis, P
     }
 
     /**
-     * Whether hot keys are counted in the kernel: a threshold, and no timestamps, which need a
-     * sample per drop. With stacks, a counted key's stacks are sampled ({@link #stackPeriod}).
+     * Whether hot keys are counted in the kernel: a threshold. With stacks, a counted key's stacks
+     * are sampled ({@link #stackPeriod}); with timestamps, its drops carry the time of the counters'
+     * read that found them ({@link #hotKeysNote}).
      */
     public boolean countsHotKeys() {
-        return hotThreshold > 0 && !timestamps;
+        return hotThreshold > 0;
+    }
+
+    /**
+     * What a recording's counted events are, as its file says it ({@link RecordHeader#HOT_KEYS_PROPERTY}):
+     * null when no key is counted in the kernel.
+     *
+     * @param counting whether hot keys are counted in the kernel in this session
+     */
+    public String hotKeysNote(boolean counting) {
+        if (!counting) {
+            return null;
+        }
+        return "counted in the kernel from " + hotThreshold + " drops/s: such events carry the drops counted"
+                + " between two reads, at the read's time";
     }
 
     /**

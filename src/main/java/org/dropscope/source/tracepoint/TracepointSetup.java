@@ -159,11 +159,6 @@ final class TracepointSetup {
         if (options.stacks()) {
             withStacks(b);
         }
-        if (options.timestamps()) {
-            // The clock System.nanoTime() reads, so that sample times and the recorder's own
-            // readings compare (use_clockid, Linux 4.1+).
-            b.clockid(CLOCK_MONOTONIC);
-        }
         return b.build().encode();
     }
 
@@ -214,12 +209,19 @@ final class TracepointSetup {
         return b.excludeCallchainUser(true).sampleMaxStack(KfreeSkbDecoder.MAX_STACK);
     }
 
-    /** skb:kfree_skb, opened disabled. */
+    /** skb:kfree_skb, opened disabled; on CLOCK_MONOTONIC with timestamps. */
     private PerfEventAttr.Builder tracepointEvent() {
-        return PerfEventAttr.builder()
+        PerfEventAttr.Builder b = PerfEventAttr.builder()
                 .type(PerfConstants.PERF_TYPE_TRACEPOINT)
                 .config(layout.eventId())
                 .disabled(true);
+        if (options.timestamps()) {
+            // The clock System.nanoTime() reads, so that sample times and the recorder's own
+            // readings (a counted key's reads) compare (use_clockid, Linux 4.1+). Every member of
+            // a counting group has it: PERF_EVENT_IOC_SET_OUTPUT refuses a ring of another clock.
+            b.clockid(CLOCK_MONOTONIC);
+        }
+        return b;
     }
 
     /** {@link #tracepointEvent()} writing to a ring: the reader wakes once a quarter of it is full, not per event. */
@@ -240,9 +242,14 @@ final class TracepointSetup {
     static final SampleFormat HOT_STACK_SAMPLE_FORMAT = new SampleFormat(
             HOT_SAMPLE_FORMAT.sampleType() | PerfConstants.PERF_SAMPLE_CALLCHAIN, PerfConstants.PERF_FORMAT_GROUP);
 
-    /** The samples of this session's counting groups: with call chains when stacks are asked for. */
+    /**
+     * The samples of this session's counting groups: with call chains when stacks are asked for,
+     * with PERF_SAMPLE_TIME (after IDENTIFIER, before the group read) when timestamps are.
+     */
     SampleFormat hotSampleFormat() {
-        return options.stacks() ? HOT_STACK_SAMPLE_FORMAT : HOT_SAMPLE_FORMAT;
+        SampleFormat f = options.stacks() ? HOT_STACK_SAMPLE_FORMAT : HOT_SAMPLE_FORMAT;
+        return options.timestamps() ? new SampleFormat(f.sampleType() | PerfConstants.PERF_SAMPLE_TIME,
+                PerfConstants.PERF_FORMAT_GROUP) : f;
     }
 
     TracepointOptions options() {

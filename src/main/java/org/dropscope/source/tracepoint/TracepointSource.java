@@ -34,11 +34,13 @@ import org.dropscope.tracefs.DropReasons;
  * and, since Linux 5.17, the reason. Its layout and reason names are read from tracefs at open
  * time ({@link TracepointSetup}); tracefs is left as it was found.
  *
- * <p>Unless timestamps are asked for, a key (location, reason) that drops more than
- * {@code hotThreshold} times a second is then counted by the kernel instead of sampled: each CPU
+ * <p>A key (location, reason) that drops more than {@code hotThreshold} times a second is then
+ * counted by the kernel instead of sampled: each CPU
  * has a {@link HotCountGroup} instead of a single event, and {@link HotKeys} hands keys over from
  * its samplers to its counters without losing or doubling a drop. With stacks, a counted key's
- * stack is sampled once every {@code stackPeriod} drops ({@link #stackSampling()}).
+ * stack is sampled once every {@code stackPeriod} drops ({@link #stackSampling()}). When
+ * recording, its drops are recorded as events of the count each read of the counters found, at
+ * the read's time ({@link TracepointOptions#hotKeysNote}).
  *
  * <p>Each CPU's events and ring are one {@link CpuStream}: a {@link SamplingStream}, or a
  * {@link CountingStream} when hot keys are counted, whose keys move through {@link HandOver}. The
@@ -130,7 +132,7 @@ public final class TracepointSource implements DropSource {
         try {
             HandOver handOver = counting ? new HandOver(new HotKeys(TracepointOptions.HOT_KEYS,
                     setup.options().hotThreshold(), setup.cpuIdCount())) : null;
-            CpuStream.Opener opener = counting ? CountingStream.opener(setup, calls, handOver)
+            CpuStream.Opener opener = counting ? CountingStream.opener(setup, calls, handOver, clock)
                     : SamplingStream.opener(setup, calls);
             for (int i = 0; i < cpus.length; i++) {
                 streams[i] = opener.open(cpus[i]);
@@ -179,9 +181,17 @@ public final class TracepointSource implements DropSource {
     /** Sample times are on CLOCK_MONOTONIC: the events are opened with {@code use_clockid} on it. */
     @Override
     public SourceFacts facts() {
+        Map<String, String> properties = new LinkedHashMap<>();
         String stacks = stackSampling();
+        if (stacks != null) {
+            properties.put(RecordHeader.STACKS_PROPERTY, stacks);
+        }
+        String hot = setup.options().hotKeysNote(countsKeys());
+        if (hot != null) {
+            properties.put(RecordHeader.HOT_KEYS_PROPERTY, hot);
+        }
         return new SourceFacts(SourceKind.TRACEPOINT, description(), cpus(), EventClock.CLOCK_MONOTONIC,
-                setup.formatText(), stacks == null ? Map.of() : Map.of(RecordHeader.STACKS_PROPERTY, stacks));
+                setup.formatText(), properties);
     }
 
     @Override

@@ -20,6 +20,10 @@ final class KfreeSkbRecords {
     static final int REASON = 36;
     /** Where the committed kallsyms snapshot has {@code __udp4_lib_rcv}'s drop. */
     static final long UDP_RCV = 0xffffffff81c3a9a2L;
+    /** A UDP socket's receive queue drop, the key hot-key tests promote. */
+    static final long UDP_QUEUE = 0xffffffff81c3b000L;
+    static final int NO_SOCKET = 3;
+    static final int RCVBUFF = 6;
 
     private KfreeSkbRecords() {
     }
@@ -39,7 +43,17 @@ final class KfreeSkbRecords {
      * the sampler's id, the group's values as given (leader, S0..SK, C1..CK), RAW.
      */
     static byte[] groupSample(long samplerId, long[] group, long location, int reason) {
-        RingImage.Rec r = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(samplerId).u64(group.length);
+        return groupSample(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(samplerId), group, location, reason);
+    }
+
+    /** {@link #groupSample} as a recording's group writes it: PERF_SAMPLE_TIME {@code time} after the id. */
+    static byte[] timedGroupSample(long samplerId, long time, long[] group, long location, int reason) {
+        return groupSample(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(samplerId).u64(time), group,
+                location, reason);
+    }
+
+    private static byte[] groupSample(RingImage.Rec r, long[] group, long location, int reason) {
+        r.u64(group.length);
         for (long v : group) {
             r.u64(v);
         }
@@ -52,7 +66,21 @@ final class KfreeSkbRecords {
      * given, the kernel call chain {@code frames} (after PERF_CONTEXT_KERNEL), RAW.
      */
     static byte[] groupStackSample(long id, long[] group, long[] frames, long location, int reason) {
-        RingImage.Rec r = new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(id).u64(group.length);
+        return groupStackSample(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(id), group, frames,
+                location, reason);
+    }
+
+    /**
+     * {@link #groupStackSample} as a recording's group writes it: PERF_SAMPLE_TIME {@code time}
+     * between the id and the group's values.
+     */
+    static byte[] timedGroupStackSample(long id, long time, long[] group, long[] frames, long location, int reason) {
+        return groupStackSample(new RingImage.Rec(PerfConstants.PERF_RECORD_SAMPLE).u64(id).u64(time), group, frames,
+                location, reason);
+    }
+
+    private static byte[] groupStackSample(RingImage.Rec r, long[] group, long[] frames, long location, int reason) {
+        r.u64(group.length);
         for (long v : group) {
             r.u64(v);
         }
