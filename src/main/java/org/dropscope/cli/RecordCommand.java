@@ -118,9 +118,7 @@ public final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        if (!ringPagesGiven()) {
-            source.ringPages = RING_PAGES;
-        }
+        source.defaultRingPages(spec.commandLine(), RING_PAGES);
         long millis = validate();
         boolean toStdout = output.equals("-");
         // With -o -, standard output is the file: nothing else may go there.
@@ -156,11 +154,6 @@ public final class RecordCommand implements Callable<Integer> {
         };
         return Signals.runWith(Signals.stoppable(() -> recording.run(millis), recording::requestStop), err, release,
                 handleSignals);
-    }
-
-    private boolean ringPagesGiven() {
-        var parsed = spec.commandLine().getParseResult();
-        return parsed != null && parsed.hasMatchedOption("--ring-pages");
     }
 
     /**

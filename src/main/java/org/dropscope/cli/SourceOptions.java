@@ -9,6 +9,7 @@ import org.dropscope.source.netdm.NetDmConnection;
 import org.dropscope.source.netdm.NetDmSockets;
 import org.dropscope.source.tracepoint.TracepointOptions;
 import org.dropscope.source.tracepoint.TracepointSource;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Options that choose and tune the kernel source, shared by every command that monitors. */
@@ -26,6 +27,16 @@ public final class SourceOptions {
             description = "Tracepoint source: data pages per CPU ring buffer, a power of two"
                     + " (at most 262144 with 4 KiB pages). Default: ${DEFAULT-VALUE}.")
     int ringPages;
+
+    /**
+     * A command's own ring size, when {@code --ring-pages} was not given on {@code commandLine}.
+     */
+    void defaultRingPages(CommandLine commandLine, int pages) {
+        CommandLine.ParseResult parsed = commandLine.getParseResult();
+        if (parsed == null || !parsed.hasMatchedOption("--ring-pages")) {
+            ringPages = pages;
+        }
+    }
 
     @Option(names = "--hot-threshold", defaultValue = "" + TracepointOptions.DEFAULT_HOT_THRESHOLD, paramLabel = "N",
             description = "Tracepoint source: count a drop location and reason in the kernel, without a"

@@ -87,6 +87,22 @@ public final class TopCommand implements Callable<Integer> {
                     + " smaller samples). Default: on.")
     boolean stacks;
 
+    /**
+     * Data pages per CPU ring with stacks, when {@code --ring-pages} is not given: 4 MiB with 4 KiB
+     * pages. Until a busy key is handed to the kernel's counters, each of its drops is a sample
+     * with a call chain (about 1 KiB); with the shell's 1 MiB, top lost up to 1,571 such samples
+     * at the start of a run of 270,000 drops/s (docs/performance.md, "Every mode as a user starts
+     * it").
+     */
+    static final int STACK_RING_PAGES = 1024;
+
+    /** The defaults that depend on other options: with stacks, a larger ring. */
+    void settleDefaults() {
+        if (stacks) {
+            options.source.defaultRingPages(spec.commandLine(), STACK_RING_PAGES);
+        }
+    }
+
     /** Whether SIGINT and SIGTERM end top; tests end it themselves. */
     boolean handleSignals = true;
 
@@ -94,6 +110,7 @@ public final class TopCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        settleDefaults();
         options.validate();
         if (iterations < 0) {
             throw new UsageException("-n/--iterations takes 1 or more (0: no limit), not " + iterations);

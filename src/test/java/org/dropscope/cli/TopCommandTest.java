@@ -8,9 +8,11 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import org.dropscope.netlink.dropmon.NetDmCmd;
+import org.dropscope.source.tracepoint.TracepointOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 /** The command line of {@code top}: what is refused before any kernel resource is touched. */
 class TopCommandTest {
@@ -33,6 +35,21 @@ class TopCommandTest {
         assertEquals(ExitCodes.USAGE, run("top", "--batch", option));
         assertEquals(line + System.lineSeparator(), err.toString());
         assertEquals("", out.toString());
+    }
+
+    /** With stacks, cold drops are samples with call chains until their keys are counted: a larger ring. */
+    @ParameterizedTest
+    @CsvSource({
+        "'', " + TopCommand.STACK_RING_PAGES,
+        "--no-stacks, " + TracepointOptions.DEFAULT_RING_PAGES,
+        "--ring-pages=64, 64",
+        "--no-stacks --ring-pages=64, 64"})
+    void theRingIsLargerWithStacksUnlessItsSizeIsGiven(String args, int pages) {
+        TopCommand top = new TopCommand();
+        CommandLine cl = new CommandLine(top);
+        cl.parseArgs(args.isEmpty() ? new String[0] : args.split(" "));
+        top.settleDefaults();
+        assertEquals(pages, top.options.source.ringPages);
     }
 
     @Test
