@@ -219,10 +219,7 @@ class HotKeysIT {
             long settled;
             try (Netns.Flow flow = net.startSending("mixed", MOST_DATAGRAMS)) {
                 settled = settledKeys(shell, flow);
-                Map<String, Long> handedOver = net.udpCounters();
-                Commands.waitUntil(() -> Netns.bothGrew(handedOver, net.udpCounters(), AFTER_HAND_OVER), TRAFFIC_BOUND,
-                        AFTER_HAND_OVER + " more drops of each key after the hand-overs",
-                        () -> flow.describe() + "\n" + shell.transcript());
+                awaitMoreOfEachKey(net, flow, shell);
                 traffic = flow.finish();
             }
             ShellProcess.Ended end = shell.stopAndExit(ready);
@@ -241,6 +238,17 @@ class HotKeysIT {
      * Asks stats while the drops go on until the keys counted in the kernel, two or more, have not
      * changed for {@link #SETTLED}, or every counter is taken; returns their number.
      */
+    /**
+     * Lets {@code flow} go on until each UDP key has dropped {@link #AFTER_HAND_OVER} more times
+     * from now (bounded by {@link #TRAFFIC_BOUND}), so that both are counted after the hand-over.
+     */
+    static void awaitMoreOfEachKey(Netns net, Netns.Flow flow, ShellProcess shell) {
+        Map<String, Long> handedOver = net.udpCounters();
+        Commands.waitUntil(() -> Netns.bothGrew(handedOver, net.udpCounters(), AFTER_HAND_OVER), TRAFFIC_BOUND,
+                AFTER_HAND_OVER + " more drops of each key after the hand-over",
+                () -> flow.describe() + "\n" + shell.transcript());
+    }
+
     private static long settledKeys(ShellProcess shell, Netns.Flow flow) {
         long[] keys = {-1};
         long[] since = {0};

@@ -93,10 +93,7 @@ class HotKeysOverflowIT {
                         "two keys handed to the kernel's counters while the drops went on",
                         () -> flow.describe() + "\n" + shell.transcript());
                 keys = seen[0];
-                Map<String, Long> handedOver = net.udpCounters();
-                Commands.waitUntil(() -> Netns.bothGrew(handedOver, net.udpCounters(), AFTER_HAND_OVER), TRAFFIC_BOUND,
-                        AFTER_HAND_OVER + " more drops of each key after the hand-over",
-                        () -> flow.describe() + "\n" + shell.transcript());
+                HotKeysIT.awaitMoreOfEachKey(net, flow, shell);
                 traffic = flow.finish();
             }
             ShellProcess.Ended end = shell.stopAndExit(ready);

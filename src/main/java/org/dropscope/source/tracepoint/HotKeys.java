@@ -74,8 +74,7 @@ public final class HotKeys {
     private final int[] keysTo;
     private int keys;
     private int generation;
-    private long duplicates;
-    /** Duplicates per CPU, for its losses. */
+    /** Samples skipped as duplicates, per CPU (for its losses). */
     private final long[] duplicatesOn;
     private long refusals;
 
@@ -224,7 +223,6 @@ public final class HotKeys {
                 }
             }
             if (buf.getLongLE(values + 8 * successor) != 0) {
-                duplicates++;
                 duplicatesOn[cpu]++;
                 return false;
             }
@@ -400,7 +398,11 @@ public final class HotKeys {
 
     /** Samples skipped because a successor had taken the same drop. */
     public long duplicates() {
-        return duplicates;
+        long n = 0;
+        for (long d : duplicatesOn) {
+            n += d;
+        }
+        return n;
     }
 
     /**
