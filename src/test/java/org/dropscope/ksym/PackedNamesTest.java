@@ -70,6 +70,21 @@ class PackedNamesTest {
     }
 
     @Test
+    void aSymbolizerOverBytesResolvesAsOneOverCharacters() throws IOException {
+        String text = Fixtures.text("with-modules.txt");
+        Symbolizer bytes = new Symbolizer(() -> new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                () -> null, () -> KallsymsParser.KPTR_RESTRICT_UNKNOWN, System::nanoTime);
+        Symbolizer chars = new Symbolizer(() -> new StringReader(text), () -> null);
+        SymbolTable t = chars.table();
+        assertEquals(Fixtures.dump(t), Fixtures.dump(bytes.table()));
+        for (int i = 0; i < t.size(); i++) {
+            long pc = t.address(i) + t.size(i) / 2;
+            assertEquals(chars.percentPS(pc), bytes.percentPS(pc));
+            assertEquals(t.name(i), bytes.name(pc));
+        }
+    }
+
+    @Test
     void vmlinuxSymbolsHaveNoModule() throws IOException {
         SymbolTable t = fromBytes("ffffffff81000000 T _stext\nffffffff81000010 T first\n"
                 + "ffffffffc0a00000 t veth_open\t[veth]\n");
