@@ -3,6 +3,9 @@ package org.dropscope.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.dropscope.ksym.KallsymsFormatException;
 import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.Symbolizer;
@@ -18,37 +21,118 @@ record Lookup(Symbolizer symbols, int exitCode) {
     static final int GO_ON = -1;
 
     /**
+     * A lookup being made: {@code kas} reads /proc/kallsyms on a thread of its own (about a third
+     * of top's start), so that the caller can open its source meanwhile; the other methods are
+     * done at once. {@link #join} gives what {@link #load} would have, its error line included
+     * (once, however often it is called); nothing is printed before it. For one thread.
+     */
+    static final class Pending {
+        private Lookup done;
+        private final FutureTask<Symbolizer> loading;
+        private final PrintWriter err;
+
+        private Pending(Lookup done, FutureTask<Symbolizer> loading, PrintWriter err) {
+            this.done = done;
+            this.loading = loading;
+            this.err = err;
+        }
+
+        /** Whether {@link #join} may have to wait: kallsyms is being read. */
+        boolean loading() {
+            return done == null;
+        }
+
+        /**
+         * Waits for the lookup; an error is one line on {@code err}, as {@link #load} prints it.
+         *
+         * @throws IOException when /proc/kallsyms cannot be read for another reason
+         */
+        Lookup join() throws IOException {
+            if (done != null) {
+                return done;
+            }
+            try {
+                done = new Lookup(get(loading), GO_ON);
+            } catch (KallsymsUnavailableException e) {
+                done = new Lookup(null, Failures.line(err, ExitCodes.NO_PERMISSION, e.getMessage()));
+            } catch (KallsymsFormatException e) {
+                done = new Lookup(null, Failures.line(err, ExitCodes.BAD_INPUT, "/proc/kallsyms: " + e.getMessage()
+                        + "; use -l none to go without symbols"));
+            }
+            return done;
+        }
+
+        private static Symbolizer get(FutureTask<Symbolizer> task) throws IOException {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return task.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw (Error) cause;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /**
      * Resolves {@code method}; errors are one line on {@code err}.
      *
      * @param announce a line printed before kallsyms is read (dropwatch's), or {@code null}
      * @throws IOException when /proc/kallsyms cannot be read for another reason
      */
     static Lookup load(String method, PrintWriter out, PrintWriter err, String announce) throws IOException {
+        return begin(method, out, err, announce).join();
+    }
+
+    /**
+     * Starts resolving {@code method}: {@code kas} on a daemon thread, the others at once (see
+     * {@link Pending}).
+     *
+     * @param announce a line printed before kallsyms is read (dropwatch's), or {@code null}
+     */
+    static Pending begin(String method, PrintWriter out, PrintWriter err, String announce) {
+        return begin(method, out, err, announce, Symbolizer::fromProc);
+    }
+
+    /** {@link #begin(String, PrintWriter, PrintWriter, String)} with {@code kas} read by {@code kas}. */
+    static Pending begin(String method, PrintWriter out, PrintWriter err, String announce, Callable<Symbolizer> kas) {
         switch (method) {
             case "list":
                 out.println("Available lookup methods:");
                 out.println("kas - use /proc/kallsyms");
                 out.println("none - print raw addresses");
                 out.flush();
-                return new Lookup(null, ExitCodes.OK);
+                return new Pending(new Lookup(null, ExitCodes.OK), null, err);
             case "none":
-                return new Lookup(null, GO_ON);
+                return new Pending(new Lookup(null, GO_ON), null, err);
             case "kas":
                 if (announce != null) {
                     out.println(announce);
                     out.flush();
                 }
-                try {
-                    return new Lookup(Symbolizer.fromProc(), GO_ON);
-                } catch (KallsymsUnavailableException e) {
-                    return new Lookup(null, Failures.line(err, ExitCodes.NO_PERMISSION, e.getMessage()));
-                } catch (KallsymsFormatException e) {
-                    return new Lookup(null, Failures.line(err, ExitCodes.BAD_INPUT, "/proc/kallsyms: " + e.getMessage()
-                            + "; use -l none to go without symbols"));
-                }
+                FutureTask<Symbolizer> task = new FutureTask<>(kas);
+                Thread t = new Thread(task, "dropscope-kallsyms");
+                t.setDaemon(true);
+                t.start();
+                return new Pending(null, task, err);
             default:
-                return new Lookup(null, Failures.line(err, ExitCodes.USAGE, "unknown lookup method " + method
-                        + " (use kas or none; -l list shows them)"));
+                return new Pending(new Lookup(null, Failures.line(err, ExitCodes.USAGE, "unknown lookup method "
+                        + method + " (use kas or none; -l list shows them)")), null, err);
         }
     }
 }

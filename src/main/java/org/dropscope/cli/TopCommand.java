@@ -117,24 +117,35 @@ public final class TopCommand implements Callable<Integer> {
         }
         TopModel.Grouping grouping = grouping(group);
         TopModel.Sort order = sort(sort);
-        Lookup lookup = Lookup.load(options.lookupMethod, out, err, null);
-        if (lookup.exitCode() != Lookup.GO_ON) {
+        // kallsyms is read while the source opens (each about a third of the start), unless the
+        // filter needs its table to open the source. Its errors still come first, and alone.
+        Lookup.Pending pending = Lookup.begin(options.lookupMethod, out, err, null);
+        Lookup lookup = pending.loading() && filter.expression == null ? null : pending.join();
+        if (lookup != null && lookup.exitCode() != Lookup.GO_ON) {
             return lookup.exitCode();
         }
-        SourceFilter sourceFilter = filter.parse(lookup.symbols());
+        SourceFilter sourceFilter = filter.parse(lookup == null ? null : lookup.symbols());
         SourceChoice choice;
         DropSource source;
         try {
             choice = options.source.choose(stacks);
         } catch (SourceException e) {
-            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+            return lookupFailed(pending) ? pending.join().exitCode() : Failures.line(err, ExitCodes.of(e.kind()),
+                    e.getMessage());
         }
         Runnable releaseChoice = choice.releaser(err);
         try {
             source = choice.open(sourceFilter).source();
         } catch (SourceException e) {
             releaseChoice.run();
-            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+            return lookupFailed(pending) ? pending.join().exitCode() : Failures.line(err, ExitCodes.of(e.kind()),
+                    e.getMessage());
+        }
+        lookup = pending.join();
+        if (lookup.exitCode() != Lookup.GO_ON) {
+            source.close();
+            releaseChoice.run();
+            return lookup.exitCode();
         }
         boolean terminal = !batch && System.console() != null;
         Top top = new Top(source, choice, lookup.symbols(), grouping, order, out, err);
@@ -152,6 +163,11 @@ public final class TopCommand implements Callable<Integer> {
             }
         }
         return Signals.runWith(top.batch(), err, release, handleSignals);
+    }
+
+    /** Whether the lookup ends top with an error (which {@link Lookup.Pending#join} then prints). */
+    private static boolean lookupFailed(Lookup.Pending pending) throws IOException {
+        return pending.join().exitCode() != Lookup.GO_ON;
     }
 
     static TopModel.Grouping grouping(String label) {

@@ -3,6 +3,7 @@ package org.dropscope.ksym;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,11 @@ public final class Kallsyms {
     }
 
     /** Opens /proc/kallsyms; a missing file means the kernel was built without CONFIG_KALLSYMS. */
-    static Reader openKallsyms() throws IOException {
+    static InputStream openKallsyms() throws IOException {
         try {
-            return open(PROC_KALLSYMS);
+            // procfs files report size 0 and are generated per read(2); a large buffer cuts
+            // syscalls. The parser reads bytes: no decoding.
+            return new BufferedInputStream(Files.newInputStream(PROC_KALLSYMS), 1 << 16);
         } catch (NoSuchFileException e) {
             throw new KallsymsUnavailableException("cannot read kernel symbols: " + PROC_KALLSYMS
                     + " does not exist (kernel built without CONFIG_KALLSYMS); use -l none", e);
@@ -55,7 +58,7 @@ public final class Kallsyms {
     /** Opens /proc/modules, or returns {@code null} when the kernel has no module support. */
     static Reader openModules() throws IOException {
         try {
-            return open(PROC_MODULES);
+            return new InputStreamReader(Files.newInputStream(PROC_MODULES), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -71,11 +74,5 @@ public final class Kallsyms {
         } catch (IOException | NumberFormatException e) {
             return KallsymsParser.KPTR_RESTRICT_UNKNOWN;
         }
-    }
-
-    private static Reader open(Path path) throws IOException {
-        // procfs files report size 0 and are generated per read(2); a large buffer cuts syscalls.
-        return new InputStreamReader(new BufferedInputStream(Files.newInputStream(path), 1 << 16),
-                StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.ksym;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Kernel text symbols sorted by address, searched by binary search; immutable and thread-safe.
  *
@@ -28,19 +30,50 @@ package org.dropscope.ksym;
  *
  * <p>Several names at one address are reduced to one when the table is built; the rule is in
  * {@link SymbolRank}.
+ *
+ * <h2>How it is held</h2>
+ * A kernel has about 120,000 text symbols, and the table lives as long as dropscope does. Their
+ * names are kept as UTF-8 bytes (ASCII in practice), one after the other in one array, and a name
+ * becomes a {@code String} only when it is asked for; the module of each entry is a number into
+ * one array of module names. That is about 40 bytes per symbol instead of about 90 with a
+ * {@code String} per name. {@link #name(int)} keeps the last names it made, per slot of a small
+ * direct-mapped cache, so a name asked for again (the same drop site, event after event) is not
+ * made again.
  */
 public final class SymbolTable {
-    private final long[] addr;
-    private final long[] size;
-    private final String[] name;
-    private final String[] module;
-    private final char[] type;
+    /** Slots of {@link #recent}; a power of two. */
+    private static final int RECENT = 1 << 10;
 
-    /** Takes ownership of the arrays, which must be sorted by unsigned address, without duplicates. */
-    SymbolTable(long[] addr, long[] size, String[] name, String[] module, char[] type) {
+    private final long[] addr;
+    private final int[] size;
+    private final byte[] names;
+    /** Entry {@code i}'s name is {@code names[nameStart[i], nameStart[i + 1])}. */
+    private final int[] nameStart;
+    /** Module names by number; number 0, {@code null}, is vmlinux. */
+    private final String[] moduleNames;
+    private final char[] module;
+    private final byte[] type;
+    /** Names made lately, by index modulo {@link #RECENT}; racy but safe (final fields). */
+    private final Named[] recent = new Named[RECENT];
+
+    private record Named(int index, String name) {
+    }
+
+    /**
+     * Takes ownership of the arrays, which must be sorted by unsigned address, without duplicates.
+     *
+     * @param names the names' UTF-8 bytes, back to back
+     * @param nameStart where each entry's name starts in {@code names}, and one more: the end
+     * @param moduleNames the module names (interned), {@code null} at number 0 (vmlinux)
+     * @param module each entry's module number
+     */
+    SymbolTable(long[] addr, int[] size, byte[] names, int[] nameStart, String[] moduleNames, char[] module,
+            byte[] type) {
         this.addr = addr;
         this.size = size;
-        this.name = name;
+        this.names = names;
+        this.nameStart = nameStart;
+        this.moduleNames = moduleNames;
         this.module = module;
         this.type = type;
     }
@@ -89,24 +122,31 @@ public final class SymbolTable {
         return size[idx];
     }
 
-    /** Name of entry {@code idx}. */
+    /** Name of entry {@code idx}; allocates nothing when it was asked for lately. */
     public String name(int idx) {
-        return name[idx];
+        int slot = idx & (RECENT - 1);
+        Named n = recent[slot];
+        if (n != null && n.index == idx) {
+            return n.name;
+        }
+        String made = new String(names, nameStart[idx], nameStart[idx + 1] - nameStart[idx], StandardCharsets.UTF_8);
+        recent[slot] = new Named(idx, made);
+        return made;
     }
 
     /** Module of entry {@code idx} (interned), or {@code null} for vmlinux. */
     public String module(int idx) {
-        return module[idx];
+        return moduleNames[module[idx]];
     }
 
     /** The kallsyms type letter of entry {@code idx}: {@code T}, {@code t}, {@code W} or {@code w}. */
     public char type(int idx) {
-        return type[idx];
+        return (char) type[idx];
     }
 
     /** Entry {@code idx} as a record. */
     public KernelSymbol symbol(int idx) {
-        return new KernelSymbol(name[idx], module[idx], addr[idx], size[idx]);
+        return new KernelSymbol(name(idx), module(idx), addr[idx], size[idx]);
     }
 
     /** The symbol containing {@code pc}, or {@code null}. */

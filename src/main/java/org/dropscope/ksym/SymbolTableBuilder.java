@@ -1,39 +1,72 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.ksym;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Collects kallsyms entries in input order and turns them into a {@link SymbolTable}: sort once,
  * reduce each address to one name, estimate sizes. Not thread-safe; used by one parse.
  *
  * <p>Entries are text symbols (with a name) or boundaries (data symbols: no name, they only end
- * the text symbol before them).
+ * the text symbol before them). Names are kept as bytes, one after the other in one array, and
+ * modules by number ({@link #addModule}), so that a parse makes no object per symbol.
  */
 final class SymbolTableBuilder {
+    /** The module number of a vmlinux symbol. */
+    static final int NO_MODULE = 0;
+    /** The most module names a table holds (they are numbered in a {@code char}). */
+    static final int MAX_MODULES = Character.MAX_VALUE;
+
     private static final char BOUNDARY = 0;
 
     private long[] addr = new long[1 << 12];
     private char[] type = new char[1 << 12];
-    private String[] name = new String[1 << 12];
-    private String[] module = new String[1 << 12];
+    private int[] nameStart = new int[1 << 12];
+    private int[] nameLength = new int[1 << 12];
+    private int[] module = new int[1 << 12];
+    private byte[] names = new byte[1 << 16];
+    private int nameBytes;
+    private final List<String> modules = new ArrayList<>(List.of(""));
     private int count;
     private boolean sorted = true;
 
-    void addText(long address, char symbolType, String symbolName, String moduleName) {
-        add(address, symbolType, symbolName, moduleName);
+    /**
+     * Adds a module name and returns its number, which {@link #addText} takes.
+     *
+     * @throws IllegalStateException beyond {@link #MAX_MODULES} names
+     */
+    int addModule(String name) {
+        if (modules.size() > MAX_MODULES) {
+            throw new IllegalStateException("more than " + MAX_MODULES + " module names");
+        }
+        modules.add(name.intern());
+        return modules.size() - 1;
+    }
+
+    /** A text symbol whose name is {@code b[from, from + length)}, copied. */
+    void addText(long address, char symbolType, byte[] b, int from, int length, int moduleNumber) {
+        if (nameBytes + length > names.length) {
+            names = Arrays.copyOf(names, Math.max(names.length * 2, nameBytes + length));
+        }
+        System.arraycopy(b, from, names, nameBytes, length);
+        add(address, symbolType, nameBytes, length, moduleNumber);
+        nameBytes += length;
     }
 
     void addBoundary(long address) {
-        add(address, BOUNDARY, null, null);
+        add(address, BOUNDARY, 0, 0, NO_MODULE);
     }
 
-    private void add(long address, char t, String n, String m) {
+    private void add(long address, char t, int start, int length, int m) {
         if (count == addr.length) {
             int grown = count * 2;
             addr = Arrays.copyOf(addr, grown);
             type = Arrays.copyOf(type, grown);
-            name = Arrays.copyOf(name, grown);
+            nameStart = Arrays.copyOf(nameStart, grown);
+            nameLength = Arrays.copyOf(nameLength, grown);
             module = Arrays.copyOf(module, grown);
         }
         if (count > 0 && Long.compareUnsigned(addr[count - 1], address) > 0) {
@@ -41,70 +74,99 @@ final class SymbolTableBuilder {
         }
         addr[count] = address;
         type[count] = t;
-        name[count] = n;
+        nameStart[count] = start;
+        nameLength[count] = length;
         module[count] = m;
         count++;
     }
 
+    private String name(int e) {
+        return new String(names, nameStart[e], nameLength[e], StandardCharsets.UTF_8);
+    }
+
     SymbolTable build(long maxSymbolSize, ModuleList modules) {
-        if (maxSymbolSize <= 0) {
-            throw new IllegalArgumentException("maxSymbolSize must be positive: " + maxSymbolSize);
+        if (maxSymbolSize <= 0 || maxSymbolSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxSymbolSize must be positive and fit an int: " + maxSymbolSize);
         }
         int[] order = sortedOrder();
         long[] outAddr = new long[count];
-        long[] outSize = new long[count];
-        String[] outName = new String[count];
-        String[] outModule = new String[count];
-        char[] outType = new char[count];
+        int[] outSize = new int[count];
+        int[] winner = new int[count];
         int out = 0;
         int pending = -1;
+        int outNameBytes = 0;
         int i = 0;
         while (i < count) {
             long a = addr[order[i]];
             int best = -1;
+            String bestName = null;
             for (; i < count && addr[order[i]] == a; i++) {
                 int e = order[i];
-                if (type[e] != BOUNDARY
-                        && (best < 0 || SymbolRank.compare(type[e], name[e], type[best], name[best]) < 0)) {
+                if (type[e] == BOUNDARY) {
+                    continue;
+                }
+                if (best < 0) {
                     best = e;
+                    continue;
+                }
+                // Several names at one address (about 150 in a kernel): only these become Strings.
+                bestName = bestName != null ? bestName : name(best);
+                String n = name(e);
+                if (SymbolRank.compare(type[e], n, type[best], bestName) < 0) {
+                    best = e;
+                    bestName = n;
                 }
             }
             if (pending >= 0) {
                 long gap = a - outAddr[pending];
-                outSize[pending] = Long.compareUnsigned(gap, maxSymbolSize) < 0 ? gap : maxSymbolSize;
+                outSize[pending] = (int) (Long.compareUnsigned(gap, maxSymbolSize) < 0 ? gap : maxSymbolSize);
                 pending = -1;
             }
             if (best >= 0) {
                 outAddr[out] = a;
-                outName[out] = name[best];
-                outModule[out] = module[best];
-                outType[out] = type[best];
+                winner[out] = best;
+                outNameBytes += nameLength[best];
                 pending = out++;
             }
         }
         if (pending >= 0) {
-            outSize[pending] = maxSymbolSize;
+            outSize[pending] = (int) maxSymbolSize;
         }
-        clampToModuleExtents(outAddr, outSize, outModule, out, modules);
-        return new SymbolTable(Arrays.copyOf(outAddr, out), Arrays.copyOf(outSize, out),
-                Arrays.copyOf(outName, out), Arrays.copyOf(outModule, out), Arrays.copyOf(outType, out));
+        byte[] outNames = new byte[outNameBytes];
+        int[] outNameStart = new int[out + 1];
+        byte[] outType = new byte[out];
+        char[] outModule = new char[out];
+        for (int k = 0; k < out; k++) {
+            int e = winner[k];
+            System.arraycopy(names, nameStart[e], outNames, outNameStart[k], nameLength[e]);
+            outNameStart[k + 1] = outNameStart[k] + nameLength[e];
+            outType[k] = (byte) type[e];
+            outModule[k] = (char) module[e];
+        }
+        String[] moduleNames = this.modules.toArray(new String[0]);
+        moduleNames[NO_MODULE] = null;
+        clampToModuleExtents(outAddr, outSize, outModule, moduleNames, out, modules);
+        return new SymbolTable(Arrays.copyOf(outAddr, out), Arrays.copyOf(outSize, out), outNames, outNameStart,
+                moduleNames, outModule, outType);
     }
 
     /**
      * Ends module symbols at the end of the module's extent. Only symbols inside the extent are
      * touched: a module's {@code __init} text (listed while it is {@code Loading}) lives elsewhere.
      */
-    private static void clampToModuleExtents(long[] a, long[] size, String[] mod, int n, ModuleList modules) {
+    private static void clampToModuleExtents(long[] a, int[] size, char[] mod, String[] moduleNames, int n,
+            ModuleList modules) {
         if (modules.modules().isEmpty()) {
             return;
         }
         ModuleList.Module extent = null;
         for (int i = 0; i < n; i++) {
-            if (mod[i] == null) {
+            String name = moduleNames[mod[i]];
+            if (name == null) {
                 continue;
             }
-            if (extent == null || !extent.name().equals(mod[i])) {
-                extent = modules.find(mod[i]);
+            if (extent == null || !extent.name().equals(name)) {
+                extent = modules.find(name);
                 if (extent == null) {
                     continue;
                 }
@@ -112,7 +174,7 @@ final class SymbolTableBuilder {
             if (extent.covers(a[i])) {
                 long left = extent.address() + extent.size() - a[i];
                 if (Long.compareUnsigned(left, size[i]) < 0) {
-                    size[i] = left;
+                    size[i] = (int) left;
                 }
             }
         }

@@ -2,6 +2,7 @@
 package org.dropscope.ksym;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,10 +36,16 @@ public final class Symbolizer {
         Reader open() throws IOException;
     }
 
+    /** Opens a fresh stream on each call; may return {@code null} for "does not exist". */
+    @FunctionalInterface
+    public interface StreamSupplier {
+        InputStream open() throws IOException;
+    }
+
     static final long RECHECK_INTERVAL_NANOS = 1_000_000_000L;
     static final int MAX_CACHED = 1 << 16;
 
-    private final ReaderSupplier kallsyms;
+    private final StreamSupplier kallsyms;
     private final ReaderSupplier modules;
     private final IntSupplier kptrRestrict;
     private final LongSupplier nanoClock;
@@ -63,13 +70,13 @@ public final class Symbolizer {
     /**
      * Loads the first table now.
      *
-     * @param kallsyms opens kallsyms text
+     * @param kallsyms opens kallsyms text, as bytes
      * @param modules opens /proc/modules text, or returns {@code null} if there is none
      * @param kptrRestrict the current kptr_restrict, to explain hidden addresses
      * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime})
-     * @throws IOException if the first load fails; see {@link KallsymsParser#parse(Reader, int, ModuleList)}
+     * @throws IOException if the first load fails; see {@link KallsymsParser#parse(InputStream, int, ModuleList)}
      */
-    public Symbolizer(ReaderSupplier kallsyms, ReaderSupplier modules, IntSupplier kptrRestrict,
+    public Symbolizer(StreamSupplier kallsyms, ReaderSupplier modules, IntSupplier kptrRestrict,
             LongSupplier nanoClock) throws IOException {
         this.kallsyms = Objects.requireNonNull(kallsyms, "kallsyms");
         this.modules = Objects.requireNonNull(modules, "modules");
@@ -85,7 +92,24 @@ public final class Symbolizer {
      * {@link System#nanoTime()}.
      */
     public Symbolizer(ReaderSupplier kallsyms, ReaderSupplier modules) throws IOException {
-        this(kallsyms, modules, () -> KallsymsParser.KPTR_RESTRICT_UNKNOWN, System::nanoTime);
+        this(encoded(kallsyms), modules, () -> KallsymsParser.KPTR_RESTRICT_UNKNOWN, System::nanoTime);
+    }
+
+    /**
+     * A symbolizer over kallsyms as characters (a saved file, a test's text), encoded to UTF-8 for
+     * the parser.
+     */
+    public Symbolizer(ReaderSupplier kallsyms, ReaderSupplier modules, IntSupplier kptrRestrict,
+            LongSupplier nanoClock) throws IOException {
+        this(encoded(kallsyms), modules, kptrRestrict, nanoClock);
+    }
+
+    private static StreamSupplier encoded(ReaderSupplier kallsyms) {
+        Objects.requireNonNull(kallsyms, "kallsyms");
+        return () -> {
+            Reader r = kallsyms.open();
+            return r == null ? null : new Utf8Stream(r);
+        };
     }
 
     /** The production symbolizer over /proc; see {@link Kallsyms}. */
@@ -197,11 +221,11 @@ public final class Symbolizer {
     }
 
     private SymbolTable readKallsyms(ModuleList current) throws IOException {
-        try (Reader r = kallsyms.open()) {
-            if (r == null) {
+        try (InputStream in = kallsyms.open()) {
+            if (in == null) {
                 throw new KallsymsUnavailableException("cannot read kernel symbols: no kallsyms input");
             }
-            return KallsymsParser.parse(r, kptrRestrict.getAsInt(), current);
+            return KallsymsParser.parse(in, kptrRestrict.getAsInt(), current);
         }
     }
 }

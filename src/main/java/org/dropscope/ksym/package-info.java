@@ -4,10 +4,12 @@
  * into {@code function+offset}.
  *
  * <ul>
- *   <li>{@link org.dropscope.ksym.KallsymsParser} reads kallsyms text from any {@link java.io.Reader}
- *       (text symbols only; what is kept and why is documented there);</li>
- *   <li>{@link org.dropscope.ksym.SymbolTable} holds the result sorted once in parallel arrays and
- *       answers {@code indexOf(pc)} without allocating, with capped symbol sizes;</li>
+ *   <li>{@link org.dropscope.ksym.KallsymsParser} reads kallsyms text as bytes from any
+ *       {@link java.io.InputStream} (or a {@link java.io.Reader}, encoded); text symbols only,
+ *       what is kept and why is documented there;</li>
+ *   <li>{@link org.dropscope.ksym.SymbolTable} holds the result sorted once in parallel arrays,
+ *       the names as bytes in one array, and answers {@code indexOf(pc)} without allocating,
+ *       with capped symbol sizes;</li>
  *   <li>{@link org.dropscope.ksym.KernelSymbol} formats a hit as dropwatch or as the kernel's
  *       {@code %pS} prints it;</li>
  *   <li>{@link org.dropscope.ksym.Symbolizer} caches results for the views and reloads when

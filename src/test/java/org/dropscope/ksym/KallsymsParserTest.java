@@ -157,7 +157,7 @@ class KallsymsParserTest {
 
     @Test
     void overlongLineIsAFormatErrorNotAnOutOfMemory() {
-        String in = "ffffffff81000000 T " + "x".repeat(KallsymsParser.MAX_LINE_CHARS) + "\n";
+        String in = "ffffffff81000000 T " + "x".repeat(KallsymsParser.MAX_LINE_BYTES) + "\n";
         KallsymsFormatException e = assertThrows(KallsymsFormatException.class, () -> parse(in));
         assertEquals(1, e.lineNumber());
         assertTrue(e.getMessage().length() < 400, "message quotes a shortened line");
