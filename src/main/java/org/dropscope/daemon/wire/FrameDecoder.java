@@ -144,8 +144,8 @@ public final class FrameDecoder {
             } else if (tag == Fields.STATUS_CLIENT) {
                 p.fixed(len, Fields.CLIENT_SIZE, "CLIENT");
                 clients.add(new Message.Client(p.buf.readIntLE(), p.buf.readIntLE(), p.buf.readIntLE()));
-            } else if (tag < numbers.length) {
-                p.fixed(len, Long.BYTES, "STATUS field " + tag);
+            } else if (tag >= Fields.STATUS_UPTIME_MILLIS && tag <= Fields.STATUS_RECORDED_BYTES) {
+                p.fixed(len, Long.BYTES, String.valueOf(tag));
                 numbers[tag] = p.buf.readLongLE();
             } else {
                 p.buf.skipBytes(len);

@@ -149,6 +149,17 @@ class FrameCodecTest {
     }
 
     @Test
+    void unknownStatusFieldsOfAnySizeAreSkipped() throws WireFormatException {
+        ByteBuf in = Unpooled.buffer().writeIntLE(0).writeByte(MessageType.STATUS.code()).writeByte(0).writeShortLE(0)
+                .writeShortLE(0).writeShortLE(3).writeMedium(0)
+                .writeShortLE(Fields.STATUS_DROPS).writeShortLE(8).writeLongLE(42)
+                .writeShortLE(500).writeShortLE(1).writeByte(1);
+        in.setIntLE(0, in.writerIndex());
+        assertEquals(new Message.Status("", 0, 42, 0, List.of(), 0, 0), new FrameDecoder().decode(in));
+        in.release();
+    }
+
+    @Test
     void aLengthBelowTheHeaderIsAnErrorAtItsOffset() throws WireFormatException {
         ByteBuf in = Unpooled.buffer();
         FrameEncoder.encode(new Message.StatusRequest(), in);
@@ -206,7 +217,7 @@ class FrameCodecTest {
         ByteBuf in = Unpooled.buffer().writeIntLE(15).writeByte(MessageType.STATUS.code()).writeByte(0).writeShortLE(0)
                 .writeShortLE(Fields.STATUS_DROPS).writeShortLE(3).writeMedium(0);
         WireFormatException e = assertThrows(WireFormatException.class, () -> new FrameDecoder().decode(in));
-        assertEquals("STATUS field STATUS field 3 is 3 bytes, not 8 (at byte 12 of the stream)", e.getMessage());
+        assertEquals("STATUS field 3 is 3 bytes, not 8 (at byte 12 of the stream)", e.getMessage());
         in.release();
     }
 
