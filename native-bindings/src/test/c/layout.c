@@ -240,11 +240,16 @@ static void errnos(void)
     C(Errno, EINVAL);
     C(Errno, EMFILE);
     C(Errno, ENOSPC);
+    C(Errno, EPIPE);
+    C(Errno, ENAMETOOLONG);
     C(Errno, ENOSYS);
+    C(Errno, ENOTSOCK);
     C(Errno, ENOPROTOOPT);
     C(Errno, EPROTONOSUPPORT);
     C(Errno, EOPNOTSUPP);
+    C(Errno, EADDRINUSE);
     C(Errno, ENOBUFS);
+    C(Errno, ECONNREFUSED);
 }
 
 static void native_io(void)

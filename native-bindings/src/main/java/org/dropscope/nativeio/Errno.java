@@ -23,11 +23,16 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
+    public static final int EPIPE = 32;
+    public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
+    public static final int ENOTSOCK = 88;
     public static final int ENOPROTOOPT = 92;
     public static final int EPROTONOSUPPORT = 93;
     public static final int EOPNOTSUPP = 95;
+    public static final int EADDRINUSE = 98;
     public static final int ENOBUFS = 105;
+    public static final int ECONNREFUSED = 111;
 
     private Errno() {
     }

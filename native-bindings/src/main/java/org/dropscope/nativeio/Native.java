@@ -98,6 +98,12 @@ final class Native {
 
         /** write(2). */
         @ssize_t long write(int fd, @intptr_t long buf, @size_t long count);
+
+        /** umask(2): sets the process's file mode creation mask, returns the previous one; never fails. */
+        int umask(int mask);
+
+        /** geteuid(2); never fails. */
+        int geteuid();
     }
 
     static final LibC LIBC = LibraryLoader.create(LibC.class)
@@ -385,5 +391,19 @@ final class Native {
             n = LIBC.write(fd, buf, count);
         } while (n < 0 && errno() == Errno.EINTR);
         return n < 0 ? -errno() : n;
+    }
+
+    /**
+     * umask(2). The mask belongs to the process, not the thread: every thread's file creation sees
+     * it while it is set.
+     *
+     * @return the previous mask
+     */
+    static int umask(int mask) {
+        return LIBC.umask(mask);
+    }
+
+    static int geteuid() {
+        return LIBC.geteuid();
     }
 }

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The system calls dropscope makes, bound with JNR: perf_event_open(2) with mmap(2) of its ring
- * and its ioctls, poll(2), eventfd(2), netlink sockets (netlink(7)), and the mounts tracefs may need
- * (mount(2), fsopen(2) and fsmount(2)).
+ * and its ioctls, poll(2), eventfd(2), netlink sockets (netlink(7)), the mounts tracefs may need
+ * (mount(2), fsopen(2) and fsmount(2)), and the daemon's unix stream sockets (unix(7), through
+ * jnr-unixsocket: {@link org.dropscope.nativeio.UnixListener} bound 0660 in a 0750 directory,
+ * {@link org.dropscope.nativeio.UnixConnection}, the peer's
+ * {@link org.dropscope.nativeio.PeerCredentials}).
  *
  * <ul>
  *   <li>{@link org.dropscope.nativeio.Native} holds the libc binding; each wrapper retries on EINTR
