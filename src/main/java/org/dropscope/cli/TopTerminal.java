@@ -19,7 +19,8 @@ import org.jline.utils.InfoCmp.Capability;
 
 /**
  * The terminal under {@code top}: JLine's system terminal in raw mode on the alternate screen,
- * keys read one at a time, whole screens drawn, and {@link Terminal.Signal#WINCH} passed on.
+ * keys read one at a time, screens drawn line by line (only the lines that changed), and
+ * {@link Terminal.Signal#WINCH} passed on.
  * {@link #close()} gives the terminal back as it was (screen, cursor, modes).
  *
  * <p>Raw mode keeps ISIG: Ctrl-C still raises SIGINT, which {@link Signals} turns into quitting.
@@ -37,6 +38,9 @@ final class TopTerminal implements AutoCloseable {
     private final Attributes saved;
     private final BlockingQueue<Integer> keys = new LinkedBlockingQueue<>();
     private final PrintWriter writer;
+    private final boolean canAddressLines;
+    /** The lines on the screen, as the last {@link #draw} left them; null when not known. */
+    private List<String> shown;
 
     /** Over {@code terminal}, without the key reader {@link #open} starts (tests give keys by {@link #wake}). */
     TopTerminal(Terminal terminal) {
@@ -47,6 +51,7 @@ final class TopTerminal implements AutoCloseable {
         blocking.setControlChar(ControlChar.VTIME, 0);
         terminal.setAttributes(blocking);
         this.writer = terminal.writer();
+        this.canAddressLines = terminal.getStringCapability(Capability.cursor_address) != null;
         terminal.puts(Capability.enter_ca_mode);
         terminal.puts(Capability.keypad_xmit);
         terminal.puts(Capability.cursor_invisible);
@@ -77,9 +82,19 @@ final class TopTerminal implements AutoCloseable {
         } while (c != -1);
     }
 
-    /** Runs {@code action} on every resize (SIGWINCH), on JLine's signal thread. */
+    /**
+     * Runs {@code action} on every resize (SIGWINCH), on JLine's signal thread; the next
+     * {@link #draw} then draws every line again, since the terminal may have moved or cleared them.
+     */
     void onResize(Runnable action) {
-        terminal.handle(Terminal.Signal.WINCH, s -> action.run());
+        terminal.handle(Terminal.Signal.WINCH, s -> {
+            forget();
+            action.run();
+        });
+    }
+
+    private synchronized void forget() {
+        shown = null;
     }
 
     /** The next key; {@link #NO_KEY} once {@link #wake} was called without one; -1 at end of input. */
@@ -96,8 +111,33 @@ final class TopTerminal implements AutoCloseable {
         return terminal.getSize();
     }
 
-    /** Draws {@code lines} from the top left corner, clearing what each line and the screen leave. */
+    /**
+     * Shows {@code lines} from the top left corner, clearing what each line and the screen leave.
+     * Only the lines that differ from the last screen drawn are written (an idle top changes its
+     * clock once a second, not the screen); everything is written the first time, after a
+     * resize, and on a terminal that cannot move its cursor to a line.
+     */
     synchronized void draw(List<String> lines) {
+        if (shown == null || !canAddressLines) {
+            drawAll(lines);
+        } else {
+            for (int i = 0; i < lines.size(); i++) {
+                if (i >= shown.size() || !lines.get(i).equals(shown.get(i))) {
+                    terminal.puts(Capability.cursor_address, i, 0);
+                    writer.write(lines.get(i));
+                    terminal.puts(Capability.clr_eol);
+                }
+            }
+            if (lines.size() < shown.size()) {
+                terminal.puts(Capability.cursor_address, lines.size(), 0);
+                terminal.puts(Capability.clr_eos);
+            }
+        }
+        terminal.flush();
+        shown = List.copyOf(lines);
+    }
+
+    private void drawAll(List<String> lines) {
         terminal.puts(Capability.cursor_home);
         for (int i = 0; i < lines.size(); i++) {
             writer.write(lines.get(i));
@@ -107,7 +147,6 @@ final class TopTerminal implements AutoCloseable {
             }
         }
         terminal.puts(Capability.clr_eos);
-        terminal.flush();
     }
 
     @Override
