@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.jline.terminal.Attributes;
-import org.jline.terminal.Attributes.ControlChar;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -25,31 +18,26 @@ import org.jline.utils.InfoCmp.Capability;
  *
  * <p>Raw mode keeps ISIG: Ctrl-C still raises SIGINT, which {@link Signals} turns into quitting.
  *
- * <p>Keys are not read through JLine's reader: whatever timeout it is given, it sets VTIME to a
- * tenth of a second and reads in a loop, which wakes an idle top ten times a second. A
- * {@code dropscope-keys} thread blocks in read(2) on standard input instead (VMIN 1, VTIME 0)
- * and queues each character; {@link #wake} ends a wait for one without a key.
+ * <p>Keys come from {@link TypedKeys}, not JLine's reader, which wakes an idle top ten times a
+ * second; {@link #wake} ends a wait for one without a key.
  */
 final class TopTerminal implements AutoCloseable {
     /** What {@link #readKey} returns when no key came in time. */
-    static final int NO_KEY = -2;
+    static final int NO_KEY = TypedKeys.NONE;
 
     private final Terminal terminal;
     private final Attributes saved;
-    private final BlockingQueue<Integer> keys = new LinkedBlockingQueue<>();
+    private final TypedKeys keys;
     private final PrintWriter writer;
     private final boolean canAddressLines;
     /** The lines on the screen, as the last {@link #draw} left them; null when not known. */
     private List<String> shown;
 
-    /** Over {@code terminal}, without the key reader {@link #open} starts (tests give keys by {@link #wake}). */
-    TopTerminal(Terminal terminal) {
+    /** Over {@code terminal}, with keys from {@code keys}. */
+    TopTerminal(Terminal terminal, TypedKeys keys) {
         this.terminal = terminal;
-        this.saved = terminal.enterRawMode();
-        Attributes blocking = terminal.getAttributes();
-        blocking.setControlChar(ControlChar.VMIN, 1);
-        blocking.setControlChar(ControlChar.VTIME, 0);
-        terminal.setAttributes(blocking);
+        this.keys = keys;
+        this.saved = TypedKeys.blockingRawMode(terminal);
         this.writer = terminal.writer();
         this.canAddressLines = terminal.getStringCapability(Capability.cursor_address) != null;
         terminal.puts(Capability.enter_ca_mode);
@@ -60,26 +48,8 @@ final class TopTerminal implements AutoCloseable {
     }
 
     static TopTerminal open() throws IOException {
-        TopTerminal t = new TopTerminal(TerminalBuilder.builder().system(true).build());
-        Thread reader = new Thread(t::pumpKeys, "dropscope-keys");
-        // Blocked in read(2) until a key comes; nothing to end at exit.
-        reader.setDaemon(true);
-        reader.start();
-        return t;
-    }
-
-    /** On the {@code dropscope-keys} thread: every character typed, then -1 at end of input. */
-    private void pumpKeys() {
-        Reader in = new InputStreamReader(new FileInputStream(FileDescriptor.in), terminal.encoding());
-        int c;
-        do {
-            try {
-                c = in.read();
-            } catch (IOException e) {
-                c = -1;
-            }
-            keys.add(c);
-        } while (c != -1);
+        Terminal terminal = TerminalBuilder.builder().system(true).build();
+        return new TopTerminal(terminal, TypedKeys.fromStandardInput(terminal.encoding()));
     }
 
     /**

@@ -28,7 +28,7 @@ class TopTerminalTest {
         Terminal terminal = terminal();
         Attributes before = terminal.getAttributes();
 
-        TopTerminal top = new TopTerminal(terminal);
+        TopTerminal top = new TopTerminal(terminal, new TypedKeys());
         assertEquals(1, terminal.getAttributes().getControlChar(ControlChar.VMIN), "VMIN");
         assertEquals(0, terminal.getAttributes().getControlChar(ControlChar.VTIME), "VTIME");
 
@@ -40,7 +40,7 @@ class TopTerminalTest {
 
     @Test
     void wakeEndsAWaitForAKeyWithNoKey() throws Exception {
-        TopTerminal top = new TopTerminal(terminal());
+        TopTerminal top = new TopTerminal(terminal(), new TypedKeys());
         Thread waker = new Thread(top::wake);
         waker.start();
 
@@ -52,7 +52,7 @@ class TopTerminalTest {
     @Test
     void aScreenThatOnlyChangedItsClockRewritesOnlyTheClockLine() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TopTerminal top = new TopTerminal(terminal(out));
+        TopTerminal top = new TopTerminal(terminal(out), new TypedKeys());
         top.draw(List.of("dropscope top 12:00:01  source", "kernel 6.18  drops 7 total", "   7.0  udp_rcv", "keys"));
         String first = out.toString(StandardCharsets.UTF_8);
         assertTrue(first.contains("kernel 6.18  drops 7 total") && first.contains("udp_rcv"), first);
@@ -80,7 +80,7 @@ class TopTerminalTest {
     void aResizeDrawsEveryLineAgain() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Terminal terminal = terminal(out);
-        TopTerminal top = new TopTerminal(terminal);
+        TopTerminal top = new TopTerminal(terminal, new TypedKeys());
         List<String> screen = List.of("dropscope top 12:00:01  source", "kernel 6.18  drops 0 total", "keys");
         AtomicInteger resized = new AtomicInteger();
         top.onResize(resized::incrementAndGet);
