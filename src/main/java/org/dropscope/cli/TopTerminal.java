@@ -3,6 +3,7 @@ package org.dropscope.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
@@ -104,7 +105,27 @@ final class TopTerminal implements AutoCloseable {
             }
         }
         terminal.flush();
-        shown = List.copyOf(lines);
+        shown = new ArrayList<>(lines);
+    }
+
+    /**
+     * Shows {@code line} as line {@code row} of the screen drawn last, if that screen is known and
+     * has such a line (the clock in top's title, once a second).
+     *
+     * @return false when it is not: the caller draws the whole screen
+     */
+    synchronized boolean drawLine(int row, String line) {
+        if (shown == null || !canAddressLines || row >= shown.size()) {
+            return false;
+        }
+        if (!line.equals(shown.get(row))) {
+            terminal.puts(Capability.cursor_address, row, 0);
+            writer.write(line);
+            terminal.puts(Capability.clr_eol);
+            terminal.flush();
+            shown.set(row, line);
+        }
+        return true;
     }
 
     private void drawAll(List<String> lines) {

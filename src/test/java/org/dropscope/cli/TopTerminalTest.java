@@ -77,6 +77,31 @@ class TopTerminalTest {
     }
 
     @Test
+    void aLineOfTheScreenDrawnLastIsRewrittenAlone() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Terminal terminal = terminal(out);
+        TopTerminal top = new TopTerminal(terminal, new TypedKeys());
+        top.onResize(() -> { });
+        assertFalse(top.drawLine(0, "dropscope top 12:00:01  source"), "no screen drawn yet");
+        top.draw(List.of("dropscope top 12:00:01  source", "kernel 6.18  drops 0 total", "keys"));
+
+        out.reset();
+        assertTrue(top.drawLine(0, "dropscope top 12:00:02  source"));
+        String clock = out.toString(StandardCharsets.UTF_8);
+        assertTrue(clock.contains("\033[1;1Hdropscope top 12:00:02  source\033[K"), clock);
+        assertFalse(clock.contains("kernel") || clock.contains("keys"), clock);
+        assertFalse(top.drawLine(3, "a fourth line"), "the screen has three");
+
+        out.reset();
+        top.draw(List.of("dropscope top 12:00:02  source", "kernel 6.18  drops 0 total", "keys"));
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "the line drawn alone is known to be there");
+
+        terminal.raise(Terminal.Signal.WINCH);
+        assertFalse(top.drawLine(0, "dropscope top 12:00:03  source"), "after a resize the whole screen is drawn");
+        top.close();
+    }
+
+    @Test
     void aResizeDrawsEveryLineAgain() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Terminal terminal = terminal(out);
