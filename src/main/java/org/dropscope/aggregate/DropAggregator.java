@@ -42,7 +42,10 @@ import org.dropscope.event.DropSink;
  * left its critical section; the phaser's atomic exit is a release and its wait an acquire, so the
  * reader then sees all the old phase's plain stores. It sums and zeroes them. The zeroing
  * happens-before the next flip's volatile write, so a writer that picks that phase again sees
- * zeros. Per-writer counters mean no two threads ever store to the same counter.
+ * zeros. Per-writer counters mean no two threads ever store to the same counter. A phase whose
+ * per-CPU event counters are all zero counted no drop, so its key counters are not scanned, and an
+ * interval in which no writer counted one reuses the last rows: an idle reader costs no scan of
+ * the key table.
  */
 public final class DropAggregator {
     private final KeyTable keys;
@@ -60,6 +63,10 @@ public final class DropAggregator {
     private final long[] cpuLostTotals;
     private long overflowTotal;
     private long lastSnapshotNanos = System.nanoTime();
+    // The last snapshot's rows, and whether any of them has a delta: an interval in which no
+    // writer counted a drop has the same rows, with no deltas.
+    private List<Snapshot.Row> rows = List.of();
+    private boolean rowsHaveDeltas;
 
     /**
      * @param cpus number of CPU ids writers may report (highest possible CPU id + 1)
@@ -102,22 +109,12 @@ public final class DropAggregator {
             long[] cpuEvents = new long[cpus];
             long[] cpuLost = new long[cpus];
             long overflow = 0;
-            int capacity = keys.capacity();
+            boolean counted = false;
             for (PhasedWriter w : writers) {
-                overflow += w.drainInto(old, deltas, cpuEvents, cpuLost);
+                counted |= w.drainInto(old, deltas, cpuEvents, cpuLost);
+                overflow += w.takeOverflow(old);
             }
-            List<Snapshot.Row> rows = new ArrayList<>();
-            for (int i = 0; i < capacity; i++) {
-                long delta = deltas[i];
-                if (delta != 0) {
-                    deltas[i] = 0;
-                    totals[i] += delta;
-                }
-                if (totals[i] != 0 && keys.isReady(i)) {
-                    rows.add(new Snapshot.Row(DropOrigin.values()[keys.origin(i)], keys.location(i),
-                            keys.reason(i), keys.stack(i), delta, totals[i]));
-                }
-            }
+            rows = counted ? collectRows() : quietRows();
             for (int c = 0; c < cpus; c++) {
                 cpuEventTotals[c] += cpuEvents[c];
                 cpuLostTotals[c] += cpuLost[c];
@@ -130,6 +127,43 @@ public final class DropAggregator {
         } finally {
             phaser.readerUnlock();
         }
+    }
+
+    /** Every key with a total, with this interval's deltas, which it zeroes; under the reader lock. */
+    private List<Snapshot.Row> collectRows() {
+        List<Snapshot.Row> collected = new ArrayList<>();
+        boolean anyDelta = false;
+        for (int i = 0; i < totals.length; i++) {
+            long delta = deltas[i];
+            if (delta != 0) {
+                deltas[i] = 0;
+                totals[i] += delta;
+                anyDelta = true;
+            }
+            if (totals[i] != 0 && keys.isReady(i)) {
+                collected.add(new Snapshot.Row(DropOrigin.values()[keys.origin(i)], keys.location(i),
+                        keys.reason(i), keys.stack(i), delta, totals[i]));
+            }
+        }
+        rowsHaveDeltas = anyDelta;
+        return List.copyOf(collected);
+    }
+
+    /**
+     * The rows of an interval in which no writer counted a drop: the last ones without their
+     * deltas, without scanning the key slots (what an idle {@code top} would otherwise do each
+     * interval).
+     */
+    private List<Snapshot.Row> quietRows() {
+        if (!rowsHaveDeltas) {
+            return rows;
+        }
+        List<Snapshot.Row> quiet = new ArrayList<>(rows.size());
+        for (Snapshot.Row r : rows) {
+            quiet.add(new Snapshot.Row(r.origin(), r.location(), r.reason(), r.stackId(), 0, r.total()));
+        }
+        rowsHaveDeltas = false;
+        return List.copyOf(quiet);
     }
 
     /** One writer's counters: two phases of plain arrays, written only by its own thread. */
@@ -203,8 +237,25 @@ public final class DropAggregator {
             return cpu >= 0 && cpu < cpus ? cpu : cpus - 1;
         }
 
-        /** Reader side, after a flip: adds phase {@code p}'s counts to the arrays, zeroes them. */
-        long drainInto(int p, long[] deltas, long[] cpuEvents, long[] cpuLost) {
+        /**
+         * Reader side, after a flip: adds phase {@code p}'s counts to the arrays and zeroes them.
+         *
+         * @return whether the phase counted any drop; when not, its key counters are all zero and
+         *     are not scanned (every {@link #drop} adds its count, never negative, to a CPU's
+         *     events too, so the per-CPU counters tell without a flag written per event)
+         */
+        boolean drainInto(int p, long[] deltas, long[] cpuEvents, long[] cpuLost) {
+            boolean counted = false;
+            for (int k = 0; k < cpus; k++) {
+                counted |= events[p][k] != 0;
+                cpuEvents[k] += events[p][k];
+                cpuLost[k] += lost[p][k];
+                events[p][k] = 0;
+                lost[p][k] = 0;
+            }
+            if (!counted) {
+                return false;
+            }
             long[] c = counts[p];
             for (int i = 0; i < c.length; i++) {
                 if (c[i] != 0) {
@@ -212,12 +263,11 @@ public final class DropAggregator {
                     c[i] = 0;
                 }
             }
-            for (int k = 0; k < cpus; k++) {
-                cpuEvents[k] += events[p][k];
-                cpuLost[k] += lost[p][k];
-                events[p][k] = 0;
-                lost[p][k] = 0;
-            }
+            return true;
+        }
+
+        /** Reader side, after a flip: phase {@code p}'s overflow count, which it zeroes. */
+        long takeOverflow(int p) {
             long o = overflow[p];
             overflow[p] = 0;
             return o;

@@ -91,6 +91,19 @@ public final class Snapshot {
         return sum;
     }
 
+    /**
+     * Whether nothing was counted this interval: no drop (overflow included), no lost event.
+     * Every drop counts under a CPU's events, so the per-CPU counts tell without the rows.
+     */
+    public boolean quiet() {
+        for (int c = 0; c < cpuEventsDelta.length; c++) {
+            if (cpuEventsDelta[c] != 0 || cpuLostDelta[c] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public long lostDelta() {
         long sum = 0;
         for (long l : cpuLostDelta) {

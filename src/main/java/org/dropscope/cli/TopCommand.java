@@ -222,6 +222,8 @@ public final class TopCommand implements Callable<Integer> {
         private final PrintWriter err;
         private final CountDownLatch quit = new CountDownLatch(1);
         private volatile Runnable redraw = () -> { };
+        /** After an interval that changed only the time in the title; the whole redraw unless a terminal's. */
+        private volatile Runnable clock = () -> redraw.run();
         /** Ends the main thread's wait for a key once the run has ended. */
         private volatile Runnable ended = () -> { };
 
@@ -237,8 +239,11 @@ public final class TopCommand implements Callable<Integer> {
 
         /** On the ticker thread. */
         private void interval(Snapshot s, boolean last) {
-            if (controls.update(s, System.currentTimeMillis())) {
+            TopControls.Change change = controls.update(s, System.currentTimeMillis());
+            if (change == TopControls.Change.SCREEN) {
                 redraw.run();
+            } else if (change == TopControls.Change.CLOCK) {
+                clock.run();
             }
             if (last) {
                 endRun();
@@ -272,6 +277,13 @@ public final class TopCommand implements Callable<Integer> {
                 Size size = terminal.size();
                 terminal.draw(controls.screen(screen, run, Math.max(1, size.getColumns()),
                         Math.max(1, size.getRows())));
+            };
+            clock = () -> {
+                Size size = terminal.size();
+                String title = controls.titleLine(screen, run, Math.max(1, size.getColumns()), size.getRows());
+                if (title == null || !terminal.drawLine(0, title)) {
+                    redraw.run();
+                }
             };
             terminal.onResize(() -> redraw.run());
             ended = terminal::wake;

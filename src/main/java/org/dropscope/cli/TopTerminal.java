@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.jline.terminal.Attributes;
-import org.jline.terminal.Attributes.ControlChar;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -19,34 +13,34 @@ import org.jline.utils.InfoCmp.Capability;
 
 /**
  * The terminal under {@code top}: JLine's system terminal in raw mode on the alternate screen,
- * keys read one at a time, whole screens drawn, and {@link Terminal.Signal#WINCH} passed on.
+ * keys read one at a time, screens drawn line by line (only the lines that changed), and
+ * {@link Terminal.Signal#WINCH} passed on.
  * {@link #close()} gives the terminal back as it was (screen, cursor, modes).
  *
  * <p>Raw mode keeps ISIG: Ctrl-C still raises SIGINT, which {@link Signals} turns into quitting.
  *
- * <p>Keys are not read through JLine's reader: whatever timeout it is given, it sets VTIME to a
- * tenth of a second and reads in a loop, which wakes an idle top ten times a second. A
- * {@code dropscope-keys} thread blocks in read(2) on standard input instead (VMIN 1, VTIME 0)
- * and queues each character; {@link #wake} ends a wait for one without a key.
+ * <p>Keys come from {@link TypedKeys}, not JLine's reader, which wakes an idle top ten times a
+ * second; {@link #wake} ends a wait for one without a key.
  */
 final class TopTerminal implements AutoCloseable {
     /** What {@link #readKey} returns when no key came in time. */
-    static final int NO_KEY = -2;
+    static final int NO_KEY = TypedKeys.NONE;
 
     private final Terminal terminal;
     private final Attributes saved;
-    private final BlockingQueue<Integer> keys = new LinkedBlockingQueue<>();
+    private final TypedKeys keys;
     private final PrintWriter writer;
+    private final boolean canAddressLines;
+    /** The lines on the screen, as the last {@link #draw} left them; null when not known. */
+    private List<String> shown;
 
-    /** Over {@code terminal}, without the key reader {@link #open} starts (tests give keys by {@link #wake}). */
-    TopTerminal(Terminal terminal) {
+    /** Over {@code terminal}, with keys from {@code keys}. */
+    TopTerminal(Terminal terminal, TypedKeys keys) {
         this.terminal = terminal;
-        this.saved = terminal.enterRawMode();
-        Attributes blocking = terminal.getAttributes();
-        blocking.setControlChar(ControlChar.VMIN, 1);
-        blocking.setControlChar(ControlChar.VTIME, 0);
-        terminal.setAttributes(blocking);
+        this.keys = keys;
+        this.saved = TypedKeys.blockingRawMode(terminal);
         this.writer = terminal.writer();
+        this.canAddressLines = terminal.getStringCapability(Capability.cursor_address) != null;
         terminal.puts(Capability.enter_ca_mode);
         terminal.puts(Capability.keypad_xmit);
         terminal.puts(Capability.cursor_invisible);
@@ -55,31 +49,23 @@ final class TopTerminal implements AutoCloseable {
     }
 
     static TopTerminal open() throws IOException {
-        TopTerminal t = new TopTerminal(TerminalBuilder.builder().system(true).build());
-        Thread reader = new Thread(t::pumpKeys, "dropscope-keys");
-        // Blocked in read(2) until a key comes; nothing to end at exit.
-        reader.setDaemon(true);
-        reader.start();
-        return t;
+        Terminal terminal = TerminalBuilder.builder().system(true).build();
+        return new TopTerminal(terminal, TypedKeys.fromStandardInput(terminal.encoding()));
     }
 
-    /** On the {@code dropscope-keys} thread: every character typed, then -1 at end of input. */
-    private void pumpKeys() {
-        Reader in = new InputStreamReader(new FileInputStream(FileDescriptor.in), terminal.encoding());
-        int c;
-        do {
-            try {
-                c = in.read();
-            } catch (IOException e) {
-                c = -1;
-            }
-            keys.add(c);
-        } while (c != -1);
-    }
-
-    /** Runs {@code action} on every resize (SIGWINCH), on JLine's signal thread. */
+    /**
+     * Runs {@code action} on every resize (SIGWINCH), on JLine's signal thread; the next
+     * {@link #draw} then draws every line again, since the terminal may have moved or cleared them.
+     */
     void onResize(Runnable action) {
-        terminal.handle(Terminal.Signal.WINCH, s -> action.run());
+        terminal.handle(Terminal.Signal.WINCH, s -> {
+            forget();
+            action.run();
+        });
+    }
+
+    private synchronized void forget() {
+        shown = null;
     }
 
     /** The next key; {@link #NO_KEY} once {@link #wake} was called without one; -1 at end of input. */
@@ -96,8 +82,53 @@ final class TopTerminal implements AutoCloseable {
         return terminal.getSize();
     }
 
-    /** Draws {@code lines} from the top left corner, clearing what each line and the screen leave. */
+    /**
+     * Shows {@code lines} from the top left corner, clearing what each line and the screen leave.
+     * Only the lines that differ from the last screen drawn are written (an idle top changes its
+     * clock once a second, not the screen); everything is written the first time, after a
+     * resize, and on a terminal that cannot move its cursor to a line.
+     */
     synchronized void draw(List<String> lines) {
+        if (shown == null || !canAddressLines) {
+            drawAll(lines);
+        } else {
+            for (int i = 0; i < lines.size(); i++) {
+                if (i >= shown.size() || !lines.get(i).equals(shown.get(i))) {
+                    terminal.puts(Capability.cursor_address, i, 0);
+                    writer.write(lines.get(i));
+                    terminal.puts(Capability.clr_eol);
+                }
+            }
+            if (lines.size() < shown.size()) {
+                terminal.puts(Capability.cursor_address, lines.size(), 0);
+                terminal.puts(Capability.clr_eos);
+            }
+        }
+        terminal.flush();
+        shown = new ArrayList<>(lines);
+    }
+
+    /**
+     * Shows {@code line} as line {@code row} of the screen drawn last, if that screen is known and
+     * has such a line (the clock in top's title, once a second).
+     *
+     * @return false when it is not: the caller draws the whole screen
+     */
+    synchronized boolean drawLine(int row, String line) {
+        if (shown == null || !canAddressLines || row >= shown.size()) {
+            return false;
+        }
+        if (!line.equals(shown.get(row))) {
+            terminal.puts(Capability.cursor_address, row, 0);
+            writer.write(line);
+            terminal.puts(Capability.clr_eol);
+            terminal.flush();
+            shown.set(row, line);
+        }
+        return true;
+    }
+
+    private void drawAll(List<String> lines) {
         terminal.puts(Capability.cursor_home);
         for (int i = 0; i < lines.size(); i++) {
             writer.write(lines.get(i));
@@ -107,7 +138,6 @@ final class TopTerminal implements AutoCloseable {
             }
         }
         terminal.puts(Capability.clr_eos);
-        terminal.flush();
     }
 
     @Override

@@ -19,6 +19,16 @@ public final class TopControls {
     /** What a key asks of the terminal layer. */
     public enum Action { NONE, REDRAW, QUIT }
 
+    /** What an interval changes on the screen. */
+    public enum Change {
+        /** Nothing: paused. */
+        NONE,
+        /** Only the time in the title ({@link #titleLine}): an interval without drops after another. */
+        CLOCK,
+        /** Anything. */
+        SCREEN
+    }
+
     private static final int ENTER = '\r';
     private static final int NEWLINE = '\n';
     private static final int ESCAPE = 27;
@@ -48,11 +58,14 @@ public final class TopControls {
     /**
      * Takes in an interval.
      *
-     * @return whether the display changes (not while paused)
+     * @return what changes on the screen ({@link Change#NONE} while paused)
      */
-    public synchronized boolean update(Snapshot s, long nowMillis) {
-        model.update(s, nowMillis);
-        return frozen == null;
+    public synchronized Change update(Snapshot s, long nowMillis) {
+        boolean changed = model.update(s, nowMillis);
+        if (frozen != null) {
+            return Change.NONE;
+        }
+        return changed ? Change.SCREEN : Change.CLOCK;
     }
 
     /** Handles one key (a character as read from the terminal). */
@@ -116,6 +129,11 @@ public final class TopControls {
     /** The screen to draw now, {@code width} x {@code height}. */
     public synchronized List<String> screen(TopScreen screen, TopScreen.Run run, int width, int height) {
         return screen.screen(frozen != null ? frozen : model, view(), run, width, height);
+    }
+
+    /** The first line of {@link #screen}, or {@code null} when the screen has no room for it. */
+    public synchronized String titleLine(TopScreen screen, TopScreen.Run run, int width, int height) {
+        return screen.titleLine(frozen != null ? frozen : model, run, width, height);
     }
 
     /** The batch block of the last interval. */

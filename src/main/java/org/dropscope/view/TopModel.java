@@ -126,6 +126,8 @@ public final class TopModel {
     private long overflowBaseline;
     private long updatedMillis = -1;
     private long intervals;
+    /** Whether the last update left a delta to show (a drop, a lost event); false after reset. */
+    private boolean deltas;
 
     public TopModel(DropNames names) {
         this(names, new HashMap<>(), new HashMap<>());
@@ -137,13 +139,26 @@ public final class TopModel {
         this.stacks = stacks;
     }
 
-    /** Takes in one interval's snapshot, received at wall time {@code nowMillis}. */
-    public void update(Snapshot s, long nowMillis) {
-        update(s, nowMillis, s.intervalNanos());
+    /**
+     * Takes in one interval's snapshot, received at wall time {@code nowMillis}.
+     *
+     * @return whether anything but the time of the update changed: false for a quiet interval
+     *     after one that left no drops, lost events or rates to show (an idle top's clock)
+     */
+    public boolean update(Snapshot s, long nowMillis) {
+        return update(s, nowMillis, s.intervalNanos());
     }
 
     /** {@link #update(Snapshot, long)} for an interval of {@code intervalNanos} (tests fix it). */
-    public void update(Snapshot s, long nowMillis, long intervalNanos) {
+    public boolean update(Snapshot s, long nowMillis, long intervalNanos) {
+        boolean quiet = s.quiet();
+        if (quiet && !deltas && updatedMillis >= 0) {
+            // Every delta is already zero and no total moved: rates stay 0.0 whatever the interval.
+            this.intervalNanos = intervalNanos;
+            updatedMillis = nowMillis;
+            intervals++;
+            return false;
+        }
         for (Entry e : entries.values()) {
             e.delta = 0;
         }
@@ -179,6 +194,8 @@ public final class TopModel {
         overflowTotal = s.overflowTotal();
         updatedMillis = nowMillis;
         intervals++;
+        deltas = !quiet;
+        return true;
     }
 
     /**
@@ -197,6 +214,7 @@ public final class TopModel {
         overflowBaseline = overflowTotal;
         overflowDelta = 0;
         eventsDelta = 0;
+        deltas = false;
     }
 
     /** A frozen copy that later updates of this model do not change. */
@@ -214,6 +232,7 @@ public final class TopModel {
         c.overflowBaseline = overflowBaseline;
         c.updatedMillis = updatedMillis;
         c.intervals = intervals;
+        c.deltas = deltas;
         return c;
     }
 

@@ -66,7 +66,7 @@ public final class TopScreen {
     /** A screen of {@code width} columns and {@code height} lines: every line fits, none more than height. */
     public List<String> screen(TopModel m, View v, Run run, int width, int height) {
         List<String> lines = new ArrayList<>();
-        lines.add("dropscope top " + time(m.updatedMillis()) + "  " + Printable.text(run.source()));
+        lines.add(title(m, run));
         lines.add("kernel " + Printable.text(run.kernel()) + "  events/s " + rate(m.eventsPerSecond()) + "  lost " + m.lostDelta()
                 + "/interval " + m.lostTotal() + " total  drops " + m.dropsTotal() + " total"
                 + (m.overflowTotal() > 0 ? "  (" + m.overflowTotal() + " in no row: key table full)" : ""));
@@ -113,6 +113,18 @@ public final class TopScreen {
             fitted.add(cut(line, width));
         }
         return fitted;
+    }
+
+    /**
+     * The first line of {@link #screen} at {@code width} columns (with the time of the last update),
+     * or {@code null} when a screen of {@code height} lines has no room for it besides the keys.
+     */
+    public String titleLine(TopModel m, Run run, int width, int height) {
+        return height < 2 ? null : cut(title(m, run), width);
+    }
+
+    private String title(TopModel m, Run run) {
+        return "dropscope top " + time(m.updatedMillis()) + "  " + Printable.text(run.source());
     }
 
     /**

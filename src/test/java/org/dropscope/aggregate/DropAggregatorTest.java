@@ -2,6 +2,7 @@
 package org.dropscope.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +94,52 @@ class DropAggregatorTest {
         }
         assertEquals(expectedTotal, s.dropsDelta());
         assertTrue(s.overflowDelta() > 0);
+    }
+
+    @Test
+    void intervalsWithoutDropsKeepTheRowsWithoutDeltasAndLaterDropsCount() {
+        DropAggregator agg = new DropAggregator(2, 64, 16);
+        DropSink w = agg.newWriter();
+        DropSink idle = agg.newWriter();
+        w.begin();
+        w.drop(0, DropOrigin.SOFTWARE, PC_A, 3, DropSink.NO_STACK, 2);
+        w.drop(1, DropOrigin.SOFTWARE, PC_B, 3, DropSink.NO_STACK, 5);
+        w.end();
+        assertEquals(7, agg.snapshot().dropsDelta());
+
+        // Empty batches and a batch of lost events only: no drop counted.
+        w.begin();
+        w.end();
+        idle.begin();
+        idle.lost(1, 4);
+        idle.end();
+        Snapshot quiet = agg.snapshot();
+        Map<String, Snapshot.Row> rows = byKey(quiet);
+        assertEquals(2, rows.size());
+        assertEquals(0, rows.get(key(PC_A, 3)).delta());
+        assertEquals(2, rows.get(key(PC_A, 3)).total());
+        assertEquals(0, rows.get(key(PC_B, 3)).delta());
+        assertEquals(5, rows.get(key(PC_B, 3)).total());
+        assertEquals(4, quiet.lostDelta());
+        assertEquals(0, quiet.cpuEventsDelta(0) + quiet.cpuEventsDelta(1));
+
+        Snapshot quieter = agg.snapshot();
+        assertSame(quiet.rows(), quieter.rows(), "a second quiet interval reuses the rows");
+        assertEquals(0, quieter.lostDelta());
+        assertEquals(4, quieter.lostTotal());
+
+        idle.begin();
+        idle.drop(1, DropOrigin.SOFTWARE, PC_B, 3, DropSink.NO_STACK, 1);
+        idle.drop(0, DropOrigin.SOFTWARE, PC_A, 9, DropSink.NO_STACK, 3);
+        idle.end();
+        Snapshot busy = agg.snapshot();
+        Map<String, Snapshot.Row> after = byKey(busy);
+        assertEquals(3, after.size());
+        assertEquals(1, after.get(key(PC_B, 3)).delta());
+        assertEquals(6, after.get(key(PC_B, 3)).total());
+        assertEquals(3, after.get(key(PC_A, 9)).delta());
+        assertEquals(0, after.get(key(PC_A, 3)).delta());
+        assertEquals(11, busy.dropsTotal());
     }
 
     @Test

@@ -2,7 +2,7 @@
 package org.dropscope.view;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.ZoneOffset;
@@ -19,7 +19,7 @@ class TopControlsTest {
             TopModel.Sort.RATE, DropPredicate.ALL);
 
     private void tick(long second) {
-        assertTrue(controls.update(feed.agg.snapshot(), second * 1000));
+        assertNotEquals(TopControls.Change.NONE, controls.update(feed.agg.snapshot(), second * 1000));
     }
 
     private List<String> screen() {
@@ -41,12 +41,47 @@ class TopControlsTest {
     }
 
     @Test
+    void intervalsWithoutDropsAfterAnotherChangeOnlyTheClock() {
+        feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 10);
+        assertEquals(TopControls.Change.SCREEN, controls.update(feed.agg.snapshot(), 1000));
+        // The first quiet interval still changes the screen: the rate falls to 0.0.
+        assertEquals(TopControls.Change.SCREEN, controls.update(feed.agg.snapshot(), 2000));
+        List<String> before = screen();
+        assertTrue(before.get(4).startsWith("       0.0           10 "), before.get(4));
+
+        assertEquals(TopControls.Change.CLOCK, controls.update(feed.agg.snapshot(), 3000));
+        List<String> after = screen();
+        assertEquals("dropscope top 00:00:03  test", controls.titleLine(SCREEN, RUN, 120, 12));
+        assertEquals(after.get(0), controls.titleLine(SCREEN, RUN, 120, 12));
+        assertEquals(before.subList(1, before.size()), after.subList(1, after.size()),
+                "only the title changed");
+        assertEquals("dropscope top 0", controls.titleLine(SCREEN, RUN, 15, 12));
+        assertEquals(null, controls.titleLine(SCREEN, RUN, 120, 1), "one line: the keys, no title");
+
+        feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 5);
+        assertEquals(TopControls.Change.SCREEN, controls.update(feed.agg.snapshot(), 4000));
+        assertTrue(screen().get(4).contains(" 15 "), screen().get(4));
+    }
+
+    @Test
+    void anIntervalWithOnlyLostEventsChangesTheScreen() {
+        assertEquals(TopControls.Change.SCREEN, controls.update(feed.agg.snapshot(), 1000));
+        assertEquals(TopControls.Change.CLOCK, controls.update(feed.agg.snapshot(), 2000));
+        feed.lost(3);
+        assertEquals(TopControls.Change.SCREEN, controls.update(feed.agg.snapshot(), 3000));
+        assertTrue(screen().get(1).contains("lost 3/interval 3 total"), screen().get(1));
+        assertEquals(TopControls.Change.SCREEN, controls.update(feed.agg.snapshot(), 4000));
+        assertTrue(screen().get(1).contains("lost 0/interval 3 total"), screen().get(1));
+        assertEquals(TopControls.Change.CLOCK, controls.update(feed.agg.snapshot(), 5000));
+    }
+
+    @Test
     void pauseFreezesTheScreenWhileCountingGoesOn() {
         feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 10);
         tick(1);
         controls.key('p');
         feed.drop(TopFixtures.UDP_A, TopFixtures.NO_SOCKET, DropSink.NO_STACK, 5);
-        assertFalse(controls.update(feed.agg.snapshot(), 2000), "no redraw while paused");
+        assertEquals(TopControls.Change.NONE, controls.update(feed.agg.snapshot(), 2000), "no redraw while paused");
         assertTrue(screen().get(2).endsWith("PAUSED"), screen().get(2));
         assertTrue(screen().get(4).contains(" 10 "), screen().get(4));
         controls.key('p');

@@ -9,6 +9,7 @@ import static org.dropscope.view.TopFixtures.UDP_B;
 import static org.dropscope.view.TopFixtures.UNKNOWN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
@@ -120,6 +121,33 @@ class TopModelTest {
                 rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE));
         assertEquals(1, f.model.lostTotal());
         assertEquals(2, f.model.dropsTotal());
+    }
+
+    @Test
+    void aQuietIntervalAfterAnotherOnlyMovesTheTimeAndAResetCounts() {
+        Feed f = new Feed();
+        assertTrue(f.model.update(f.agg.snapshot(), 1000, 1_000_000_000L), "the first interval");
+        assertFalse(f.model.update(f.agg.snapshot(), 2000, 1_000_000_000L));
+        assertEquals(2000, f.model.updatedMillis());
+        assertEquals(2, f.model.intervals());
+
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 10).lost(2);
+        assertTrue(f.model.update(f.agg.snapshot(), 3000, 1_000_000_000L));
+        assertTrue(f.model.update(f.agg.snapshot(), 4000, 500_000_000L), "rates fall to zero");
+        assertEquals(0.0, f.model.dropsPerSecond());
+        assertEquals(0, f.model.lostDelta());
+        assertFalse(f.model.update(f.agg.snapshot(), 5000, 2_000_000_000L));
+        assertEquals(List.of(new TopModel.Row("__udp4_lib_rcv", "NO_SOCKET", null, 0, 10, 3000, 3000)),
+                rows(f.model, TopModel.Grouping.SYMBOL_REASON, TopModel.Sort.RATE));
+        assertEquals(5000, f.model.updatedMillis());
+        assertEquals(2, f.model.lostTotal());
+
+        f.model.reset();
+        assertFalse(f.model.update(f.agg.snapshot(), 6000, 1_000_000_000L));
+        assertEquals(0, f.model.dropsTotal());
+        f.drop(UDP_A, NO_SOCKET, DropSink.NO_STACK, 4);
+        assertTrue(f.model.update(f.agg.snapshot(), 7000, 1_000_000_000L));
+        assertEquals(4, f.model.dropsTotal());
     }
 
     @Test
