@@ -96,6 +96,17 @@ public final class FrameDecoder {
             return new Message.StatusRequest();
         } else if (type.equals(MessageType.STATUS)) {
             return status(p);
+        } else if (type.equals(MessageType.SUBSCRIBE)) {
+            return new Message.Subscribe(p.rest());
+        } else if (type.equals(MessageType.UNSUBSCRIBE)) {
+            return new Message.Unsubscribe();
+        } else if (type.equals(MessageType.STREAM)) {
+            byte[] bytes = new byte[p.buf.readableBytes()];
+            p.buf.readBytes(bytes);
+            return new Message.Stream(bytes);
+        } else if (type.equals(MessageType.GAP)) {
+            p.need(2 * Long.BYTES, "the events and drops");
+            return new Message.Gap(p.buf.readLongLE(), p.buf.readLongLE());
         }
         byte[] bytes = new byte[p.buf.readableBytes()];
         p.buf.readBytes(bytes);
