@@ -12,11 +12,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The root command: {@code dropscope} with no subcommand is the shell, as dropwatch is. */
-@Command(name = "dropscope", mixinStandardHelpOptions = true, version = "dropscope 0.1.0",
+@Command(name = "dropscope", mixinStandardHelpOptions = true, version = DropscopeCommand.VERSION,
         description = "Where, and why, is the Linux kernel dropping my packets?%n"
                 + "With no command, starts the dropwatch-compatible shell.",
         subcommands = {CommandLine.HelpCommand.class, ShellCommand.class, TopCommand.class, RecordCommand.class, ReportCommand.class,
-            ReplayCommand.class, DumpCommand.class},
+            ReplayCommand.class, DumpCommand.class, DaemonCommand.class, StatusCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success, also after Ctrl-C or SIGTERM stopped monitoring cleanly, or when the reader of standard output"
@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
             "6:a system call failed (memory, file descriptors)",
             "130:Ctrl-C while not monitoring"})
 public final class DropscopeCommand implements Callable<Integer> {
+    /** What dropscope says it is: --version, and the daemon protocol's HELLO. */
+    static final String VERSION = "dropscope 0.1.0";
+
     @Spec
     CommandSpec spec;
 

@@ -90,6 +90,18 @@ record Lookup(Symbolizer symbols, int exitCode) {
     }
 
     /**
+     * For a command that names drops in what it writes (a file, the daemon's streams), where
+     * {@code list} means nothing.
+     *
+     * @throws UsageException unless {@code method} is {@code kas} or {@code none}
+     */
+    static void requireKasOrNone(String method) {
+        if (!method.equals("kas") && !method.equals("none")) {
+            throw new UsageException("-l/--lmethod takes kas or none, not '" + method + "'");
+        }
+    }
+
+    /**
      * Resolves {@code method}; errors are one line on {@code err}.
      *
      * @param announce a line printed before kallsyms is read (dropwatch's), or {@code null}

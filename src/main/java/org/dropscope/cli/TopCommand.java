@@ -9,8 +9,12 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.daemon.StreamSource;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.LiveNames;
@@ -82,6 +86,12 @@ public final class TopCommand implements Callable<Integer> {
     @Mixin
     FilterOption filter = new FilterOption();
 
+    @Option(names = "--connect", arity = "0..1", paramLabel = "SOCKET", fallbackValue = "/run/dropscope/dropscope.sock",
+            description = "Show the drops of a running dropscope daemon (its source, its names) instead of opening a"
+                    + " kernel session: no root needed, only membership of the socket's group. SOCKET defaults to"
+                    + " /run/dropscope/dropscope.sock. The source options are the daemon's.")
+    Path connect;
+
     @Option(names = "--stacks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Tracepoint source: collect kernel call chains for the stack grouping (--no-stacks:"
                     + " smaller samples). Default: on.")
@@ -117,6 +127,9 @@ public final class TopCommand implements Callable<Integer> {
         }
         TopModel.Grouping grouping = grouping(group);
         TopModel.Sort order = sort(sort);
+        if (connect != null) {
+            return connected(grouping, order, out, err);
+        }
         // kallsyms is read while the source opens (each about a third of the start), unless the
         // filter needs its table to open the source. Its errors still come first, and alone.
         Lookup.Pending pending = Lookup.begin(options.lookupMethod, out, err, null);
@@ -147,10 +160,38 @@ public final class TopCommand implements Callable<Integer> {
             releaseChoice.run();
             return lookup.exitCode();
         }
+        Symbolizer symbols = lookup.symbols();
+        DropSource opened = source;
+        Top top = new Top(source, aggregator -> LiveNames.of(symbols, opened, aggregator), stacksNote(choice, source),
+                grouping, order, out, err);
+        return run(top, choice.note(), releaseChoice, err);
+    }
+
+    /**
+     * {@code --connect}: the daemon's stream as the source, its names as the names; no kallsyms
+     * here and no kernel session.
+     */
+    private int connected(TopModel.Grouping grouping, TopModel.Sort order, PrintWriter out, PrintWriter err)
+            throws IOException {
+        if (filter.expression != null) {
+            throw new UsageException("--filter applies to a kernel session; with --connect the daemon filters (its"
+                    + " own --filter)");
+        }
+        StreamSource source;
+        try {
+            source = StreamSource.open(connect, DropscopeCommand.VERSION);
+        } catch (SourceException e) {
+            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+        }
+        Top top = new Top(source, aggregator -> source.names(), null, grouping, order, out, err);
+        return run(top, null, () -> { }, err);
+    }
+
+    /** Runs {@code top} at the terminal or in batch mode until it ends; then {@code releaseChoice}. */
+    private int run(Top top, String note, Runnable releaseChoice, PrintWriter err) throws IOException {
         boolean terminal = !batch && System.console() != null;
-        Top top = new Top(source, choice, lookup.symbols(), grouping, order, out, err);
-        if (!terminal && choice.note() != null) {
-            err.println(Printable.text(choice.note()));
+        if (!terminal && note != null) {
+            err.println(Printable.text(note));
             err.flush();
         }
         Runnable release = () -> {
@@ -225,14 +266,18 @@ public final class TopCommand implements Callable<Integer> {
         /** Ends the main thread's wait for a key once the run has ended. */
         private volatile Runnable ended = () -> { };
 
-        Top(DropSource source, SourceChoice choice, Symbolizer symbols, TopModel.Grouping grouping,
-                TopModel.Sort order, PrintWriter out, PrintWriter err) {
+        /**
+         * @param names the names of what {@code source} counts into the session's aggregator
+         * @param stacksNote what the stack grouping says about its stacks, or {@code null}
+         */
+        Top(DropSource source, Function<DropAggregator, DropNames> names, String stacksNote,
+                TopModel.Grouping grouping, TopModel.Sort order, PrintWriter out, PrintWriter err) {
             this.out = out;
             this.err = err;
             this.session = new IntervalSession(source, options.intervalMillis, iterations, this::interval);
-            this.controls = new TopControls(new TopModel(LiveNames.of(symbols, source, session.aggregator())),
-                    grouping, order, DropPredicate.ALL);
-            this.run = new TopScreen.Run(source.description(), kernelRelease(), stacksNote(choice, source));
+            this.controls = new TopControls(new TopModel(names.apply(session.aggregator())), grouping, order,
+                    DropPredicate.ALL);
+            this.run = new TopScreen.Run(source.description(), kernelRelease(), stacksNote);
         }
 
         /** On the ticker thread. */
