@@ -27,10 +27,14 @@ final class ClientStream implements DropEventSink {
      * frames, with their headers.
      */
     static final long BLOCK_ROOM = (1 << 20) + (16 << 10);
-    /** Blocks are written out after 200 ms at most (RecordWriter flushes at the end of a pass). */
-    static final RecordWriter.Limits LIMITS = new RecordWriter.Limits(4096, 200_000_000L);
+    /**
+     * A block is written out at the end of the first pass that finds it 100 ms old, so that a
+     * viewer sees drops within a pass or two ({@link Daemon#PACE_MILLIS}).
+     */
+    static final RecordWriter.Limits LIMITS = new RecordWriter.Limits(4096, 100_000_000L);
 
     private final RecordWriter writer;
+    private final FrameOutput output;
     private final ClientQueue queue;
     private final int gapCpu;
     private final LongSupplier clock;
@@ -44,7 +48,7 @@ final class ClientStream implements DropEventSink {
     private boolean finished;
 
     /**
-     * Writes the stream's header into {@code queue} at once.
+     * Writes the stream's header, held back until {@link #release()}.
      *
      * @param header the stream's header: the daemon's source, with {@code gapCpu} among its CPUs
      * @param names the daemon's names of locations, stacks, reasons and traps
@@ -56,7 +60,13 @@ final class ClientStream implements DropEventSink {
         this.queue = queue;
         this.gapCpu = gapCpu;
         this.clock = clock;
-        this.writer = new RecordWriter(new FrameOutput(queue), header, names, LIMITS, clock);
+        this.output = new FrameOutput(queue);
+        this.writer = new RecordWriter(output, header, names, LIMITS, clock);
+    }
+
+    /** Lets the header and what followed go to the queue: once the stream gets the source's events. */
+    void release() {
+        output.release();
     }
 
     @Override

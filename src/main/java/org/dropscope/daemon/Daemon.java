@@ -51,6 +51,12 @@ public final class Daemon {
 
     /** The property naming the stream's gap CPU (docs/daemon-protocol.md, "The stream"). */
     public static final String GAP_CPU_PROPERTY = "daemon.gap_cpu";
+    /**
+     * How often the source is flushed while a client is subscribed: an idle reader sleeps up to
+     * 10 s between passes (ReaderPace), and a viewer must not wait that long for the first drops
+     * after a quiet spell. Without clients the reader keeps its own pace.
+     */
+    static final long PACE_MILLIS = 250;
     /** How long a client's sender may take to send its last frames at the daemon's stop. */
     private static final long FAREWELL_MILLIS = 2000;
 
@@ -115,6 +121,9 @@ public final class Daemon {
         Thread acceptor = new Thread(this::accept, "dropscope-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+        Thread pace = new Thread(this::pace, "dropscope-pace");
+        pace.setDaemon(true);
+        pace.start();
         log("listening on " + listener.path() + (listener.removedStale() ? " (a stale socket file was removed)" : "")
                 + "; source " + source.description() + (filter == null ? "" : "; filter " + filter));
         try {
@@ -135,6 +144,19 @@ public final class Daemon {
                 }
                 log("stopped: " + fanOut.drops() + " drops, " + fanOut.lost() + " lost events");
             }
+        }
+    }
+
+    private void pace() {
+        try {
+            while (!stopping) {
+                Thread.sleep(PACE_MILLIS);
+                if (fanOut.streams() > 0 && !stopping) {
+                    source.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

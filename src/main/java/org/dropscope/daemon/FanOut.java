@@ -21,9 +21,13 @@ final class FanOut implements DropEventSink {
     private volatile long events;
     private volatile long lost;
 
-    /** From any thread: {@code stream} gets the events of the next pass on. */
+    /**
+     * From any thread: {@code stream} gets the events of the next pass on, and its header is
+     * released to its client only then.
+     */
     void add(ClientStream stream) {
         streams.add(stream);
+        stream.release();
     }
 
     /** From any thread: ends {@code stream} at the end of the current or next pass. */
@@ -71,6 +75,11 @@ final class FanOut implements DropEventSink {
             streams.remove(s);
             s.finish();
         }
+    }
+
+    /** Streams subscribed now. */
+    int streams() {
+        return streams.size();
     }
 
     /** Drops the source delivered since the daemon started. */

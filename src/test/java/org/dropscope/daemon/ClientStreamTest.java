@@ -34,6 +34,9 @@ class ClientStreamTest {
     void aClientThatKeepsUpGetsEveryDropAndTheEndRecord() throws Exception {
         ClientQueue queue = new ClientQueue(Daemon.Settings.DEFAULT_QUEUE_BYTES);
         ClientStream s = stream(queue);
+        assertEquals(0, queue.bytes(), "the header is held back until the stream gets events");
+        s.release();
+        assertTrue(queue.bytes() > 0, "then released");
         StreamFrames client = new StreamFrames();
         for (int i = 0; i < 20_000; i++) {
             s.drop(drop(2));
@@ -59,6 +62,7 @@ class ClientStreamTest {
         // Room for the header and one block: the second block's drops find no room until the client reads.
         ClientQueue queue = new ClientQueue(ClientStream.BLOCK_ROOM + 4096);
         ClientStream s = stream(queue);
+        s.release();
         StreamFrames client = new StreamFrames();
         long sent = 0;
         for (int i = 0; i < 30_000; i++) {

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.dropscope.aggregate.DropAggregator;
+import org.dropscope.aggregate.Snapshot;
+import org.dropscope.daemon.wire.Message;
+import org.dropscope.daemon.wire.WireFormat;
+import org.dropscope.nativeio.UnixConnection;
+import org.dropscope.nativeio.UnixListener;
+import org.dropscope.record.HostFacts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon over a real unix socket in a temporary directory, with a {@link ScriptedSource}
+ * instead of the kernel: clients ({@link StreamSource}) count exactly what the source delivered
+ * while they were subscribed, a client sending garbage is cut off with an ERROR while the others
+ * go on, STATUS lists the clients, and the daemon's stop ends every stream with its end record
+ * and removes the socket file.
+ */
+class DaemonLoopbackTest {
+    @TempDir
+    Path tmp;
+
+    private Path socket;
+    private final ScriptedSource source = new ScriptedSource();
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    private Daemon daemon;
+    private CompletableFuture<Void> running;
+
+    @BeforeEach
+    void start() throws Exception {
+        socket = tmp.resolve("run").resolve("d.sock");
+        UnixListener listener = UnixListener.bind(socket, null);
+        daemon = new Daemon(listener, source, null, new HostFacts("6.18.0", "test", "b007"), null,
+                new Daemon.Settings(4, Daemon.Settings.DEFAULT_QUEUE_BYTES, 2000, "dropscope test"),
+                new PrintWriter(logBytes, true, StandardCharsets.UTF_8));
+        running = CompletableFuture.runAsync(() -> {
+            try {
+                daemon.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        daemon.requestStop();
+        running.get(30, TimeUnit.SECONDS);
+    }
+
+    private String log() {
+        synchronized (logBytes) {
+            return logBytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A subscribed client counting into its own aggregator. */
+    private record Viewer(StreamSource source, DropAggregator aggregator) {
+        static Viewer open(Path socket) throws Exception {
+            StreamSource s = StreamSource.open(socket, "dropscope test");
+            DropAggregator a = new DropAggregator(s.cpus(), 1 << 10, 1 << 8);
+            s.start(a);
+            return new Viewer(s, a);
+        }
+
+        /** Ends the subscription; the drops it counted, all of them. */
+        Snapshot stop() throws Exception {
+            source.stop();
+            source.close();
+            return aggregator.snapshot();
+        }
+    }
+
+    @Test
+    void twoClientsCountExactlyWhatWasDeliveredWhileTheyWereSubscribed() throws Exception {
+        Viewer first = Viewer.open(socket);
+        source.add(1000);
+        source.pass();
+        Viewer second = Viewer.open(socket);
+        for (int i = 0; i < 20; i++) {
+            source.add(500);
+            source.pass();
+        }
+        source.add(7);
+        // Not yet passed: UNSUBSCRIBE flushes the source before the stream ends.
+        Snapshot a = first.stop();
+        Snapshot b = second.stop();
+        assertEquals(1000 + 20 * 500 + 7, a.dropsTotal());
+        assertEquals(20 * 500 + 7, b.dropsTotal());
+        assertEquals("NO_SOCKET", first.source().names().reason(ScriptedSource.REASON));
+        assertEquals("scripted source, 2 CPUs", first.source().description());
+        assertEquals(3, first.source().cpus(), "the source's CPUs and the gap CPU");
+        assertTrue(log().contains("client 1 connected: uid "), log());
+    }
+
+    @Test
+    void aClientSendingGarbageIsCutOffAndTheOthersGoOn() throws Exception {
+        Viewer viewer = Viewer.open(socket);
+        source.add(300);
+        source.pass();
+        try (UnixConnection garbage = UnixConnection.connect(socket)) {
+            byte[] junk = new byte[64];
+            new Random(13).nextBytes(junk);
+            // A length of 0x7fffffff: too large, refused from its first four bytes.
+            junk[0] = (byte) 0xff;
+            junk[1] = (byte) 0xff;
+            junk[2] = (byte) 0xff;
+            junk[3] = (byte) 0x7f;
+            garbage.write(ByteBuffer.wrap(junk));
+            garbage.readTimeout(10_000);
+            ByteBuffer answer = ByteBuffer.allocate(4096);
+            while (garbage.read(answer) > 0) {
+                // until the daemon closes
+            }
+            String reply = new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8);
+            assertTrue(reply.contains("exceeds the limit"), reply);
+        }
+        source.add(200);
+        source.pass();
+        assertEquals(500, viewer.stop().dropsTotal());
+        assertTrue(log().contains("disconnected: protocol error: frame length 2147483647 exceeds the limit"), log());
+    }
+
+    @Test
+    void statusListsTheClients() throws Exception {
+        Viewer viewer = Viewer.open(socket);
+        source.add(42);
+        source.pass();
+        try (DaemonClient client = DaemonClient.connect(socket, Message.WANT_STATUS, "dropscope test")) {
+            assertEquals("scripted source, 2 CPUs", client.daemonHello().source());
+            Message.Status s = client.status();
+            assertEquals("scripted source, 2 CPUs", s.source());
+            assertEquals(42, s.drops());
+            assertEquals(2, s.clients().size(), String.valueOf(s.clients()));
+            assertEquals(ProcessHandle.current().pid(), s.clients().get(0).pid());
+        }
+        viewer.stop();
+    }
+
+    @Test
+    void theDaemonsStopEndsEveryStreamAndRemovesTheSocket() throws Exception {
+        Viewer viewer = Viewer.open(socket);
+        source.add(99);
+        source.pass();
+        source.add(1);
+        daemon.requestStop();
+        running.get(30, TimeUnit.SECONDS);
+        // The stream ended with the daemon (its end record, BYE): the client's stop finds it whole.
+        assertEquals(100, viewer.stop().dropsTotal());
+        assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file is removed");
+        assertTrue(log().contains("stopped: 100 drops, 0 lost events"), log());
+    }
+
+    @Test
+    void aClientOfAnotherMajorVersionIsToldInOneLine() throws IOException {
+        try (UnixConnection c = UnixConnection.connect(socket)) {
+            FrameChannel channel = new FrameChannel(c);
+            channel.send(new Message.Hello(2, 0, "dropscope 9.0.0", null, null, Message.WANT_STREAM));
+            Message m = channel.next();
+            assertEquals(new Message.ErrorReply(WireFormat.VERSION_MISMATCH, "the client speaks daemon protocol 2.0,"
+                    + " this dropscope 1.0 (dropscope 9.0.0); use a dropscope of the same major version on both sides"),
+                    m);
+        }
+    }
+}
