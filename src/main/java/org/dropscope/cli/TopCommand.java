@@ -54,11 +54,13 @@ import picocli.CommandLine.Spec;
             "0:success, also after q, Ctrl-C or SIGTERM, or when the reader of standard output went away (| head)",
             "1:a bug in dropscope (please report it)",
             "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
-            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
+            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict; with --connect: the"
+                + " daemon's socket refuses this user (not in its group)",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format), or standard output"
-                + " cannot be written (a full disk)",
-            "6:a system call failed (memory, file descriptors)"})
+                + " cannot be written (a full disk); with --connect: a stream the daemon cut short",
+            "6:a system call failed (memory, file descriptors); with --connect: no daemon answers on the socket,"
+                + " or it failed"})
 public final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
