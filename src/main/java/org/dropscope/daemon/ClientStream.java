@@ -34,6 +34,8 @@ final class ClientStream implements DropEventSink {
     static final RecordWriter.Limits LIMITS = new RecordWriter.Limits(4096, 100_000_000L);
 
     private final RecordWriter writer;
+    /** Made-up addresses for a client that is not root, or null. */
+    private final HiddenAddresses hidden;
     private final FrameOutput output;
     private final ClientQueue queue;
     private final int gapCpu;
@@ -52,16 +54,19 @@ final class ClientStream implements DropEventSink {
      *
      * @param header the stream's header: the daemon's source, with {@code gapCpu} among its CPUs
      * @param names the daemon's names of locations, stacks, reasons and traps
+     * @param realAddresses whether the client may see kernel addresses (root); otherwise the
+     *     stream's addresses are made up ({@link HiddenAddresses})
      * @param gapCpu the CPU id of gap lost records
      * @param clock the header's clock
      */
-    ClientStream(RecordHeader header, DropNames names, ClientQueue queue, int gapCpu, LongSupplier clock)
-            throws IOException {
+    ClientStream(RecordHeader header, DropNames names, boolean realAddresses, ClientQueue queue, int gapCpu,
+            LongSupplier clock) throws IOException {
+        this.hidden = realAddresses ? null : new HiddenAddresses(names);
         this.queue = queue;
         this.gapCpu = gapCpu;
         this.clock = clock;
         this.output = new FrameOutput(queue);
-        this.writer = new RecordWriter(output, header, names, LIMITS, clock);
+        this.writer = new RecordWriter(output, header, hidden == null ? names : hidden, LIMITS, clock);
     }
 
     /** Lets the header and what followed go to the queue: once the stream gets the source's events. */
@@ -76,7 +81,7 @@ final class ClientStream implements DropEventSink {
             gapDrops += event.count();
             return;
         }
-        writer.drop(event);
+        writer.drop(hidden == null ? event : hidden.hide(event));
     }
 
     @Override

@@ -160,7 +160,7 @@ final class Connection {
                         + " yet: give the daemon its --filter"));
                 return null;
             }
-            stream = daemon.newStream(queue);
+            stream = daemon.newStream(queue, peer.root());
             channel.socket().readTimeout(0);
             daemon.fanOut().add(stream);
         } else if (m instanceof Message.Unsubscribe) {

@@ -194,11 +194,15 @@ public final class Daemon {
         connections.remove(c);
     }
 
-    /** A new stream for one client, its header written into {@code queue}. */
-    ClientStream newStream(ClientQueue queue) throws IOException {
+    /**
+     * A new stream for one client, its header held for {@code queue}.
+     *
+     * @param root whether the client is root: others get made-up addresses
+     */
+    ClientStream newStream(ClientQueue queue, boolean root) throws IOException {
         RecordHeader header = facts.recordHeader(host, filter, 1,
                 Map.of(GAP_CPU_PROPERTY, Integer.toString(facts.cpus())));
-        return new ClientStream(header, names, queue, facts.cpus(), facts.clock()::nanos);
+        return new ClientStream(header, names, root, queue, facts.cpus(), facts.clock()::nanos);
     }
 
     /** The fan-out streams join. */

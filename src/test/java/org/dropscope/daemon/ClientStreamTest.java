@@ -22,7 +22,7 @@ class ClientStreamTest {
     private final DropEvent event = new DropEvent();
 
     private ClientStream stream(ClientQueue queue) throws Exception {
-        return new ClientStream(StreamFrames.header(), DropNames.NONE, queue, GAP_CPU, clock::incrementAndGet);
+        return new ClientStream(StreamFrames.header(), DropNames.NONE, true, queue, GAP_CPU, clock::incrementAndGet);
     }
 
     private DropEvent drop(long count) {

@@ -73,6 +73,14 @@ class DaemonLoopbackTest {
         }
     }
 
+    /** Whether the log says {@code text} within 10 s: a disconnection is logged once its threads ended. */
+    private boolean logged(String text) throws InterruptedException {
+        for (int i = 0; i < 200 && !log().contains(text); i++) {
+            Thread.sleep(50);
+        }
+        return log().contains(text);
+    }
+
     /** A subscribed client counting into its own aggregator. */
     private record Viewer(StreamSource source, DropAggregator aggregator) {
         static Viewer open(Path socket) throws Exception {
@@ -109,7 +117,7 @@ class DaemonLoopbackTest {
         assertEquals("NO_SOCKET", first.source().names().reason(ScriptedSource.REASON));
         assertEquals("scripted source, 2 CPUs", first.source().description());
         assertEquals(3, first.source().cpus(), "the source's CPUs and the gap CPU");
-        assertTrue(log().contains("client 1 connected: uid "), log());
+        assertTrue(logged("client 1 connected: uid "), log());
     }
 
     @Test
@@ -137,7 +145,7 @@ class DaemonLoopbackTest {
         source.add(200);
         source.pass();
         assertEquals(500, viewer.stop().dropsTotal());
-        assertTrue(log().contains("disconnected: protocol error: frame length 2147483647 exceeds the limit"), log());
+        assertTrue(logged("disconnected: protocol error: frame length 2147483647 exceeds the limit"), log());
     }
 
     @Test
