@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.daemon.DaemonClient;
 import org.dropscope.daemon.StreamSource;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.names.DropNames;
@@ -134,7 +136,7 @@ public final class TopCommand implements Callable<Integer> {
         }
         // kallsyms is read while the source opens (each about a third of the start), unless the
         // filter needs its table to open the source. Its errors still come first, and alone.
-        Lookup.Pending pending = Lookup.begin(options.lookupMethod, out, err, null);
+        Lookup.Pending pending = Lookup.begin(options.lookupMethod, out, err, null).onPrivilege(this::daemonHint);
         Lookup lookup = pending.loading() && filter.expression == null ? null : pending.join();
         if (lookup != null && lookup.exitCode() != Lookup.GO_ON) {
             return lookup.exitCode();
@@ -145,16 +147,14 @@ public final class TopCommand implements Callable<Integer> {
         try {
             choice = options.source.choose(stacks);
         } catch (SourceException e) {
-            return lookupFailed(pending) ? pending.join().exitCode() : Failures.line(err, ExitCodes.of(e.kind()),
-                    e.getMessage());
+            return lookupFailed(pending) ? pending.join().exitCode() : sourceFailed(err, e);
         }
         Runnable releaseChoice = choice.releaser(err);
         try {
             source = choice.open(sourceFilter).source();
         } catch (SourceException e) {
             releaseChoice.run();
-            return lookupFailed(pending) ? pending.join().exitCode() : Failures.line(err, ExitCodes.of(e.kind()),
-                    e.getMessage());
+            return lookupFailed(pending) ? pending.join().exitCode() : sourceFailed(err, e);
         }
         lookup = pending.join();
         if (lookup.exitCode() != Lookup.GO_ON) {
@@ -206,6 +206,27 @@ public final class TopCommand implements Callable<Integer> {
             }
         }
         return Signals.runWith(top.batch(), err, release, handleSignals);
+    }
+
+    /** The socket whose presence {@link #daemonHint} tells of; tests name their own. */
+    Path daemonSocket = DaemonClient.DEFAULT_SOCKET;
+
+    /**
+     * A privilege error, with how to do without when a daemon's socket is here: the issue's "a user
+     * without the privileges for a local kernel session is told in one line how to connect".
+     */
+    String daemonHint(String message) {
+        if (!Files.exists(daemonSocket, LinkOption.NOFOLLOW_LINKS)) {
+            return message;
+        }
+        return message + "; or, without root, watch the dropscope daemon running here: dropscope top --connect"
+                + (daemonSocket.equals(DaemonClient.DEFAULT_SOCKET) ? "" : " " + daemonSocket)
+                + " (as a member of its socket's group)";
+    }
+
+    private int sourceFailed(PrintWriter err, SourceException e) {
+        int code = ExitCodes.of(e.kind());
+        return Failures.line(err, code, code == ExitCodes.NO_PERMISSION ? daemonHint(e.getMessage()) : e.getMessage());
     }
 
     /** Whether the lookup ends top with an error (which {@link Lookup.Pending#join} then prints). */

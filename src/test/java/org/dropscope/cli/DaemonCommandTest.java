@@ -3,9 +3,12 @@ package org.dropscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
+import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.nativeio.UnixListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +69,27 @@ class DaemonCommandTest {
             assertEquals("dropscope: a dropscope daemon already answers on " + socket + ": stop it first, or give"
                     + " this one another --socket\n", r.err());
         }
+    }
+
+    @Test
+    void aPrivilegeErrorTellsOfTheDaemonWhenItsSocketIsHere() throws Exception {
+        TopCommand top = new TopCommand();
+        top.daemonSocket = tmp.resolve("d.sock");
+        assertEquals("perf_event_open(2): EACCES", top.daemonHint("perf_event_open(2): EACCES"), "no socket, no hint");
+        Files.createFile(top.daemonSocket);
+        assertEquals("perf_event_open(2): EACCES; or, without root, watch the dropscope daemon running here:"
+                + " dropscope top --connect " + top.daemonSocket + " (as a member of its socket's group)",
+                top.daemonHint("perf_event_open(2): EACCES"));
+        // kallsyms hidden from this user is a privilege error too: top's lookup says the same.
+        StringWriter err = new StringWriter();
+        Lookup.Pending pending = Lookup.begin("kas", new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+                null, () -> {
+                    throw new KallsymsUnavailableException("kallsyms hides its addresses from this user");
+                }).onPrivilege(top::daemonHint);
+        assertEquals(ExitCodes.NO_PERMISSION, pending.join().exitCode());
+        assertEquals("dropscope: kallsyms hides its addresses from this user; or, without root, watch the dropscope"
+                + " daemon running here: dropscope top --connect " + top.daemonSocket + " (as a member of its socket's"
+                + " group)\n", err.toString());
     }
 
     @Test
