@@ -51,7 +51,9 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("clients: " + s.clients().size());
         for (Message.Client c : s.clients()) {
             out.println("  pid " + Integer.toUnsignedString(c.pid()) + " uid " + Integer.toUnsignedString(c.uid())
-                    + " gid " + Integer.toUnsignedString(c.gid()));
+                    + " gid " + Integer.toUnsignedString(c.gid()) + (c.gapEvents() == 0 ? "" : "  missed "
+                    + Long.toUnsignedString(c.gapEvents()) + " events (" + Long.toUnsignedString(c.gapDrops())
+                    + " drops), its queue full"));
         }
         out.flush();
         Integer failed = Failures.output(out, err);

@@ -40,9 +40,12 @@ final class ClientStream implements DropEventSink {
     private final ClientQueue queue;
     private final int gapCpu;
     private final LongSupplier clock;
-    /** Missed since the last GAP; kernel losses met meanwhile, written with the gap. */
-    private long gapEvents;
-    private long gapDrops;
+    /**
+     * Missed since the last GAP (volatile: STATUS reads them from another thread; written only
+     * while the client is behind); kernel losses met meanwhile, written with the gap.
+     */
+    private volatile long gapEvents;
+    private volatile long gapDrops;
     private long heldLost;
     private volatile long gapEventsTotal;
     private volatile long gapDropsTotal;
@@ -147,14 +150,14 @@ final class ClientStream implements DropEventSink {
         }
     }
 
-    /** Events this client missed because its queue was full, in all gaps so far. */
+    /** Events this client missed because its queue was full, in all gaps so far, the open one included. */
     long gapEvents() {
-        return gapEventsTotal;
+        return gapEventsTotal + gapEvents;
     }
 
     /** The drops those events stand for. */
     long gapDrops() {
-        return gapDropsTotal;
+        return gapDropsTotal + gapDrops;
     }
 
     /** Gaps closed so far (GAP frames sent). */

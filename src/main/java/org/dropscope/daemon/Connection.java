@@ -25,8 +25,8 @@ final class Connection {
     private final ClientQueue queue;
     private final CountDownLatch sent = new CountDownLatch(1);
     private volatile PeerCredentials peer;
-    /** Read and written on the client's reader thread only. */
-    private ClientStream stream;
+    /** Written on the client's reader thread; read by STATUS on others. */
+    private volatile ClientStream stream;
 
     Connection(Daemon daemon, int id, UnixConnection socket) {
         this.daemon = daemon;
@@ -53,6 +53,18 @@ final class Connection {
     /** The client's process and user, once known. */
     PeerCredentials peer() {
         return peer;
+    }
+
+    /** Events the client's stream missed, its queue full. */
+    long gapEvents() {
+        ClientStream s = stream;
+        return s == null ? 0 : s.gapEvents();
+    }
+
+    /** The drops of those events. */
+    long gapDrops() {
+        ClientStream s = stream;
+        return s == null ? 0 : s.gapDrops();
     }
 
     /** At the daemon's stop, after every stream ended: BYE after what is queued, then nothing more. */

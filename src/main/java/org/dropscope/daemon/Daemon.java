@@ -228,7 +228,8 @@ public final class Daemon {
         List<Message.Client> clients = new ArrayList<>();
         for (Connection c : connections) {
             if (c.peer() != null) {
-                clients.add(new Message.Client(c.peer().pid(), c.peer().uid(), c.peer().gid()));
+                clients.add(new Message.Client(c.peer().pid(), c.peer().uid(), c.peer().gid(), c.gapEvents(),
+                        c.gapDrops()));
             }
         }
         return new Message.Status(source.description(), System.currentTimeMillis() - startedMillis, fanOut.drops(),

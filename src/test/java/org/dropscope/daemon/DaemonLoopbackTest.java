@@ -165,6 +165,27 @@ class DaemonLoopbackTest {
     }
 
     @Test
+    void aStalledClientMissesDropsInACountedGapThatStatusShows() throws Exception {
+        try (UnixConnection stalled = UnixConnection.connect(socket)) {
+            FrameChannel channel = new FrameChannel(stalled);
+            channel.send(Message.Hello.client("stalled", Message.WANT_STREAM));
+            channel.send(new Message.Subscribe(""));
+            assertTrue(channel.next() instanceof Message.Hello);
+            // Then it reads nothing: its queue (8 MiB) and the socket's buffers fill, the rest is a gap.
+            source.add(400_000);
+            source.pass();
+            try (DaemonClient client = DaemonClient.connect(socket, Message.WANT_STATUS, "dropscope test")) {
+                Message.Status s = client.status();
+                assertEquals(400_000, s.drops(), "the source's drops: the reader never waited");
+                Message.Client c = s.clients().get(0);
+                assertEquals(ProcessHandle.current().pid(), c.pid());
+                assertTrue(c.gapEvents() > 0 && c.gapEvents() < 400_000, String.valueOf(c));
+                assertEquals(c.gapEvents(), c.gapDrops(), "one drop per event");
+            }
+        }
+    }
+
+    @Test
     void theDaemonsStopEndsEveryStreamAndRemovesTheSocket() throws Exception {
         Viewer viewer = Viewer.open(socket);
         source.add(99);

@@ -153,8 +153,14 @@ public final class FrameDecoder {
             if (tag == Fields.STATUS_SOURCE) {
                 source = p.rest();
             } else if (tag == Fields.STATUS_CLIENT) {
-                p.fixed(len, Fields.CLIENT_SIZE, "CLIENT");
-                clients.add(new Message.Client(p.buf.readIntLE(), p.buf.readIntLE(), p.buf.readIntLE()));
+                if (len != Fields.CLIENT_IDS_SIZE) {
+                    p.fixed(len, Fields.CLIENT_SIZE, "CLIENT");
+                }
+                int pid = p.buf.readIntLE();
+                int uid = p.buf.readIntLE();
+                int gid = p.buf.readIntLE();
+                clients.add(len == Fields.CLIENT_SIZE ? new Message.Client(pid, uid, gid, p.buf.readLongLE(),
+                        p.buf.readLongLE()) : new Message.Client(pid, uid, gid));
             } else if (tag >= Fields.STATUS_UPTIME_MILLIS && tag <= Fields.STATUS_RECORDED_BYTES) {
                 p.fixed(len, Long.BYTES, String.valueOf(tag));
                 numbers[tag] = p.buf.readLongLE();

@@ -65,7 +65,8 @@ public final class FrameEncoder {
             number(out, Fields.STATUS_LOST, s.lost());
             for (Message.Client c : s.clients()) {
                 out.writeShortLE(Fields.STATUS_CLIENT).writeShortLE(Fields.CLIENT_SIZE)
-                        .writeIntLE(c.pid()).writeIntLE(c.uid()).writeIntLE(c.gid());
+                        .writeIntLE(c.pid()).writeIntLE(c.uid()).writeIntLE(c.gid())
+                        .writeLongLE(c.gapEvents()).writeLongLE(c.gapDrops());
             }
             number(out, Fields.STATUS_SEGMENTS, s.segments());
             number(out, Fields.STATUS_RECORDED_BYTES, s.recordedBytes());

@@ -133,8 +133,18 @@ public sealed interface Message {
         }
     }
 
-    /** A connected client as STATUS lists it: its process and user, from SO_PEERCRED. */
-    record Client(int pid, int uid, int gid) {
+    /**
+     * A connected client as STATUS lists it: its process and user, from SO_PEERCRED, and what its
+     * stream missed because its queue was full.
+     *
+     * @param gapEvents events the daemon could not send to it
+     * @param gapDrops the drops of those events
+     */
+    record Client(int pid, int uid, int gid, long gapEvents, long gapDrops) {
+        /** A client whose stream missed nothing (or that has none). */
+        public Client(int pid, int uid, int gid) {
+            this(pid, uid, gid, 0, 0);
+        }
     }
 
     /**

@@ -30,7 +30,8 @@ class FrameCodecTest {
                 new Message.Pong(-1L),
                 new Message.StatusRequest(),
                 new Message.Status("netdm", 3_600_000L, 1_500_000_000L, 3L,
-                        List.of(new Message.Client(4242, 0, 0), new Message.Client(77, 1000, 1000)), 12L, 1L << 30),
+                        List.of(new Message.Client(4242, 0, 0), new Message.Client(77, 1000, 1000, 4096, 1L << 33)), 12L,
+                        1L << 30),
                 new Message.Status("", 0, 0, 0, List.of(), 0, 0),
                 new Message.Subscribe(""),
                 new Message.Subscribe("reason == NO_SOCKET"),
@@ -257,6 +258,20 @@ class FrameCodecTest {
         assertEquals("the daemon speaks daemon protocol 2.3, this dropscope 1.0 (dropscope 9.0.0); use a dropscope"
                 + " of the same major version on both sides",
                 WireFormat.versionMismatch(new Message.Hello(2, 3, "dropscope 9.0.0", null, null, 0), "the daemon"));
+    }
+
+    @Test
+    void aClientFieldOfIdsOnlyReadsAsNoGapsAndAnyOtherSizeIsMalformed() throws WireFormatException {
+        ByteBuf ids = Unpooled.buffer().writeIntLE(24).writeByte(7).writeByte(0).writeShortLE(0)
+                .writeShortLE(5).writeShortLE(12).writeIntLE(4242).writeIntLE(1000).writeIntLE(100);
+        Message.Status s = (Message.Status) new FrameDecoder().decode(ids);
+        assertEquals(List.of(new Message.Client(4242, 1000, 100, 0, 0)), s.clients());
+        ids.release();
+        ByteBuf odd = Unpooled.buffer().writeIntLE(28).writeByte(7).writeByte(0).writeShortLE(0)
+                .writeShortLE(5).writeShortLE(16).writeZero(16);
+        WireFormatException e = assertThrows(WireFormatException.class, () -> new FrameDecoder().decode(odd));
+        assertEquals("STATUS field CLIENT is 16 bytes, not 28 (at byte 12 of the stream)", e.getMessage());
+        odd.release();
     }
 
     @Test
