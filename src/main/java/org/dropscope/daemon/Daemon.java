@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.daemon.wire.Message;
@@ -138,8 +139,10 @@ public final class Daemon {
                 for (Connection c : connections) {
                     c.farewell("daemon stopping");
                 }
+                // One deadline for all: stalled clients must not add up to more than the signal handler waits.
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAREWELL_MILLIS);
                 for (Connection c : connections) {
-                    c.awaitSent(FAREWELL_MILLIS);
+                    c.awaitSent(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                     c.close();
                 }
                 log("stopped: " + fanOut.drops() + " drops, " + fanOut.lost() + " lost events");

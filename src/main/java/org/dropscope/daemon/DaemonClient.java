@@ -48,7 +48,17 @@ public final class DaemonClient implements AutoCloseable {
         }
         FrameChannel channel = new FrameChannel(c);
         try {
-            channel.send(Message.Hello.client(software, want));
+            try {
+                channel.send(Message.Hello.client(software, want));
+            } catch (IOException e) {
+                // A daemon that refuses (too many clients) answers and closes before HELLO arrives: its
+                // ERROR is still there to read, and says more than EPIPE.
+                Message m = channel.next();
+                if (m instanceof Message.ErrorReply) {
+                    throw unexpected(socket, m);
+                }
+                throw e;
+            }
             Message m = channel.next();
             if (m instanceof Message.Hello hello) {
                 String mismatch = WireFormat.versionMismatch(hello, "the daemon");

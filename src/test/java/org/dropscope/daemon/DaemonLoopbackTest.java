@@ -3,6 +3,7 @@ package org.dropscope.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,7 @@ import org.dropscope.daemon.wire.WireFormat;
 import org.dropscope.nativeio.UnixConnection;
 import org.dropscope.nativeio.UnixListener;
 import org.dropscope.record.HostFacts;
+import org.dropscope.source.SourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The daemon over a real unix socket in a temporary directory, with a {@link ScriptedSource}
  * instead of the kernel: clients ({@link StreamSource}) count exactly what the source delivered
- * while they were subscribed, a client sending garbage is cut off with an ERROR while the others
- * go on, STATUS lists the clients, and the daemon's stop ends every stream with its end record
- * and removes the socket file.
+ * while they were subscribed; a client sending garbage (or random bytes, 40 of them) is cut off
+ * while the others go on; a silent one after the handshake timeout; one past --max-clients is
+ * refused; STATUS lists the clients and their gaps; the daemon's stop ends every stream with its
+ * end record and removes the socket file.
  */
 class DaemonLoopbackTest {
     @TempDir
@@ -146,6 +151,71 @@ class DaemonLoopbackTest {
         source.pass();
         assertEquals(500, viewer.stop().dropsTotal());
         assertTrue(logged("disconnected: protocol error: frame length 2147483647 exceeds the limit"), log());
+    }
+
+    @Test
+    void randomBytesFromManyClientsNeverStopTheDaemon() throws Exception {
+        Viewer viewer = Viewer.open(socket);
+        Random random = new Random(1313);
+        long sent = 0;
+        for (int i = 0; i < 40; i++) {
+            try (UnixConnection garbage = UnixConnection.connect(socket)) {
+                byte[] junk = new byte[1 + random.nextInt(2048)];
+                random.nextBytes(junk);
+                if (i % 2 == 1) {
+                    // A valid HELLO first, then the junk: the conversation's decoder gets it.
+                    FrameChannel c = new FrameChannel(garbage);
+                    c.send(Message.Hello.client("fuzz", 0));
+                }
+                garbage.write(ByteBuffer.wrap(junk));
+            } catch (IOException e) {
+                // The daemon cut it off while it wrote: what it is there for.
+            }
+            source.add(10);
+            source.pass();
+            sent += 10;
+        }
+        assertEquals(sent, viewer.stop().dropsTotal(), "the subscribed client counted on");
+        // The cut-off clients leave the daemon's list as their threads end, a moment after they closed.
+        for (int i = 0; ; i++) {
+            try (DaemonClient client = DaemonClient.connect(socket, Message.WANT_STATUS, "dropscope test")) {
+                assertEquals(sent, client.status().drops());
+                break;
+            } catch (SourceException e) {
+                if (i == 100 || !e.getMessage().contains("TOO_MANY_CLIENTS")) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void aSilentClientIsCutOffAfterTheHandshakeTimeout() throws Exception {
+        try (UnixConnection silent = UnixConnection.connect(socket)) {
+            FrameChannel c = new FrameChannel(silent);
+            silent.readTimeout(20_000);
+            Message m = c.next();
+            assertEquals(new Message.ErrorReply(WireFormat.IDLE_TIMEOUT, "nothing received for 2000 ms"), m);
+            assertEquals(null, c.next(), "then closed");
+        }
+        assertTrue(logged("disconnected: silent for 2000 ms"), log());
+    }
+
+    @Test
+    void aClientPastTheMaximumIsRefused() throws Exception {
+        List<DaemonClient> four = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                four.add(DaemonClient.connect(socket, Message.WANT_STATUS, "dropscope test"));
+            }
+            SourceException e = assertThrows(SourceException.class,
+                    () -> DaemonClient.connect(socket, Message.WANT_STATUS, "dropscope test"));
+            assertEquals("the daemon at " + socket + " refused: the daemon serves its maximum of 4 clients"
+                    + " (--max-clients) (TOO_MANY_CLIENTS)", e.getMessage());
+        } finally {
+            four.forEach(DaemonClient::close);
+        }
     }
 
     @Test
