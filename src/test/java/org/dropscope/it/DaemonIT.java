@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * one's last block, printed after its stream ended, counts exactly the Udp NoPorts and
  * RcvbufErrors of a private network namespace, by symbol and reason; nobody's output holds no
  * kernel address (its stream has made-up ones, HiddenAddressesTest). {@code dropscope status}
- * answers; SIGTERM ends the daemon with exit code 0, its socket file removed, both clients' and
- * its own end in the log.
+ * answers; a third client stopped with SIGSTOP all along slows nobody: the two count exactly, the
+ * daemon loses no event, and SIGTERM ends the daemon with exit code 0 all the same, its socket
+ * file removed, the clients' and its own end in the log.
  */
 @ExtendWith(MachineLock.class)
 @Tag("kernel")
@@ -81,6 +83,13 @@ class DaemonIT {
             assertEquals(0, status.exit(), status.describe());
             assertTrue(status.stdout().startsWith("source: tracepoint skb:kfree_skb"), status.describe());
 
+            // A third client, stopped (SIGSTOP) once it shows its first block, for the whole test.
+            ShellProcess stalled = ShellProcess.startCommand(ShellProcess.command(List.of(), List.of("top", "--batch",
+                    "--connect", socket.toString(), "--interval", Integer.toString(INTERVAL_MILLIS))));
+            stalledClients.add(stalled);
+            stalled.awaitLine(TopBlock::isHeader, "a block header", 0);
+            stalled.signal("STOP");
+
             Run r = Interference.repeatWhileDisturbed("DaemonIT", attempt -> runOnce(socket, attempt),
                     Run::disturbance);
             for (Client c : List.of(r.root(), r.nobody())) {
@@ -93,15 +102,27 @@ class DaemonIT {
             assertFalse(r.nobody().transcript().contains("ffffffff"), "a kernel address in the output of a client"
                     + " that is not root\n" + r.nobody().transcript());
 
+            Commands.Result during = Commands.run(ShellProcess.command(List.of(),
+                    List.of("status", "--socket", socket.toString())));
+            assertTrue(during.stdout().contains("\n  pid " + stalled.pid() + " uid 0 gid 0"), "the stopped client"
+                    + " is still served\n" + during.describe());
+
+            // The stopped client is still stopped: the daemon's stop must not wait for it.
             daemon.signal("TERM");
             assertEquals(0, daemon.awaitExit(), daemon.transcript());
             assertFalse(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket file is removed");
             String log = daemon.stderr();
             assertTrue(log.contains(" connected: uid 0 gid 0 pid "), log);
             assertTrue(log.contains(" connected: uid " + NOBODY + " gid " + NOGROUP + " pid "), log);
-            assertTrue(log.contains("dropscope daemon: stopped: "), log);
+            assertTrue(log.matches("(?s).*dropscope daemon: stopped: \\d+ drops, 0 lost events\n.*"),
+                    "the kernel side lost nothing, a client stopped meanwhile\n" + log);
+        } finally {
+            stalledClients.forEach(ShellProcess::close);
         }
     }
+
+    /** Killed at the end, stopped or not. */
+    private final List<ShellProcess> stalledClients = new ArrayList<>();
 
     private static Run runOnce(Path socket, int attempt) {
         int n = INTERVALS << (attempt - 1);
