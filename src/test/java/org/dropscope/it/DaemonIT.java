@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ class DaemonIT {
             // The stopped client is still stopped: the daemon's stop must not wait for it.
             daemon.signal("TERM");
             assertEquals(0, daemon.awaitExit(), daemon.transcript());
-            assertFalse(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket file is removed");
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file is removed");
             String log = daemon.stderr();
             assertTrue(log.contains(" connected: uid 0 gid 0 pid "), log);
             assertTrue(log.contains(" connected: uid " + NOBODY + " gid " + NOGROUP + " pid "), log);
@@ -119,6 +120,39 @@ class DaemonIT {
         } finally {
             stalledClients.forEach(ShellProcess::close);
         }
+    }
+
+    @Test
+    void afterSigkillTheNextDaemonRemovesTheStaleSocketAndServes() throws IOException {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = tmp.resolve("run").resolve("dropscope.sock");
+        String[] args = {"daemon", "--socket", socket.toString(), "--group", "nogroup", "--source", "tracepoint",
+            "--no-stacks"};
+        try (ShellProcess first = ShellProcess.start(List.of(), args)) {
+            Commands.waitUntil(() -> Files.exists(socket), Commands.TIMEOUT, "the daemon's socket", first::transcript);
+            awaitStatus(socket);
+            first.signal("KILL");
+            first.awaitExit();
+        }
+        assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "SIGKILL leaves the socket file");
+        try (ShellProcess second = ShellProcess.start(List.of(), args)) {
+            Commands.Result status = awaitStatus(socket);
+            assertTrue(status.stdout().startsWith("source: tracepoint skb:kfree_skb"), status.describe());
+            second.signal("TERM");
+            assertEquals(0, second.awaitExit(), second.transcript());
+            assertTrue(second.stderr().contains("(a stale socket file was removed)"), second.transcript());
+            assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file is removed");
+        }
+    }
+
+    /** {@code dropscope status} once it answers (the daemon may still be starting); its result. */
+    private static Commands.Result awaitStatus(Path socket) {
+        Commands.Result[] last = new Commands.Result[1];
+        Commands.waitUntil(() -> {
+            last[0] = Commands.run(ShellProcess.command(List.of(), List.of("status", "--socket", socket.toString())));
+            return last[0].exit() == 0;
+        }, Commands.TIMEOUT, "dropscope status to answer", () -> last[0] == null ? "" : last[0].describe());
+        return last[0];
     }
 
     /** Killed at the end, stopped or not. */
