@@ -167,6 +167,11 @@ final class Connection {
                 queue.add(new Message.ErrorReply(WireFormat.UNEXPECTED, "SUBSCRIBE while subscribed"));
                 return "SUBSCRIBE while subscribed";
             }
+            if (daemon.stopping()) {
+                // Its stream could not end whole: the source has stopped or is stopping.
+                queue.add(new Message.ErrorReply(WireFormat.INTERNAL, "the daemon is stopping"));
+                return "subscribed while the daemon stopped";
+            }
             if (!s.filter().isEmpty()) {
                 queue.add(new Message.ErrorReply(WireFormat.NOT_PERMITTED, "this daemon does not filter per client"
                         + " yet: give the daemon its --filter"));

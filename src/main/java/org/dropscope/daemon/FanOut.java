@@ -17,6 +17,8 @@ import org.dropscope.event.DropEventSink;
 final class FanOut implements DropEventSink {
     private final CopyOnWriteArrayList<ClientStream> streams = new CopyOnWriteArrayList<>();
     private final Queue<ClientStream> ending = new ConcurrentLinkedQueue<>();
+    /** Set by {@link #endAll()}, under this object's lock. */
+    private boolean ended;
     private volatile long drops;
     private volatile long events;
     private volatile long lost;
@@ -25,9 +27,14 @@ final class FanOut implements DropEventSink {
      * From any thread: {@code stream} gets the events of the next pass on, and its header is
      * released to its client only then.
      */
-    void add(ClientStream stream) {
-        streams.add(stream);
+    synchronized void add(ClientStream stream) {
         stream.release();
+        if (ended) {
+            // The source has stopped: a stream joining now is whole at once, header and end.
+            stream.finish();
+            return;
+        }
+        streams.add(stream);
     }
 
     /** From any thread: ends {@code stream} at the end of the current or next pass. */
@@ -68,8 +75,9 @@ final class FanOut implements DropEventSink {
         }
     }
 
-    /** Once the source has stopped (its reader thread ended): ends every stream. */
-    void endAll() {
+    /** Once the source has stopped (its reader thread ended): ends every stream, and any that joins later. */
+    synchronized void endAll() {
+        ended = true;
         endRequested();
         for (ClientStream s : streams) {
             streams.remove(s);

@@ -132,4 +132,19 @@ class ClientStreamTest {
         assertEquals(50_002, sc.drops() + slowClient.gapDrops(), "the slow client: its drops and its gap");
         assertTrue(slowClient.gapDrops() > 0);
     }
+
+    @Test
+    void aStreamJoiningAfterTheSourceStoppedIsWholeAtOnce() throws Exception {
+        FanOut fanOut = new FanOut();
+        fanOut.drop(drop(5));
+        fanOut.endAll();
+        ClientQueue queue = new ClientQueue(Daemon.Settings.DEFAULT_QUEUE_BYTES);
+        fanOut.add(stream(queue));
+        fanOut.drop(drop(1));
+        StreamFrames client = new StreamFrames();
+        client.drain(queue);
+        StreamFrames.Counted c = client.read(GAP_CPU);
+        assertTrue(c.result().complete(), "a header and the end record: " + c.result());
+        assertEquals(0, c.drops());
+    }
 }
