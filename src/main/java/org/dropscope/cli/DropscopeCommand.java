@@ -12,25 +12,31 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The root command: {@code dropscope} with no subcommand is the shell, as dropwatch is. */
-@Command(name = "dropscope", mixinStandardHelpOptions = true, version = "dropscope 0.1.0",
+@Command(name = "dropscope", mixinStandardHelpOptions = true, version = DropscopeCommand.VERSION,
         description = "Where, and why, is the Linux kernel dropping my packets?%n"
                 + "With no command, starts the dropwatch-compatible shell.",
         subcommands = {CommandLine.HelpCommand.class, ShellCommand.class, TopCommand.class, RecordCommand.class, ReportCommand.class,
-            ReplayCommand.class, DumpCommand.class},
+            ReplayCommand.class, DumpCommand.class, DaemonCommand.class, StatusCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success, also after Ctrl-C or SIGTERM stopped monitoring cleanly, or when the reader of standard output"
                 + " went away (| head: a closed pipe)",
             "1:a bug in dropscope (please report it)",
-            "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
-            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
+            "2:bad command line, or a --filter that does not parse or names what this kernel lacks; daemon: a --group"
+                + " that does not exist",
+            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict; status, top --connect: the"
+                + " daemon's socket refuses this user",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a file that cannot be read or written, or is corrupt (kallsyms, tracepoint format, a record file, a capture,"
                 + " record's -o FILE, dump's -w FILE, report's --svg FILE, a symbolic link given as one of those, any"
-                + " command's standard output)",
-            "6:a system call failed (memory, file descriptors)",
+                + " command's standard output; the daemon's socket directory)",
+            "6:a system call failed (memory, file descriptors); daemon: a daemon already answers on the socket;"
+                + " status, top --connect: no daemon answers, or it failed",
             "130:Ctrl-C while not monitoring"})
 public final class DropscopeCommand implements Callable<Integer> {
+    /** What dropscope says it is: --version, and the daemon protocol's HELLO. */
+    static final String VERSION = "dropscope 0.1.0";
+
     @Spec
     CommandSpec spec;
 

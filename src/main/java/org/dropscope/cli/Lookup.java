@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.UnaryOperator;
 import org.dropscope.ksym.KallsymsFormatException;
 import org.dropscope.ksym.KallsymsUnavailableException;
 import org.dropscope.ksym.Symbolizer;
@@ -30,11 +31,18 @@ record Lookup(Symbolizer symbols, int exitCode) {
         private Lookup done;
         private final FutureTask<Symbolizer> loading;
         private final PrintWriter err;
+        private UnaryOperator<String> onPrivilege = UnaryOperator.identity();
 
         private Pending(Lookup done, FutureTask<Symbolizer> loading, PrintWriter err) {
             this.done = done;
             this.loading = loading;
             this.err = err;
+        }
+
+        /** Rewrites the line of a privilege error (kallsyms hidden) before it is printed; returns this. */
+        Pending onPrivilege(UnaryOperator<String> rewrite) {
+            this.onPrivilege = rewrite;
+            return this;
         }
 
         /** Whether {@link #join} may have to wait: kallsyms is being read. */
@@ -54,7 +62,7 @@ record Lookup(Symbolizer symbols, int exitCode) {
             try {
                 done = new Lookup(get(loading), GO_ON);
             } catch (KallsymsUnavailableException e) {
-                done = new Lookup(null, Failures.line(err, ExitCodes.NO_PERMISSION, e.getMessage()));
+                done = new Lookup(null, Failures.line(err, ExitCodes.NO_PERMISSION, onPrivilege.apply(e.getMessage())));
             } catch (KallsymsFormatException e) {
                 done = new Lookup(null, Failures.line(err, ExitCodes.BAD_INPUT, "/proc/kallsyms: " + e.getMessage()
                         + "; use -l none to go without symbols"));
@@ -86,6 +94,18 @@ record Lookup(Symbolizer symbols, int exitCode) {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /**
+     * For a command that names drops in what it writes (a file, the daemon's streams), where
+     * {@code list} means nothing.
+     *
+     * @throws UsageException unless {@code method} is {@code kas} or {@code none}
+     */
+    static void requireKasOrNone(String method) {
+        if (!method.equals("kas") && !method.equals("none")) {
+            throw new UsageException("-l/--lmethod takes kas or none, not '" + method + "'");
         }
     }
 

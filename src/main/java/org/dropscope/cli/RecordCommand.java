@@ -170,9 +170,7 @@ public final class RecordCommand implements Callable<Integer> {
             throw new UsageException("standard output is a terminal: record to a file with -o FILE, or pipe"
                     + " it (dropscope record -o - | dropscope report -)");
         }
-        if (!lookupMethod.equals("kas") && !lookupMethod.equals("none")) {
-            throw new UsageException("-l/--lmethod takes kas or none, not '" + lookupMethod + "'");
-        }
+        Lookup.requireKasOrNone(lookupMethod);
         if (callGraph) {
             if (source.source == SourceOptions.Kind.netdm) {
                 throw new UsageException("-g/--call-graph needs the tracepoint source: NET_DM reports no"

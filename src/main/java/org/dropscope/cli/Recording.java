@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -21,7 +21,6 @@ import org.dropscope.record.HostFacts;
 import org.dropscope.record.RecordHeader;
 import org.dropscope.record.RecordWriter;
 import org.dropscope.source.DropSource;
-import org.dropscope.source.EventClock;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.LiveNames;
 import org.dropscope.source.SourceException;
@@ -123,15 +122,8 @@ final class Recording {
         LongSupplier clock;
         try {
             SourceFacts facts = source.facts();
-            EventClock eventClock = facts.clock();
-            clock = eventClock::nanos;
-            long realtime = realtimeNanos();
-            // Read together: the anchor that turns the event times into dates.
-            RecordHeader.Clock anchor = new RecordHeader.Clock(eventClock.id(), clock.getAsLong(), realtime);
-            HostFacts host = HostFacts.read(Path.of("/proc"));
-            header = new RecordHeader(host.kernelRelease(), host.hostname(), host.bootId(), facts.kind(),
-                    facts.description(), facts.tracepointFormat(), anchor, facts.cpus(), filter.text(),
-                    facts.properties());
+            clock = facts.clock()::nanos;
+            header = facts.recordHeader(HostFacts.read(Path.of("/proc")), filter.text(), 0, Map.of());
         } catch (IOException e) {
             throw new Failure(ExitCodes.SYSTEM, "cannot read the machine's facts from /proc: " + Failures.reason(e), e);
         } catch (SourceException e) {
@@ -235,11 +227,6 @@ final class Recording {
                 // Said by the main thread when it got that far; the process is ending otherwise.
             }
         }
-    }
-
-    private static long realtimeNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** In front of the writer, on the reader thread: ends the recording once a write has failed. */

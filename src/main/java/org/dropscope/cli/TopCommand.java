@@ -5,12 +5,18 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.daemon.DaemonClient;
+import org.dropscope.daemon.StreamSource;
 import org.dropscope.ksym.Symbolizer;
+import org.dropscope.names.DropNames;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.IntervalSession;
 import org.dropscope.source.LiveNames;
@@ -50,11 +56,13 @@ import picocli.CommandLine.Spec;
             "0:success, also after q, Ctrl-C or SIGTERM, or when the reader of standard output went away (| head)",
             "1:a bug in dropscope (please report it)",
             "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
-            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
+            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict; with --connect: the"
+                + " daemon's socket refuses this user (not in its group)",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format), or standard output"
-                + " cannot be written (a full disk)",
-            "6:a system call failed (memory, file descriptors)"})
+                + " cannot be written (a full disk); with --connect: a stream the daemon cut short",
+            "6:a system call failed (memory, file descriptors); with --connect: no daemon answers on the socket,"
+                + " or it failed"})
 public final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -81,6 +89,12 @@ public final class TopCommand implements Callable<Integer> {
 
     @Mixin
     FilterOption filter = new FilterOption();
+
+    @Option(names = "--connect", arity = "0..1", paramLabel = "SOCKET", fallbackValue = "/run/dropscope/dropscope.sock",
+            description = "Show the drops of a running dropscope daemon (its source, its names) instead of opening a"
+                    + " kernel session: no root needed, only membership of the socket's group. SOCKET defaults to"
+                    + " /run/dropscope/dropscope.sock. The source options are the daemon's.")
+    Path connect;
 
     @Option(names = "--stacks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Tracepoint source: collect kernel call chains for the stack grouping (--no-stacks:"
@@ -117,9 +131,12 @@ public final class TopCommand implements Callable<Integer> {
         }
         TopModel.Grouping grouping = grouping(group);
         TopModel.Sort order = sort(sort);
+        if (connect != null) {
+            return connected(grouping, order, out, err);
+        }
         // kallsyms is read while the source opens (each about a third of the start), unless the
         // filter needs its table to open the source. Its errors still come first, and alone.
-        Lookup.Pending pending = Lookup.begin(options.lookupMethod, out, err, null);
+        Lookup.Pending pending = Lookup.begin(options.lookupMethod, out, err, null).onPrivilege(this::daemonHint);
         Lookup lookup = pending.loading() && filter.expression == null ? null : pending.join();
         if (lookup != null && lookup.exitCode() != Lookup.GO_ON) {
             return lookup.exitCode();
@@ -130,16 +147,14 @@ public final class TopCommand implements Callable<Integer> {
         try {
             choice = options.source.choose(stacks);
         } catch (SourceException e) {
-            return lookupFailed(pending) ? pending.join().exitCode() : Failures.line(err, ExitCodes.of(e.kind()),
-                    e.getMessage());
+            return lookupFailed(pending) ? pending.join().exitCode() : sourceFailed(err, e);
         }
         Runnable releaseChoice = choice.releaser(err);
         try {
             source = choice.open(sourceFilter).source();
         } catch (SourceException e) {
             releaseChoice.run();
-            return lookupFailed(pending) ? pending.join().exitCode() : Failures.line(err, ExitCodes.of(e.kind()),
-                    e.getMessage());
+            return lookupFailed(pending) ? pending.join().exitCode() : sourceFailed(err, e);
         }
         lookup = pending.join();
         if (lookup.exitCode() != Lookup.GO_ON) {
@@ -147,10 +162,38 @@ public final class TopCommand implements Callable<Integer> {
             releaseChoice.run();
             return lookup.exitCode();
         }
+        Symbolizer symbols = lookup.symbols();
+        DropSource opened = source;
+        Top top = new Top(source, aggregator -> LiveNames.of(symbols, opened, aggregator), stacksNote(choice, source),
+                grouping, order, out, err);
+        return run(top, choice.note(), releaseChoice, err);
+    }
+
+    /**
+     * {@code --connect}: the daemon's stream as the source, its names as the names; no kallsyms
+     * here and no kernel session.
+     */
+    private int connected(TopModel.Grouping grouping, TopModel.Sort order, PrintWriter out, PrintWriter err)
+            throws IOException {
+        if (filter.expression != null) {
+            throw new UsageException("--filter applies to a kernel session; with --connect the daemon filters (its"
+                    + " own --filter)");
+        }
+        StreamSource source;
+        try {
+            source = StreamSource.open(connect, DropscopeCommand.VERSION);
+        } catch (SourceException e) {
+            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+        }
+        Top top = new Top(source, aggregator -> source.names(), null, grouping, order, out, err);
+        return run(top, null, () -> { }, err);
+    }
+
+    /** Runs {@code top} at the terminal or in batch mode until it ends; then {@code releaseChoice}. */
+    private int run(Top top, String note, Runnable releaseChoice, PrintWriter err) throws IOException {
         boolean terminal = !batch && System.console() != null;
-        Top top = new Top(source, choice, lookup.symbols(), grouping, order, out, err);
-        if (!terminal && choice.note() != null) {
-            err.println(Printable.text(choice.note()));
+        if (!terminal && note != null) {
+            err.println(Printable.text(note));
             err.flush();
         }
         Runnable release = () -> {
@@ -163,6 +206,27 @@ public final class TopCommand implements Callable<Integer> {
             }
         }
         return Signals.runWith(top.batch(), err, release, handleSignals);
+    }
+
+    /** The socket whose presence {@link #daemonHint} tells of; tests name their own. */
+    Path daemonSocket = DaemonClient.DEFAULT_SOCKET;
+
+    /**
+     * A privilege error, with how to do without when a daemon's socket is here: the issue's "a user
+     * without the privileges for a local kernel session is told in one line how to connect".
+     */
+    String daemonHint(String message) {
+        if (!Files.exists(daemonSocket, LinkOption.NOFOLLOW_LINKS)) {
+            return message;
+        }
+        return message + "; or, without root, watch the dropscope daemon running here: dropscope top --connect"
+                + (daemonSocket.equals(DaemonClient.DEFAULT_SOCKET) ? "" : " " + daemonSocket)
+                + " (as a member of its socket's group)";
+    }
+
+    private int sourceFailed(PrintWriter err, SourceException e) {
+        int code = ExitCodes.of(e.kind());
+        return Failures.line(err, code, code == ExitCodes.NO_PERMISSION ? daemonHint(e.getMessage()) : e.getMessage());
     }
 
     /** Whether the lookup ends top with an error (which {@link Lookup.Pending#join} then prints). */
@@ -227,14 +291,18 @@ public final class TopCommand implements Callable<Integer> {
         /** Ends the main thread's wait for a key once the run has ended. */
         private volatile Runnable ended = () -> { };
 
-        Top(DropSource source, SourceChoice choice, Symbolizer symbols, TopModel.Grouping grouping,
-                TopModel.Sort order, PrintWriter out, PrintWriter err) {
+        /**
+         * @param names the names of what {@code source} counts into the session's aggregator
+         * @param stacksNote what the stack grouping says about its stacks, or {@code null}
+         */
+        Top(DropSource source, Function<DropAggregator, DropNames> names, String stacksNote,
+                TopModel.Grouping grouping, TopModel.Sort order, PrintWriter out, PrintWriter err) {
             this.out = out;
             this.err = err;
             this.session = new IntervalSession(source, options.intervalMillis, iterations, this::interval);
-            this.controls = new TopControls(new TopModel(LiveNames.of(symbols, source, session.aggregator())),
-                    grouping, order, DropPredicate.ALL);
-            this.run = new TopScreen.Run(source.description(), kernelRelease(), stacksNote(choice, source));
+            this.controls = new TopControls(new TopModel(names.apply(session.aggregator())), grouping, order,
+                    DropPredicate.ALL);
+            this.run = new TopScreen.Run(source.description(), kernelRelease(), stacksNote);
         }
 
         /** On the ticker thread. */

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.source;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.dropscope.record.HostFacts;
+import org.dropscope.record.RecordHeader;
 import org.dropscope.record.SourceKind;
 
 /**
@@ -27,5 +30,26 @@ public record SourceFacts(SourceKind kind, String description, int cpus, EventCl
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(clock, "clock");
         properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    }
+
+    /**
+     * The header of a recording of this source that starts now: the clock read together with
+     * wall-clock time (the anchor that turns event times into dates).
+     *
+     * @param host the machine's facts
+     * @param filter the filter expression the recording applies, or {@code null}
+     * @param extraCpus CPU ids the recording adds to the source's (a daemon's gap CPU), usually 0
+     * @param extraProperties facts the recorder adds after the source's
+     */
+    public RecordHeader recordHeader(HostFacts host, String filter, int extraCpus,
+            Map<String, String> extraProperties) {
+        long clockNanos = clock.nanos();
+        Instant now = Instant.now();
+        RecordHeader.Clock anchor = new RecordHeader.Clock(clock.id(), clockNanos,
+                now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        Map<String, String> all = new LinkedHashMap<>(properties);
+        all.putAll(extraProperties);
+        return new RecordHeader(host.kernelRelease(), host.hostname(), host.bootId(), kind, description,
+                tracepointFormat, anchor, cpus + extraCpus, filter, all);
     }
 }

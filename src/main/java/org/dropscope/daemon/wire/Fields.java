@@ -29,14 +29,16 @@ final class Fields {
     static final int STATUS_DROPS = 3;
     /** STATUS: u64 events lost by the kernel side. */
     static final int STATUS_LOST = 4;
-    /** STATUS: one per client, pid:u32 uid:u32 gid:u32. */
+    /** STATUS: one per client, pid:u32 uid:u32 gid:u32 gap_events:u64 gap_drops:u64. */
     static final int STATUS_CLIENT = 5;
     /** STATUS: u64 flight-recorder segments. */
     static final int STATUS_SEGMENTS = 6;
     /** STATUS: u64 bytes in those segments. */
     static final int STATUS_RECORDED_BYTES = 7;
     /** The CLIENT field's value size. */
-    static final int CLIENT_SIZE = 12;
+    static final int CLIENT_SIZE = 28;
+    /** The CLIENT field's ids, without the gap counts (step 1's field: read, the gaps then 0). */
+    static final int CLIENT_IDS_SIZE = 12;
 
     private Fields() {
     }

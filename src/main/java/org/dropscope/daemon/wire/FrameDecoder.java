@@ -96,6 +96,17 @@ public final class FrameDecoder {
             return new Message.StatusRequest();
         } else if (type.equals(MessageType.STATUS)) {
             return status(p);
+        } else if (type.equals(MessageType.SUBSCRIBE)) {
+            return new Message.Subscribe(p.rest());
+        } else if (type.equals(MessageType.UNSUBSCRIBE)) {
+            return new Message.Unsubscribe();
+        } else if (type.equals(MessageType.STREAM)) {
+            byte[] bytes = new byte[p.buf.readableBytes()];
+            p.buf.readBytes(bytes);
+            return new Message.Stream(bytes);
+        } else if (type.equals(MessageType.GAP)) {
+            p.need(2 * Long.BYTES, "the events and drops");
+            return new Message.Gap(p.buf.readLongLE(), p.buf.readLongLE());
         }
         byte[] bytes = new byte[p.buf.readableBytes()];
         p.buf.readBytes(bytes);
@@ -142,8 +153,14 @@ public final class FrameDecoder {
             if (tag == Fields.STATUS_SOURCE) {
                 source = p.rest();
             } else if (tag == Fields.STATUS_CLIENT) {
-                p.fixed(len, Fields.CLIENT_SIZE, "CLIENT");
-                clients.add(new Message.Client(p.buf.readIntLE(), p.buf.readIntLE(), p.buf.readIntLE()));
+                if (len != Fields.CLIENT_IDS_SIZE) {
+                    p.fixed(len, Fields.CLIENT_SIZE, "CLIENT");
+                }
+                int pid = p.buf.readIntLE();
+                int uid = p.buf.readIntLE();
+                int gid = p.buf.readIntLE();
+                clients.add(len == Fields.CLIENT_SIZE ? new Message.Client(pid, uid, gid, p.buf.readLongLE(),
+                        p.buf.readLongLE()) : new Message.Client(pid, uid, gid));
             } else if (tag >= Fields.STATUS_UPTIME_MILLIS && tag <= Fields.STATUS_RECORDED_BYTES) {
                 p.fixed(len, Long.BYTES, String.valueOf(tag));
                 numbers[tag] = p.buf.readLongLE();

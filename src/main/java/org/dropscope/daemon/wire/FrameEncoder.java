@@ -65,16 +65,23 @@ public final class FrameEncoder {
             number(out, Fields.STATUS_LOST, s.lost());
             for (Message.Client c : s.clients()) {
                 out.writeShortLE(Fields.STATUS_CLIENT).writeShortLE(Fields.CLIENT_SIZE)
-                        .writeIntLE(c.pid()).writeIntLE(c.uid()).writeIntLE(c.gid());
+                        .writeIntLE(c.pid()).writeIntLE(c.uid()).writeIntLE(c.gid())
+                        .writeLongLE(c.gapEvents()).writeLongLE(c.gapDrops());
             }
             number(out, Fields.STATUS_SEGMENTS, s.segments());
             number(out, Fields.STATUS_RECORDED_BYTES, s.recordedBytes());
+        } else if (m instanceof Message.Subscribe s) {
+            out.writeCharSequence(s.filter(), StandardCharsets.UTF_8);
+        } else if (m instanceof Message.Stream s) {
+            out.writeBytes(s.bytes());
+        } else if (m instanceof Message.Gap g) {
+            out.writeLongLE(g.events()).writeLongLE(g.drops());
         } else if (m instanceof Message.Opaque o) {
             out.writeBytes(o.payload());
         } else if (m instanceof Message.Unknown u) {
             throw new IllegalArgumentException("a skipped " + u.type() + " frame has no payload to send");
         }
-        // StatusRequest: no payload.
+        // StatusRequest, Unsubscribe: no payload.
     }
 
     private static void text(ByteBuf out, int tag, String value) {

@@ -133,13 +133,93 @@ public sealed interface Message {
         }
     }
 
-    /** A connected client as STATUS lists it: its process and user, from SO_PEERCRED. */
-    record Client(int pid, int uid, int gid) {
+    /**
+     * A connected client as STATUS lists it: its process and user, from SO_PEERCRED, and what its
+     * stream missed because its queue was full.
+     *
+     * @param gapEvents events the daemon could not send to it
+     * @param gapDrops the drops of those events
+     */
+    record Client(int pid, int uid, int gid, long gapEvents, long gapDrops) {
+        /** A client whose stream missed nothing (or that has none). */
+        public Client(int pid, int uid, int gid) {
+            this(pid, uid, gid, 0, 0);
+        }
     }
 
     /**
-     * A frame of a type this version names but whose payload a later step defines (SUBSCRIBE,
-     * STREAM, GAP, REPORT, SET): its bytes as they came.
+     * SUBSCRIBE: asks for the event stream.
+     *
+     * @param filter a {@code --filter} expression (docs/filter.md), empty for every drop
+     */
+    record Subscribe(String filter) implements Message {
+        public Subscribe {
+            Objects.requireNonNull(filter, "filter");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.SUBSCRIBE;
+        }
+    }
+
+    /** UNSUBSCRIBE: ends the stream; the daemon's answer is the stream's end record. */
+    record Unsubscribe() implements Message {
+        @Override
+        public MessageType type() {
+            return MessageType.UNSUBSCRIBE;
+        }
+    }
+
+    /**
+     * STREAM: the next bytes of the record file (docs/file-format.md) the daemon writes for this
+     * client; frame boundaries mean nothing to the file.
+     *
+     * @param bytes the bytes, owned by the message (not copied: they can be many)
+     */
+    record Stream(byte[] bytes) implements Message {
+        public Stream {
+            Objects.requireNonNull(bytes, "bytes");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.STREAM;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Stream s && Arrays.equals(s.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "STREAM[" + bytes.length + " bytes]";
+        }
+    }
+
+    /**
+     * GAP: what this client missed because its queue was full, counted since its previous GAP;
+     * the stream holds a lost record of the same events on the gap CPU (docs/daemon-protocol.md).
+     *
+     * @param events events not written to this client
+     * @param drops the drops those events stand for
+     */
+    record Gap(long events, long drops) implements Message {
+        @Override
+        public MessageType type() {
+            return MessageType.GAP;
+        }
+    }
+
+    /**
+     * A frame of a type this version names but whose payload a later step defines (REPORT, SET):
+     * its bytes as they came.
      */
     record Opaque(MessageType type, byte[] payload) implements Message {
         public Opaque {

@@ -22,7 +22,7 @@ public final class MessageType {
     public static final MessageType STATUS_REQUEST = new MessageType(6, "STATUS_REQUEST", true);
     /** Server: source, uptime, clients, counts, recorder. */
     public static final MessageType STATUS = new MessageType(7, "STATUS", false);
-    /** Client: stream events, optionally through a filter (payload defined in a later minor version). */
+    /** Client: stream events, optionally through a filter. */
     public static final MessageType SUBSCRIBE = new MessageType(16, "SUBSCRIBE", true);
     /** Server: record-file bytes (docs/file-format.md), as {@code record} writes them. */
     public static final MessageType STREAM = new MessageType(17, "STREAM", false);
@@ -32,9 +32,11 @@ public final class MessageType {
     public static final MessageType REPORT = new MessageType(19, "REPORT", true);
     /** Client: change a kernel setting; root only. */
     public static final MessageType SET = new MessageType(20, "SET", true);
+    /** Client: end the stream; the daemon answers with the stream's end record, everything read before it included. */
+    public static final MessageType UNSUBSCRIBE = new MessageType(21, "UNSUBSCRIBE", true);
 
     private static final MessageType[] KNOWN = {HELLO, ERROR, BYE, PING, PONG, STATUS_REQUEST, STATUS,
-        SUBSCRIBE, STREAM, GAP, REPORT, SET};
+        SUBSCRIBE, STREAM, GAP, REPORT, SET, UNSUBSCRIBE};
 
     private final int code;
     private final String name;

@@ -30,10 +30,17 @@ class FrameCodecTest {
                 new Message.Pong(-1L),
                 new Message.StatusRequest(),
                 new Message.Status("netdm", 3_600_000L, 1_500_000_000L, 3L,
-                        List.of(new Message.Client(4242, 0, 0), new Message.Client(77, 1000, 1000)), 12L, 1L << 30),
-                new Message.Status("", 0, 0, 0, List.of(), 0, 0)));
+                        List.of(new Message.Client(4242, 0, 0), new Message.Client(77, 1000, 1000, 4096, 1L << 33)), 12L,
+                        1L << 30),
+                new Message.Status("", 0, 0, 0, List.of(), 0, 0),
+                new Message.Subscribe(""),
+                new Message.Subscribe("reason == NO_SOCKET"),
+                new Message.Stream(new byte[] {(byte) 0x89, 'D', 'S', 'R', 'E', 'C'}),
+                new Message.Stream(new byte[0]),
+                new Message.Gap(4096, 1L << 40),
+                new Message.Unsubscribe()));
         for (MessageType t : MessageType.named()) {
-            if (t.code() >= MessageType.SUBSCRIBE.code()) {
+            if (t.equals(MessageType.REPORT) || t.equals(MessageType.SET)) {
                 all.add(new Message.Opaque(t, new byte[] {1, 2, 3, (byte) t.code()}));
             }
         }
@@ -235,7 +242,7 @@ class FrameCodecTest {
     void theEncoderRefusesWhatNoReceiverTakes() {
         ByteBuf out = Unpooled.buffer().writeByte(42);
         assertThrows(IllegalArgumentException.class,
-                () -> FrameEncoder.encode(new Message.Opaque(MessageType.STREAM, new byte[WireFormat.DEFAULT_MAX_FRAME]), out));
+                () -> FrameEncoder.encode(new Message.Stream(new byte[WireFormat.DEFAULT_MAX_FRAME]), out));
         assertThrows(IllegalArgumentException.class,
                 () -> FrameEncoder.encode(new Message.Hello(1, 0, "x".repeat(70_000), null, null, 0), out));
         assertThrows(IllegalArgumentException.class,
@@ -254,10 +261,24 @@ class FrameCodecTest {
     }
 
     @Test
+    void aClientFieldOfIdsOnlyReadsAsNoGapsAndAnyOtherSizeIsMalformed() throws WireFormatException {
+        ByteBuf ids = Unpooled.buffer().writeIntLE(24).writeByte(7).writeByte(0).writeShortLE(0)
+                .writeShortLE(5).writeShortLE(12).writeIntLE(4242).writeIntLE(1000).writeIntLE(100);
+        Message.Status s = (Message.Status) new FrameDecoder().decode(ids);
+        assertEquals(List.of(new Message.Client(4242, 1000, 100, 0, 0)), s.clients());
+        ids.release();
+        ByteBuf odd = Unpooled.buffer().writeIntLE(28).writeByte(7).writeByte(0).writeShortLE(0)
+                .writeShortLE(5).writeShortLE(16).writeZero(16);
+        WireFormatException e = assertThrows(WireFormatException.class, () -> new FrameDecoder().decode(odd));
+        assertEquals("STATUS field CLIENT is 16 bytes, not 28 (at byte 12 of the stream)", e.getMessage());
+        odd.release();
+    }
+
+    @Test
     void typeNumbersNeverChange() {
-        int[] codes = {1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20};
+        int[] codes = {1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21};
         String[] names = {"HELLO", "ERROR", "BYE", "PING", "PONG", "STATUS_REQUEST", "STATUS", "SUBSCRIBE", "STREAM",
-            "GAP", "REPORT", "SET"};
+            "GAP", "REPORT", "SET", "UNSUBSCRIBE"};
         MessageType[] named = MessageType.named();
         for (int i = 0; i < codes.length; i++) {
             assertEquals(codes[i], named[i].code());

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.dropscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import org.dropscope.ksym.KallsymsUnavailableException;
+import org.dropscope.nativeio.UnixListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code daemon}, {@code status} and {@code top --connect} where they end before any kernel
+ * resource: one line each, with the exit code README.md documents.
+ */
+class DaemonCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void statusWithoutADaemonNamesTheSocketAndHowToStartOne() {
+        Path socket = tmp.resolve("none.sock");
+        CommandRun.Result r = CommandRun.dropscope().run("status", "--socket", socket.toString());
+        assertEquals(6, r.exit());
+        assertEquals("", r.out());
+        assertEquals("dropscope: no dropscope daemon answers on " + socket + " (connect(2): ENOENT): start one as root"
+                + " with dropscope daemon --socket " + socket + "\n", r.err());
+    }
+
+    @Test
+    void topConnectWithoutADaemonSaysTheSameInOneLine() {
+        Path socket = tmp.resolve("none.sock");
+        CommandRun.Result r = CommandRun.dropscope().run("top", "--batch", "-n", "1", "--connect", socket.toString());
+        assertEquals(6, r.exit());
+        assertEquals("dropscope: no dropscope daemon answers on " + socket + " (connect(2): ENOENT): start one as root"
+                + " with dropscope daemon --socket " + socket + "\n", r.err());
+    }
+
+    @Test
+    void topConnectTakesNoFilterOfItsOwn() {
+        CommandRun.Result r = CommandRun.dropscope().run("top", "--batch", "--connect", tmp.resolve("d.sock").toString(),
+                "--filter", "reason == NO_SOCKET");
+        assertEquals(2, r.exit());
+        assertEquals("dropscope: --filter applies to a kernel session; with --connect the daemon filters (its own"
+                + " --filter)\n", r.err());
+    }
+
+    @Test
+    void aGroupThatDoesNotExistIsAUsageError() {
+        CommandRun.Result r = CommandRun.dropscope().run("daemon", "--socket", tmp.resolve("run/d.sock").toString(),
+                "--group", "no-such-group-13", "-l", "none");
+        assertEquals(2, r.exit());
+        assertEquals("dropscope: --group no-such-group-13 does not exist: create it (groupadd no-such-group-13) or"
+                + " name another group whose members may connect\n", r.err());
+    }
+
+    @Test
+    void aDaemonAnsweringOnTheSocketStopsTheStartBeforeTheKernelIsTouched() throws Exception {
+        Path socket = tmp.resolve("run").resolve("d.sock");
+        String group = Files.readAttributes(tmp, PosixFileAttributes.class).group().getName();
+        try (UnixListener running = UnixListener.bind(socket, null)) {
+            CommandRun.Result r = CommandRun.dropscope().run("daemon", "--socket", socket.toString(), "--group", group,
+                    "-l", "none");
+            assertEquals(6, r.exit());
+            assertEquals("dropscope: a dropscope daemon already answers on " + socket + ": stop it first, or give"
+                    + " this one another --socket\n", r.err());
+        }
+    }
+
+    @Test
+    void aPrivilegeErrorTellsOfTheDaemonWhenItsSocketIsHere() throws Exception {
+        TopCommand top = new TopCommand();
+        top.daemonSocket = tmp.resolve("d.sock");
+        assertEquals("perf_event_open(2): EACCES", top.daemonHint("perf_event_open(2): EACCES"), "no socket, no hint");
+        Files.createFile(top.daemonSocket);
+        assertEquals("perf_event_open(2): EACCES; or, without root, watch the dropscope daemon running here:"
+                + " dropscope top --connect " + top.daemonSocket + " (as a member of its socket's group)",
+                top.daemonHint("perf_event_open(2): EACCES"));
+        // kallsyms hidden from this user is a privilege error too: top's lookup says the same.
+        StringWriter err = new StringWriter();
+        Lookup.Pending pending = Lookup.begin("kas", new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+                null, () -> {
+                    throw new KallsymsUnavailableException("kallsyms hides its addresses from this user");
+                }).onPrivilege(top::daemonHint);
+        assertEquals(ExitCodes.NO_PERMISSION, pending.join().exitCode());
+        assertEquals("dropscope: kallsyms hides its addresses from this user; or, without root, watch the dropscope"
+                + " daemon running here: dropscope top --connect " + top.daemonSocket + " (as a member of its socket's"
+                + " group)\n", err.toString());
+    }
+
+    @Test
+    void uptimeIsHoursMinutesSecondsAndDays() {
+        assertEquals("00:00:04", StatusCommand.uptime(4_999));
+        assertEquals("1d 01:01:01", StatusCommand.uptime(90_061_000));
+    }
+}
