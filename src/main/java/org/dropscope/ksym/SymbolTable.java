@@ -36,13 +36,19 @@ import java.nio.charset.StandardCharsets;
  * names are kept as UTF-8 bytes (ASCII in practice), one after the other in one array, and a name
  * becomes a {@code String} only when it is asked for; the module of each entry is a number into
  * one array of module names. That is about 40 bytes per symbol instead of about 90 with a
- * {@code String} per name. {@link #name(int)} keeps the last names it made, per slot of a small
+ * {@code String} per name. A 6.x kernel pads each function with a symbol {@code __pfx_NAME} just
+ * before {@code NAME} (CONFIG_CALL_PADDING): about half of all text symbols; such an entry keeps no
+ * bytes, only a flag, and its name is made from the next entry's. {@link #name(int)} keeps the last names it made, per slot of a small
  * direct-mapped cache, so a name asked for again (the same drop site, event after event) is not
  * made again.
  */
 public final class SymbolTable {
     /** Slots of {@link #recent}; a power of two. */
     private static final int RECENT = 1 << 10;
+    /** The name of a function's padding symbol starts with this, followed by the function's name. */
+    static final String PADDING_PREFIX = "__pfx_";
+    /** Flag in {@link #type}: the entry's name is {@link #PADDING_PREFIX} and then the next entry's. */
+    static final byte PADDING = (byte) 0x80;
 
     private final long[] addr;
     private final int[] size;
@@ -52,6 +58,7 @@ public final class SymbolTable {
     /** Module names by number; number 0, {@code null}, is vmlinux. */
     private final String[] moduleNames;
     private final char[] module;
+    /** The kallsyms type letter, with {@link #PADDING} for a padding symbol. */
     private final byte[] type;
     /** Names made lately, by index modulo {@link #RECENT}; racy but safe (final fields). */
     private final Named[] recent = new Named[RECENT];
@@ -129,7 +136,8 @@ public final class SymbolTable {
         if (n != null && n.index == idx) {
             return n.name;
         }
-        String made = new String(names, nameStart[idx], nameStart[idx + 1] - nameStart[idx], StandardCharsets.UTF_8);
+        String made = (type[idx] & PADDING) != 0 ? PADDING_PREFIX + name(idx + 1)
+                : new String(names, nameStart[idx], nameStart[idx + 1] - nameStart[idx], StandardCharsets.UTF_8);
         recent[slot] = new Named(idx, made);
         return made;
     }
@@ -141,7 +149,7 @@ public final class SymbolTable {
 
     /** The kallsyms type letter of entry {@code idx}: {@code T}, {@code t}, {@code W} or {@code w}. */
     public char type(int idx) {
-        return (char) type[idx];
+        return (char) (type[idx] & ~PADDING);
     }
 
     /** Entry {@code idx} as a record. */
@@ -153,6 +161,11 @@ public final class SymbolTable {
     public KernelSymbol resolve(long pc) {
         int idx = indexOf(pc);
         return idx < 0 ? null : symbol(idx);
+    }
+
+    /** How many bytes of names the table holds (for tests: padding symbols hold none). */
+    int nameBytes() {
+        return names.length;
     }
 
     @Override
