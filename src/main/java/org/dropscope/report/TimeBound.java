@@ -96,6 +96,23 @@ public final class TimeBound {
         return b;
     }
 
+    /**
+     * A length of time as typed for an option such as {@code --retain}: offset parts only
+     * ({@code 24h}, {@code 1h30m}, {@code 90s}).
+     *
+     * @return nanoseconds, more than 0
+     * @throws IllegalArgumentException one line naming the option and the value
+     */
+    public static long duration(String option, String text) {
+        String t = text.trim();
+        long n = isOffset(t) ? offset(t) : -1;
+        if (n <= 0) {
+            throw new IllegalArgumentException(option + ": cannot read the length of time '" + text + "' (expected"
+                    + " e.g. 24h, 1h30m, 90s; at most " + MAX_OFFSET + ", more than 0)");
+        }
+        return n;
+    }
+
     private static IllegalArgumentException bad(String option, String what) {
         return new IllegalArgumentException(option + ": " + what + " (expected: " + FORMS + ")");
     }
