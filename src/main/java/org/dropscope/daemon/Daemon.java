@@ -4,7 +4,9 @@ package org.dropscope.daemon;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -113,9 +115,12 @@ public final class Daemon {
      */
     public void record(Path dir, FlightLimits limits) throws IOException {
         SegmentStore store = DirectoryStore.open(dir);
-        Map<String, String> budget = limits.budget() == 0 ? Map.of() : Map.of(FlightRecorder.BUDGET_PROPERTY,
-                FlightRecorder.budgetText(limits.budget()));
-        recorder = new FlightRecorder(store, () -> facts.recordHeader(host, filter, 0, budget), names,
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(RecordHeader.RUN_PROPERTY, Instant.ofEpochMilli(startedMillis).toString());
+        if (limits.budget() > 0) {
+            props.put(RecordHeader.BUDGET_PROPERTY, FlightRecorder.budgetText(limits.budget()));
+        }
+        recorder = new FlightRecorder(store, () -> facts.recordHeader(host, filter, 0, props), names,
                 facts.clock()::nanos, System::currentTimeMillis, limits, this::log);
         fanOut.record(recorder);
     }

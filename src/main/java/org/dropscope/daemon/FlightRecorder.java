@@ -28,14 +28,12 @@ import org.dropscope.record.RecordWriter;
  * <p>What it keeps stays cheap at any drop rate: up to {@link FlightLimits#budget} events a second are
  * written one by one; beyond that, within the second, drops are added up per location and reason
  * ({@link CountedDrops}) and written as counted events at the second's last such drop, so the
- * counts per location, reason and second are always exact ({@link #BUDGET_PROPERTY}).
+ * counts per location, reason and second are always exact ({@link RecordHeader#BUDGET_PROPERTY}).
  *
  * <p>Not thread-safe: the reader thread calls it; {@link #segments()} and {@link #bytes()} may be
  * read from any thread.
  */
 final class FlightRecorder implements DropEventSink {
-    /** The header property that says a segment may hold counted events over the budget. */
-    static final String BUDGET_PROPERTY = "daemon.record_budget";
     /** Segment file names: {@code flight-20261207T030000.000Z.dsr}, sorting by time. */
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'flight-'yyyyMMdd'T'HHmmss.SSS'Z.dsr'")
             .withZone(ZoneOffset.UTC);
@@ -294,7 +292,7 @@ final class FlightRecorder implements DropEventSink {
         return total;
     }
 
-    /** {@link #BUDGET_PROPERTY}'s value for a budget of {@code budget} events a second. */
+    /** {@link RecordHeader#BUDGET_PROPERTY}'s value for a budget of {@code budget} events a second. */
     static String budgetText(long budget) {
         return budget + " events/s one by one: beyond that within a second, drops are counted per location and"
                 + " reason and written as events of their count, at the second's last such drop, without stacks";

@@ -201,6 +201,20 @@ public final class TimeBound {
         return seconds < 0 || at.getNano() <= Long.MAX_VALUE - seconds ? seconds + at.getNano() : Long.MAX_VALUE;
     }
 
+    /**
+     * Nanoseconds since the epoch this bound stands for, counted back from {@code nowEpochNanos}:
+     * an offset is that long before now (before the epoch's start it is {@link Long#MIN_VALUE}),
+     * a local time is today's, a date and time is itself.
+     *
+     * @param zone the zone of local times and of "today"
+     */
+    public long resolveBack(long nowEpochNanos, ZoneId zone) {
+        if (instant == null && localDateTime == null && localTime == null) {
+            return nowEpochNanos < Long.MIN_VALUE + offsetNanos ? Long.MIN_VALUE : nowEpochNanos - offsetNanos;
+        }
+        return resolve(nowEpochNanos, zone);
+    }
+
     @Override
     public String toString() {
         return text;
