@@ -23,8 +23,9 @@ import org.dropscope.record.RecordVisitor;
  * One {@link Report} of several record files read as one recording, in the order given: the
  * daemon's flight-recorder segments, oldest first. {@code --since}/{@code --until} count back
  * from now ({@link ReportBuilder#anchorAt}). A segment that cannot be read, or is damaged, is
- * read up to its damage and said in one line; the others go on. The newest segment without its
- * end record is the one the daemon is writing (or was writing when killed): a note, not damage.
+ * read up to its damage and said in one line; the others go on. A segment cut short (no end
+ * record, perhaps half a block) is the one the daemon is writing, or was writing when it was
+ * killed: read up to its last whole block and noted, not damage.
  *
  * <p>Stack ids are the daemon's: segments of one daemon run (header property
  * {@link RecordHeader#RUN_PROPERTY}) share them, and those of another run get ids of their own here.
@@ -56,9 +57,7 @@ public final class SegmentReport {
         List<String> skipped = new ArrayList<>();
         StackIds ids = new StackIds(builder.visitor());
         String run = null;
-        for (int i = 0; i < segments.size(); i++) {
-            Segment s = segments.get(i);
-            boolean newest = i == segments.size() - 1;
+        for (Segment s : segments) {
             try (InputStream in = new BufferedInputStream(s.open(), 1 << 16)) {
                 RecordReader reader = new RecordReader(in);
                 RecordHeader h = reader.header();
@@ -78,13 +77,19 @@ public final class SegmentReport {
                 ReadResult result = reader.read(ids);
                 notes.addAll(countedNotes(h, result));
                 RecordFormatException d = result.damage();
-                if (d != null && newest && d.kind() == RecordFormatException.Kind.TRUNCATED) {
-                    notes.add(s.name() + " has no end record yet: the daemon is writing it, or was stopped"
-                            + " without closing it; read up to its last whole block");
+                if (d != null && d.kind() == RecordFormatException.Kind.TRUNCATED) {
+                    // The segment the daemon writes now, or the one it wrote when it was killed.
+                    notes.add(s.name() + " is cut short (" + d.getMessage() + "): the daemon is writing it, or was"
+                            + " killed; read up to its last whole block");
                 } else if (d != null) {
                     skipped.add(s.name() + ": " + d.getMessage() + "; read up to it, the other segments go on");
                 }
             } catch (RecordFormatException e) {
+                if (e.kind() == RecordFormatException.Kind.TRUNCATED) {
+                    notes.add(s.name() + " is cut short (" + e.getMessage() + "): the daemon was killed as it began it;"
+                            + " nothing in it to read");
+                    continue;
+                }
                 skipped.add(s.name() + ": " + e.getMessage() + "; skipped, the other segments go on");
             } catch (IOException e) {
                 skipped.add(s.name() + ": cannot read it (" + e.getMessage() + "); skipped, the other segments go on");

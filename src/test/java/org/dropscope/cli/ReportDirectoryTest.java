@@ -47,7 +47,9 @@ class ReportDirectoryTest {
     @Test
     void aDamagedSegmentIsOneLineAndExitFiveAfterTheReport() throws Exception {
         Path a = dir.resolve("flight-20261122T060000.000Z.dsr");
-        Files.write(a, Arrays.copyOf(FILE, FILE.length / 2));
+        byte[] flipped = FILE.clone();
+        flipped[FILE.length / 2] ^= 1;
+        Files.write(a, flipped);
         Files.write(dir.resolve("flight-20261122T060100.000Z.dsr"), FILE);
         CommandRun.Result r = CommandRun.dropscope().run("report", "--format", "csv", dir.toString());
         assertEquals(5, r.exit(), r.err());
@@ -68,17 +70,18 @@ class ReportDirectoryTest {
     }
 
     @Test
-    void theNewestSegmentBeingWrittenIsANoteNotDamage() throws Exception {
-        Files.write(dir.resolve("flight-20261122T060000.000Z.dsr"), FILE);
-        Path b = dir.resolve("flight-20261122T060100.000Z.dsr");
-        // Without its end record: the last block (the end record's) cut off.
-        Files.write(b, Arrays.copyOf(FILE, FILE.length - 20 - 4 - 32));
-        long readable = total(CommandRun.dropscope().run("report", "--format", "csv", b.toString()).out());
+    void aSegmentCutShortByAKillIsANoteNotDamage() throws Exception {
+        Path a = dir.resolve("flight-20261122T060000.000Z.dsr");
+        // Killed inside a block.
+        Files.write(a, Arrays.copyOf(FILE, FILE.length / 2));
+        Files.write(dir.resolve("flight-20261122T060100.000Z.dsr"), FILE);
+        long readable = total(CommandRun.dropscope().run("report", "--format", "csv", a.toString()).out());
         CommandRun.Result r = CommandRun.dropscope().run("report", "--format", "csv", dir.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals("dropscope: " + dir + ": " + b + " has no end record yet: the daemon is writing it, or was stopped"
-                + " without closing it; read up to its last whole block\n", r.err());
-        assertEquals(drops() + readable, total(r.out()));
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("dropscope: " + dir + ": " + a + " is cut short (") && r.err().endsWith("): the"
+                + " daemon is writing it, or was killed; read up to its last whole block\n"), r.err());
+        assertEquals(readable + drops(), total(r.out()));
         assertTrue(readable > 0, "the newest segment's whole blocks count");
     }
 }
