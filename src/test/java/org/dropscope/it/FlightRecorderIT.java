@@ -67,6 +67,11 @@ class FlightRecorderIT {
             between = Instant.now().toString();
             Commands.sleep(1000);
             marked = drops.cause(MARKED);
+            Commands.Result status = Commands.run(ShellProcess.command(List.of(),
+                    List.of("status", "--socket", socket.toString())));
+            assertEquals(0, status.exit(), status.describe());
+            assertTrue(status.stdout().matches("(?s).*\nflight recorder: [1-9]\\d* segments, [1-9]\\d* bytes\n.*"),
+                    status.describe());
             daemon.signal("TERM");
             assertEquals(0, daemon.awaitExit(), daemon.transcript());
             assertTrue(daemon.stderr().matches("(?s).*dropscope daemon: stopped: \\d+ drops, 0 lost events\n.*"),
