@@ -36,17 +36,20 @@ import picocli.CommandLine.Spec;
                 + " client that does not keep up misses drops in counted gaps and never slows the others.",
             "The socket's directory is created 0750 and the socket 0660, owned by root and --group, never wider."
                 + " A socket file left by a killed daemon is removed; one a daemon answers on is left alone.",
+            "It records every drop into a directory of segments (--record-dir), rotated and retained by --max-bytes"
+                + " and --retain, stopping below --min-free free space; dropscope report DIR reads them.",
             "Runs until SIGTERM or Ctrl-C; then stops the source, ends every client's stream and removes the socket."
                 + " Log lines go to standard error."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped by SIGTERM or Ctrl-C",
             "1:a bug in dropscope (please report it)",
-            "2:bad command line, a --group that does not exist, or a --filter that does not parse",
+            "2:bad command line, a --group that does not exist, a --filter that does not parse, or a --max-bytes,"
+                + " --retain, --min-free or --record-budget that cannot be read",
             "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
-            "5:the socket's directory is not fit for it (a symbolic link, another owner, other files), or a kernel file"
-                + " cannot be read or is corrupt",
+            "5:the socket's directory is not fit for it (a symbolic link, another owner, other files), the --record-dir"
+                + " cannot be made, or a kernel file cannot be read or is corrupt",
             "6:a daemon already answers on the socket, or a system call failed"})
 public final class DaemonCommand implements Callable<Integer> {
     /** Where the flight recorder writes by default. */
