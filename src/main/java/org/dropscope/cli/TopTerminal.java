@@ -8,7 +8,6 @@ import java.util.List;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.InfoCmp.Capability;
 
 /**
@@ -49,7 +48,7 @@ final class TopTerminal implements AutoCloseable {
     }
 
     static TopTerminal open() throws IOException {
-        Terminal terminal = TerminalBuilder.builder().system(true).build();
+        Terminal terminal = SystemTerminal.open();
         return new TopTerminal(terminal, TypedKeys.fromStandardInput(terminal.encoding()));
     }
 
