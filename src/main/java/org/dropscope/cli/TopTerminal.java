@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
@@ -47,9 +50,75 @@ final class TopTerminal implements AutoCloseable {
         terminal.flush();
     }
 
-    static TopTerminal open() throws IOException {
-        Terminal terminal = SystemTerminal.open();
-        return new TopTerminal(terminal, TypedKeys.fromStandardInput(terminal.encoding()));
+    /**
+     * The system terminal, being opened on a {@code dropscope-terminal} thread while top opens its
+     * source and reads kallsyms: JLine's building (its provider, the terminfo entry it parses) took
+     * a tenth of a second or more of the start. Nothing is written and no mode changed until
+     * {@link #take}, so an error top prints before its screen stays on the normal screen.
+     */
+    static final class Opening {
+        private final CompletableFuture<Terminal> terminal = new CompletableFuture<>();
+        private boolean taken;
+
+        private Opening() {
+        }
+
+        /** JLine's system terminal ({@link SystemTerminal}), being opened. */
+        static Opening start() {
+            return start(SystemTerminal::open);
+        }
+
+        /** The terminal {@code open} gives, being opened. */
+        static Opening start(Callable<Terminal> open) {
+            Opening o = new Opening();
+            Thread t = new Thread(() -> {
+                try {
+                    o.terminal.complete(open.call());
+                } catch (Throwable e) {
+                    o.terminal.completeExceptionally(e);
+                }
+            }, "dropscope-terminal");
+            t.setDaemon(true);
+            t.start();
+            return o;
+        }
+
+        /** Top's terminal, once opened: raw mode, the alternate screen, keys read. */
+        TopTerminal take() throws IOException {
+            taken = true;
+            Terminal t = opened();
+            return new TopTerminal(t, TypedKeys.fromStandardInput(t.encoding()));
+        }
+
+        /** Closes the terminal unless {@link #take} had it: top ended before its screen. */
+        void discard() {
+            if (!taken) {
+                taken = true;
+                try {
+                    opened().close();
+                } catch (IOException | RuntimeException e) {
+                    // Never opened, or closing it failed: nothing of it was shown.
+                }
+            }
+        }
+
+        private Terminal opened() throws IOException {
+            try {
+                return terminal.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error r) {
+                    throw r;
+                }
+                throw new IOException(cause);
+            }
+        }
     }
 
     /**
