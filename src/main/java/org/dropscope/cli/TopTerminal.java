@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
@@ -57,10 +55,11 @@ final class TopTerminal implements AutoCloseable {
      * {@link #take}, so an error top prints before its screen stays on the normal screen.
      */
     static final class Opening {
-        private final CompletableFuture<Terminal> terminal = new CompletableFuture<>();
+        private final Background<Terminal> terminal;
         private boolean taken;
 
-        private Opening() {
+        private Opening(Background<Terminal> terminal) {
+            this.terminal = terminal;
         }
 
         /** JLine's system terminal ({@link SystemTerminal}), being opened. */
@@ -70,23 +69,13 @@ final class TopTerminal implements AutoCloseable {
 
         /** The terminal {@code open} gives, being opened. */
         static Opening start(Callable<Terminal> open) {
-            Opening o = new Opening();
-            Thread t = new Thread(() -> {
-                try {
-                    o.terminal.complete(open.call());
-                } catch (Throwable e) {
-                    o.terminal.completeExceptionally(e);
-                }
-            }, "dropscope-terminal");
-            t.setDaemon(true);
-            t.start();
-            return o;
+            return new Opening(Background.start("dropscope-terminal", open));
         }
 
         /** Top's terminal, once opened: raw mode, the alternate screen, keys read. */
         TopTerminal take() throws IOException {
             taken = true;
-            Terminal t = opened();
+            Terminal t = terminal.join();
             return new TopTerminal(t, TypedKeys.fromStandardInput(t.encoding()));
         }
 
@@ -95,28 +84,10 @@ final class TopTerminal implements AutoCloseable {
             if (!taken) {
                 taken = true;
                 try {
-                    opened().close();
+                    terminal.join().close();
                 } catch (IOException | RuntimeException e) {
                     // Never opened, or closing it failed: nothing of it was shown.
                 }
-            }
-        }
-
-        private Terminal opened() throws IOException {
-            try {
-                return terminal.join();
-            } catch (CompletionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (cause instanceof Error r) {
-                    throw r;
-                }
-                throw new IOException(cause);
             }
         }
     }
