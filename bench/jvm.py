@@ -24,8 +24,8 @@ idle:  the same three; after the warm-up, user + system CPU time and context swi
        time, then wake-ups) are listed with theirs. The drops each saw are printed (top's and
        the shell's screen, record's final line), since drops are not idle.
 classlist: writes config/cds.classlist, the classes ./dropscope archives for class-data sharing:
-       those `top -b -n 2` loads (run it after a change that loads other classes at start; a
-       class missing from the list is only loaded the slow way).
+       those `top -b -n 2` loads, and `top -n 2` at a terminal (JLine's); run it after a change
+       that loads other classes at start (a class missing from the list is loaded the slow way).
 Needs root (the tracepoint), python3, a built or buildable ./dropscope.
 """
 import argparse
@@ -254,16 +254,23 @@ def measure_live(seconds_rss, idle, warm, flt, what):
 
 def write_classlist():
     out = os.path.join(ROOT, "config", "cds.classlist")
+    env = os.environ.get("DROPSCOPE_JAVA_OPTS", "")
+    lines = []
     with tempfile.TemporaryDirectory() as tmp:
-        listed = os.path.join(tmp, "classes")
-        env = os.environ.get("DROPSCOPE_JAVA_OPTS", "")
-        os.environ["DROPSCOPE_JAVA_OPTS"] = f"{env} -XX:DumpLoadedClassList={listed}".strip()
-        run = Run(["top", "-b", "-n", "2"], False)
-        run.wait_for(rb"DROPS/S[^$]*DROPS/S", 60)
-        run.end()
+        # Batch mode, then at a terminal (JLine's classes, the key thread's): the union, in order.
+        for i, tty in enumerate((False, True)):
+            listed = os.path.join(tmp, f"classes{i}")
+            os.environ["DROPSCOPE_JAVA_OPTS"] = f"{env} -XX:DumpLoadedClassList={listed}".strip()
+            run = Run(["top", "-b", "-n", "2"] if not tty else ["top", "-n", "2"], tty)
+            run.wait_for(rb"DROPS/S[^$]*DROPS/S" if not tty else rb"DROPS/S", 60)
+            if tty:
+                run.pump(5)
+            run.end()
+            with open(listed) as f:
+                lines += [line for line in f if not (i and line.startswith("#")) and line not in lines]
         os.environ["DROPSCOPE_JAVA_OPTS"] = env
-        with open(listed) as f, open(out, "w") as o:
-            o.write(f.read())
+    with open(out, "w") as o:
+        o.write("".join(lines))
     print(f"classlist: {out}")
 
 

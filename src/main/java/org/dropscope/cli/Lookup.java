@@ -4,8 +4,6 @@ package org.dropscope.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.function.UnaryOperator;
 import org.dropscope.ksym.KallsymsFormatException;
 import org.dropscope.ksym.KallsymsUnavailableException;
@@ -29,11 +27,11 @@ record Lookup(Symbolizer symbols, int exitCode) {
      */
     static final class Pending {
         private Lookup done;
-        private final FutureTask<Symbolizer> loading;
+        private final Background<Symbolizer> loading;
         private final PrintWriter err;
         private UnaryOperator<String> onPrivilege = UnaryOperator.identity();
 
-        private Pending(Lookup done, FutureTask<Symbolizer> loading, PrintWriter err) {
+        private Pending(Lookup done, Background<Symbolizer> loading, PrintWriter err) {
             this.done = done;
             this.loading = loading;
             this.err = err;
@@ -60,7 +58,7 @@ record Lookup(Symbolizer symbols, int exitCode) {
                 return done;
             }
             try {
-                done = new Lookup(get(loading), GO_ON);
+                done = new Lookup(loading.join(), GO_ON);
             } catch (KallsymsUnavailableException e) {
                 done = new Lookup(null, Failures.line(err, ExitCodes.NO_PERMISSION, onPrivilege.apply(e.getMessage())));
             } catch (KallsymsFormatException e) {
@@ -68,32 +66,6 @@ record Lookup(Symbolizer symbols, int exitCode) {
                         + "; use -l none to go without symbols"));
             }
             return done;
-        }
-
-        private static Symbolizer get(FutureTask<Symbolizer> task) throws IOException {
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        return task.get();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw (Error) cause;
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 
@@ -145,11 +117,7 @@ record Lookup(Symbolizer symbols, int exitCode) {
                     out.println(announce);
                     out.flush();
                 }
-                FutureTask<Symbolizer> task = new FutureTask<>(kas);
-                Thread t = new Thread(task, "dropscope-kallsyms");
-                t.setDaemon(true);
-                t.start();
-                return new Pending(null, task, err);
+                return new Pending(null, Background.start("dropscope-kallsyms", kas), err);
             default:
                 return new Pending(new Lookup(null, Failures.line(err, ExitCodes.USAGE, "unknown lookup method "
                         + method + " (use kas or none; -l list shows them)")), null, err);

@@ -11,7 +11,6 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 
 /**
  * The shell's input at a terminal: JLine's line editor with history. Drop lines printed while
@@ -31,7 +30,7 @@ final class TerminalInput implements Shell.Input, AutoCloseable {
     }
 
     static TerminalInput open() throws IOException {
-        Terminal terminal = TerminalBuilder.builder().system(true).build();
+        Terminal terminal = SystemTerminal.open();
         return new TerminalInput(terminal, TypedKeys.fromStandardInput(terminal.encoding()));
     }
 

@@ -120,6 +120,9 @@ public final class TopCommand implements Callable<Integer> {
     /** Whether SIGINT and SIGTERM end top; tests end it themselves. */
     boolean handleSignals = true;
 
+    /** Top's terminal being opened while the source opens; null in batch mode. */
+    private TopTerminal.Opening opening;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -131,9 +134,19 @@ public final class TopCommand implements Callable<Integer> {
         }
         TopModel.Grouping grouping = grouping(group);
         TopModel.Sort order = sort(sort);
-        if (connect != null) {
-            return connected(grouping, order, out, err);
+        opening = !batch && System.console() != null ? TopTerminal.Opening.start() : null;
+        try {
+            return connect != null ? connected(grouping, order, out, err) : local(grouping, order, out, err);
+        } finally {
+            if (opening != null) {
+                opening.discard();
+            }
         }
+    }
+
+    /** A kernel session as the source, kallsyms for the names. */
+    private int local(TopModel.Grouping grouping, TopModel.Sort order, PrintWriter out, PrintWriter err)
+            throws IOException {
         // kallsyms is read while the source opens (each about a third of the start), unless the
         // filter needs its table to open the source. Its errors still come first, and alone.
         Lookup.Pending pending = Lookup.begin(options.lookupMethod, out, err, null).onPrivilege(this::daemonHint);
@@ -191,7 +204,7 @@ public final class TopCommand implements Callable<Integer> {
 
     /** Runs {@code top} at the terminal or in batch mode until it ends; then {@code releaseChoice}. */
     private int run(Top top, String note, Runnable releaseChoice, PrintWriter err) throws IOException {
-        boolean terminal = !batch && System.console() != null;
+        boolean terminal = opening != null;
         if (!terminal && note != null) {
             err.println(Printable.text(note));
             err.flush();
@@ -201,7 +214,7 @@ public final class TopCommand implements Callable<Integer> {
             releaseChoice.run();
         };
         if (terminal) {
-            try (TopTerminal screen = TopTerminal.open()) {
+            try (TopTerminal screen = opening.take()) {
                 return Signals.runWith(top.interactive(screen), err, release, handleSignals);
             }
         }

@@ -6,10 +6,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.Curses;
 import org.jline.utils.InfoCmp.Capability;
 
@@ -58,9 +58,48 @@ final class TopTerminal implements AutoCloseable {
         terminal.flush();
     }
 
-    static TopTerminal open() throws IOException {
-        Terminal terminal = TerminalBuilder.builder().system(true).build();
-        return new TopTerminal(terminal, TypedKeys.fromStandardInput(terminal.encoding()));
+    /**
+     * The system terminal, being opened on a {@code dropscope-terminal} thread while top opens its
+     * source and reads kallsyms: JLine's building (its provider, the terminfo entry it parses) took
+     * a tenth of a second or more of the start. Nothing is written and no mode changed until
+     * {@link #take}, so an error top prints before its screen stays on the normal screen.
+     */
+    static final class Opening {
+        private final Background<Terminal> terminal;
+        private boolean taken;
+
+        private Opening(Background<Terminal> terminal) {
+            this.terminal = terminal;
+        }
+
+        /** JLine's system terminal ({@link SystemTerminal}), being opened. */
+        static Opening start() {
+            return start(SystemTerminal::open);
+        }
+
+        /** The terminal {@code open} gives, being opened. */
+        static Opening start(Callable<Terminal> open) {
+            return new Opening(Background.start("dropscope-terminal", open));
+        }
+
+        /** Top's terminal, once opened: raw mode, the alternate screen, keys read. */
+        TopTerminal take() throws IOException {
+            taken = true;
+            Terminal t = terminal.join();
+            return new TopTerminal(t, TypedKeys.fromStandardInput(t.encoding()));
+        }
+
+        /** Closes the terminal unless {@link #take} had it: top ended before its screen. */
+        void discard() {
+            if (!taken) {
+                taken = true;
+                try {
+                    terminal.join().close();
+                } catch (IOException | RuntimeException e) {
+                    // Never opened, or closing it failed: nothing of it was shown.
+                }
+            }
+        }
     }
 
     /**
