@@ -90,11 +90,8 @@ public final class TopCommand implements Callable<Integer> {
     @Mixin
     FilterOption filter = new FilterOption();
 
-    @Option(names = "--connect", arity = "0..1", paramLabel = "SOCKET", fallbackValue = "/run/dropscope/dropscope.sock",
-            description = "Show the drops of a running dropscope daemon (its source, its names) instead of opening a"
-                    + " kernel session: no root needed, only membership of the socket's group. SOCKET defaults to"
-                    + " /run/dropscope/dropscope.sock. The source options are the daemon's.")
-    Path connect;
+    @Mixin
+    ConnectOption connect = new ConnectOption();
 
     @Option(names = "--stacks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Tracepoint source: collect kernel call chains for the stack grouping (--no-stacks:"
@@ -131,7 +128,7 @@ public final class TopCommand implements Callable<Integer> {
         }
         TopModel.Grouping grouping = grouping(group);
         TopModel.Sort order = sort(sort);
-        if (connect != null) {
+        if (connect.given()) {
             return connected(grouping, order, out, err);
         }
         // kallsyms is read while the source opens (each about a third of the start), unless the
@@ -175,13 +172,10 @@ public final class TopCommand implements Callable<Integer> {
      */
     private int connected(TopModel.Grouping grouping, TopModel.Sort order, PrintWriter out, PrintWriter err)
             throws IOException {
-        if (filter.expression != null) {
-            throw new UsageException("--filter applies to a kernel session; with --connect the daemon filters (its"
-                    + " own --filter)");
-        }
+        connect.refuse(filter.expression != null, "--filter", "the daemon filters (its own --filter)");
         StreamSource source;
         try {
-            source = StreamSource.open(connect, DropscopeCommand.VERSION);
+            source = StreamSource.open(connect.socket, DropscopeCommand.VERSION);
         } catch (SourceException e) {
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }

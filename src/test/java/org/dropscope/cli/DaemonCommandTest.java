@@ -2,6 +2,7 @@
 package org.dropscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code daemon}, {@code status} and {@code top --connect} where they end before any kernel
+ * {@code daemon}, {@code status}, {@code top --connect} and {@code record --connect} where they end before any kernel
  * resource: one line each, with the exit code README.md documents.
  */
 class DaemonCommandTest {
@@ -47,6 +48,33 @@ class DaemonCommandTest {
         assertEquals(2, r.exit());
         assertEquals("dropscope: --filter applies to a kernel session; with --connect the daemon filters (its own"
                 + " --filter)\n", r.err());
+    }
+
+    @Test
+    void recordConnectWithoutADaemonSaysSoAndCreatesNoFile() {
+        Path socket = tmp.resolve("none.sock");
+        Path file = tmp.resolve("drops.dsr");
+        CommandRun.Result r = CommandRun.dropscope().run("record", "--connect", socket.toString(), "-o",
+                file.toString());
+        assertEquals(6, r.exit());
+        assertEquals("dropscope: no dropscope daemon answers on " + socket + " (connect(2): ENOENT): start one as root"
+                + " with dropscope daemon --socket " + socket + "\n", r.err());
+        assertFalse(Files.exists(file), "no file without a stream");
+    }
+
+    @Test
+    void recordConnectTakesNeitherAFilterNorCallGraphsOfItsOwn() {
+        String socket = tmp.resolve("d.sock").toString();
+        String file = tmp.resolve("drops.dsr").toString();
+        CommandRun.Result r = CommandRun.dropscope().run("record", "--connect", socket, "-o", file, "--filter",
+                "reason == NO_SOCKET");
+        assertEquals(2, r.exit());
+        assertEquals("dropscope: --filter applies to a kernel session; with --connect the daemon filters (its own"
+                + " --filter)\n", r.err());
+        r = CommandRun.dropscope().run("record", "--connect", socket, "-o", file, "-g");
+        assertEquals(2, r.exit());
+        assertEquals("dropscope: -g/--call-graph applies to a kernel session; with --connect the daemon's --stacks"
+                + " decides (its stream carries them)\n", r.err());
     }
 
     @Test
