@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
@@ -205,17 +204,9 @@ public final class TopCommand implements Callable<Integer> {
     /** The socket whose presence {@link #daemonHint} tells of; tests name their own. */
     Path daemonSocket = DaemonClient.DEFAULT_SOCKET;
 
-    /**
-     * A privilege error, with how to do without when a daemon's socket is here: the issue's "a user
-     * without the privileges for a local kernel session is told in one line how to connect".
-     */
+    /** A privilege error, with how to watch the daemon instead when its socket is here ({@link DaemonHint}). */
     String daemonHint(String message) {
-        if (!Files.exists(daemonSocket, LinkOption.NOFOLLOW_LINKS)) {
-            return message;
-        }
-        return message + "; or, without root, watch the dropscope daemon running here: dropscope top --connect"
-                + (daemonSocket.equals(DaemonClient.DEFAULT_SOCKET) ? "" : " " + daemonSocket)
-                + " (as a member of its socket's group)";
+        return DaemonHint.add(daemonSocket, "top", message);
     }
 
     private int sourceFailed(PrintWriter err, SourceException e) {

@@ -121,6 +121,14 @@ class DaemonCommandTest {
     }
 
     @Test
+    void theShellsHintNamesShellConnect() throws Exception {
+        Path socket = Files.createFile(tmp.resolve("d.sock"));
+        assertEquals("perf_event_open(2): EACCES; or, without root, watch the dropscope daemon running here:"
+                + " dropscope shell --connect " + socket + " (as a member of its socket's group)",
+                DaemonHint.add(socket, "shell", "perf_event_open(2): EACCES"));
+    }
+
+    @Test
     void uptimeIsHoursMinutesSecondsAndDays() {
         assertEquals("00:00:04", StatusCommand.uptime(4_999));
         assertEquals("1d 01:01:01", StatusCommand.uptime(90_061_000));
