@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.dropscope.daemon.DaemonClient;
 import org.dropscope.daemon.StreamSource;
+import org.dropscope.daemon.wire.Message;
 import org.dropscope.names.DropNames;
 import org.dropscope.shell.Shell;
 import org.dropscope.source.DropSource;
@@ -50,7 +51,7 @@ final class ShellRunner {
             // Every start subscribes anew: the daemon's stream, its names; no kallsyms here.
             SourceFactory daemon = () -> StreamSource.open(connect, DropscopeCommand.VERSION);
             return run(daemon, null, DropSource::names, new Shell.Settings("dropscope daemon at " + connect,
-                    options.lookupMethod, options.intervalMillis), () -> { }, out, err);
+                    options.lookupMethod, options.intervalMillis), () -> { }, out, err, this::setOnDaemon);
         }
         UnaryOperator<String> hint = message -> DaemonHint.add(daemonSocket, "shell", message);
         Lookup lookup = Lookup.begin(options.lookupMethod, out, err, "Initializing kallsyms db").onPrivilege(hint)
@@ -72,20 +73,35 @@ final class ShellRunner {
             out.flush();
         }
         Shell.Settings settings = new Shell.Settings(choice.name(), options.lookupMethod, options.intervalMillis);
-        return run(choice.factory(), choice.netDm(), names, settings, choice.releaser(err), out, err);
+        return run(choice.factory(), choice.netDm(), names, settings, choice.releaser(err), out, err, null);
+    }
+
+    /** {@code set} of a NET_DM setting with {@code --connect}: the daemon's SET, root's only. */
+    private String setOnDaemon(String name, String value) {
+        String setting = (name + " " + value).strip();
+        try (DaemonClient client = DaemonClient.connect(connect, Message.WANT_SET, DropscopeCommand.VERSION)) {
+            String refusal = client.set(setting);
+            return Printable.text(refusal == null ? "set " + setting + ": done by the daemon" : "set " + setting
+                    + ": the daemon refuses: " + refusal);
+        } catch (SourceException e) {
+            return Printable.text("set " + setting + " failed: " + e.getMessage());
+        }
     }
 
     private int run(SourceFactory factory, NetDmSettings netDm, Function<DropSource, DropNames> names,
-            Shell.Settings settings, Runnable release, PrintWriter out, PrintWriter err) throws IOException {
+            Shell.Settings settings, Runnable release, PrintWriter out, PrintWriter err, Shell.RemoteSettings remote)
+            throws IOException {
         if (System.console() != null) {
             try (TerminalInput terminal = TerminalInput.open()) {
                 Shell shell = new Shell(terminal, terminal.writer(), err, factory, netDm, names, settings);
+                shell.remoteSettings(remote);
                 terminal.onInterrupt(shell::interrupt);
                 return Signals.runWith(shell, err, release);
             }
         }
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         Shell shell = new Shell(new PipedInput(stdin, out), out, err, factory, netDm, names, settings);
+        shell.remoteSettings(remote);
         return Signals.runWith(shell, err, release);
     }
 }

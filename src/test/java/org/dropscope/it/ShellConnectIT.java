@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * private namespace, each {@code stop}s (the daemon ends the stream exactly, then the shell prints
  * its last lines) and exits. The dropwatch lines of each, summed by symbol and reason, are exactly
  * the namespace's Udp NoPorts and RcvbufErrors; root's addresses are the kernel's (kallsyms),
- * nobody's are made up, none a kernel address.
+ * nobody's are made up, none a kernel address. Asked to {@code set} a NET_DM setting, the daemon
+ * refuses nobody (NOT_PERMITTED: kernel settings are root's) and tells root it serves none yet.
  */
 @ExtendWith(MachineLock.class)
 @Tag("kernel")
@@ -62,6 +63,13 @@ class ShellConnectIT {
         try (KnownDrops drops = KnownDrops.create();
                 ShellProcess root = DaemonProcesses.asRoot(args);
                 ShellProcess nobody = DaemonProcesses.asNobody(args)) {
+            // Kernel settings are root's: the daemon refuses nobody's SET in one line.
+            nobody.send("set alertmode packet");
+            nobody.awaitLine("set alertmode packet: the daemon refuses: only root may change the daemon's kernel"
+                    + " settings; this client is uid " + DaemonProcesses.NOBODY + " (NOT_PERMITTED)");
+            root.send("set alertmode packet");
+            root.awaitLine("set alertmode packet: the daemon refuses: SET is not served by this daemon yet"
+                    + " (UNKNOWN_TYPE)");
             root.send("start");
             nobody.send("start");
             int rootReady = root.awaitLine(ShellProcess.ACTIVATED);
