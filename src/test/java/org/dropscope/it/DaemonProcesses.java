@@ -27,14 +27,19 @@ final class DaemonProcesses {
      * 0755: the socket's own directory is what keeps others out) and waits for the socket.
      */
     static ShellProcess start(Path tmp, String... extraArgs) throws IOException {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ShellProcess daemon = launch(tmp, List.of(), extraArgs);
         Path socket = socket(tmp);
-        List<String> args = new ArrayList<>(List.of("daemon", "--socket", socket.toString(), "--group", "nogroup",
-                "--source", "tracepoint"));
-        args.addAll(List.of(extraArgs));
-        ShellProcess daemon = ShellProcess.start(List.of(), args.toArray(String[]::new));
         Commands.waitUntil(() -> Files.exists(socket), Commands.TIMEOUT, "the daemon's socket", daemon::transcript);
         return daemon;
+    }
+
+    /** As {@link #start}, run by {@code prefix} (setpriv ...), without waiting for the socket. */
+    static ShellProcess launch(Path tmp, List<String> prefix, String... extraArgs) throws IOException {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> args = new ArrayList<>(List.of("daemon", "--socket", socket(tmp).toString(), "--group",
+                "nogroup", "--source", "tracepoint"));
+        args.addAll(List.of(extraArgs));
+        return ShellProcess.start(prefix, args.toArray(String[]::new));
     }
 
     /** The socket {@link #start} gives the daemon. */
