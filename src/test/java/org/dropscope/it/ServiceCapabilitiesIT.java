@@ -2,7 +2,6 @@
 package org.dropscope.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * needs: run as root with exactly its CapabilityBoundingSet (setpriv --bounding-set), the daemon
  * on the tracepoint starts and answers {@code status}; so it does with only CAP_PERFMON,
  * CAP_IPC_LOCK, CAP_SYSLOG and CAP_CHOWN, and with any one of those four taken away it does not
- * start, and says so in one line. (CAP_NET_ADMIN and CAP_SYS_ADMIN are NET_DM's, which this host's
+ * start, and says so in one line that names it (exit code 3). (CAP_NET_ADMIN and CAP_SYS_ADMIN are NET_DM's, which this host's
  * kernel may lack; CAP_SYS_ADMIN also stands in for CAP_PERFMON, so the four are tried without it.)
  * The daemon runs with 16 MiB rings per CPU ({@code --ring-pages 4096}): its default 4 MiB exceed
  * kernel.perf_event_mlock_kb and RLIMIT_MEMLOCK (8 MiB, systemd's default too) only on machines
@@ -89,10 +88,12 @@ class ServiceCapabilitiesIT {
             fewer.remove(missing);
             Path dir = Files.createDirectories(tmp.resolve(missing));
             try (ShellProcess daemon = DaemonProcesses.launch(dir, only(fewer), RINGS)) {
-                assertNotEquals(0, daemon.awaitExit(), "without " + missing + "\n" + daemon.transcript());
+                assertEquals(3, daemon.awaitExit(), "a missing privilege without " + missing + "\n"
+                        + daemon.transcript());
                 List<String> err = daemon.stderr().lines().toList();
                 assertEquals(1, err.size(), "one line without " + missing + "\n" + daemon.transcript());
-                assertTrue(err.get(0).startsWith("dropscope: "), daemon.transcript());
+                assertTrue(err.get(0).startsWith("dropscope: ") && err.get(0).contains(missing), "the line names "
+                        + missing + "\n" + daemon.transcript());
             }
         }
     }
