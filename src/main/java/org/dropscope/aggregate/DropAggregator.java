@@ -2,6 +2,7 @@
 package org.dropscope.aggregate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.HdrHistogram.WriterReaderPhaser;
@@ -16,7 +17,9 @@ import org.dropscope.event.DropSink;
  * <ul>
  *   <li>Each writer thread has its own {@link DropSink} from {@link #newWriter()} and counts in
  *       batches ({@code begin}/{@code end}). Inside a batch, counting is wait-free apart from
- *       the first sighting of a key (a CAS in the key table) and never allocates.</li>
+ *       the first sighting of a key (a CAS in the key table), and allocates only when a key's number
+ *       is the first of a block of counters (once per {@link KeyTable#blockLength()} keys per
+ *       writer and phase; none in a steady state).</li>
  *   <li>{@link #snapshot()} may be called from any thread (calls are serialised). It returns
  *       every count of every batch that ended before the call began, none of a batch that began
  *       after it, and never part of a batch: a batch lands wholly in one interval.</li>
@@ -46,6 +49,11 @@ import org.dropscope.event.DropSink;
  * per-CPU event counters are all zero counted no drop, so its key counters are not scanned, and an
  * interval in which no writer counted one reuses the last rows: an idle reader costs no scan of
  * the key table.
+ *
+ * Memory follows the keys held, not the capacity: keys are numbered densely (KeyTable), a
+ * writer's counters are blocks per phase that it makes when a key number first falls in one
+ * (inside its critical section, so the reader sees the block once it has flipped), and the
+ * reader's totals grow with the number of keys.
  */
 public final class DropAggregator {
     private final KeyTable keys;
@@ -57,8 +65,8 @@ public final class DropAggregator {
 
     // Reader-side running totals and per-interval scratch; only touched under the phaser's
     // reader lock. deltas is all zeros between snapshots.
-    private final long[] totals;
-    private final long[] deltas;
+    private long[] totals = new long[0];
+    private long[] deltas = new long[0];
     private final long[] cpuEventTotals;
     private final long[] cpuLostTotals;
     private long overflowTotal;
@@ -80,8 +88,6 @@ public final class DropAggregator {
         this.cpus = cpus;
         this.keys = new KeyTable(keyCapacity);
         this.stacks = new StackTable(stackCapacity);
-        this.totals = new long[keyCapacity];
-        this.deltas = new long[keyCapacity];
         this.cpuEventTotals = new long[cpus];
         this.cpuLostTotals = new long[cpus];
     }
@@ -110,6 +116,14 @@ public final class DropAggregator {
             long[] cpuLost = new long[cpus];
             long overflow = 0;
             boolean counted = false;
+            // Read after the flip: every key a writer counted in the old phase is numbered below it.
+            int held = keys.size();
+            int block = keys.blockLength();
+            int reach = Math.min(keys.numberBound(), (held + block - 1) / block * block);
+            if (reach > totals.length) {
+                totals = Arrays.copyOf(totals, reach);
+                deltas = Arrays.copyOf(deltas, reach);
+            }
             for (PhasedWriter w : writers) {
                 counted |= w.drainInto(old, deltas, cpuEvents, cpuLost);
                 overflow += w.takeOverflow(old);
@@ -140,7 +154,8 @@ public final class DropAggregator {
                 totals[i] += delta;
                 anyDelta = true;
             }
-            if (totals[i] != 0 && keys.isReady(i)) {
+            // A counted key was published before its writer counted it (the phaser orders both).
+            if (totals[i] != 0) {
                 collected.add(new Snapshot.Row(DropOrigin.values()[keys.origin(i)], keys.location(i),
                         keys.reason(i), keys.stack(i), delta, totals[i]));
             }
@@ -168,7 +183,8 @@ public final class DropAggregator {
 
     /** One writer's counters: two phases of plain arrays, written only by its own thread. */
     private final class PhasedWriter implements DropSink {
-        private final long[][] counts = new long[2][keys.capacity()];
+        /** Counters by phase, then by key number in blocks of the key table's block length, made on first use. */
+        private final long[][][] counts = new long[2][keys.numberBound() / keys.blockLength()][];
         private final long[][] events = new long[2][cpus];
         private final long[][] lost = new long[2][cpus];
         private final long[] overflow = new long[2];
@@ -179,7 +195,10 @@ public final class DropAggregator {
         private long lastLocation;
         private int lastReason;
         private int lastStack;
-        private int lastSlot = -1;
+        private int lastKey = -1;
+        // The counter block of lastKey in phase lastPhase, or null.
+        private long[] lastBlock;
+        private int lastPhase = -1;
 
         @Override
         public void begin() {
@@ -197,19 +216,23 @@ public final class DropAggregator {
                 throw new IllegalStateException("drop() outside begin()/end()");
             }
             byte o = (byte) origin.ordinal();
-            int slot;
-            if (o == lastOrigin && location == lastLocation && reason == lastReason && stackId == lastStack) {
-                slot = lastSlot;
-            } else {
-                slot = keys.slotOf(o, location, reason, stackId);
+            if (o != lastOrigin || location != lastLocation || reason != lastReason || stackId != lastStack) {
+                lastKey = keys.keyOf(o, location, reason, stackId);
                 lastOrigin = o;
                 lastLocation = location;
                 lastReason = reason;
                 lastStack = stackId;
-                lastSlot = slot;
+                lastBlock = null;
             }
-            if (slot >= 0) {
-                counts[p][slot] += count;
+            int key = lastKey;
+            if (key >= 0) {
+                long[] block = lastBlock;
+                if (block == null || lastPhase != p) {
+                    block = counterBlock(p, key);
+                    lastBlock = block;
+                    lastPhase = p;
+                }
+                block[key & (block.length - 1)] += count;
             } else {
                 overflow[p] += count;
             }
@@ -229,6 +252,17 @@ public final class DropAggregator {
         public void end() {
             phase = -1;
             phaser.writerCriticalSectionExit(enterValue);
+        }
+
+        private long[] counterBlock(int p, int key) {
+            long[][] blocks = counts[p];
+            int b = keys.blockOf(key);
+            long[] block = blocks[b];
+            if (block == null) {
+                block = new long[keys.blockLength()];
+                blocks[b] = block;
+            }
+            return block;
         }
 
         private int cpuIndex(int cpu) {
@@ -256,11 +290,18 @@ public final class DropAggregator {
             if (!counted) {
                 return false;
             }
-            long[] c = counts[p];
-            for (int i = 0; i < c.length; i++) {
-                if (c[i] != 0) {
-                    deltas[i] += c[i];
-                    c[i] = 0;
+            long[][] blocks = counts[p];
+            for (int b = 0; b < blocks.length; b++) {
+                long[] c = blocks[b];
+                if (c == null) {
+                    continue;
+                }
+                int base = b * c.length;
+                for (int i = 0; i < c.length; i++) {
+                    if (c[i] != 0) {
+                        deltas[base + i] += c[i];
+                        c[i] = 0;
+                    }
                 }
             }
             return true;

@@ -10,12 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CLAIMED (one thread won the CAS and is writing the key) → READY (key published with a release
  * store), and never back. A reader that sees READY with acquire ordering sees the whole key.
  * At most three quarters of the slots are ever claimed, so probe sequences stay short.
+ *
+ * <p>Each claim gets an ordinal, 0, 1, 2, ... in the order slots were claimed, which a READY slot
+ * keeps: a table can store its keys densely by ordinal instead of by slot.
  */
 final class SlotStates {
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(int[].class);
+    // A slot's state: EMPTY, CLAIMED, or READY as its ordinal + 1.
     private static final int EMPTY = 0;
-    private static final int CLAIMED = 1;
-    private static final int READY = 2;
+    private static final int CLAIMED = -1;
 
     private final int[] state;
     private final int maxSize;
@@ -35,24 +38,31 @@ final class SlotStates {
     }
 
     boolean isReady(int i) {
-        return (int) STATE.getAcquire(state, i) == READY;
+        return (int) STATE.getAcquire(state, i) > EMPTY;
+    }
+
+    /** The ordinal of slot {@code i}'s claim if its key is published, else -1. */
+    int ordinal(int i) {
+        return Math.max((int) STATE.getAcquire(state, i), EMPTY) - 1;
     }
 
     /**
-     * For a probe at slot {@code i}: claims it if it is empty and the table has room (returns
-     * {@code true}: the caller writes its key, then calls {@link #publish}); otherwise waits until
-     * its key is readable and returns {@code false}: the caller compares keys, or, if the slot
-     * is still empty ({@link #isReady} false), knows the table is full.
+     * For a probe at slot {@code i}: claims it if it is empty and the table has room, and returns
+     * the claim's ordinal (below the capacity: the caller writes its key, then calls
+     * {@link #publish}); otherwise waits until its key is readable and returns -1: the caller
+     * compares keys, or, if the slot is still empty ({@link #isReady} false), knows the table is
+     * full.
      */
-    boolean claimOrAwait(int i) {
+    int claimOrAwait(int i) {
         int s = (int) STATE.getAcquire(state, i);
         if (s == EMPTY) {
             if (size.get() >= maxSize) {
-                return false;
+                return -1;
             }
             if (STATE.compareAndSet(state, i, EMPTY, CLAIMED)) {
-                size.incrementAndGet();
-                return true;
+                // Racing claims may pass the size check together: at most one per thread beyond
+                // maxSize, so ordinals stay below the capacity while threads are fewer than a quarter of it.
+                return size.getAndIncrement();
             }
             s = (int) STATE.getAcquire(state, i);
         }
@@ -61,11 +71,11 @@ final class SlotStates {
             Thread.onSpinWait();
             s = (int) STATE.getAcquire(state, i);
         }
-        return false;
+        return -1;
     }
 
-    /** Makes the key written after a successful claim visible to all threads. */
-    void publish(int i) {
-        STATE.setRelease(state, i, READY);
+    /** Makes the key written after a successful claim (of ordinal {@code ordinal}) visible to all threads. */
+    void publish(int i, int ordinal) {
+        STATE.setRelease(state, i, ordinal + 1);
     }
 }

@@ -34,10 +34,11 @@ public final class StackTable {
         int h = hash(ips, depth);
         int i = h & mask;
         for (int probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
-            if (states.claimOrAwait(i)) {
+            int ordinal = states.claimOrAwait(i);
+            if (ordinal >= 0) {
                 hashes[i] = h;
                 chains[i] = Arrays.copyOf(ips, depth);
-                states.publish(i);
+                states.publish(i, ordinal);
                 return i;
             }
             if (!states.isReady(i)) {

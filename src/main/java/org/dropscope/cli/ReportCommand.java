@@ -4,12 +4,19 @@ package org.dropscope.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
+import java.util.stream.Stream;
 import org.dropscope.filter.Expr;
 import org.dropscope.filter.FilterException;
 import org.dropscope.filter.FilterParser;
@@ -24,6 +31,7 @@ import org.dropscope.report.GroupKey;
 import org.dropscope.report.Report;
 import org.dropscope.report.ReportQuery;
 import org.dropscope.report.ReportReader;
+import org.dropscope.report.SegmentReport;
 import org.dropscope.report.TimeBound;
 import org.dropscope.view.Printable;
 import org.dropscope.view.report.CsvReport;
@@ -43,6 +51,9 @@ import picocli.CommandLine.Spec;
         description = {"Counts the drops of a recording by symbol, reason, stack, cpu, protocol or second.",
             "FILE is a dropscope record file (dropscope record -o FILE) or a NET_DM capture (dropscope dump,"
                 + " dwdump, tcpdump on an nlmon device), told apart by its first bytes; - reads standard input.",
+            "A directory is read as one recording: its record files (*.dsr, the segments of dropscope daemon's"
+                + " flight recorder) in name order; there --since and --until count back from now (10m: ten minutes"
+                + " ago; 03:00: today's) and a damaged segment is said in one line while the others go on.",
             "A file cut short or damaged gives the report of everything before the damage, a line on standard"
                 + " error saying where, and exit code 5."})
 public final class ReportCommand implements Callable<Integer> {
@@ -52,7 +63,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The record file or capture, or - for standard input.")
+    @Parameters(paramLabel = "FILE", description = "The record file or capture, a directory of record files, or -"
+            + " for standard input.")
     String file;
 
     @Option(names = "--group", paramLabel = "KEY", split = ",",
@@ -125,13 +137,28 @@ public final class ReportCommand implements Callable<Integer> {
             return Failures.cannot(err, ExitCodes.BAD_INPUT, "read", "--kallsyms " + kallsyms, e);
         }
         ReportReader.Result result;
-        try (Rereadable in = file.equals("-") ? Rereadable.spooling(System.in) : Rereadable.of(Path.of(file))) {
-            result = ReportReader.read(in, query, symbols,
-                    familyId == null ? OptionalInt.empty() : OptionalInt.of(familyId));
-        } catch (RecordFormatException | PcapFormatException e) {
-            return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
-        } catch (IOException e) {
-            return Failures.cannot(err, ExitCodes.BAD_INPUT, "read", name, e);
+        if (!file.equals("-") && Files.isDirectory(Path.of(file))) {
+            Instant now = Instant.now();
+            List<SegmentReport.Segment> segments;
+            try {
+                segments = segments(Path.of(file));
+            } catch (IOException e) {
+                return Failures.cannot(err, ExitCodes.BAD_INPUT, "list the directory", name, e);
+            }
+            if (segments.isEmpty()) {
+                return Failures.line(err, ExitCodes.BAD_INPUT, name + ": no record files (*.dsr) in this directory:"
+                        + " name a record file, or a flight recorder's directory (dropscope daemon --record-dir)");
+            }
+            result = SegmentReport.read(segments, query, now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        } else {
+            try (Rereadable in = file.equals("-") ? Rereadable.spooling(System.in) : Rereadable.of(Path.of(file))) {
+                result = ReportReader.read(in, query, symbols,
+                        familyId == null ? OptionalInt.empty() : OptionalInt.of(familyId));
+            } catch (RecordFormatException | PcapFormatException e) {
+                return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
+            } catch (IOException e) {
+                return Failures.cannot(err, ExitCodes.BAD_INPUT, "read", name, e);
+            }
         }
         Report report = result.report();
         result.notes().forEach(n -> err.println(Printable.text("dropscope: " + name + ": " + n)));
@@ -176,6 +203,27 @@ public final class ReportCommand implements Callable<Integer> {
         }
         err.flush();
         return result.skipped().isEmpty() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+    }
+
+    /** A directory's record files ({@code *.dsr}, a flight recorder's segments), in name order: oldest first. */
+    static List<SegmentReport.Segment> segments(Path dir) throws IOException {
+        List<SegmentReport.Segment> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> p.getFileName().toString().endsWith(".dsr") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .forEach(p -> out.add(new SegmentReport.Segment() {
+                        @Override
+                        public String name() {
+                            return p.toString();
+                        }
+
+                        @Override
+                        public InputStream open() throws IOException {
+                            return Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
+                        }
+                    }));
+        }
+        return out;
     }
 
     /** Writes the report to standard output in the chosen format: folded stacks, or nothing beside --svg. */

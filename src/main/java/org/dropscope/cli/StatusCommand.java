@@ -48,6 +48,8 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("uptime: " + uptime(s.uptimeMillis()));
         out.println("drops: " + Long.toUnsignedString(s.drops()));
         out.println("lost events: " + Long.toUnsignedString(s.lost()));
+        out.println("flight recorder: " + Long.toUnsignedString(s.segments()) + " segments, "
+                + Long.toUnsignedString(s.recordedBytes()) + " bytes");
         out.println("clients: " + s.clients().size());
         for (Message.Client c : s.clients()) {
             out.println("  pid " + Integer.toUnsignedString(c.pid()) + " uid " + Integer.toUnsignedString(c.uid())

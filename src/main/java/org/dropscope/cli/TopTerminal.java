@@ -4,11 +4,13 @@ package org.dropscope.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.Curses;
 import org.jline.utils.InfoCmp.Capability;
 
 /**
@@ -33,6 +35,13 @@ final class TopTerminal implements AutoCloseable {
     private final boolean canAddressLines;
     /** The lines on the screen, as the last {@link #draw} left them; null when not known. */
     private List<String> shown;
+    /**
+     * The escape sequences {@link #drawLine} writes, worked out once from the terminfo strings:
+     * JLine's {@code puts} interprets them anew at every call, and a call once a second stays in
+     * the interpreter for minutes.
+     */
+    private final String clearToEnd;
+    private String[] lineAddress = new String[0];
 
     /** Over {@code terminal}, with keys from {@code keys}. */
     TopTerminal(Terminal terminal, TypedKeys keys) {
@@ -41,6 +50,7 @@ final class TopTerminal implements AutoCloseable {
         this.saved = TypedKeys.blockingRawMode(terminal);
         this.writer = terminal.writer();
         this.canAddressLines = terminal.getStringCapability(Capability.cursor_address) != null;
+        this.clearToEnd = sequence(Capability.clr_eol);
         terminal.puts(Capability.enter_ca_mode);
         terminal.puts(Capability.keypad_xmit);
         terminal.puts(Capability.cursor_invisible);
@@ -119,13 +129,30 @@ final class TopTerminal implements AutoCloseable {
             return false;
         }
         if (!line.equals(shown.get(row))) {
-            terminal.puts(Capability.cursor_address, row, 0);
+            if (row >= lineAddress.length) {
+                lineAddress = Arrays.copyOf(lineAddress, row + 1);
+            }
+            if (lineAddress[row] == null) {
+                lineAddress[row] = sequence(Capability.cursor_address, row, 0);
+            }
+            writer.write(lineAddress[row]);
             writer.write(line);
-            terminal.puts(Capability.clr_eol);
+            writer.write(clearToEnd);
             terminal.flush();
             shown.set(row, line);
         }
         return true;
+    }
+
+    /** What {@code terminal.puts(capability, params)} would write; empty if the terminal lacks it. */
+    private String sequence(Capability capability, Object... params) {
+        String s = terminal.getStringCapability(capability);
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        Curses.tputs(b, s, params);
+        return b.toString();
     }
 
     private void drawAll(List<String> lines) {

@@ -3,7 +3,10 @@ package org.dropscope.daemon;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,6 +79,7 @@ public final class Daemon {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean stopping;
+    private FlightRecorder recorder;
 
     /**
      * @param listener bound; closed by {@link #run()}
@@ -103,6 +107,24 @@ public final class Daemon {
         }
     }
 
+    /**
+     * Records the drops into segments in {@code dir} (the flight recorder), from the start on; call
+     * before {@link #run()}.
+     *
+     * @throws IOException if the directory cannot be made
+     */
+    public void record(Path dir, FlightLimits limits) throws IOException {
+        SegmentStore store = DirectoryStore.open(dir);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(RecordHeader.RUN_PROPERTY, Instant.ofEpochMilli(startedMillis).toString());
+        if (limits.budget() > 0) {
+            props.put(RecordHeader.BUDGET_PROPERTY, FlightRecorder.budgetText(limits.budget()));
+        }
+        recorder = new FlightRecorder(store, () -> facts.recordHeader(host, filter, 0, props), names,
+                facts.clock()::nanos, System::currentTimeMillis, limits, this::log);
+        fanOut.record(recorder);
+    }
+
     /** One log line, {@code dropscope daemon: ...}, as journald keeps it. Any thread. */
     void log(String line) {
         synchronized (log) {
@@ -118,6 +140,9 @@ public final class Daemon {
      * @throws SourceException if the source cannot start or stop
      */
     public void run() throws SourceException, InterruptedException {
+        if (recorder != null) {
+            recorder.start();
+        }
         source.start(aggregator);
         Thread acceptor = new Thread(this::accept, "dropscope-accept");
         acceptor.setDaemon(true);
@@ -236,6 +261,7 @@ public final class Daemon {
             }
         }
         return new Message.Status(source.description(), System.currentTimeMillis() - startedMillis, fanOut.drops(),
-                fanOut.lost(), clients, 0, 0);
+                fanOut.lost(), clients, recorder == null ? 0 : recorder.segments(),
+                recorder == null ? 0 : recorder.bytes());
     }
 }

@@ -9,7 +9,8 @@ import org.dropscope.event.DropEventSink;
 
 /**
  * The daemon's one recorder on the source's reader thread: every drop and loss to every
- * subscribed {@link ClientStream}, and the daemon's own totals. Streams join at once
+ * subscribed {@link ClientStream}, to the {@link FlightRecorder} if there is one, and the
+ * daemon's own totals. Streams join at once
  * ({@link #add}); a stream is ended ({@link #end}) at the end of the next pass, on the reader
  * thread, so that it gets everything the source read before; after the source stopped,
  * {@link #endAll} ends the rest.
@@ -22,6 +23,8 @@ final class FanOut implements DropEventSink {
     private volatile long drops;
     private volatile long events;
     private volatile long lost;
+    /** The flight recorder, or null: set before the source starts. */
+    private FlightRecorder recorder;
 
     /**
      * From any thread: {@code stream} gets the events of the next pass on, and its header is
@@ -50,6 +53,9 @@ final class FanOut implements DropEventSink {
         for (ClientStream s : streams) {
             s.drop(event);
         }
+        if (recorder != null) {
+            recorder.drop(event);
+        }
     }
 
     @Override
@@ -58,12 +64,18 @@ final class FanOut implements DropEventSink {
         for (ClientStream s : streams) {
             s.lost(timeNanos, cpu, count);
         }
+        if (recorder != null) {
+            recorder.lost(timeNanos, cpu, count);
+        }
     }
 
     @Override
     public void endPass() {
         for (ClientStream s : streams) {
             s.endPass();
+        }
+        if (recorder != null) {
+            recorder.endPass();
         }
         endRequested();
     }
@@ -83,6 +95,14 @@ final class FanOut implements DropEventSink {
             streams.remove(s);
             s.finish();
         }
+        if (recorder != null) {
+            recorder.close();
+        }
+    }
+
+    /** Records every drop into {@code r} as well, from the next pass on; call before the source starts. */
+    void record(FlightRecorder r) {
+        recorder = r;
     }
 
     /** Streams subscribed now. */

@@ -35,16 +35,30 @@ import java.nio.charset.StandardCharsets;
  * A kernel has about 120,000 text symbols, and the table lives as long as dropscope does. Their
  * names are kept as UTF-8 bytes (ASCII in practice), one after the other in one array, and a name
  * becomes a {@code String} only when it is asked for; the module of each entry is a number into
- * one array of module names. That is about 40 bytes per symbol instead of about 90 with a
- * {@code String} per name. {@link #name(int)} keeps the last names it made, per slot of a small
+ * one array of module names; addresses are 32-bit offsets from the first when they span less than
+ * 4 GiB, as a kernel's do. That is about 35 bytes per symbol instead of about 90 with a
+ * {@code String} per name. A 6.x kernel pads each function with a symbol {@code __pfx_NAME} just
+ * before {@code NAME} (CONFIG_CALL_PADDING): about half of all text symbols; such an entry keeps
+ * no bytes, only a flag, and its name is made from the next entry's. {@link #name(int)} keeps the
+ * last names it made, per slot of a small
  * direct-mapped cache, so a name asked for again (the same drop site, event after event) is not
  * made again.
  */
 public final class SymbolTable {
     /** Slots of {@link #recent}; a power of two. */
     private static final int RECENT = 1 << 10;
+    /** The name of a function's padding symbol starts with this, followed by the function's name. */
+    static final String PADDING_PREFIX = "__pfx_";
+    /** Flag in {@link #type}: the entry's name is {@link #PADDING_PREFIX} and then the next entry's. */
+    static final byte PADDING = (byte) 0x80;
 
-    private final long[] addr;
+    /** The first entry's address; with {@link #offset}, the others are this plus an unsigned 32-bit offset. */
+    private final long base;
+    /** Addresses as offsets from {@link #base} when all fit 32 bits (a kernel's text and modules span less than 4 GiB), else {@code null}. */
+    private final int[] offset;
+    /** Addresses as they are, when {@link #offset} cannot hold them; else {@code null}. */
+    private final long[] wide;
+    private final int count;
     private final int[] size;
     private final byte[] names;
     /** Entry {@code i}'s name is {@code names[nameStart[i], nameStart[i + 1])}. */
@@ -52,6 +66,7 @@ public final class SymbolTable {
     /** Module names by number; number 0, {@code null}, is vmlinux. */
     private final String[] moduleNames;
     private final char[] module;
+    /** The kallsyms type letter, with {@link #PADDING} for a padding symbol. */
     private final byte[] type;
     /** Names made lately, by index modulo {@link #RECENT}; racy but safe (final fields). */
     private final Named[] recent = new Named[RECENT];
@@ -69,7 +84,19 @@ public final class SymbolTable {
      */
     SymbolTable(long[] addr, int[] size, byte[] names, int[] nameStart, String[] moduleNames, char[] module,
             byte[] type) {
-        this.addr = addr;
+        this.count = addr.length;
+        this.base = count == 0 ? 0 : addr[0];
+        boolean fits = count == 0 || Long.compareUnsigned(addr[count - 1] - base, 0xffffffffL) <= 0;
+        if (fits) {
+            offset = new int[count];
+            for (int i = 0; i < count; i++) {
+                offset[i] = (int) (addr[i] - base);
+            }
+            wide = null;
+        } else {
+            offset = null;
+            wide = addr;
+        }
         this.size = size;
         this.names = names;
         this.nameStart = nameStart;
@@ -80,7 +107,7 @@ public final class SymbolTable {
 
     /** The number of entries (distinct text symbol addresses). */
     public int size() {
-        return addr.length;
+        return count;
     }
 
     /**
@@ -88,20 +115,20 @@ public final class SymbolTable {
      * end of the symbol at or below it, or the table is empty. Allocates nothing.
      */
     public int indexOf(long pc) {
-        int last = addr.length - 1;
-        if (last < 0 || Long.compareUnsigned(pc, addr[0]) < 0) {
+        int last = count - 1;
+        if (last < 0 || Long.compareUnsigned(pc, base) < 0) {
             return -1;
         }
         int i;
-        if (Long.compareUnsigned(pc, addr[last]) >= 0) {
+        if (Long.compareUnsigned(pc, address(last)) >= 0) {
             i = last;
         } else {
-            // Invariant: addr[lo] <= pc < addr[hi].
+            // Invariant: address(lo) <= pc < address(hi).
             int lo = 0;
             int hi = last;
             while (hi - lo > 1) {
                 int mid = (lo + hi) >>> 1;
-                if (Long.compareUnsigned(addr[mid], pc) <= 0) {
+                if (Long.compareUnsigned(address(mid), pc) <= 0) {
                     lo = mid;
                 } else {
                     hi = mid;
@@ -109,12 +136,12 @@ public final class SymbolTable {
             }
             i = lo;
         }
-        return Long.compareUnsigned(pc - addr[i], size[i]) < 0 ? i : -1;
+        return Long.compareUnsigned(pc - address(i), size[i]) < 0 ? i : -1;
     }
 
     /** Start address of entry {@code idx}. */
     public long address(int idx) {
-        return addr[idx];
+        return wide != null ? wide[idx] : base + (offset[idx] & 0xffffffffL);
     }
 
     /** Estimated size in bytes of entry {@code idx}; always between 1 and the cap the table was built with. */
@@ -129,7 +156,8 @@ public final class SymbolTable {
         if (n != null && n.index == idx) {
             return n.name;
         }
-        String made = new String(names, nameStart[idx], nameStart[idx + 1] - nameStart[idx], StandardCharsets.UTF_8);
+        String made = (type[idx] & PADDING) != 0 ? PADDING_PREFIX + name(idx + 1)
+                : new String(names, nameStart[idx], nameStart[idx + 1] - nameStart[idx], StandardCharsets.UTF_8);
         recent[slot] = new Named(idx, made);
         return made;
     }
@@ -141,12 +169,12 @@ public final class SymbolTable {
 
     /** The kallsyms type letter of entry {@code idx}: {@code T}, {@code t}, {@code W} or {@code w}. */
     public char type(int idx) {
-        return (char) type[idx];
+        return (char) (type[idx] & ~PADDING);
     }
 
     /** Entry {@code idx} as a record. */
     public KernelSymbol symbol(int idx) {
-        return new KernelSymbol(name(idx), module(idx), addr[idx], size[idx]);
+        return new KernelSymbol(name(idx), module(idx), address(idx), size[idx]);
     }
 
     /** The symbol containing {@code pc}, or {@code null}. */
@@ -155,8 +183,18 @@ public final class SymbolTable {
         return idx < 0 ? null : symbol(idx);
     }
 
+    /** How many bytes the table holds for its addresses (for tests: 4 a symbol when they span less than 4 GiB). */
+    int addressBytes() {
+        return wide != null ? 8 * count : 4 * count;
+    }
+
+    /** How many bytes of names the table holds (for tests: padding symbols hold none). */
+    int nameBytes() {
+        return names.length;
+    }
+
     @Override
     public String toString() {
-        return "SymbolTable[" + addr.length + " symbols]";
+        return "SymbolTable[" + count + " symbols]";
     }
 }

@@ -21,6 +21,7 @@ final class SymbolTableBuilder {
     static final int MAX_MODULES = Character.MAX_VALUE;
 
     private static final char BOUNDARY = 0;
+    private static final byte[] PADDING_PREFIX = SymbolTable.PADDING_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
     private long[] addr = new long[1 << 12];
     private char[] type = new char[1 << 12];
@@ -94,7 +95,6 @@ final class SymbolTableBuilder {
         int[] winner = new int[count];
         int out = 0;
         int pending = -1;
-        int outNameBytes = 0;
         int i = 0;
         while (i < count) {
             long a = addr[order[i]];
@@ -125,29 +125,51 @@ final class SymbolTableBuilder {
             if (best >= 0) {
                 outAddr[out] = a;
                 winner[out] = best;
-                outNameBytes += nameLength[best];
                 pending = out++;
             }
         }
         if (pending >= 0) {
             outSize[pending] = (int) maxSymbolSize;
         }
-        byte[] outNames = new byte[outNameBytes];
-        int[] outNameStart = new int[out + 1];
         byte[] outType = new byte[out];
         char[] outModule = new char[out];
+        int outNameBytes = 0;
         for (int k = 0; k < out; k++) {
             int e = winner[k];
-            System.arraycopy(names, nameStart[e], outNames, outNameStart[k], nameLength[e]);
-            outNameStart[k + 1] = outNameStart[k] + nameLength[e];
             outType[k] = (byte) type[e];
             outModule[k] = (char) module[e];
+            if (k + 1 < out && isPaddingOf(e, winner[k + 1])) {
+                outType[k] |= SymbolTable.PADDING;
+            } else {
+                outNameBytes += nameLength[e];
+            }
+        }
+        byte[] outNames = new byte[outNameBytes];
+        int[] outNameStart = new int[out + 1];
+        for (int k = 0; k < out; k++) {
+            int e = winner[k];
+            int length = (outType[k] & SymbolTable.PADDING) != 0 ? 0 : nameLength[e];
+            System.arraycopy(names, nameStart[e], outNames, outNameStart[k], length);
+            outNameStart[k + 1] = outNameStart[k] + length;
         }
         String[] moduleNames = this.modules.toArray(new String[0]);
         moduleNames[NO_MODULE] = null;
         clampToModuleExtents(outAddr, outSize, outModule, moduleNames, out, modules);
         return new SymbolTable(Arrays.copyOf(outAddr, out), Arrays.copyOf(outSize, out), outNames, outNameStart,
                 moduleNames, outModule, outType);
+    }
+
+    /**
+     * Whether entry {@code e} is named {@code __pfx_} and then entry {@code next}'s name: the
+     * padding the kernel puts before each function (CONFIG_CALL_PADDING, about half of a 6.x
+     * kernel's text symbols), whose name the table then keeps as a flag.
+     */
+    private boolean isPaddingOf(int e, int next) {
+        int prefix = PADDING_PREFIX.length;
+        return nameLength[e] == prefix + nameLength[next]
+                && Arrays.equals(names, nameStart[e], nameStart[e] + prefix, PADDING_PREFIX, 0, prefix)
+                && Arrays.equals(names, nameStart[e] + prefix, nameStart[e] + nameLength[e],
+                        names, nameStart[next], nameStart[next] + nameLength[next]);
     }
 
     /**

@@ -108,6 +108,16 @@ public final class PerfRing implements AutoCloseable {
         return consumed;
     }
 
+    /**
+     * Whether the kernel has written past what the reader gave back: {@code data_head} (acquire)
+     * beyond {@code data_tail}. Any thread: {@code data_tail} is read as the reader last stored
+     * it, so records a pass took but has not handed on yet do not count as unread.
+     */
+    public boolean hasUnread() {
+        long t = (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_TAIL);
+        return (long) U64.getAcquire(meta, PerfMmapPage.OFFSET_DATA_HEAD) != t;
+    }
+
     /** Releases the Netty views; the mapping itself belongs to whoever mapped it. */
     @Override
     public void close() {

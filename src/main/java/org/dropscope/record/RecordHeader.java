@@ -41,6 +41,16 @@ public record RecordHeader(String kernelRelease, String hostname, String bootId,
      * event. A report of the file says so.
      */
     public static final String HOT_KEYS_PROPERTY = "tracepoint.hot_keys";
+    /**
+     * Property of a daemon's flight-recorder segment: the budget of events a second it writes one
+     * by one, and what it does with the rest (counted per location and reason). A report says so.
+     */
+    public static final String BUDGET_PROPERTY = "daemon.record_budget";
+    /**
+     * Property of a daemon's flight-recorder segment: the daemon run it belongs to (when the
+     * daemon started). Segments of one run share stack ids.
+     */
+    public static final String RUN_PROPERTY = "daemon.run";
 
     public RecordHeader {
         Objects.requireNonNull(kernelRelease, "kernelRelease");

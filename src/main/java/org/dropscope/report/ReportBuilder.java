@@ -43,6 +43,8 @@ public final class ReportBuilder implements RecordVisitor {
     private final boolean bySecond;
     private ReportFacts facts;
     private long clockToEpoch;
+    /** Where --since/--until are counted from, if not the recording's start. */
+    private Long anchor;
     private long since = Long.MIN_VALUE;
     private long until = Long.MAX_VALUE;
     private long lastEpochNanos = Long.MIN_VALUE;
@@ -76,11 +78,32 @@ public final class ReportBuilder implements RecordVisitor {
         this.clockToEpoch = clockToEpochNanos;
         ZoneId zone = query.zone();
         if (query.since() != null) {
-            since = query.since().resolve(facts.startEpochNanos(), zone);
+            since = anchor == null ? query.since().resolve(facts.startEpochNanos(), zone)
+                    : query.since().resolveBack(anchor, zone);
         }
         if (query.until() != null) {
-            until = query.until().resolve(facts.startEpochNanos(), zone);
+            until = anchor == null ? query.until().resolve(facts.startEpochNanos(), zone)
+                    : query.until().resolveBack(anchor, zone);
         }
+    }
+
+    /**
+     * Counts {@code --since}/{@code --until} back from {@code nowEpochNanos} instead of from the
+     * recording's start: an offset is that long before now, a local time is today's (a flight
+     * recording, which has no start of interest). Call before {@link #begin}.
+     */
+    public void anchorAt(long nowEpochNanos) {
+        anchor = nowEpochNanos;
+    }
+
+    /**
+     * The next file of a recording in several (a flight recorder's segments): its events' times
+     * are on its own clock.
+     *
+     * @param clockToEpochNanos what to add to its events' times to get nanoseconds since the epoch
+     */
+    public void nextFile(long clockToEpochNanos) {
+        this.clockToEpoch = clockToEpochNanos;
     }
 
     /** Whether {@link #begin} was called. */

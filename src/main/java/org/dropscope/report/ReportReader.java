@@ -110,7 +110,7 @@ public final class ReportReader {
      * tracepoint recording's own drops are events of 1, so more drops than events means some
      * were counted in the kernel.
      */
-    private static List<String> countedNote(RecordHeader h, ReadResult r) {
+    static List<String> countedNote(RecordHeader h, ReadResult r) {
         String hot = h.properties().get(RecordHeader.HOT_KEYS_PROPERTY);
         if (hot == null || r.drops() <= r.events()) {
             return List.of();

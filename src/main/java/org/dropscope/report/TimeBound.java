@@ -96,6 +96,23 @@ public final class TimeBound {
         return b;
     }
 
+    /**
+     * A length of time as typed for an option such as {@code --retain}: offset parts only
+     * ({@code 24h}, {@code 1h30m}, {@code 90s}).
+     *
+     * @return nanoseconds, more than 0
+     * @throws IllegalArgumentException one line naming the option and the value
+     */
+    public static long duration(String option, String text) {
+        String t = text.trim();
+        long n = isOffset(t) ? offset(t) : -1;
+        if (n <= 0) {
+            throw new IllegalArgumentException(option + ": cannot read the length of time '" + text + "' (expected"
+                    + " e.g. 24h, 1h30m, 90s; at most " + MAX_OFFSET + ", more than 0)");
+        }
+        return n;
+    }
+
     private static IllegalArgumentException bad(String option, String what) {
         return new IllegalArgumentException(option + ": " + what + " (expected: " + FORMS + ")");
     }
@@ -182,6 +199,20 @@ public final class TimeBound {
         }
         long seconds = at.getEpochSecond() * NANOS;
         return seconds < 0 || at.getNano() <= Long.MAX_VALUE - seconds ? seconds + at.getNano() : Long.MAX_VALUE;
+    }
+
+    /**
+     * Nanoseconds since the epoch this bound stands for, counted back from {@code nowEpochNanos}:
+     * an offset is that long before now (before the epoch's start it is {@link Long#MIN_VALUE}),
+     * a local time is today's, a date and time is itself.
+     *
+     * @param zone the zone of local times and of "today"
+     */
+    public long resolveBack(long nowEpochNanos, ZoneId zone) {
+        if (instant == null && localDateTime == null && localTime == null) {
+            return nowEpochNanos < Long.MIN_VALUE + offsetNanos ? Long.MIN_VALUE : nowEpochNanos - offsetNanos;
+        }
+        return resolve(nowEpochNanos, zone);
     }
 
     @Override

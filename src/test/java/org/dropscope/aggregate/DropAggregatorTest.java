@@ -143,6 +143,32 @@ class DropAggregatorTest {
     }
 
     @Test
+    void keysBeyondOneCounterBlockAreCountedExactlyInBothPhases() {
+        // 3,000 keys span three blocks of 1,024 counters; five intervals alternate the phases.
+        int keys = 3000;
+        DropAggregator agg = new DropAggregator(1, 1 << 12, 16);
+        DropSink w = agg.newWriter();
+        long[] expected = new long[keys];
+        for (int round = 1; round <= 5; round++) {
+            w.begin();
+            for (int k = round % 2; k < keys; k += 1 + round % 3) {
+                w.drop(0, DropOrigin.SOFTWARE, PC_A + k, 2, DropSink.NO_STACK, k + round);
+                expected[k] += k + round;
+            }
+            w.end();
+            Snapshot s = agg.snapshot();
+            assertEquals(0, s.overflowDelta());
+            long[] totals = new long[keys];
+            for (Snapshot.Row r : s.rows()) {
+                totals[(int) (r.location() - PC_A)] = r.total();
+            }
+            for (int k = 0; k < keys; k++) {
+                assertEquals(expected[k], totals[k], "round " + round + ", key " + k);
+            }
+        }
+    }
+
+    @Test
     void dropOutsideBatchIsAnError() {
         DropSink w = new DropAggregator(1, 8, 8).newWriter();
         assertThrows(IllegalStateException.class, () -> w.drop(0, DropOrigin.SOFTWARE, 1, 1, -1, 1));

@@ -3,6 +3,7 @@ package org.dropscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -84,6 +85,42 @@ class DaemonCommandTest {
         assertEquals(2, r.exit());
         assertEquals("dropscope: --group no-such-group-13 does not exist: create it (groupadd no-such-group-13) or"
                 + " name another group whose members may connect\n", r.err());
+    }
+
+    @Test
+    void flightRecorderOptionsThatCannotBeReadAreUsageErrorsBeforeAnythingIsTouched() {
+        Path socket = tmp.resolve("run/d.sock");
+        String[][] cases = {
+            {"--max-bytes", "12Q", "dropscope: --max-bytes: cannot read the size '12Q' (expected bytes with an"
+                + " optional unit k, M, G or T of 1024s, e.g. 1G, 512M, 65536)\n"},
+            {"--max-bytes", "64k", "dropscope: --max-bytes must be at least 131072 (two segments of 64k), got 64k\n"},
+            {"--retain", "yesterday", "dropscope: --retain: cannot read the length of time 'yesterday' (expected"
+                + " e.g. 24h, 1h30m, 90s; at most 2562047h, more than 0)\n"},
+            {"--min-free", "lots", "dropscope: --min-free: cannot read the size 'lots' (expected bytes with an"
+                + " optional unit k, M, G or T of 1024s, e.g. 1G, 512M, 65536)\n"},
+            {"--record-budget", "-1", "dropscope: --record-budget must be 0 (no limit) or more, got -1\n"},
+        };
+        for (String[] c : cases) {
+            CommandRun.Result r = CommandRun.dropscope().run("daemon", "--socket", socket.toString(), "--group",
+                    "no-such-group-13", "-l", "none", "--record-dir", tmp.resolve("flight").toString(), c[0], c[1]);
+            assertEquals(2, r.exit(), c[0]);
+            assertEquals(c[2], r.err(), c[0]);
+        }
+        assertEquals(false, Files.exists(tmp.resolve("flight")), "nothing made");
+        assertEquals(false, Files.exists(tmp.resolve("run")), "nothing made");
+    }
+
+    @Test
+    void sizesReadTheirUnitsAndShares() {
+        assertEquals(1L << 30, ByteSize.parse("--max-bytes", "1G"));
+        assertEquals(1L << 30, ByteSize.parse("--max-bytes", "1GiB"));
+        assertEquals(512L << 20, ByteSize.parse("--max-bytes", "512m"));
+        assertEquals(65536, ByteSize.parse("--max-bytes", "65536"));
+        assertEquals(5, ByteSize.percent("5%"));
+        assertEquals(-1, ByteSize.percent("5G"));
+        assertEquals("dropscope: --max-bytes: the size '9999999999999999999T' is too large",
+                "dropscope: " + assertThrows(UsageException.class,
+                        () -> ByteSize.parse("--max-bytes", "9999999999999999999T")).getMessage());
     }
 
     @Test

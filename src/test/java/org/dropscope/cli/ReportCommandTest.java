@@ -496,7 +496,6 @@ class ReportCommandTest {
         Path dsr = file(FILE);
         Path absent = tmp.resolve("absent");
         Map<List<String>, String> cases = new LinkedHashMap<>();
-        cases.put(List.of(tmp.toString()), "cannot read " + tmp + ": is a directory");
         cases.put(List.of(dsr.toString(), "--kallsyms", absent.toString()), "cannot read --kallsyms " + absent
                 + ": no such file or directory");
         cases.put(List.of(dsr.toString(), "--svg", absent.resolve("x.svg").toString()), "cannot write --svg "

@@ -91,6 +91,14 @@ class TopTerminalTest {
         assertTrue(clock.contains("\033[1;1Hdropscope top 12:00:02  source\033[K"), clock);
         assertFalse(clock.contains("kernel") || clock.contains("keys"), clock);
         assertFalse(top.drawLine(3, "a fourth line"), "the screen has three");
+        out.reset();
+        assertTrue(top.drawLine(2, "keys and more"));
+        assertEquals("\033[3;1Hkeys and more\033[K", out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertTrue(top.drawLine(0, "dropscope top 12:00:03  source"));
+        assertEquals("\033[1;1Hdropscope top 12:00:03  source\033[K", out.toString(StandardCharsets.UTF_8));
+        top.drawLine(0, "dropscope top 12:00:02  source");
+        top.drawLine(2, "keys");
 
         out.reset();
         top.draw(List.of("dropscope top 12:00:02  source", "kernel 6.18  drops 0 total", "keys"));

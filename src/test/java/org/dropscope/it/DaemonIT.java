@@ -124,7 +124,7 @@ class DaemonIT {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path socket = tmp.resolve("run").resolve("dropscope.sock");
         String[] args = {"daemon", "--socket", socket.toString(), "--group", "nogroup", "--source", "tracepoint",
-            "--no-stacks"};
+            "--no-stacks", "--record-dir", tmp.resolve("flight").toString()};
         try (ShellProcess first = ShellProcess.start(List.of(), args)) {
             Commands.waitUntil(() -> Files.exists(socket), Commands.TIMEOUT, "the daemon's socket", first::transcript);
             awaitStatus(socket);
@@ -140,6 +140,11 @@ class DaemonIT {
             assertTrue(second.stderr().contains("(a stale socket file was removed)"), second.transcript());
             assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket file is removed");
         }
+        // The killed daemon's segment has no end record: read up to it, one note, the rest goes on.
+        Commands.Result report = Commands.run(ShellProcess.command(List.of(), List.of("report",
+                tmp.resolve("flight").toString())));
+        assertEquals(0, report.exit(), report.describe());
+        assertEquals(1, report.stderr().lines().filter(l -> l.contains(" is cut short (")).count(), report.describe());
     }
 
     /** {@code dropscope status} once it answers (the daemon may still be starting); its result. */

@@ -24,7 +24,8 @@ final class DaemonProcesses {
 
     /**
      * Starts the daemon with its socket at {@code tmp/run/dropscope.sock} ({@code tmp} opened to
-     * 0755: the socket's own directory is what keeps others out) and waits for the socket.
+     * 0755: the socket's own directory is what keeps others out) and its flight recorder in
+     * {@code tmp/flight}, and waits for the socket.
      */
     static ShellProcess start(Path tmp, String... extraArgs) throws IOException {
         ShellProcess daemon = launch(tmp, List.of(), extraArgs);
@@ -37,9 +38,14 @@ final class DaemonProcesses {
     static ShellProcess launch(Path tmp, List<String> prefix, String... extraArgs) throws IOException {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> args = new ArrayList<>(List.of("daemon", "--socket", socket(tmp).toString(), "--group",
-                "nogroup", "--source", "tracepoint"));
+                "nogroup", "--source", "tracepoint", "--record-dir", flight(tmp).toString()));
         args.addAll(List.of(extraArgs));
         return ShellProcess.start(prefix, args.toArray(String[]::new));
+    }
+
+    /** The flight recorder's directory {@link #start} gives the daemon (not the machine's). */
+    static Path flight(Path tmp) {
+        return tmp.resolve("flight");
     }
 
     /** The socket {@link #start} gives the daemon. */

@@ -85,6 +85,37 @@ class PackedNamesTest {
     }
 
     @Test
+    void aPaddingSymbolKeepsNoBytesAndReadsBackAsKallsymsSaid() throws IOException {
+        SymbolTable t = fromBytes("""
+                ffffffff81000000 T __pfx_tcp_v4_rcv
+                ffffffff81000010 T tcp_v4_rcv
+                ffffffff81000100 t __pfx_udp_rcv
+                ffffffff81000110 t udp_queue_rcv_skb
+                ffffffff81000200 t __pfx___pfx_x
+                ffffffff81000210 t __pfx_x
+                ffffffff81000220 t x
+                ffffffffc0000000 t __pfx_nf_hook\t[nf_tables]
+                ffffffffc0000010 t nf_hook\t[nf_tables]
+                ffffffffc0000100 t __pfx_tail\t[nf_tables]
+                """);
+        String[] expected = {"__pfx_tcp_v4_rcv", "tcp_v4_rcv", "__pfx_udp_rcv", "udp_queue_rcv_skb",
+            "__pfx___pfx_x", "__pfx_x", "x", "__pfx_nf_hook", "nf_hook", "__pfx_tail"};
+        char[] types = {'T', 'T', 't', 't', 't', 't', 't', 't', 't', 't'};
+        assertEquals(expected.length, t.size());
+        for (int i = 0; i < expected.length; i++) {
+            int at = t.indexOf(t.address(i) + 5);
+            assertEquals(i, at);
+            assertEquals(expected[i], t.name(at));
+            assertEquals(types[i], t.type(at));
+        }
+        assertEquals("nf_tables", t.module(7));
+        // Bytes only for the names that are not "__pfx_" and the next entry's name.
+        int held = "tcp_v4_rcv".length() + "__pfx_udp_rcv".length() + "udp_queue_rcv_skb".length() + "x".length()
+                + "nf_hook".length() + "__pfx_tail".length();
+        assertEquals(held, t.nameBytes());
+    }
+
+    @Test
     void vmlinuxSymbolsHaveNoModule() throws IOException {
         SymbolTable t = fromBytes("ffffffff81000000 T _stext\nffffffff81000010 T first\n"
                 + "ffffffffc0a00000 t veth_open\t[veth]\n");

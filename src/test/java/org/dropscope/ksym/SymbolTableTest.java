@@ -218,6 +218,29 @@ class SymbolTableTest {
     }
 
     @Test
+    void addressesSpanningMoreThan4GiBResolveAsThoseWithin() throws IOException {
+        String kernelText = "ffffffff81000000 T a\nffffffff81000100 T b\nffffffffc0001000 t m\t[mod]\n"
+                + "fffffffffff00000 T high\n";
+        SymbolTable kernel = KallsymsParser.parse(new StringReader(kernelText));
+        SymbolTable wide = KallsymsParser.parse(new StringReader("0000000000001000 T low\n" + kernelText));
+        assertEquals(4 * 4, kernel.addressBytes(), "a kernel's span: 32-bit offsets from the first address");
+        assertEquals(8 * 5, wide.addressBytes(), "0x1000 to the top spans more than 4 GiB: addresses as they are");
+        long[] pcs = {0xffffffff80ffffffL, 0xffffffff81000000L, 0xffffffff810000ffL, 0xffffffff81000100L,
+            0xffffffffc0000fffL, 0xffffffffc0001010L, 0xfffffffffff00000L, 0xfffffffffff00010L, -1L};
+        for (long pc : pcs) {
+            assertEquals(wide.resolve(pc), kernel.resolve(pc), Long.toHexString(pc));
+        }
+        assertNull(kernel.resolve(0x1004));
+        assertEquals("low", wide.resolve(0x1004).name());
+        assertEquals("b", kernel.resolve(0xffffffff81000104L).name());
+        assertEquals("m", kernel.resolve(0xffffffffc0001010L).name());
+        assertEquals("high", kernel.resolve(0xfffffffffff00010L).name());
+        assertEquals(0xfffffffffff00000L, kernel.address(kernel.size() - 1));
+        assertEquals(0xfffffffffff00000L, wide.address(wide.size() - 1));
+        assertNull(kernel.resolve(-1L), "beyond the last symbol's cap");
+    }
+
+    @Test
     void indexOfDoesNotAllocate() throws IOException {
         SymbolTable t = Fixtures.parse("with-modules.txt");
         long[] pcs = new long[t.size() * 3];

@@ -41,6 +41,8 @@ public final class FakePerfSyscalls implements PerfSyscalls {
     private final Map<String, Integer> failures = new HashMap<>();
     private int nextFd = FIRST_FD;
     private int polls;
+    /** Signals of any wakeup eventfd so far. */
+    private int signals;
     private final List<Integer> pollTimeouts = new ArrayList<>();
     private boolean timeoutAtOnce;
 
@@ -85,6 +87,13 @@ public final class FakePerfSyscalls implements PerfSyscalls {
     public int polls() {
         synchronized (lock) {
             return polls;
+        }
+    }
+
+    /** Wakeup eventfd signals so far: how often a reader was woken by another thread. */
+    public int signals() {
+        synchronized (lock) {
+            return signals;
         }
     }
 
@@ -502,6 +511,7 @@ public final class FakePerfSyscalls implements PerfSyscalls {
             synchronized (lock) {
                 check("signal");
                 count++;
+                signals++;
                 lock.notifyAll();
             }
         }

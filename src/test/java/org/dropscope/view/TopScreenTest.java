@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.event.DropOrigin;
 import org.dropscope.event.DropSink;
@@ -32,6 +36,32 @@ class TopScreenTest {
                 .drop(TopFixtures.QUEUE, TopFixtures.RCVBUFF, DropSink.NO_STACK, 10).lost(2);
         f.tick(12 * 3600 + 1);
         return f.model;
+    }
+
+    /**
+     * The title's clock, formatted by hand, says what DateTimeFormatter says: in a zone with
+     * summer time on either side of its changes, at a half-hour offset, before 1970 (for the
+     * zone's offset only: top's times are now), and across midnight.
+     */
+    @Test
+    void theClockIsTheZonesLocalTimeOfDay() {
+        DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+        long[] seconds = {0, 59, 3599, 86_399, 86_400, 1_774_745_999L, 1_774_746_000L, 1_792_889_999L,
+            1_792_890_000L, 1_796_000_123L};
+        for (String id : List.of("UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kolkata", "Pacific/Kiritimati")) {
+            ZoneId zone = ZoneId.of(id);
+            for (long s : seconds) {
+                for (long extraMillis : new long[] {0, 999}) {
+                    long millis = 1000 * s + extraMillis;
+                    assertEquals(hms.format(Instant.ofEpochMilli(millis).atZone(zone)),
+                            TopScreen.time(millis, zone.getRules()), id + " at " + millis);
+                }
+            }
+        }
+        // 2026-03-29 00:59:59 UTC is 01:59:59 in Berlin (CET); a second later summer time begins.
+        assertEquals("01:59:59", TopScreen.time(1_774_745_999_000L, ZoneId.of("Europe/Berlin").getRules()));
+        assertEquals("03:00:00", TopScreen.time(1_774_746_000_000L, ZoneId.of("Europe/Berlin").getRules()));
+        assertEquals("--:--:--", TopScreen.time(-1, ZoneOffset.UTC.getRules()));
     }
 
     @Test

@@ -103,6 +103,15 @@ final class CountingStream extends CpuStream {
         return moved;
     }
 
+    /**
+     * While a key is counted, its drops reach the writer only through a read of the counts; and
+     * losses the last read showed are passed on by the next drain.
+     */
+    @Override
+    boolean handsOnWithoutRing() {
+        return hot.promoted() > 0 || hot.lost(cpu(), uncountedBefore, samplesRead()) > lostPassed;
+    }
+
     @Override
     boolean readsLosses() {
         return true;

@@ -36,6 +36,8 @@ abstract class CpuStream implements AutoCloseable {
     private long lostReported;
     /** Sample records read; reader thread only. */
     private long samplesRead;
+    /** Whether the next drain hands something on however empty the ring: set by each drain. */
+    private volatile boolean handsOnAnyway;
 
     CpuStream(int cpu, RingMapping mapping, int pageSize) {
         this.cpu = cpu;
@@ -99,7 +101,34 @@ abstract class CpuStream implements AutoCloseable {
         // the counts, however empty the ring stays (its counter writes no sample to wake the
         // reader): while they move, the reader must keep its poll interval (ReaderPace), so
         // that per-second views and recordings get them a pass apart.
-        return afterDrain(decoder, writer) || read;
+        boolean handed = afterDrain(decoder, writer);
+        keepUp();
+        return handed || read;
+    }
+
+    /**
+     * Tells {@link #nothingToRead} what the next drain hands on beside the ring: after each
+     * drain, and after a hand-over promoted a key. Reader thread.
+     */
+    final void keepUp() {
+        handsOnAnyway = handsOnWithoutRing();
+    }
+
+    /**
+     * Whether a drain now would find nothing: the ring empty and nothing else to hand on
+     * ({@link #handsOnWithoutRing}, as the last drain left it). Any thread; records a drain has
+     * taken but not handed on yet are not seen, so the caller waits for a drain under way.
+     */
+    final boolean nothingToRead() {
+        return !handsOnAnyway && !ring.hasUnread();
+    }
+
+    /**
+     * After a drain: whether the next one may hand something on from outside the ring (counts
+     * read from the kernel). Reader thread.
+     */
+    boolean handsOnWithoutRing() {
+        return false;
     }
 
     /**

@@ -2,6 +2,7 @@
 package org.dropscope.source.tracepoint;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.dropscope.nativeio.NativeException;
 import org.dropscope.perf.PerfSyscalls.Wakeup;
 
@@ -18,6 +19,8 @@ import org.dropscope.perf.PerfSyscalls.Wakeup;
  * wait: before each snapshot it calls {@link #flush}, which wakes the reader and returns once a
  * whole pass has drained every ring, so the snapshot has every drop written before the call (a
  * tenth of a second sooner than with the fixed timeout, which could leave them in the ring).
+ * When every ring is empty and no stream has counts to read ({@link CpuStream#nothingToRead}),
+ * {@code flush} wakes nobody: an idle live view then costs the reader no pass a second.
  *
  * <p>Thread-safety: {@link #nextTimeout}, {@link #passBegins} and {@link #passEnds} on the reader
  * thread; {@link #flush} on any thread.
@@ -73,20 +76,35 @@ final class ReaderPace {
 
     /**
      * Wakes the reader and waits until a pass that began after this call has ended, or
-     * {@code millis} have passed, or the reader has ended.
+     * {@code millis} have passed, or the reader has ended; but when {@code nothingToRead} finds
+     * every ring empty and nothing else for a pass to hand on, it only waits for a pass already
+     * under way, which may have taken drops from a ring without handing them on yet.
      *
-     * @return whether such a pass ended in time
+     * @param nothingToRead whether a pass would find nothing; asked only while the reader has
+     *     not ended
+     * @return whether such a pass ended in time (at once when there was none to wait for)
      */
-    boolean flush(Wakeup wakeup, long millis) throws NativeException, InterruptedException {
+    boolean flush(Wakeup wakeup, long millis, BooleanSupplier nothingToRead)
+            throws NativeException, InterruptedException {
+        boolean idle;
         long target;
         synchronized (lock) {
             if (finished) {
                 return false;
             }
-            // A pass already under way may have passed a ring before the caller's drops arrived.
-            target = begun + 1;
+            // Asked while the reader runs, so the rings are still mapped; and under the lock, so
+            // a pass that emptied a ring before the answer is among those begun.
+            idle = nothingToRead.getAsBoolean();
+            // A pass already under way may have passed a ring before the caller's drops arrived,
+            // or taken them and not handed them on yet.
+            target = idle ? begun : begun + 1;
+            if (ended >= target) {
+                return true;
+            }
         }
-        wakeup.signal();
+        if (!idle) {
+            wakeup.signal();
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (lock) {
             while (ended < target && !finished) {

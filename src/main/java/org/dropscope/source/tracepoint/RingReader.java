@@ -58,9 +58,21 @@ final class RingReader implements Runnable {
         return stopping;
     }
 
-    /** Wakes the reader and waits (at most {@code millis}) until it has drained every ring. Any thread. */
+    /**
+     * Wakes the reader and waits (at most {@code millis}) until it has drained every ring; only
+     * waits for a pass under way when every stream has nothing to read. Any thread.
+     */
     boolean flush(long millis) throws NativeException, InterruptedException {
-        return pace.flush(wakeup, millis);
+        return pace.flush(wakeup, millis, this::nothingToRead);
+    }
+
+    private boolean nothingToRead() {
+        for (CpuStream s : streams) {
+            if (!s.nothingToRead()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What ended the reader early, or null. */
@@ -74,6 +86,11 @@ final class RingReader implements Runnable {
             int timeout = pace.firstTimeout();
             while (true) {
                 poll.poll(timeout);
+                if (poll.woken()) {
+                    // Before the pass, not after: a flush that signals once this pass has begun
+                    // waits for the next one, and its signal must still wake that.
+                    wakeup.drain();
+                }
                 boolean last = stopping;
                 pace.passBegins();
                 boolean read = drainAll();
@@ -87,9 +104,9 @@ final class RingReader implements Runnable {
                 }
                 if (handOver != null) {
                     handOver.tick(clock.getAsLong());
-                }
-                if (poll.woken()) {
-                    wakeup.drain();
+                    for (CpuStream s : streams) {
+                        s.keepUp();
+                    }
                 }
                 timeout = pace.nextTimeout(read);
             }

@@ -154,6 +154,33 @@ class TracepointHandOverTest {
         assertEquals(List.of(), perf.leaks());
     }
 
+    /**
+     * Once a key is counted, its drops write nothing to the ring: a flush with every ring empty
+     * still wakes the reader, whose pass reads the counts before the snapshot.
+     */
+    @Test
+    void aFlushReadsTheCountersOfAPromotedKeyThoughTheRingsAreEmpty() throws Exception {
+        try (TracepointSource source = open()) {
+            sampleBeforeStart();
+            DropAggregator agg = new DropAggregator(source.cpus(), 64, 16);
+            source.start(agg);
+            await(() -> source.counters().get(KEPT) == 1, "the key promoted");
+            int polls = perf.polls();
+            // Two polls later the pass after the hand-over has ended.
+            await(() -> perf.polls() >= polls + 2, "a pass after the hand-over");
+            counter(0, 1).count(7);
+            perf.events(0).get(0).count(15 + 7);
+            int signals = perf.signals();
+
+            source.flush();
+
+            assertEquals(signals + 1, perf.signals());
+            assertEquals(12 + 5 + 7, total(agg.snapshot(), UDP_QUEUE, RCVBUFF));
+            source.stop();
+        }
+        assertEquals(List.of(), perf.leaks());
+    }
+
     /** Both keys pass the floor by the first pass: one hand-over, busiest first, one sampler spent. */
     @Test
     void keysDueTogetherAreHandedOverTogether() throws Exception {

@@ -50,21 +50,65 @@ class TracepointIdleTest {
 
     /**
      * A drop below the wakeup watermark, while the reader sleeps for a minute: a snapshot taken
-     * after {@code flush} has it, as a live view's next snapshot must.
+     * after {@code flush} has it, as a live view's next snapshot must. With every ring empty a
+     * flush has nothing to wait for: it returns without waking the reader, which stays in its
+     * first poll until drops are written.
      */
     @Test
-    void flushDrainsTheRingsBeforeItReturnsWhileTheReaderSleeps() throws Exception {
+    void flushDrainsTheRingsBeforeItReturnsWhileTheReaderSleepsAndWakesNobodyWhenTheyAreEmpty()
+            throws Exception {
         FakePerfSyscalls perf = new FakePerfSyscalls();
         try (TracepointSource source = FakeTracepoint.open(SLEEPY, CPUS, perf)) {
             DropAggregator agg = new DropAggregator(source.cpus(), 64, 16);
             source.start(agg);
             awaitPolls(perf, 1);
+            source.flush();
+            source.flush();
+            assertEquals(0, perf.signals());
+            assertEquals(1, perf.polls(), "the reader still in its first poll");
             perf.events(1).get(0).ring().write(KfreeSkbRecords.sample(UDP_RCV, NO_SOCKET));
             perf.events(1).get(0).ring().write(KfreeSkbRecords.sample(UDP_RCV, NO_SOCKET));
 
             source.flush();
 
             assertEquals(2, agg.snapshot().cpuEventsTotal(1));
+            assertEquals(1, perf.signals());
+            source.flush();
+            assertEquals(1, perf.signals(), "the pass emptied the ring");
+            source.stop();
+        }
+        assertEquals(List.of(), perf.leaks());
+    }
+
+    /**
+     * Counting hot keys, the leader's count tells of samples the ring could not take: the pass
+     * that reads it passes them on at the next pass, so a flush after it wakes the reader
+     * although the ring is empty, and the snapshot has the losses.
+     */
+    @Test
+    void flushWakesTheReaderForLossesTheLastReadOfTheCountsShowed() throws Exception {
+        FakePerfSyscalls perf = new FakePerfSyscalls();
+        TracepointOptions sleepyCounting = new TracepointOptions(1, false, 60_000, null, false, 1_000_000);
+        try (TracepointSource source = FakeTracepoint.open(sleepyCounting, CPUS, perf)) {
+            FakePerfSyscalls.FakeEvent leader = perf.events(1).get(0);
+            long s0 = perf.events(1).get(1).eventId();
+            long[] group = new long[2 * TracepointOptions.HOT_KEYS + 2];
+            for (int n = 1; n <= 2; n++) {
+                group[1] = n;
+                leader.ring().write(KfreeSkbRecords.groupSample(s0, group, UDP_RCV, NO_SOCKET));
+            }
+            // Five drops offered to the group, two samples written: three lost.
+            leader.count(5);
+            perf.events(1).get(1).count(5);
+            DropAggregator agg = new DropAggregator(source.cpus(), 64, 16);
+            source.start(agg);
+
+            source.flush();
+            assertEquals(0, agg.snapshot().lostTotal(), "known only from this pass's read");
+            source.flush();
+
+            assertEquals(2, perf.signals());
+            assertEquals(3, agg.snapshot().lostTotal());
             source.stop();
         }
         assertEquals(List.of(), perf.leaks());
