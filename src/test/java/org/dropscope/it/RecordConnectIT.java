@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,23 +44,13 @@ class RecordConnectIT {
             String transcript) {
         String disturbance() {
             for (ReportJson r : List.of(root, nobody)) {
-                String why = KnownDrops.disturbance(expected, counts(r), r.lost());
+                String why = KnownDrops.disturbance(expected, r.byKey(), r.lost());
                 if (why != null) {
                     return why;
                 }
             }
             return null;
         }
-    }
-
-    /** report's counts by (symbol, reason). */
-    private static Map<KnownDrops.DropKey, Long> counts(ReportJson r) {
-        Map<KnownDrops.DropKey, Long> m = new HashMap<>();
-        r.counts().forEach((key, n) -> {
-            int space = key.lastIndexOf(' ');
-            m.merge(new KnownDrops.DropKey(key.substring(0, space), key.substring(space + 1)), n, Long::sum);
-        });
-        return m;
     }
 
     @Test
@@ -73,7 +62,7 @@ class RecordConnectIT {
             for (ReportJson report : List.of(r.root(), r.nobody())) {
                 assertTrue(report.complete(), "the file ends with its end record\n" + r.transcript());
                 assertEquals(0, report.lost(), "lost events\n" + r.transcript());
-                assertEquals(r.expected(), KnownDrops.only(r.expected(), counts(report)), "report of the file\n"
+                assertEquals(r.expected(), KnownDrops.only(r.expected(), report.byKey()), "report of the file\n"
                         + r.transcript());
             }
             assertFalse(r.nobody().json().toString().contains("ffffffff"), "a kernel address in the recording of a"
