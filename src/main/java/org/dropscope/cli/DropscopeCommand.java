@@ -88,6 +88,6 @@ public final class DropscopeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new ShellRunner(spec.commandLine(), shell).run();
+        return new ShellRunner(spec.commandLine(), shell, null).run();
     }
 }

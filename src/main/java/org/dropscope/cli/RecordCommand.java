@@ -42,6 +42,10 @@ import picocli.CommandLine.Spec;
                 + " rates); with -g, --stack-period 1 takes every hot drop's stack, the counts exact either way.",
             "The tracepoint's rings default to 8 MiB per CPU here (--ring-pages 2048, not top's 256): writing the"
                 + " file can hold up the reader (page cache writeback), and the rings must hold the drops meanwhile.",
+            "With --connect, records the stream of a running dropscope daemon instead (no root, no kernel session):"
+                + " the file is the daemon's stream as it came, its own record file, with the daemon's source and"
+                + " names; drops the daemon could not send to this client (its queue full) are lost events on the"
+                + " daemon's gap CPU (docs/daemon-protocol.md).",
             "Example: dropscope record -o drops.dsr --duration 30s --filter 'reason == NO_SOCKET'"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -49,12 +53,14 @@ import picocli.CommandLine.Spec;
                 + " away",
             "1:a bug in dropscope (please report it)",
             "2:bad command line, or a --filter that does not parse or names what this kernel lacks",
-            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict",
+            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict; with --connect: the daemon's"
+                + " socket refuses this user (not in its group)",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or the kernel refuses the"
                 + " tracepoint filter",
             "5:the file or standard output cannot be written (a symbolic link, a full disk), or a kernel file cannot be"
                 + " read or is corrupt (kallsyms, tracepoint format)",
-            "6:a system call failed (memory, file descriptors)"})
+            "6:a system call failed (memory, file descriptors); with --connect: no daemon answers on the socket, it"
+                + " failed, or it closed the stream before its end"})
 public final class RecordCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -93,6 +99,9 @@ public final class RecordCommand implements Callable<Integer> {
     @Mixin
     FilterOption filter = new FilterOption();
 
+    @Mixin
+    ConnectOption connect = new ConnectOption();
+
     /** Standard output, for {@code -o -}; null for the process's own. */
     OutputStream stdout;
     /** Whether SIGINT and SIGTERM end the recording; tests stop it with {@link #interrupt()}. */
@@ -121,6 +130,12 @@ public final class RecordCommand implements Callable<Integer> {
         source.defaultRingPages(spec.commandLine(), RING_PAGES);
         long millis = validate();
         boolean toStdout = output.equals("-");
+        if (connect.given()) {
+            connect.refuse(filter.expression != null, "--filter", "the daemon filters (its own --filter)");
+            connect.refuse(callGraph, "-g/--call-graph", "the daemon's --stacks decides (its stream carries them)");
+            return new ConnectedRecording(connect.socket, toStdout ? "standard output" : output, this::openOutput,
+                    readyFile, err).run(millis, handleSignals);
+        }
         // With -o -, standard output is the file: nothing else may go there.
         Lookup lookup = Lookup.load(lookupMethod, toStdout ? err : spec.commandLine().getOut(), err, null);
         if (lookup.exitCode() != Lookup.GO_ON) {

@@ -93,10 +93,7 @@ final class Recording {
     static Recording prepare(SourceChoice choice, SourceFilter filter, Symbolizer symbols, String where,
             Output output, Path readyFile, PrintWriter err) throws Failure {
         try {
-            if (readyFile != null) {
-                // A ready file left from an earlier run would tell a script to start too early.
-                Files.deleteIfExists(readyFile);
-            }
+            removeOldReadyFile(readyFile);
         } catch (IOException e) {
             throw new Failure(ExitCodes.BAD_INPUT, "cannot remove the old ready file " + readyFile + ": "
                     + Failures.reason(e), e);
@@ -208,11 +205,25 @@ final class Recording {
         return result;
     }
 
-    /** Creates the ready file whole: written aside ({@link OutputFiles}), then renamed into place. */
     private void ready() throws IOException {
+        createReadyFile(readyFile, source.description());
+    }
+
+    /** Removes a ready file left from an earlier run, which would tell a script to start too early. */
+    static void removeOldReadyFile(Path readyFile) throws IOException {
+        if (readyFile != null) {
+            Files.deleteIfExists(readyFile);
+        }
+    }
+
+    /**
+     * Creates a ready file whole, holding the source's description: written aside
+     * ({@link OutputFiles}), then renamed into place.
+     */
+    static void createReadyFile(Path readyFile, String description) throws IOException {
         Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
         try (OutputStream out = OutputFiles.open(tmp)) {
-            out.write((source.description() + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((description + "\n").getBytes(StandardCharsets.UTF_8));
         }
         Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -6,12 +6,19 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.dropscope.daemon.DaemonClient;
+import org.dropscope.daemon.StreamSource;
+import org.dropscope.daemon.wire.Message;
 import org.dropscope.names.DropNames;
 import org.dropscope.shell.Shell;
 import org.dropscope.source.DropSource;
 import org.dropscope.source.LiveNames;
+import org.dropscope.source.NetDmSettings;
 import org.dropscope.source.SourceException;
+import org.dropscope.source.SourceFactory;
 import org.dropscope.view.Printable;
 import picocli.CommandLine;
 
@@ -22,17 +29,33 @@ import picocli.CommandLine;
 final class ShellRunner {
     private final CommandLine cl;
     private final ShellOptions options;
+    private final Path connect;
+    /** The socket whose presence a privilege error tells of ({@link DaemonHint}); tests name their own. */
+    Path daemonSocket = DaemonClient.DEFAULT_SOCKET;
 
-    ShellRunner(CommandLine cl, ShellOptions options) {
+    /**
+     * @param connect the daemon's socket for {@code shell --connect}, else {@code null}: a kernel
+     *     session of its own
+     */
+    ShellRunner(CommandLine cl, ShellOptions options, Path connect) {
         this.cl = cl;
         this.options = options;
+        this.connect = connect;
     }
 
     int run() throws IOException {
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
         options.validate();
-        Lookup lookup = Lookup.load(options.lookupMethod, out, err, "Initializing kallsyms db");
+        if (connect != null) {
+            // Every start subscribes anew: the daemon's stream, its names; no kallsyms here.
+            SourceFactory daemon = () -> StreamSource.open(connect, DropscopeCommand.VERSION);
+            return run(daemon, null, DropSource::names, new Shell.Settings("dropscope daemon at " + connect,
+                    options.lookupMethod, options.intervalMillis), () -> { }, out, err, this::setOnDaemon);
+        }
+        UnaryOperator<String> hint = message -> DaemonHint.add(daemonSocket, "shell", message);
+        Lookup lookup = Lookup.begin(options.lookupMethod, out, err, "Initializing kallsyms db").onPrivilege(hint)
+                .join();
         if (lookup.exitCode() != Lookup.GO_ON) {
             return lookup.exitCode();
         }
@@ -41,24 +64,44 @@ final class ShellRunner {
         try {
             choice = options.source.choose(false);
         } catch (SourceException e) {
-            return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+            int code = ExitCodes.of(e.kind());
+            return Failures.line(err, code, code == ExitCodes.NO_PERMISSION ? hint.apply(e.getMessage())
+                    : e.getMessage());
         }
         if (choice.note() != null) {
             out.println(Printable.text(choice.note()));
             out.flush();
         }
         Shell.Settings settings = new Shell.Settings(choice.name(), options.lookupMethod, options.intervalMillis);
-        Runnable release = choice.releaser(err);
+        return run(choice.factory(), choice.netDm(), names, settings, choice.releaser(err), out, err, null);
+    }
+
+    /** {@code set} of a NET_DM setting with {@code --connect}: the daemon's SET, root's only. */
+    private String setOnDaemon(String name, String value) {
+        String setting = (name + " " + value).strip();
+        try (DaemonClient client = DaemonClient.connect(connect, Message.WANT_SET, DropscopeCommand.VERSION)) {
+            String refusal = client.set(setting);
+            return Printable.text(refusal == null ? "set " + setting + ": done by the daemon" : "set " + setting
+                    + ": the daemon refuses: " + refusal);
+        } catch (SourceException e) {
+            return Printable.text("set " + setting + " failed: " + e.getMessage());
+        }
+    }
+
+    private int run(SourceFactory factory, NetDmSettings netDm, Function<DropSource, DropNames> names,
+            Shell.Settings settings, Runnable release, PrintWriter out, PrintWriter err, Shell.RemoteSettings remote)
+            throws IOException {
         if (System.console() != null) {
             try (TerminalInput terminal = TerminalInput.open()) {
-                Shell shell = new Shell(terminal, terminal.writer(), err, choice.factory(), choice.netDm(), names,
-                        settings);
+                Shell shell = new Shell(terminal, terminal.writer(), err, factory, netDm, names, settings);
+                shell.remoteSettings(remote);
                 terminal.onInterrupt(shell::interrupt);
                 return Signals.runWith(shell, err, release);
             }
         }
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Shell shell = new Shell(new PipedInput(stdin, out), out, err, choice.factory(), choice.netDm(), names, settings);
+        Shell shell = new Shell(new PipedInput(stdin, out), out, err, factory, netDm, names, settings);
+        shell.remoteSettings(remote);
         return Signals.runWith(shell, err, release);
     }
 }

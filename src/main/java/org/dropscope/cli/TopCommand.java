@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
@@ -90,11 +89,8 @@ public final class TopCommand implements Callable<Integer> {
     @Mixin
     FilterOption filter = new FilterOption();
 
-    @Option(names = "--connect", arity = "0..1", paramLabel = "SOCKET", fallbackValue = "/run/dropscope/dropscope.sock",
-            description = "Show the drops of a running dropscope daemon (its source, its names) instead of opening a"
-                    + " kernel session: no root needed, only membership of the socket's group. SOCKET defaults to"
-                    + " /run/dropscope/dropscope.sock. The source options are the daemon's.")
-    Path connect;
+    @Mixin
+    ConnectOption connect = new ConnectOption();
 
     @Option(names = "--stacks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Tracepoint source: collect kernel call chains for the stack grouping (--no-stacks:"
@@ -136,7 +132,7 @@ public final class TopCommand implements Callable<Integer> {
         TopModel.Sort order = sort(sort);
         opening = !batch && System.console() != null ? TopTerminal.Opening.start() : null;
         try {
-            return connect != null ? connected(grouping, order, out, err) : local(grouping, order, out, err);
+            return connect.given() ? connected(grouping, order, out, err) : local(grouping, order, out, err);
         } finally {
             if (opening != null) {
                 opening.discard();
@@ -188,13 +184,10 @@ public final class TopCommand implements Callable<Integer> {
      */
     private int connected(TopModel.Grouping grouping, TopModel.Sort order, PrintWriter out, PrintWriter err)
             throws IOException {
-        if (filter.expression != null) {
-            throw new UsageException("--filter applies to a kernel session; with --connect the daemon filters (its"
-                    + " own --filter)");
-        }
+        connect.refuse(filter.expression != null, "--filter", "the daemon filters (its own --filter)");
         StreamSource source;
         try {
-            source = StreamSource.open(connect, DropscopeCommand.VERSION);
+            source = StreamSource.open(connect.socket, DropscopeCommand.VERSION);
         } catch (SourceException e) {
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }
@@ -224,17 +217,9 @@ public final class TopCommand implements Callable<Integer> {
     /** The socket whose presence {@link #daemonHint} tells of; tests name their own. */
     Path daemonSocket = DaemonClient.DEFAULT_SOCKET;
 
-    /**
-     * A privilege error, with how to do without when a daemon's socket is here: the issue's "a user
-     * without the privileges for a local kernel session is told in one line how to connect".
-     */
+    /** A privilege error, with how to watch the daemon instead when its socket is here ({@link DaemonHint}). */
     String daemonHint(String message) {
-        if (!Files.exists(daemonSocket, LinkOption.NOFOLLOW_LINKS)) {
-            return message;
-        }
-        return message + "; or, without root, watch the dropscope daemon running here: dropscope top --connect"
-                + (daemonSocket.equals(DaemonClient.DEFAULT_SOCKET) ? "" : " " + daemonSocket)
-                + " (as a member of its socket's group)";
+        return DaemonHint.add(daemonSocket, "top", message);
     }
 
     private int sourceFailed(PrintWriter err, SourceException e) {

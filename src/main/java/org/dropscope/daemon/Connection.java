@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.daemon.wire.Message;
+import org.dropscope.daemon.wire.MessageType;
 import org.dropscope.daemon.wire.WireFormat;
 import org.dropscope.daemon.wire.WireFormatException;
 import org.dropscope.nativeio.PeerCredentials;
@@ -198,6 +199,10 @@ final class Connection {
             if (u.required()) {
                 queue.add(new Message.ErrorReply(WireFormat.UNKNOWN_TYPE, "unknown request " + u.type()));
             }
+        } else if (m.type().equals(MessageType.SET) && !peer.root()) {
+            // Kernel settings are root's (docs/daemon-protocol.md, "SET"), whatever the setting.
+            queue.add(new Message.ErrorReply(WireFormat.NOT_PERMITTED, "only root may change the daemon's kernel"
+                    + " settings; this client is uid " + Integer.toUnsignedString(peer.uid())));
         } else if (m.type().request()) {
             queue.add(new Message.ErrorReply(WireFormat.UNKNOWN_TYPE, m.type() + " is not served by this daemon yet"));
         }

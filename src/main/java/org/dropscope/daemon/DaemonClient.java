@@ -2,8 +2,10 @@
 package org.dropscope.daemon;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.dropscope.daemon.wire.Message;
+import org.dropscope.daemon.wire.MessageType;
 import org.dropscope.daemon.wire.WireFormat;
 import org.dropscope.nativeio.Errno;
 import org.dropscope.nativeio.NativeException;
@@ -123,20 +125,43 @@ public final class DaemonClient implements AutoCloseable {
 
     /** Asks for the daemon's STATUS and waits for it. */
     public Message.Status status() throws SourceException {
+        Message m = request(new Message.StatusRequest());
+        if (m instanceof Message.Status s) {
+            return s;
+        }
+        throw unexpected(socket, m);
+    }
+
+    /** Sends a request and returns the daemon's answer, PONGs skipped. */
+    private Message request(Message request) throws SourceException {
         try {
-            send(new Message.StatusRequest());
+            send(request);
             Message m = next();
             while (m instanceof Message.Pong) {
                 m = next();
             }
-            if (m instanceof Message.Status s) {
-                return s;
-            }
-            throw unexpected(socket, m);
+            return m;
         } catch (IOException e) {
             throw new SourceException(SourceException.Kind.SYSTEM, "the daemon at " + socket + " failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Asks the daemon to change a kernel setting (SET, docs/daemon-protocol.md) and waits for its
+     * answer: {@code null} when it took it, else its refusal as one line.
+     *
+     * @param setting the setting as the shell's {@code set} takes it: {@code "alertmode packet"}
+     */
+    public String set(String setting) throws SourceException {
+        Message m = request(new Message.Opaque(MessageType.SET, setting.getBytes(StandardCharsets.UTF_8)));
+        if (m instanceof Message.ErrorReply e) {
+            return e.text() + " (" + WireFormat.errorName(e.code()) + ")";
+        }
+        if (m instanceof Message.Opaque o && o.type().equals(MessageType.SET)) {
+            return null;
+        }
+        throw unexpected(socket, m);
     }
 
     /** Says BYE (if the socket still takes it) and closes. */

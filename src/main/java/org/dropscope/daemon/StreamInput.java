@@ -20,6 +20,12 @@ final class StreamInput extends InputStream {
     private volatile String error;
     private volatile long gapEvents;
     private volatile long gapDrops;
+    private Copy copy = (b, off, len) -> { };
+
+    /** Where the bytes read also go ({@code record --connect}'s file). */
+    interface Copy {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
 
     StreamInput(DaemonClient client, Runnable beforeWait) {
         this.client = client;
@@ -59,7 +65,13 @@ final class StreamInput extends InputStream {
         int n = Math.min(len, current.length - position);
         System.arraycopy(current, position, b, off, n);
         position += n;
+        copy.write(b, off, n);
         return n;
+    }
+
+    /** Writes every byte read to {@code copy} as well, before the reader gets it. */
+    void copyTo(Copy copy) {
+        this.copy = copy;
     }
 
     /** The daemon's ERROR as a line, or {@code null}. */

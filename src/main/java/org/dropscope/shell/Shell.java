@@ -80,6 +80,19 @@ public final class Shell {
         this.settings = settings;
     }
 
+    /** Kernel settings changed elsewhere: by the daemon {@code shell --connect} watches. */
+    public interface RemoteSettings {
+        /** Asks for {@code name value}; returns the line the shell prints. */
+        String set(String name, String value);
+    }
+
+    private RemoteSettings remote;
+
+    /** Hands NET_DM's {@code set} commands to {@code r} (a shell without NET_DM of its own). */
+    public void remoteSettings(RemoteSettings r) {
+        this.remote = r;
+    }
+
     /** Runs until {@code exit}, end of input or a failure; returns how it ended. */
     public ShellEnd run() throws IOException {
         while (failure == null) {
@@ -277,7 +290,9 @@ public final class Shell {
             }
             println("setting alert capture limit to " + alertLimit);
         } else if (NetDmCommands.isSetting(what)) {
-            if (netDm == null) {
+            if (netDm == null && remote != null) {
+                println(remote.set(what, words.length > 2 ? words[2] : ""));
+            } else if (netDm == null) {
                 println("set " + what + " configures NET_DM; this shell uses the " + settings.sourceName()
                         + " source, which has no such setting");
             } else {

@@ -2,6 +2,7 @@
 package org.dropscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.PrintWriter;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code daemon}, {@code status} and {@code top --connect} where they end before any kernel
+ * {@code daemon}, {@code status}, {@code top --connect} and {@code record --connect} where they end before any kernel
  * resource: one line each, with the exit code README.md documents.
  */
 class DaemonCommandTest {
@@ -48,6 +49,33 @@ class DaemonCommandTest {
         assertEquals(2, r.exit());
         assertEquals("dropscope: --filter applies to a kernel session; with --connect the daemon filters (its own"
                 + " --filter)\n", r.err());
+    }
+
+    @Test
+    void recordConnectWithoutADaemonSaysSoAndCreatesNoFile() {
+        Path socket = tmp.resolve("none.sock");
+        Path file = tmp.resolve("drops.dsr");
+        CommandRun.Result r = CommandRun.dropscope().run("record", "--connect", socket.toString(), "-o",
+                file.toString());
+        assertEquals(6, r.exit());
+        assertEquals("dropscope: no dropscope daemon answers on " + socket + " (connect(2): ENOENT): start one as root"
+                + " with dropscope daemon --socket " + socket + "\n", r.err());
+        assertFalse(Files.exists(file), "no file without a stream");
+    }
+
+    @Test
+    void recordConnectTakesNeitherAFilterNorCallGraphsOfItsOwn() {
+        String socket = tmp.resolve("d.sock").toString();
+        String file = tmp.resolve("drops.dsr").toString();
+        CommandRun.Result r = CommandRun.dropscope().run("record", "--connect", socket, "-o", file, "--filter",
+                "reason == NO_SOCKET");
+        assertEquals(2, r.exit());
+        assertEquals("dropscope: --filter applies to a kernel session; with --connect the daemon filters (its own"
+                + " --filter)\n", r.err());
+        r = CommandRun.dropscope().run("record", "--connect", socket, "-o", file, "-g");
+        assertEquals(2, r.exit());
+        assertEquals("dropscope: -g/--call-graph applies to a kernel session; with --connect the daemon's --stacks"
+                + " decides (its stream carries them)\n", r.err());
     }
 
     @Test
@@ -127,6 +155,14 @@ class DaemonCommandTest {
         assertEquals("dropscope: kallsyms hides its addresses from this user; or, without root, watch the dropscope"
                 + " daemon running here: dropscope top --connect " + top.daemonSocket + " (as a member of its socket's"
                 + " group)\n", err.toString());
+    }
+
+    @Test
+    void theShellsHintNamesShellConnect() throws Exception {
+        Path socket = Files.createFile(tmp.resolve("d.sock"));
+        assertEquals("perf_event_open(2): EACCES; or, without root, watch the dropscope daemon running here:"
+                + " dropscope shell --connect " + socket + " (as a member of its socket's group)",
+                DaemonHint.add(socket, "shell", "perf_event_open(2): EACCES"));
     }
 
     @Test

@@ -125,6 +125,18 @@ class DaemonLoopbackTest {
         assertTrue(logged("client 1 connected: uid "), log());
     }
 
+    /** SET is root's: anyone else is refused whatever the setting; root is told none is served yet. */
+    @Test
+    void setIsRefusedToClientsThatAreNotRootAndNotServedToRoot() throws Exception {
+        int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        try (DaemonClient client = DaemonClient.connect(socket, Message.WANT_SET, "dropscope test")) {
+            assertEquals(uid == 0 ? "SET is not served by this daemon yet (UNKNOWN_TYPE)" : "only root may change the"
+                    + " daemon's kernel settings; this client is uid " + uid + " (NOT_PERMITTED)",
+                    client.set("alertmode packet"));
+            assertEquals("scripted source, 2 CPUs", client.status().source(), "the connection goes on");
+        }
+    }
+
     @Test
     void aClientSendingGarbageIsCutOffAndTheOthersGoOn() throws Exception {
         Viewer viewer = Viewer.open(socket);

@@ -34,12 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(MachineLock.class)
 @Tag("kernel")
 class DaemonIT {
-    private static final int NOBODY = 65534;
-    private static final int NOGROUP = 65534;
+    private static final int NOBODY = DaemonProcesses.NOBODY;
+    private static final int NOGROUP = DaemonProcesses.NOGROUP;
     /** Blocks of a client's first attempt; the traffic must end two blocks before (as in TopBatchIT). */
     private static final int INTERVALS = 40;
     private static final int INTERVAL_MILLIS = 300;
-    private static final KnownDrops.Datagrams DATAGRAMS = new KnownDrops.Datagrams(1500, 3000, 0);
+    private static final KnownDrops.Datagrams DATAGRAMS = DaemonProcesses.DATAGRAMS;
 
     @TempDir
     Path tmp;
@@ -74,12 +74,8 @@ class DaemonIT {
     @Test
     void twoClientsCountExactlyAndSigtermEndsTheDaemonCleanly() throws IOException {
         // @TempDir is 0700; the socket's own directory below it is what must keep others out.
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path socket = tmp.resolve("run").resolve("dropscope.sock");
-        try (ShellProcess daemon = ShellProcess.start(List.of(), "daemon", "--socket", socket.toString(),
-                "--group", "nogroup", "--source", "tracepoint", "--ring-pages", "1024", "--record-dir",
-                tmp.resolve("flight").toString())) {
-            Commands.waitUntil(() -> Files.exists(socket), Commands.TIMEOUT, "the daemon's socket", daemon::transcript);
+        Path socket = DaemonProcesses.socket(tmp);
+        try (ShellProcess daemon = DaemonProcesses.start(tmp, "--ring-pages", "1024")) {
             Commands.Result status = Commands.run(ShellProcess.command(List.of(),
                     List.of("status", "--socket", socket.toString())));
             assertEquals(0, status.exit(), status.describe());
@@ -169,10 +165,8 @@ class DaemonIT {
         List<String> args = List.of("top", "--batch", "--connect", socket.toString(), "-n", Integer.toString(n),
                 "--interval", Integer.toString(INTERVAL_MILLIS));
         try (KnownDrops drops = KnownDrops.create();
-                ShellProcess root = ShellProcess.startCommand(ShellProcess.command(List.of(), args));
-                ShellProcess nobody = ShellProcess.startCommand(ShellProcess.command(List.of("setpriv",
-                        "--reuid=" + NOBODY, "--regid=" + NOGROUP, "--clear-groups", "--"), args,
-                        ShellProcess.jarForAnyUser()))) {
+                ShellProcess root = DaemonProcesses.asRoot(args);
+                ShellProcess nobody = DaemonProcesses.asNobody(args)) {
             // A client prints its first block an interval after its stream began.
             root.awaitLine(TopBlock::isHeader, "a block header", 0);
             nobody.awaitLine(TopBlock::isHeader, "a block header", 0);

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -83,7 +82,7 @@ class FlightRecorderIT {
                 + " in " + kept);
 
         ReportJson since = ReportJson.of(flight, "--since", between);
-        assertEquals(marked, KnownDrops.only(marked, keyed(since)), "the second run, exactly\n" + since.json());
+        assertEquals(marked, KnownDrops.only(marked, since.byKey()), "the second run, exactly\n" + since.json());
         assertEquals(0, since.lost());
 
         ReportJson all = ReportJson.of(flight);
@@ -96,15 +95,6 @@ class FlightRecorderIT {
         long filler = noPorts - marked.get(KnownDrops.NO_SOCKET);
         assertTrue(filler >= 0 && filler < FILLER.noPort(), "of the first run's NoPorts, those in the segments kept: "
                 + filler + " of " + FILLER.noPort());
-    }
-
-    private static Map<KnownDrops.DropKey, Long> keyed(ReportJson r) {
-        Map<KnownDrops.DropKey, Long> m = new LinkedHashMap<>();
-        r.counts().forEach((k, v) -> {
-            int sp = k.indexOf(' ');
-            m.merge(new KnownDrops.DropKey(k.substring(0, sp), k.substring(sp + 1)), v, Long::sum);
-        });
-        return m;
     }
 
     private static long size(Path p) {

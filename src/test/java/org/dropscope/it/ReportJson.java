@@ -50,6 +50,16 @@ record ReportJson(long total, long lost, boolean complete, Map<String, Long> cou
                 root.get("complete").asBoolean(), counts, root);
     }
 
+    /** The counts by (symbol, reason), as the kernel tests' expectations are keyed. */
+    Map<KnownDrops.DropKey, Long> byKey() {
+        Map<KnownDrops.DropKey, Long> m = new LinkedHashMap<>();
+        counts.forEach((key, n) -> {
+            int space = key.indexOf(' ');
+            m.merge(new KnownDrops.DropKey(key.substring(0, space), key.substring(space + 1)), n, Long::sum);
+        });
+        return m;
+    }
+
     /** The count of rows at {@code symbol} with {@code reason} (the JSON's null reason as {@code null}). */
     long count(String symbol, String reason) {
         return counts.getOrDefault(symbol + " " + reason, 0L);

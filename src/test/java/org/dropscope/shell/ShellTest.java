@@ -13,6 +13,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -170,6 +171,22 @@ class ShellTest {
         assertEquals(ShellEnd.INTERRUPTED, sh.run());
         assertEquals(0, src.starts.get());
         assertEquals("", out.toString());
+    }
+
+    /** {@code shell --connect}: NET_DM's settings go to the daemon, and its answer is the line printed. */
+    @Test
+    void netDmSettingsGoToRemoteSettingsWhenGiven() throws Exception {
+        FakeSource src = new FakeSource(1, 0);
+        Shell sh = shell(piped("set trunc 10\nset alertlimit 3\n"), src);
+        List<String> asked = new ArrayList<>();
+        sh.remoteSettings((name, value) -> {
+            asked.add(name + "=" + value);
+            return "the daemon refuses " + name;
+        });
+        assertEquals(ShellEnd.EXITED, sh.run());
+        assertEquals(List.of("trunc=10"), asked, "only NET_DM's settings leave the shell");
+        assertTrue(out.toString().contains("the daemon refuses trunc\n"), out.toString());
+        assertTrue(out.toString().contains("setting alert capture limit to 3"), out.toString());
     }
 
     @Test

@@ -4,6 +4,7 @@ package org.dropscope.nativeio;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -83,9 +84,7 @@ final class SocketFiles {
         if (created || holdsOnlySocket()) {
             // 0700 first: the group gets the directory only once it is the right group.
             view.setPermissions(DIRECTORY_OWNER);
-            if (group != null) {
-                view.setGroup(group);
-            }
+            giveToGroup(view, directory);
             view.setPermissions(DIRECTORY_MODE);
         } else if (!view.readAttributes().permissions().equals(DIRECTORY_MODE)
                 || group != null && !group.equals(view.readAttributes().group())) {
@@ -168,11 +167,29 @@ final class SocketFiles {
         // Following links is safe here (nobody else can write in the directory) and needed: the
         // JDK's no-follow chmod opens the file first, and open(2) of a socket fails (ENXIO).
         PosixFileAttributeView view = Files.getFileAttributeView(socket, PosixFileAttributeView.class);
-        if (group != null) {
-            view.setGroup(group);
-        }
+        giveToGroup(view, socket);
         view.setPermissions(SOCKET_MODE);
         return boundInode;
+    }
+
+    /**
+     * Gives {@code path} to the group, if one was asked for. Root needs CAP_CHOWN for a group it
+     * is not in (as a service with a bounding set, it may lack it): that failure names the call,
+     * the file and the capability, where the JDK says only "Operation not permitted".
+     */
+    private void giveToGroup(PosixFileAttributeView view, Path path) throws IOException {
+        if (group == null) {
+            return;
+        }
+        try {
+            view.setGroup(group);
+        } catch (FileSystemException e) {
+            if ("Operation not permitted".equals(e.getReason())) {
+                throw new NativeException("chown(2)", Errno.EPERM, "of " + path + " to group " + group.getName()
+                        + ", which needs CAP_CHOWN");
+            }
+            throw e;
+        }
     }
 
     /** Removes the socket file if bind(2) created it here; for a bind that fails half way. */
