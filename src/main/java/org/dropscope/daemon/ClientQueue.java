@@ -14,8 +14,9 @@ import org.dropscope.daemon.wire.Message;
  * source's reader thread adds stream frames, and it must never wait for a client. The bound is
  * kept by the adder, which asks {@link #hasRoom} before it writes (so the queue holds at most its
  * capacity plus one record block and a few control frames); the client's sender thread takes.
+ * Not final: a test sees each frame as it is added, to check what the reader does at that moment.
  */
-final class ClientQueue {
+class ClientQueue {
     /** Taken by the sender after the last frame: it then stops. */
     private static final byte[] CLOSED = new byte[0];
     private final long capacity;

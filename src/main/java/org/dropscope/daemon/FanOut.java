@@ -27,17 +27,21 @@ final class FanOut implements DropEventSink {
     private FlightRecorder recorder;
 
     /**
-     * From any thread: {@code stream} gets the events of the next pass on, and its header is
-     * released to its client only then.
+     * From any thread: {@code stream} gets every event the reader delivers from now on, and only
+     * then is its header released to its client. The header is the client's sign that it is
+     * subscribed, so the stream joins first: released before, a pass the client's own traffic
+     * caused could run before the stream joined and be missing from it.
      */
     synchronized void add(ClientStream stream) {
-        stream.release();
         if (ended) {
             // The source has stopped: a stream joining now is whole at once, header and end.
+            stream.release();
             stream.finish();
             return;
         }
         streams.add(stream);
+        // The reader may write to the stream already; its frames wait behind the header (FrameOutput).
+        stream.release();
     }
 
     /** From any thread: ends {@code stream} at the end of the current or next pass. */
