@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.cli.CommandRun;
 import org.dropscope.daemon.wire.Message;
 import org.dropscope.daemon.wire.WireFormat;
 import org.dropscope.nativeio.UnixConnection;
@@ -345,5 +347,39 @@ class DaemonLoopbackTest {
             assertEquals(null, copy.error());
             return r.drops();
         }
+    }
+
+    @Test
+    void topConnectEndsInOneLineWhenTheDaemonStops() throws Exception {
+        CompletableFuture<CommandRun.Result> top = CompletableFuture.supplyAsync(() -> CommandRun.dropscope()
+                .run("top", "--batch", "--interval", "200", "--connect", socket.toString()));
+        assertTrue(logged("client 1 connected: uid "), log());
+        source.add(5);
+        source.pass();
+        daemon.requestStop();
+        running.get(30, TimeUnit.SECONDS);
+        CommandRun.Result r = top.get(30, TimeUnit.SECONDS);
+        assertEquals(6, r.exit(), r.err());
+        assertEquals("dropscope: the daemon at " + socket + " stopped (daemon stopping), which ended this stream;"
+                + " start it again and reconnect\n", r.err());
+    }
+
+    @Test
+    void aStreamThatTheDaemonEndsIsSaidOnceAndOneTheClientEndsIsNot() throws Exception {
+        StreamSource mine = StreamSource.open(socket, "dropscope test");
+        mine.start(new DropAggregator(mine.cpus(), 1 << 10, 1 << 8));
+        mine.stop();
+        assertEquals(null, mine.daemonGone(), "ended at the client's request");
+        mine.close();
+        StreamSource s = StreamSource.open(socket, "dropscope test");
+        CountDownLatch ended = new CountDownLatch(1);
+        s.onEnd(ended::countDown);
+        s.start(new DropAggregator(s.cpus(), 1 << 10, 1 << 8));
+        daemon.requestStop();
+        assertTrue(ended.await(30, TimeUnit.SECONDS), "the end is told");
+        assertEquals("the daemon at " + socket + " stopped (daemon stopping), which ended this stream; start it again"
+                + " and reconnect", s.daemonGone());
+        s.stop();
+        s.close();
     }
 }
