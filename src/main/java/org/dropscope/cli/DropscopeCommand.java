@@ -24,14 +24,14 @@ import picocli.CommandLine.Spec;
             "1:a bug in dropscope (please report it)",
             "2:bad command line, or a --filter that does not parse or names what this kernel lacks; daemon: a --group"
                 + " that does not exist",
-            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict; status, top --connect: the"
+            "3:missing privilege: root, a capability, perf_event_paranoid, kptr_restrict; status, any --connect: the"
                 + " daemon's socket refuses this user",
             "4:missing kernel feature: tracefs, the skb:kfree_skb tracepoint, NET_DM; or a refused tracepoint filter",
             "5:a file that cannot be read or written, or is corrupt (kallsyms, tracepoint format, a record file, a capture,"
                 + " record's -o FILE, dump's -w FILE, report's --svg FILE, a symbolic link given as one of those, any"
                 + " command's standard output; the daemon's socket directory)",
             "6:a system call failed (memory, file descriptors); daemon: a daemon already answers on the socket;"
-                + " status, top --connect: no daemon answers, or it failed",
+                + " status, any --connect: no daemon answers, or it failed; report --connect: it keeps no recording",
             "130:Ctrl-C while not monitoring"})
 public final class DropscopeCommand implements Callable<Integer> {
     /** What dropscope says it is: --version, and the daemon protocol's HELLO. */

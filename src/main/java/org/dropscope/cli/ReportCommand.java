@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.dropscope.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
+import org.dropscope.daemon.StreamCopy;
 import org.dropscope.filter.Expr;
 import org.dropscope.filter.FilterException;
 import org.dropscope.filter.FilterParser;
@@ -26,6 +29,7 @@ import org.dropscope.ksym.KernelSymbol;
 import org.dropscope.ksym.Symbolizer;
 import org.dropscope.pcap.PcapFormatException;
 import org.dropscope.pcap.Rereadable;
+import org.dropscope.record.ReadResult;
 import org.dropscope.record.RecordFormatException;
 import org.dropscope.report.GroupKey;
 import org.dropscope.report.Report;
@@ -33,6 +37,7 @@ import org.dropscope.report.ReportQuery;
 import org.dropscope.report.ReportReader;
 import org.dropscope.report.SegmentReport;
 import org.dropscope.report.TimeBound;
+import org.dropscope.source.SourceException;
 import org.dropscope.view.Printable;
 import org.dropscope.view.report.CsvReport;
 import org.dropscope.view.report.DropwatchReport;
@@ -41,6 +46,7 @@ import org.dropscope.view.report.FoldedStacks;
 import org.dropscope.view.report.JsonReport;
 import org.dropscope.view.report.TextReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,6 +60,8 @@ import picocli.CommandLine.Spec;
             "A directory is read as one recording: its record files (*.dsr, the segments of dropscope daemon's"
                 + " flight recorder) in name order; there --since and --until count back from now (10m: ten minutes"
                 + " ago; 03:00: today's) and a damaged segment is said in one line while the others go on.",
+            "With --connect, reports a running daemon's flight recording instead (no FILE, no root): the daemon"
+                + " sends the drops from --since to --until (counted back from now) and this reports them as a file.",
             "A file cut short or damaged gives the report of everything before the damage, a line on standard"
                 + " error saying where, and exit code 5."})
 public final class ReportCommand implements Callable<Integer> {
@@ -63,9 +71,12 @@ public final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The record file or capture, a directory of record files, or -"
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The record file or capture, a directory of record files, or -"
             + " for standard input.")
     String file;
+
+    @Mixin
+    ConnectOption connect = new ConnectOption();
 
     @Option(names = "--group", paramLabel = "KEY", split = ",",
             description = "Row keys, comma-separated or repeated: symbol, location, reason, stack, cpu, proto,"
@@ -106,6 +117,13 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (connect.given() == (file != null)) {
+            return Failures.line(spec.commandLine().getErr(), ExitCodes.USAGE, "name a FILE to report, or give"
+                    + " --connect [SOCKET] for the daemon's flight recorder, not both");
+        }
+        if (connect.given()) {
+            file = "the daemon at " + connect.socket;
+        }
         String name = file.equals("-") ? "standard input" : file;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -137,7 +155,39 @@ public final class ReportCommand implements Callable<Integer> {
             return Failures.cannot(err, ExitCodes.BAD_INPUT, "read", "--kallsyms " + kallsyms, e);
         }
         ReportReader.Result result;
-        if (!file.equals("-") && Files.isDirectory(Path.of(file))) {
+        if (connect.given()) {
+            Instant now = Instant.now();
+            long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            ZoneId zone = ZoneId.systemDefault();
+            byte[] bytes;
+            try (StreamCopy copy = StreamCopy.report(connect.socket, DropscopeCommand.VERSION,
+                    query.since() == null ? Long.MIN_VALUE : query.since().resolveBack(nowNanos, zone),
+                    query.until() == null ? Long.MAX_VALUE : query.until().resolveBack(nowNanos, zone))) {
+                ByteArrayOutputStream spool = new ByteArrayOutputStream();
+                ReadResult r;
+                try {
+                    r = copy.copyTo(spool, h -> { });
+                } catch (IOException e) {
+                    r = null;
+                }
+                if (copy.error() != null) {
+                    return Failures.line(err, ExitCodes.SYSTEM, copy.error());
+                }
+                if (r == null || !r.complete()) {
+                    return Failures.line(err, ExitCodes.SYSTEM, name + " ended the report before its end record");
+                }
+                bytes = spool.toByteArray();
+            } catch (SourceException e) {
+                return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
+            }
+            // The daemon chose the drops of the range: nothing more to cut here.
+            query = new ReportQuery(query.groups(), query.filter(), null, null, zone);
+            try (Rereadable in = Rereadable.spooling(new ByteArrayInputStream(bytes))) {
+                result = ReportReader.read(in, query, null, OptionalInt.empty());
+            } catch (RecordFormatException e) {
+                return Failures.line(err, ExitCodes.BAD_INPUT, name + ": " + e.getMessage());
+            }
+        } else if (!file.equals("-") && Files.isDirectory(Path.of(file))) {
             Instant now = Instant.now();
             List<SegmentReport.Segment> segments;
             try {

@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
             "5:a kernel file that cannot be read or is corrupt (kallsyms, tracepoint format), or standard output"
                 + " cannot be written (a full disk); with --connect: a stream the daemon cut short",
             "6:a system call failed (memory, file descriptors); with --connect: no daemon answers on the socket,"
-                + " or it failed"})
+                + " or it failed, or it stopped or went away while top ran (one line says which)"})
 public final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -192,7 +192,11 @@ public final class TopCommand implements Callable<Integer> {
             return Failures.line(err, ExitCodes.of(e.kind()), e.getMessage());
         }
         Top top = new Top(source, aggregator -> source.names(), null, grouping, order, out, err);
-        return run(top, null, () -> { }, err);
+        // The daemon's end ends top: one line, not a screen of empty intervals.
+        source.onEnd(top::endRun);
+        int code = run(top, null, () -> { }, err);
+        String gone = source.daemonGone();
+        return code == ExitCodes.OK && gone != null ? Failures.line(err, ExitCodes.SYSTEM, gone) : code;
     }
 
     /** Runs {@code top} at the terminal or in batch mode until it ends; then {@code releaseChoice}. */

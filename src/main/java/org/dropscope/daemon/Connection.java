@@ -181,6 +181,8 @@ final class Connection {
             stream = daemon.newStream(queue, peer.root());
             channel.socket().readTimeout(0);
             daemon.fanOut().add(stream);
+        } else if (m instanceof Message.Report r) {
+            daemon.report(r, queue, peer.root());
         } else if (m instanceof Message.Unsubscribe) {
             if (stream == null) {
                 queue.add(new Message.ErrorReply(WireFormat.UNEXPECTED, "UNSUBSCRIBE without SUBSCRIBE"));

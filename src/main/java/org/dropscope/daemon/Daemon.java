@@ -233,6 +233,34 @@ public final class Daemon {
         return new ClientStream(header, names, root, queue, facts.cpus(), facts.clock()::nanos);
     }
 
+    /**
+     * Answers REPORT on the client's thread: the flight recorder's drops in the range, as a whole
+     * stream (header, blocks, end record) into {@code queue}; ERROR when nothing is recorded.
+     */
+    void report(Message.Report r, ClientQueue queue, boolean root) throws IOException {
+        FlightRecorder rec = recorder;
+        if (rec == null) {
+            queue.add(new Message.ErrorReply(WireFormat.NOT_PERMITTED, "this daemon keeps no flight recording"
+                    + " (it runs with --no-record): nothing to report"));
+            return;
+        }
+        // What the recorder holds in its open block goes to disk first, so the report has every drop
+        // the daemon read before the request.
+        long ticket = rec.askFlush();
+        source.flush();
+        try {
+            rec.awaitFlush(ticket, settings.handshakeMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ClientStream stream = newStream(queue, root);
+        stream.release();
+        long toEpoch = facts.recordHeader(host, filter, 1, Map.of()).clock().toEpochNanos(0);
+        FlightReplay.replay(rec.store(), r.sinceEpochNanos(), r.untilEpochNanos(), stream, queue, toEpoch,
+                Instant.ofEpochMilli(startedMillis).toString());
+        stream.finish();
+    }
+
     /** The fan-out streams join. */
     FanOut fanOut() {
         return fanOut;

@@ -2,6 +2,7 @@
 package org.dropscope.daemon;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -66,6 +67,11 @@ final class DirectoryStore implements SegmentStore {
     @Override
     public OutputStream create(String name) throws IOException {
         return OutputFiles.open(dir.resolve(name));
+    }
+
+    @Override
+    public InputStream open(String name) throws IOException {
+        return Files.newInputStream(dir.resolve(name), LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -61,6 +62,9 @@ final class FlightRecorder implements DropEventSink {
     private volatile long segments;
     private volatile long bytes;
     private volatile long countedEvents;
+    /** Flushes asked for by reports (any thread) and done by the reader thread. */
+    private final AtomicLong flushesAsked = new AtomicLong();
+    private long flushesDone;
 
     /**
      * @param store where the segments go
@@ -116,8 +120,45 @@ final class FlightRecorder implements DropEventSink {
         }
     }
 
+    /** Where the segments are, for reports. */
+    SegmentStore store() {
+        return store;
+    }
+
+    /**
+     * Asks the reader thread to write out what it holds at its next pass (a report is about to
+     * read the segments); any thread. Returns the ticket {@link #awaitFlush} waits for.
+     */
+    long askFlush() {
+        return flushesAsked.incrementAndGet();
+    }
+
+    /** Waits up to {@code millis} until the flush of {@code ticket} is done; whether it was. */
+    synchronized boolean awaitFlush(long ticket, long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (flushesDone < ticket) {
+            long left = (end - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
     @Override
     public void endPass() {
+        long asked = flushesAsked.get();
+        if (writer != null && asked != flushesDone) {
+            drainCounted();
+            writer.flush();
+        }
+        if (asked != flushesDone) {
+            synchronized (this) {
+                flushesDone = asked;
+                notifyAll();
+            }
+        }
         long now = wallMillis.getAsLong();
         if (writer != null) {
             if (Math.floorDiv(clock.getAsLong(), NANOS) != second) {

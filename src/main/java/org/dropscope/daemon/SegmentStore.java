@@ -2,6 +2,7 @@
 package org.dropscope.daemon;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
@@ -24,6 +25,9 @@ interface SegmentStore {
 
     /** A new segment, created private (0600); the caller closes the stream. */
     OutputStream create(String name) throws IOException;
+
+    /** Opens a segment to read it (a report); the caller closes the stream. */
+    InputStream open(String name) throws IOException;
 
     /** Removes a segment; one already gone is no error. */
     void delete(String name) throws IOException;

@@ -38,9 +38,22 @@ public final class StreamCopy implements AutoCloseable {
      * @throws SourceException see {@link DaemonClient}
      */
     public static StreamCopy open(Path socket, String software) throws SourceException {
-        DaemonClient client = DaemonClient.connect(socket, Message.WANT_STREAM, software);
+        return ask(socket, software, Message.WANT_STREAM, new Message.Subscribe(""));
+    }
+
+    /**
+     * Connects to the daemon at {@code socket} and asks for its flight recorder's drops in a time
+     * range (REPORT): a stream that ends with its end record once they are sent.
+     */
+    public static StreamCopy report(Path socket, String software, long sinceEpochNanos, long untilEpochNanos)
+            throws SourceException {
+        return ask(socket, software, Message.WANT_REPORT, new Message.Report(sinceEpochNanos, untilEpochNanos));
+    }
+
+    private static StreamCopy ask(Path socket, String software, int want, Message request) throws SourceException {
+        DaemonClient client = DaemonClient.connect(socket, want, software);
         try {
-            client.send(new Message.Subscribe(""));
+            client.send(request);
         } catch (IOException e) {
             client.close();
             throw new SourceException(SourceException.Kind.SYSTEM, "the daemon at " + socket + " failed: "

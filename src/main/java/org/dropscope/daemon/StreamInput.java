@@ -18,6 +18,8 @@ final class StreamInput extends InputStream {
     private int position;
     private boolean ended;
     private volatile String error;
+    /** The daemon's BYE reason, once it said BYE. */
+    private volatile String bye;
     private volatile long gapEvents;
     private volatile long gapDrops;
     private Copy copy = (b, off, len) -> { };
@@ -59,6 +61,7 @@ final class StreamInput extends InputStream {
                 error = DaemonClient.unexpected(client.socket(), e).getMessage();
                 ended = true;
             } else if (m == null || m instanceof Message.Bye) {
+                bye = m == null ? null : ((Message.Bye) m).reason();
                 ended = true;
             }
         }
@@ -77,6 +80,23 @@ final class StreamInput extends InputStream {
     /** The daemon's ERROR as a line, or {@code null}. */
     String error() {
         return error;
+    }
+
+    /** Reads and drops what is left up to the daemon's BYE, ERROR or the connection's close; no failure. */
+    void drain() {
+        try {
+            byte[] rest = new byte[1 << 12];
+            while (read(rest, 0, rest.length) >= 0) {
+                // Nothing follows an end record but BYE.
+            }
+        } catch (IOException e) {
+            ended = true;
+        }
+    }
+
+    /** The reason of the daemon's BYE, or {@code null} if it said none (yet, or ever). */
+    String bye() {
+        return bye;
     }
 
     /** Events the daemon could not send (this client's queue was full), from its GAP frames. */

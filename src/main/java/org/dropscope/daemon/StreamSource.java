@@ -42,6 +42,11 @@ public final class StreamSource implements DropSource {
     private Thread thread;
     private volatile ReadResult result;
     private volatile IOException failure;
+    /** Set by {@link #stop} before it asks the daemon to end the stream. */
+    private volatile boolean stopAsked;
+    /** Set when the stream ended without {@link #stop}: the daemon stopped or went away. */
+    private volatile boolean endedUnasked;
+    private volatile Runnable onEnd = () -> { };
 
     private StreamSource(DaemonClient client) throws IOException {
         this.client = client;
@@ -107,7 +112,36 @@ public final class StreamSource implements DropSource {
             failure = e;
         } finally {
             endBatch();
+            if (!stopAsked) {
+                // After its end record the daemon says BYE (it stops): read it, to say why.
+                input.drain();
+                endedUnasked = true;
+                onEnd.run();
+            }
         }
+    }
+
+    /**
+     * Runs {@code r} on the stream's thread when the stream ends without {@link #stop}: the daemon
+     * stopped (its end record, BYE) or went away. Set before {@link #start}.
+     */
+    public void onEnd(Runnable r) {
+        onEnd = r;
+    }
+
+    /**
+     * One line saying how the daemon ended the stream if it did so unasked (it stopped, or the
+     * connection closed), or {@code null} if the stream is on or ended at {@link #stop}'s request.
+     */
+    public String daemonGone() {
+        if (!endedUnasked || input.error() != null) {
+            return null;
+        }
+        String bye = input.bye();
+        return bye != null ? "the daemon at " + client.socket() + " stopped" + (bye.isEmpty() ? "" : " (" + bye + ")")
+                + ", which ended this stream; start it again and reconnect"
+                : "the daemon at " + client.socket() + " closed the connection before the stream's end (was it killed?);"
+                        + " the counts shown are those before it";
     }
 
     /** Ends the open aggregator batch, if any: before the stream waits, and at its end. */
@@ -130,6 +164,7 @@ public final class StreamSource implements DropSource {
         if (thread == null) {
             return;
         }
+        stopAsked = true;
         try {
             client.send(new Message.Unsubscribe());
         } catch (IOException e) {
@@ -148,6 +183,10 @@ public final class StreamSource implements DropSource {
         client.close();
         if (input.error() != null) {
             throw new SourceException(SourceException.Kind.SYSTEM, input.error());
+        }
+        if (endedUnasked && input.bye() == null) {
+            // Cut short by the daemon's end, not damaged in transit: say so rather than the truncation.
+            throw new SourceException(SourceException.Kind.SYSTEM, daemonGone(), failure);
         }
         if (failure != null) {
             throw new SourceException(SourceException.Kind.SYSTEM, "the daemon's stream at " + client.socket()

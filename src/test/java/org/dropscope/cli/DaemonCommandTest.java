@@ -3,6 +3,7 @@ package org.dropscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.PrintWriter;
@@ -169,5 +170,28 @@ class DaemonCommandTest {
     void uptimeIsHoursMinutesSecondsAndDays() {
         assertEquals("00:00:04", StatusCommand.uptime(4_999));
         assertEquals("1d 01:01:01", StatusCommand.uptime(90_061_000));
+    }
+
+    @Test
+    void reportConnectWithoutADaemonSaysTheSameInOneLine() {
+        Path socket = tmp.resolve("none.sock");
+        CommandRun.Result r = CommandRun.dropscope().run("report", "--connect", socket.toString(), "--since", "10m");
+        assertEquals(6, r.exit());
+        assertEquals("", r.out());
+        assertEquals("dropscope: no dropscope daemon answers on " + socket + " (connect(2): ENOENT): start one as root"
+                + " with dropscope daemon --socket " + socket + "\n", r.err());
+    }
+
+    @Test
+    void reportConnectRefusesABadTimeAndAFileBesideItBeforeConnecting() {
+        String socket = tmp.resolve("none.sock").toString();
+        CommandRun.Result bad = CommandRun.dropscope().run("report", "--connect", socket, "--since", "yesterday");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().startsWith("dropscope: --since: "), bad.err());
+        assertEquals(1, bad.err().split("\n").length, bad.err());
+        CommandRun.Result both = CommandRun.dropscope().run("report", "--connect", socket, "drops.dsr");
+        assertEquals(2, both.exit());
+        assertEquals("dropscope: name a FILE to report, or give --connect [SOCKET] for the daemon's flight recorder,"
+                + " not both\n", both.err());
     }
 }

@@ -18,14 +18,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dropscope.aggregate.DropAggregator;
 import org.dropscope.aggregate.Snapshot;
+import org.dropscope.cli.CommandRun;
 import org.dropscope.daemon.wire.Message;
 import org.dropscope.daemon.wire.WireFormat;
 import org.dropscope.nativeio.UnixConnection;
 import org.dropscope.nativeio.UnixListener;
 import org.dropscope.record.HostFacts;
+import org.dropscope.record.ReadResult;
 import org.dropscope.source.SourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -291,5 +294,92 @@ class DaemonLoopbackTest {
                     + " this dropscope 1.0 (dropscope 9.0.0); use a dropscope of the same major version on both sides"),
                     m);
         }
+    }
+
+    @Test
+    void aReportFromADaemonThatRecordsNothingIsRefusedInOneLineAndTheConnectionGoesOn() throws Exception {
+        try (StreamCopy copy = StreamCopy.report(socket, "dropscope test", Long.MIN_VALUE, Long.MAX_VALUE)) {
+            assertThrows(IOException.class, () -> copy.copyTo(new ByteArrayOutputStream(), h -> { }),
+                    "the stream holds no record file");
+            assertEquals("the daemon at " + socket + " refused: this daemon keeps no flight recording (it runs with --no-record): nothing to report"
+                    + " (NOT_PERMITTED)", copy.error());
+        }
+    }
+
+    @Test
+    void aReportStreamsTheFlightRecordersDropsInTheRangeUpToTheRequest() throws Exception {
+        Path other = tmp.resolve("run").resolve("r.sock");
+        ScriptedSource recorded = new ScriptedSource();
+        Daemon d = new Daemon(UnixListener.bind(other, null), recorded, null, new HostFacts("6.18.0", "test", "b007"),
+                null, new Daemon.Settings(4, Daemon.Settings.DEFAULT_QUEUE_BYTES, 2000, "dropscope test"),
+                new PrintWriter(logBytes, true, StandardCharsets.UTF_8));
+        d.record(tmp.resolve("flight"), new FlightLimits(1 << 30, 24 * 3_600_000L, 0, 0, 0));
+        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
+            try {
+                d.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            // The recorder opens its first segment as the daemon starts.
+            assertTrue(logged("listening on " + other), log());
+            for (int i = 0; i < 10; i++) {
+                recorded.add(1000);
+                recorded.pass();
+            }
+            // Not yet passed: the report has the source flushed first, and the recorder's open block written.
+            recorded.add(7);
+            assertEquals(10_007, reportedDrops(other, Long.MIN_VALUE, Long.MAX_VALUE));
+            long inAnHour = (System.currentTimeMillis() + 3_600_000L) * 1_000_000L;
+            assertEquals(0, reportedDrops(other, inAnHour, Long.MAX_VALUE), "nothing dropped in the future");
+        } finally {
+            d.requestStop();
+            run.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The drops of a REPORT's stream, read whole up to its end record. */
+    private static long reportedDrops(Path socket, long since, long until) throws Exception {
+        try (StreamCopy copy = StreamCopy.report(socket, "dropscope test", since, until)) {
+            ReadResult r = copy.copyTo(new ByteArrayOutputStream(), h -> { });
+            assertTrue(r.complete(), "the stream ends with its end record");
+            assertEquals(null, copy.error());
+            return r.drops();
+        }
+    }
+
+    @Test
+    void topConnectEndsInOneLineWhenTheDaemonStops() throws Exception {
+        CompletableFuture<CommandRun.Result> top = CompletableFuture.supplyAsync(() -> CommandRun.dropscope()
+                .run("top", "--batch", "--interval", "200", "--connect", socket.toString()));
+        assertTrue(logged("client 1 connected: uid "), log());
+        source.add(5);
+        source.pass();
+        daemon.requestStop();
+        running.get(30, TimeUnit.SECONDS);
+        CommandRun.Result r = top.get(30, TimeUnit.SECONDS);
+        assertEquals(6, r.exit(), r.err());
+        assertEquals("dropscope: the daemon at " + socket + " stopped (daemon stopping), which ended this stream;"
+                + " start it again and reconnect\n", r.err());
+    }
+
+    @Test
+    void aStreamThatTheDaemonEndsIsSaidOnceAndOneTheClientEndsIsNot() throws Exception {
+        StreamSource mine = StreamSource.open(socket, "dropscope test");
+        mine.start(new DropAggregator(mine.cpus(), 1 << 10, 1 << 8));
+        mine.stop();
+        assertEquals(null, mine.daemonGone(), "ended at the client's request");
+        mine.close();
+        StreamSource s = StreamSource.open(socket, "dropscope test");
+        CountDownLatch ended = new CountDownLatch(1);
+        s.onEnd(ended::countDown);
+        s.start(new DropAggregator(s.cpus(), 1 << 10, 1 << 8));
+        daemon.requestStop();
+        assertTrue(ended.await(30, TimeUnit.SECONDS), "the end is told");
+        assertEquals("the daemon at " + socket + " stopped (daemon stopping), which ended this stream; start it again"
+                + " and reconnect", s.daemonGone());
+        s.stop();
+        s.close();
     }
 }

@@ -4,6 +4,7 @@ package org.dropscope.daemon;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,15 @@ final class MemoryStore implements SegmentStore {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         files.put(name, b);
         return b;
+    }
+
+    @Override
+    public InputStream open(String name) throws IOException {
+        ByteArrayOutputStream b = files.get(name);
+        if (b == null) {
+            throw new IOException(name + " is gone");
+        }
+        return new ByteArrayInputStream(b.toByteArray());
     }
 
     @Override

@@ -97,6 +97,27 @@ class FlightRecorderIT {
                 + filler + " of " + FILLER.noPort());
     }
 
+    /** {@code report --connect --since}: the daemon reads its segments and streams them; exact while it runs. */
+    @Test
+    void reportConnectCountsExactlyTheDropsOfARun() throws IOException {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = tmp.resolve("run").resolve("dropscope.sock");
+        Path flight = tmp.resolve("flight");
+        try (ShellProcess daemon = ShellProcess.start(List.of(), "daemon", "--socket", socket.toString(),
+                "--group", "nogroup", "--source", "tracepoint", "--no-stacks", "--record-dir", flight.toString());
+                KnownDrops drops = KnownDrops.create()) {
+            Commands.waitUntil(() -> Files.exists(socket) && !segments(flight).isEmpty(), Commands.TIMEOUT,
+                    "the daemon's socket and first segment", daemon::transcript);
+            Map<KnownDrops.DropKey, Long> caused = drops.cause(MARKED);
+            // No wait: REPORT has the daemon read the kernel's buffers and write out its open block first.
+            ReportJson report = ReportJson.connect(socket, "--since", "10m");
+            assertEquals(caused, KnownDrops.only(caused, report.byKey()), "the run, exactly\n" + report.json());
+            assertEquals(0, report.lost());
+            daemon.signal("TERM");
+            assertEquals(0, daemon.awaitExit(), daemon.transcript());
+        }
+    }
+
     private static long size(Path p) {
         try {
             return Files.size(p);

@@ -27,9 +27,21 @@ record ReportJson(long total, long lost, boolean complete, Map<String, Long> cou
 
     /** Runs report on {@code file} with {@code options} (grouping, filter, ...); it must exit 0. */
     static ReportJson of(Path file, String... options) {
-        List<String> args = new ArrayList<>(List.of("-jar", ShellProcess.jar().toString(), "report", "--format", "json"));
-        args.addAll(List.of(options));
+        List<String> args = new ArrayList<>(List.of(options));
         args.add(file.toString());
+        return run(args);
+    }
+
+    /** Runs {@code report --connect SOCKET} with {@code options}; it must exit 0. */
+    static ReportJson connect(Path socket, String... options) {
+        List<String> args = new ArrayList<>(List.of("--connect", socket.toString()));
+        args.addAll(List.of(options));
+        return run(args);
+    }
+
+    private static ReportJson run(List<String> options) {
+        List<String> args = new ArrayList<>(List.of("-jar", ShellProcess.jar().toString(), "report", "--format", "json"));
+        args.addAll(options);
         Commands.Result r = Commands.run(ChildJvm.java(args.toArray(String[]::new))).checked();
         return parse(r.stdout(), r.describe());
     }

@@ -104,6 +104,9 @@ public final class FrameDecoder {
             byte[] bytes = new byte[p.buf.readableBytes()];
             p.buf.readBytes(bytes);
             return new Message.Stream(bytes);
+        } else if (type.equals(MessageType.REPORT)) {
+            p.need(2 * Long.BYTES, "since and until");
+            return new Message.Report(p.buf.readLongLE(), p.buf.readLongLE());
         } else if (type.equals(MessageType.GAP)) {
             p.need(2 * Long.BYTES, "the events and drops");
             return new Message.Gap(p.buf.readLongLE(), p.buf.readLongLE());

@@ -76,6 +76,8 @@ public final class FrameEncoder {
             out.writeBytes(s.bytes());
         } else if (m instanceof Message.Gap g) {
             out.writeLongLE(g.events()).writeLongLE(g.drops());
+        } else if (m instanceof Message.Report r) {
+            out.writeLongLE(r.sinceEpochNanos()).writeLongLE(r.untilEpochNanos());
         } else if (m instanceof Message.Opaque o) {
             out.writeBytes(o.payload());
         } else if (m instanceof Message.Unknown u) {

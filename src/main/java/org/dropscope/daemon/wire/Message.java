@@ -163,6 +163,20 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * REPORT: asks for the flight recorder's drops in a time range, answered as a stream (STREAM
+     * frames of one record file, ending with its end record).
+     *
+     * @param sinceEpochNanos the first nanosecond since the epoch wanted ({@link Long#MIN_VALUE}: all)
+     * @param untilEpochNanos the first nanosecond not wanted ({@link Long#MAX_VALUE}: all)
+     */
+    record Report(long sinceEpochNanos, long untilEpochNanos) implements Message {
+        @Override
+        public MessageType type() {
+            return MessageType.REPORT;
+        }
+    }
+
     /** UNSUBSCRIBE: ends the stream; the daemon's answer is the stream's end record. */
     record Unsubscribe() implements Message {
         @Override
@@ -218,7 +232,7 @@ public sealed interface Message {
     }
 
     /**
-     * A frame of a type this version names but whose payload a later step defines (REPORT, SET):
+     * A frame of a type this version names but whose payload a later step defines (SET):
      * its bytes as they came.
      */
     record Opaque(MessageType type, byte[] payload) implements Message {

@@ -38,9 +38,10 @@ class FrameCodecTest {
                 new Message.Stream(new byte[] {(byte) 0x89, 'D', 'S', 'R', 'E', 'C'}),
                 new Message.Stream(new byte[0]),
                 new Message.Gap(4096, 1L << 40),
+                new Message.Report(1_795_000_000_000_000_000L, Long.MAX_VALUE),
                 new Message.Unsubscribe()));
         for (MessageType t : MessageType.named()) {
-            if (t.equals(MessageType.REPORT) || t.equals(MessageType.SET)) {
+            if (t.equals(MessageType.SET)) {
                 all.add(new Message.Opaque(t, new byte[] {1, 2, 3, (byte) t.code()}));
             }
         }
